@@ -1,0 +1,34 @@
+"""The data printed on a queue ticket, and personal-name masking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TicketSlip:
+    """Everything needed to print one queue ticket."""
+
+    hall_name: str
+    number: str
+    service_name: str
+    people_ahead: int
+    issued_at: datetime
+    tracking_url: str
+    window_hint: str | None = None
+    estimated_wait_minutes: int | None = None
+    appointment_line: str | None = None
+    citizen_name: str | None = None
+    notice: str | None = None
+    priority_label: str | None = None
+
+
+def mask_name(name: str) -> str:
+    """Mask a personal name for printing: 张三→张*, 张小三→张*三, 欧阳小明→欧**明."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
