@@ -91,15 +91,18 @@ def _wrap_paragraph(text: str, columns: int) -> list[str]:
             continue
         # Line is full: decide where to break.
         head, tail = current, ""
+        prev = current[-1] if current else ""
         if ch == " ":
             ch = ""
-        elif ch in _NO_LINE_START and len(current) > 1:
-            head, tail = current[:-1], current[-1]
-        elif ch.isascii() and ch.isalnum() and " " in current:
+        elif ch.isascii() and prev.isascii() and prev != " " and " " in current:
+            # Inside an English word/number: move the whole word to the next line.
             cut = current.rfind(" ")
             candidate = current[cut + 1 :]
-            if candidate and candidate.isascii():
+            if candidate.isascii():
                 head, tail = current[:cut], candidate
+        elif ch in _NO_LINE_START and len(current) > 1:
+            # Chinese rule: closing punctuation never starts a line; take one char with it.
+            head, tail = current[:-1], current[-1]
         lines.append(head.rstrip())
         current = (tail + ch).lstrip()
         width = display_width(current)

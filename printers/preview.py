@@ -66,9 +66,7 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size)
 
 
-def _draw_line(
-    draw: ImageDraw.ImageDraw, font_path: str, line: TextLine, top: int, width: int
-) -> int:
+def _draw_line(img: Image.Image, font_path: str, line: TextLine, top: int, width: int) -> int:
     """Draw one text line in printer cells; return its height in dots."""
     cell_w, cell_h = CELL_W * line.width, CELL_H * line.height
     line_w = display_width(line.text) * cell_w
@@ -78,27 +76,44 @@ def _draw_line(
         x = max(0, width - line_w)
     else:
         x = 0
-    size = cell_h
     stroke = line.height if line.bold else 0
+    font = _font(font_path, cell_h)
     for ch in line.text:
-        cols = char_width(ch)
-        w = cols * cell_w
+        w = char_width(ch) * cell_w
         if ch.strip():
-            font = _font(font_path, size)
-            glyph_w = font.getlength(ch)
-            if glyph_w > w - 1:
-                font = _font(font_path, max(8, int(size * (w - 1) / glyph_w)))
-            draw.text(
-                (x + w / 2, top + cell_h / 2),
-                ch,
-                font=font,
-                fill=0,
-                anchor="mm",
-                stroke_width=stroke,
-                stroke_fill=0,
-            )
+            _draw_glyph(img, font, ch, (x, top, w, cell_h), stroke)
         x += w
     return cell_h + LINE_GAP
+
+
+def _draw_glyph(
+    img: Image.Image,
+    font: ImageFont.FreeTypeFont,
+    ch: str,
+    cell: tuple[int, int, int, int],
+    stroke: int,
+) -> None:
+    """Draw one glyph centred in its printer cell, squeezing it horizontally if too wide."""
+    x, y, w, h = cell
+    advance = font.getlength(ch)
+    # a bold stroke may spill `stroke` dots into the neighbouring cells, as on paper
+    mask_w = (w if advance <= w else int(advance) + 2) + 2 * stroke
+    mask = Image.new("L", (mask_w, h), 0)
+    ImageDraw.Draw(mask).text(
+        (mask_w / 2, h / 2),
+        ch,
+        font=font,
+        fill=255,
+        anchor="mm",
+        stroke_width=stroke,
+        stroke_fill=255,
+    )
+    if advance > w:
+        mask = mask.resize((w + 2 * stroke, h), Image.Resampling.LANCZOS)
+    left = max(0, x - stroke)
+    crop = left - (x - stroke)
+    mask = mask.crop((crop, 0, min(mask.width, img.width - left + crop), h))
+    img.paste(0, (left, y, left + mask.width, y + h), mask)
 
 
 def _draw_qr(img: Image.Image, block: QRCode, top: int) -> int:
@@ -138,7 +153,7 @@ def render_blocks_png(blocks: Sequence[Block], paper: int) -> bytes:
     y = MARGIN_Y
     for block in blocks:
         if isinstance(block, TextLine):
-            y += _draw_line(draw, font_path, block, y, width)
+            y += _draw_line(canvas, font_path, block, y, width)
         elif isinstance(block, QRCode):
             y += _draw_qr(canvas, block, y)
         elif isinstance(block, Feed):

@@ -78,8 +78,16 @@ def _ask(printer: Escpos, n: int) -> int | None:
     return byte
 
 
+def can_read(printer: Escpos) -> bool:
+    """True when the transport can read replies (write-only ones: file, CUPS, dummy)."""
+    return type(printer)._read is not Escpos._read
+
+
 def query_status(printer: Escpos) -> PrinterStatus:
-    """Ask an opened python-escpos printer for its status (timeouts propagate to the caller)."""
+    """Ask a python-escpos printer for its status (timeouts propagate to the caller)."""
+    if not can_read(printer):
+        log.info("transport %s cannot read status", type(printer).__name__)
+        return UNKNOWN
     try:
         first = _ask(printer, STATUS_PRINTER)
     except NotImplementedError:

@@ -35,8 +35,13 @@ def _worker_threads_finish(wait: float = 3.0) -> bool:
 
 
 def _config(port: int, **changes: object) -> PrinterConfig:
-    values: dict[str, object] = {"kind": "network", "host": "127.0.0.1", "port": port,
-                                 "timeout": TIMEOUT, "paper": 58}
+    values: dict[str, object] = {
+        "kind": "network",
+        "host": "127.0.0.1",
+        "port": port,
+        "timeout": TIMEOUT,
+        "paper": 58,
+    }
     values.update(changes)
     return PrinterConfig(**values)  # type: ignore[arg-type]
 
