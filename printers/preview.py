@@ -62,8 +62,9 @@ def find_cjk_font(candidates: Sequence[str] | None = None) -> Path:
 
 @functools.lru_cache(maxsize=32)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    """Load (and cache) a font at a pixel size."""
-    return ImageFont.truetype(path, size)
+    """Load (and cache) a font at a pixel size (the Simplified Chinese face of a Noto CJK .ttc)."""
+    index = 2 if Path(path).name.startswith("NotoSansCJK-") and path.endswith(".ttc") else 0
+    return ImageFont.truetype(path, size, index=index)
 
 
 def _draw_line(img: Image.Image, font_path: str, line: TextLine, top: int, width: int) -> int:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
 
-from printers import TicketSlip
+# Let plain `pytest` (not only `python -m pytest`) import the package from the repo root.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from printers import TicketSlip  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "printers"
 GOLDEN = Path(__file__).resolve().parent / "golden"
