@@ -1,0 +1,169 @@
+"""`python -m server`: run the server, or set it up (create-admin, create-device)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from server.core.config import DEMO_SECRET, Settings
+
+log = logging.getLogger("server")
+
+ENV_HELP = """
+environment variables (flags win):
+  TONGBAN_DATA_DIR        data directory (default ./var)
+  TONGBAN_DATABASE_URL    SQLAlchemy URL (default: SQLite file in the data directory),
+                          e.g. postgresql+psycopg://user@host:5432/tongban
+  TONGBAN_HOST / TONGBAN_PORT   listen address (default 127.0.0.1:8000)
+  TONGBAN_SECRET_KEY      key for ID-number hashes; required unless --demo
+  TONGBAN_TOKEN_TTL_HOURS, TONGBAN_STARVATION_MINUTES, TONGBAN_RECALL_LIMIT,
+  TONGBAN_GREEN_CHANNEL_AGE, TONGBAN_HEARTBEAT_SECONDS, TONGBAN_LOG_LEVEL
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line interface."""
+    p = argparse.ArgumentParser(
+        prog="python -m server", description="Tongban 通办 hall server.",
+        epilog=ENV_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", help="listen address (TONGBAN_HOST)")
+    p.add_argument("--port", type=int, help="listen port (TONGBAN_PORT)")
+    p.add_argument("--data-dir", type=Path, help="data directory (TONGBAN_DATA_DIR)")
+    p.add_argument("--database-url", help="database URL (TONGBAN_DATABASE_URL)")
+    p.add_argument("--demo", action="store_true", help="seed the demo hall 示范政务服务大厅")
+    p.add_argument("--log-level", help="logging level (TONGBAN_LOG_LEVEL)")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("serve", help="run the HTTP/WebSocket server (default)")
+    a = sub.add_parser("create-admin", help="create a platform admin account")
+    a.add_argument("username")
+    a.add_argument("--password", help="password (else read from TONGBAN_ADMIN_PASSWORD)")
+    h = sub.add_parser("create-hall", help="create a hall")
+    h.add_argument("code")
+    h.add_argument("name")
+    h.add_argument("--timezone", default="Asia/Shanghai")
+    d = sub.add_parser("create-device", help="register a device and print its token once")
+    d.add_argument("hall_code")
+    d.add_argument("kind", choices=["kiosk", "display", "counter"])
+    d.add_argument("name")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    return p
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, overridden by flags."""
+    overrides = {
+        k: v for k, v in {
+            "host": args.host, "port": args.port, "data_dir": args.data_dir,
+            "database_url": args.database_url, "log_level": args.log_level,
+        }.items() if v is not None
+    }
+    if args.demo:
+        overrides["demo"] = True
+    return Settings(**overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    args = build_parser().parse_args(argv)
+    settings = settings_from(args)
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    command = args.command or "serve"
+    if command == "serve":
+        return serve(settings)
+    from server.core.db import Database
+    from server.migrate import upgrade
+
+    upgrade(settings.effective_database_url)
+    if command == "migrate":
+        return 0
+    db = Database(settings.effective_database_url)
+    try:
+        return _setup_command(args, db)
+    finally:
+        db.dispose()
+
+
+def _setup_command(args: argparse.Namespace, db: object) -> int:
+    from server.auth.service import create_staff
+    from server.catalog.service import create_hall, get_hall
+    from server.core.errors import DomainError
+    from server.devices.service import create_device
+
+    try:
+        if args.command == "create-admin":
+            password = args.password or os.environ.get("TONGBAN_ADMIN_PASSWORD", "")
+            db.write(lambda s: create_staff(s, username=args.username, password=password,
+                                            role="admin", hall_id=None))
+            sys.stdout.write(f"admin {args.username} created\n")
+        elif args.command == "create-hall":
+            db.write(lambda s: create_hall(s, code=args.code, name=args.name,
+                                           timezone=args.timezone))
+            sys.stdout.write(f"hall {args.code} created\n")
+        elif args.command == "create-device":
+            token = db.write(lambda s: create_device(
+                s, hall_id=get_hall(s, args.hall_code).id, kind=args.kind, name=args.name)[1])
+            sys.stdout.write(f"device token (shown once): {token}\n")
+    except DomainError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        return 2
+    return 0
+
+
+def serve(settings: Settings) -> int:
+    """Migrate, seed when asked, and run uvicorn."""
+    import uvicorn
+
+    if settings.secret_key == DEMO_SECRET and not settings.demo:
+        sys.stderr.write(
+            "refusing to start: TONGBAN_SECRET_KEY is the demo secret; set a real secret "
+            "(e.g. `export TONGBAN_SECRET_KEY=$(python -c 'import secrets;"
+            "print(secrets.token_urlsafe(32))')`) or run with --demo\n"
+        )
+        return 2
+    from server.app import create_app
+
+    app = create_app(settings)
+    if settings.demo:
+        from server.demo import (
+            DEMO_COUNTER_TOKEN,
+            DEMO_DISPLAY_TOKEN,
+            DEMO_KIOSK_TOKEN,
+            DEMO_PASSWORD,
+            seed_demo,
+        )
+
+        created = app.state.db.write(seed_demo)
+        log.info("demo hall %s", "seeded" if created else "already present")
+    base = f"http://{settings.host}:{settings.port}"
+    where = f"SQLite in {settings.data_dir}" if settings.is_sqlite else "PostgreSQL"
+    lines = [
+        f"Tongban 通办 server on {base}",
+        f"  database:   {where}",
+        f"  API docs:   {base}/docs",
+        f"  hall board: {base}/api/v1/halls/demo/board",
+        f"  websocket:  ws://{settings.host}:{settings.port}/ws/halls/<hall>?token=…&since=…",
+    ]
+    if settings.demo:
+        lines += [
+            f"  demo logins: clerk1…clerk8, manager, admin / {DEMO_PASSWORD}",
+            f"  demo device tokens: kiosk {DEMO_KIOSK_TOKEN}, display {DEMO_DISPLAY_TOKEN}, "
+            f"counter {DEMO_COUNTER_TOKEN}",
+        ]
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
+                ws_ping_interval=20, ws_ping_timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Application factory: wires settings, database, hub and routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from server.auth.router import router as auth_router
+from server.board.router import router as board_router
+from server.catalog.router import router as catalog_router
+from server.core.config import Settings
+from server.core.db import Database
+from server.core.errors import install_error_handlers
+from server.devices.router import router as devices_router
+from server.events.hub import Hub
+from server.events.router import router as events_router
+from server.migrate import upgrade
+from server.tickets.router import router as tickets_router
+from server.windows.router import router as windows_router
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    """Build the FastAPI app; migrations run here so `python -m server` needs nothing else."""
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        upgrade(settings.effective_database_url)
+    db = Database(settings.effective_database_url)
+    hub = Hub(db, queue_size=settings.ws_queue_size)
+    db.commit_listeners.append(hub.notify)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+            db.dispose()
+
+    app = FastAPI(
+        title="Tongban 通办",
+        version="1.0",
+        description="Queue, kiosk and appointment server for government service halls.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.hub = hub
+    app.state.metrics_ws_open = 0
+    install_error_handlers(app)
+    for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
+                   board_router, events_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"])
+    def readyz() -> dict:
+        """Readiness: the database answers."""
+        with db.read() as s:
+            s.execute(text("SELECT 1"))
+        return {"status": "ready", "database": "sqlite" if db.is_sqlite else "postgresql"}
+
+    return app

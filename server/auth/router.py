@@ -1,0 +1,109 @@
+"""Staff login/logout and account administration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.auth.models import Staff
+from server.auth.principal import require
+from server.auth.service import create_staff, login, revoke_token
+from server.catalog.models import Hall
+from server.catalog.service import get_hall
+from server.core.deps import DbDep, PrincipalDep, SettingsDep, bearer_token
+from server.core.errors import Forbidden
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class StaffIn(BaseModel):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    password: str = Field(min_length=8, max_length=200)
+    role: str = Field(pattern="^(clerk|manager|admin)$")
+    hall_code: str | None = None
+    full_name: str = Field("", max_length=100)
+
+
+@router.post("/auth/login")
+def post_login(body: LoginIn, db: DbDep, settings: SettingsDep) -> dict:
+    """Exchange username/password for a bearer token."""
+    token, staff, error = db.write(
+        lambda s: login(s, username=body.username, password=body.password,
+                        ttl_hours=settings.token_ttl_hours)
+    )
+    if error is not None:
+        raise error
+    assert staff is not None
+    with db.read() as s:
+        hall = s.get(Hall, staff.hall_id) if staff.hall_id else None
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "role": staff.role,
+        "hall_code": hall.code if hall else None,
+        "username": staff.username,
+        "full_name": staff.full_name,
+        "expires_in": int(settings.token_ttl_hours * 3600),
+    }
+
+
+@router.post("/auth/logout", status_code=204)
+def post_logout(
+    db: DbDep, principal: PrincipalDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """Revoke the caller's token."""
+    require(principal, staff=("clerk", "manager", "admin"), citizen=True)
+    token = bearer_token(authorization)
+    assert token is not None
+    db.write(lambda s: revoke_token(s, token=token))
+
+
+@router.get("/auth/me")
+def get_me(db: DbDep, principal: PrincipalDep) -> dict:
+    """Who the token belongs to."""
+    p = require(principal, staff=("clerk", "manager", "admin"), devices=("kiosk", "display",
+                "counter"), citizen=True)
+    with db.read() as s:
+        hall = s.get(Hall, p.hall_id) if p.hall_id else None
+    return {"kind": p.kind, "id": p.id, "role": p.role, "name": p.name,
+            "hall_code": hall.code if hall else None, "window_id": p.window_id}
+
+
+@router.post("/staff", status_code=201)
+def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
+    """Create a staff account (admin; managers may create clerks of their hall)."""
+    p = require(principal, staff=("manager", "admin"))
+
+    def work(s: Session) -> dict:
+        hall = get_hall(s, body.hall_code) if body.hall_code else None
+        if not p.is_admin and (body.role != "clerk" or hall is None or hall.id != p.hall_id):
+            raise Forbidden("大厅管理员只能为本大厅创建窗口人员", code="forbidden_role")
+        staff = create_staff(s, username=body.username, password=body.password, role=body.role,
+                             hall_id=hall.id if hall else None, full_name=body.full_name)
+        return _staff_out(staff, hall)
+
+    return db.write(work)
+
+
+@router.get("/staff")
+def list_staff(db: DbDep, principal: PrincipalDep, hall: Annotated[str, Query()]) -> list[dict]:
+    """Staff accounts of a hall (manager/admin)."""
+    with db.read() as s:
+        h = get_hall(s, hall)
+        require(principal, staff=("manager", "admin"), hall_id=h.id)
+        rows = s.scalars(select(Staff).where(Staff.hall_id == h.id).order_by(Staff.username))
+        return [_staff_out(st, h) for st in rows]
+
+
+def _staff_out(staff: Staff, hall: Hall | None) -> dict:
+    return {"id": staff.id, "username": staff.username, "full_name": staff.full_name,
+            "role": staff.role, "hall_code": hall.code if hall else None, "active": staff.active}

@@ -1,0 +1,121 @@
+"""Staff login, token issue/resolve/revoke."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.auth.models import AuthToken, Staff
+from server.auth.principal import Principal
+from server.core.clock import utcnow
+from server.core.errors import Conflict, DomainError, Invalid, TooManyRequests, Unauthorized
+from server.core.security import hash_password, new_token, token_digest, verify_password
+from server.devices.models import Device
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+# Verified against unknown usernames so response time does not reveal which names exist.
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def login(
+    s: Session, *, username: str, password: str, ttl_hours: float
+) -> tuple[str | None, Staff | None, DomainError | None]:
+    """Check a password and issue a token; failures are returned (not raised) so the
+    failure counter commits, and the account locks after repeated failures."""
+    staff = s.scalar(select(Staff).where(Staff.username == username))
+    now = utcnow()
+    bad = Unauthorized("用户名或密码错误", code="bad_credentials")
+    if staff is None or not staff.active:
+        verify_password(_DUMMY_HASH, password)
+        return None, None, bad
+    if staff.locked_until and staff.locked_until > now:
+        return None, staff, TooManyRequests(
+            "登录失败次数过多，账号已临时锁定，请15分钟后再试", code="account_locked"
+        )
+    if not verify_password(staff.password_hash, password):
+        staff.failed_logins += 1
+        if staff.failed_logins >= MAX_FAILED_LOGINS:
+            staff.locked_until = now + LOCKOUT
+            staff.failed_logins = 0
+        return None, staff, bad
+    staff.failed_logins = 0
+    staff.locked_until = None
+    return issue_token(s, kind="staff", subject_id=staff.id, ttl_hours=ttl_hours), staff, None
+
+
+def issue_token(s: Session, *, kind: str, subject_id: int, ttl_hours: float) -> str:
+    """Create a bearer token for a staff member or citizen; only the digest is stored."""
+    token = new_token()
+    now = utcnow()
+    s.add(
+        AuthToken(
+            digest=token_digest(token),
+            kind=kind,
+            subject_id=subject_id,
+            created_at=now,
+            expires_at=now + timedelta(hours=ttl_hours),
+        )
+    )
+    return token
+
+
+def revoke_token(s: Session, *, token: str) -> None:
+    """Revoke a token (logout)."""
+    row = s.scalar(select(AuthToken).where(AuthToken.digest == token_digest(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def resolve_token(s: Session, token: str) -> Principal | None:
+    """Turn a bearer token into a principal, or None when unknown, expired or revoked."""
+    digest = token_digest(token)
+    now = utcnow()
+    row = s.scalar(select(AuthToken).where(AuthToken.digest == digest))
+    if row is not None:
+        if row.revoked_at is not None or row.expires_at <= now:
+            return None
+        if row.kind == "staff":
+            staff = s.get(Staff, row.subject_id)
+            if staff is None or not staff.active:
+                return None
+            return Principal("staff", staff.id, staff.role, staff.hall_id, staff.full_name)
+        return Principal("citizen", row.subject_id, "citizen", None)
+    device = s.scalar(select(Device).where(Device.token_digest == digest))
+    if device is None or device.revoked_at is not None:
+        return None
+    return Principal(
+        "device", device.id, device.kind, device.hall_id, device.name, device.window_id
+    )
+
+
+def create_staff(
+    s: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    hall_id: int | None,
+    full_name: str = "",
+) -> Staff:
+    """Create a staff account with an argon2 password hash."""
+    if role not in ("clerk", "manager", "admin"):
+        raise Invalid("角色必须是 clerk、manager 或 admin", code="invalid_role")
+    if role != "admin" and hall_id is None:
+        raise Invalid("窗口人员和大厅管理员必须属于一个大厅", code="hall_required")
+    if len(password) < 8:
+        raise Invalid("密码至少8位", code="weak_password")
+    if s.scalar(select(Staff.id).where(Staff.username == username)) is not None:
+        raise Conflict(f"用户名 {username} 已存在", code="username_taken")
+    staff = Staff(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        hall_id=hall_id,
+        full_name=full_name or username,
+    )
+    s.add(staff)
+    s.flush()
+    return staff

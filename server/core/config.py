@@ -1,0 +1,47 @@
+"""Server settings from flags and TONGBAN_* environment variables."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_SECRET = "tongban-demo-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """All knobs of the server; every field can be set as TONGBAN_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="TONGBAN_", extra="ignore")
+
+    data_dir: Path = Field(Path("./var"), description="Directory for the SQLite file and uploads")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file in the data directory"
+    )
+    host: str = Field("127.0.0.1", description="Address to listen on")
+    port: int = Field(8000, description="TCP port to listen on")
+    demo: bool = Field(False, description="Seed the demo hall and allow the demo secret")
+    secret_key: str = Field(DEMO_SECRET, description="Key for ID-number hashes and signatures")
+    token_ttl_hours: float = Field(12.0, description="Lifetime of staff access tokens")
+    starvation_minutes: float = Field(30.0, description="Wait after which a ticket goes first")
+    recall_limit: int = Field(3, description="Maximum number of calls for one ticket")
+    green_channel_age: int = Field(60, description="Age from which the green channel applies")
+    ws_queue_size: int = Field(2000, description="Bounded outgoing queue per websocket")
+    ws_replay_limit: int = Field(1000, description="Most events replayed before a snapshot")
+    heartbeat_seconds: float = Field(20.0, description="Websocket heartbeat interval")
+    eta_window_minutes: float = Field(120.0, description="Look-back for recent service times")
+    log_level: str = Field("INFO", description="Logging level")
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        """The configured URL or the embedded SQLite default."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'tongban.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite file."""
+        return self.effective_database_url.startswith("sqlite")

@@ -1,0 +1,139 @@
+"""Engine, sessions and transactions for SQLite (embedded) and PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Session.info key: what a transaction wants announced once it has committed.
+COMMIT_NOTES = "tongban_commit_notes"
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a stable constraint naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, returns aware UTC, so SQLite string order equals time order."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to UTCDateTime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Database:
+    """Owns the engine and hands out read and write sessions."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        # SQLite allows one writer: a process-wide lock avoids busy-wait sleeps inside SQLite.
+        self._write_lock = threading.Lock() if self.is_sqlite else None
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            kwargs["pool_size"] = 16
+            kwargs["max_overflow"] = 48
+        else:
+            kwargs["pool_size"] = 10
+            kwargs["max_overflow"] = 30
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+        self.commit_listeners: list[Callable[[list[Any]], None]] = []
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(tongban_write=True), expire_on_commit=False
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; closing it ends the read transaction (objects stay usable)."""
+        with self._read() as session:
+            yield session
+
+    def write(self, fn: Callable[[Session], T], *, attempts: int = 5) -> T:
+        """Run `fn` in one write transaction, retrying transient lock/serialization errors."""
+        for attempt in range(1, attempts + 1):
+            try:
+                if self._write_lock is not None:
+                    with self._write_lock:
+                        return self._write_once(fn)
+                return self._write_once(fn)
+            except OperationalError as exc:
+                if attempt == attempts or not _is_transient(exc):
+                    raise
+                log.warning("transient database error, retrying (%s): %s", attempt, exc.orig)
+                time.sleep(0.02 * attempt)
+        raise AssertionError("unreachable")
+
+    def _write_once(self, fn: Callable[[Session], T]) -> T:
+        with self._write() as session:
+            with session.begin():
+                result = fn(session)
+            notes = session.info.pop(COMMIT_NOTES, [])
+        if notes:
+            for listener in self.commit_listeners:
+                listener(notes)
+        return result
+
+    def dispose(self) -> None:
+        """Close all pooled connections."""
+        self.engine.dispose()
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return any(s in text for s in ("database is locked", "deadlock", "could not serialize"))
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's implicit BEGIN is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("tongban_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,120 @@
+"""The demo hall 示范政务服务大厅: services, windows, staff and devices."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.auth.service import create_staff
+from server.catalog.models import Hall
+from server.catalog.service import create_hall, create_service
+from server.devices.service import create_device
+from server.windows.service import create_window
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "demo1234"
+DEMO_KIOSK_TOKEN = "demo-kiosk-token"
+DEMO_DISPLAY_TOKEN = "demo-display-token"
+DEMO_COUNTER_TOKEN = "demo-counter-token"
+
+
+def _m(code: str, name: str, required: bool = True, presubmit: bool = True) -> dict[str, Any]:
+    return {"code": code, "name": name, "required": required, "presubmit": presubmit}
+
+
+ID_CARD = _m("id_card", "居民身份证", presubmit=True)
+HUKOU = _m("hukou_book", "居民户口簿")
+
+SERVICES: list[dict[str, Any]] = [
+    {"code": "11110000MB0123456X4000117001", "name": "户口迁移登记", "department": "公安局",
+     "category": "户籍", "prefix": "A", "expected_minutes": 12,
+     "materials": [ID_CARD, HUKOU, _m("move_proof", "准予迁入证明")]},
+    {"code": "11110000MB0123456X4000117002", "name": "居民身份证换领", "department": "公安局",
+     "category": "户籍", "prefix": "A", "expected_minutes": 8,
+     "materials": [ID_CARD, HUKOU, _m("photo_receipt", "数码相片回执", required=False)]},
+    {"code": "11110000MB0234567Y4000217001", "name": "社会保障卡申领", "department": "人力社保局",
+     "category": "社保", "prefix": "B", "expected_minutes": 10,
+     "materials": [ID_CARD, _m("photo", "近期免冠证件照")]},
+    {"code": "11110000MB0234567Y4000217002", "name": "医保异地就医备案", "department": "医疗保障局",
+     "category": "医保", "prefix": "C", "expected_minutes": 8,
+     "materials": [ID_CARD, _m("residence_proof", "异地居住证明"),
+                   _m("insured_form", "参保人员备案表")]},
+    {"code": "11110000MB0345678Z4000317001", "name": "住房公积金提取", "department": "公积金中心",
+     "category": "公积金", "prefix": "D", "expected_minutes": 15,
+     "materials": [ID_CARD, _m("bank_card", "本人银行卡"), _m("purchase_contract", "购房合同")]},
+    {"code": "11110000MB0456789A4000417001", "name": "不动产转移登记",
+     "department": "不动产登记中心",
+     "category": "不动产登记", "prefix": "E", "expected_minutes": 25,
+     "materials": [ID_CARD, _m("property_cert", "不动产权证书"), _m("sale_contract", "买卖合同"),
+                   _m("tax_receipt", "完税凭证")]},
+    {"code": "11110000MB0567890B4000517001", "name": "企业设立登记（营业执照）",
+     "department": "市场监管局", "category": "营业执照", "prefix": "F", "expected_minutes": 20,
+     "materials": [ID_CARD, _m("application", "公司登记（备案）申请书"), _m("articles", "公司章程"),
+                   _m("address_proof", "住所使用证明")]},
+    {"code": "11110000MB0678901C4000617001", "name": "出入境证件办理", "department": "出入境管理局",
+     "category": "出入境", "prefix": "G", "expected_minutes": 10,
+     "materials": [ID_CARD, _m("photo_receipt", "出入境证件相片回执")]},
+    {"code": "11110000MB0789012D4000717001", "name": "个人所得税汇算清缴", "department": "税务局",
+     "category": "税务", "prefix": "H", "expected_minutes": 12,
+     "materials": [ID_CARD, _m("income_proof", "收入证明", required=False)]},
+    {"code": "11110000MB0789012D4000717002", "name": "发票领用", "department": "税务局",
+     "category": "税务", "prefix": "H", "expected_minutes": 6,
+     "materials": [ID_CARD, _m("tax_ukey", "税务UKey", presubmit=False)]},
+]
+
+# (number, name, [(service index, priority 1..9, higher first)])
+WINDOWS: list[tuple[int, str, list[tuple[int, int]]]] = [
+    (1, "综合受理一窗", [(0, 7), (1, 7), (2, 5), (3, 5), (8, 3)]),
+    (2, "综合受理二窗", [(2, 7), (3, 7), (4, 5), (0, 3), (1, 3)]),
+    (3, "综合受理三窗", [(4, 7), (8, 7), (9, 7), (2, 3)]),
+    (4, "户籍窗口", [(0, 9), (1, 9)]),
+    (5, "社保医保窗口", [(2, 9), (3, 9)]),
+    (6, "公积金窗口", [(4, 9)]),
+    (7, "不动产登记窗口", [(5, 9)]),
+    (8, "企业开办窗口", [(6, 9)]),
+    (9, "出入境窗口", [(7, 9)]),
+    (10, "税务窗口", [(8, 9), (9, 9)]),
+]
+
+OPENING_HOURS = {
+    day: [["08:30", "12:00"], ["13:30", "17:30"]] for day in ("mon", "tue", "wed", "thu", "fri")
+} | {"sat": [["09:00", "12:00"]]}
+
+
+def seed_demo(s: Session) -> bool:
+    """Create the demo hall if it is missing; returns True when it was created."""
+    if s.scalar(select(Hall.id).where(Hall.code == "demo")) is not None:
+        return False
+    hall = create_hall(
+        s, code="demo", name="示范政务服务大厅", timezone="Asia/Shanghai",
+        address="示范市人民路1号政务服务中心一楼", opening_hours=OPENING_HOURS,
+        notice="请按叫号顺序到对应窗口办理业务；60岁以上老年人可走绿色通道。",
+        settings={},
+    )
+    services = [
+        create_service(s, hall_id=hall.id, online_capable=True, sort_order=i, **spec)
+        for i, spec in enumerate(SERVICES)
+    ]
+    windows = [
+        create_window(s, hall_id=hall.id, number=n, name=name,
+                      services=[(services[i].id, prio) for i, prio in pairs])
+        for n, name, pairs in WINDOWS
+    ]
+    names = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
+    for i, full_name in enumerate(names, start=1):
+        create_staff(s, username=f"clerk{i}", password=DEMO_PASSWORD, role="clerk",
+                     hall_id=hall.id, full_name=full_name)
+    create_staff(s, username="manager", password=DEMO_PASSWORD, role="manager",
+                 hall_id=hall.id, full_name="周主任")
+    create_staff(s, username="admin", password=DEMO_PASSWORD, role="admin", hall_id=None,
+                 full_name="平台管理员")
+    create_device(s, hall_id=hall.id, kind="kiosk", name="一楼取号机", token=DEMO_KIOSK_TOKEN)
+    create_device(s, hall_id=hall.id, kind="display", name="大厅综合屏", token=DEMO_DISPLAY_TOKEN)
+    create_device(s, hall_id=hall.id, kind="counter", name="1号窗口终端",
+                  token=DEMO_COUNTER_TOKEN, window_id=windows[0].id)
+    log.info("seeded demo hall with %d services and %d windows", len(services), len(windows))
+    return True

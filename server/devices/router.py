@@ -1,0 +1,70 @@
+"""Device registration (admin) and listing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.auth.principal import require
+from server.catalog.service import get_hall
+from server.core.clock import iso, utcnow
+from server.core.deps import DbDep, PrincipalDep
+from server.core.errors import NotFound
+from server.devices.models import Device
+from server.devices.service import create_device
+
+router = APIRouter(prefix="/api/v1", tags=["devices"])
+
+
+class DeviceIn(BaseModel):
+    hall_code: str
+    kind: str = Field(pattern="^(kiosk|display|counter)$")
+    name: str = Field(min_length=1, max_length=100)
+    window_id: int | None = None
+
+
+@router.post("/devices", status_code=201)
+def post_device(body: DeviceIn, db: DbDep, principal: PrincipalDep) -> dict:
+    """Register a device; the token is returned once and stored hashed."""
+
+    def work(s: Session) -> dict:
+        hall = get_hall(s, body.hall_code)
+        require(principal, staff=("admin",), hall_id=hall.id)
+        device, token = create_device(s, hall_id=hall.id, kind=body.kind, name=body.name,
+                                      window_id=body.window_id)
+        return {"id": device.id, "token": token, "kind": device.kind, "name": device.name,
+                "hall_code": hall.code}
+
+    return db.write(work)
+
+
+@router.get("/devices")
+def list_devices(hall: Annotated[str, Query()], db: DbDep, principal: PrincipalDep) -> list[dict]:
+    """Devices of a hall with their last heartbeat (manager/admin)."""
+    with db.read() as s:
+        h = get_hall(s, hall)
+        require(principal, staff=("manager", "admin"), hall_id=h.id)
+        rows = s.scalars(select(Device).where(Device.hall_id == h.id).order_by(Device.id))
+        return [
+            {"id": d.id, "kind": d.kind, "name": d.name, "window_id": d.window_id,
+             "last_seen_at": iso(d.last_seen_at), "revoked": d.revoked_at is not None}
+            for d in rows
+        ]
+
+
+@router.delete("/devices/{device_id}", status_code=204)
+def revoke_device(device_id: int, db: DbDep, principal: PrincipalDep) -> None:
+    """Revoke a device token (admin)."""
+
+    def work(s: Session) -> None:
+        device = s.get(Device, device_id)
+        if device is None:
+            raise NotFound("设备不存在", code="device_not_found")
+        require(principal, staff=("admin",), hall_id=device.hall_id)
+        device.revoked_at = device.revoked_at or utcnow()
+
+    db.write(work)

@@ -1,0 +1,48 @@
+"""Device registration, tokens and heartbeats."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from server.core.clock import utcnow
+from server.core.db import Database
+from server.core.errors import Invalid
+from server.core.security import new_token, token_digest
+from server.devices.models import DEVICE_KINDS, Device
+
+_seen_lock = threading.Lock()
+_last_touch: dict[int, float] = {}
+TOUCH_EVERY_SECONDS = 30.0
+
+
+def create_device(
+    s: Session, *, hall_id: int, kind: str, name: str, token: str | None = None,
+    window_id: int | None = None,
+) -> tuple[Device, str]:
+    """Register a device and return it with its bearer token (shown once)."""
+    if kind not in DEVICE_KINDS:
+        raise Invalid("设备类型必须是 kiosk、display 或 counter", code="invalid_kind")
+    token = token or new_token()
+    device = Device(hall_id=hall_id, kind=kind, name=name, token_digest=token_digest(token),
+                    window_id=window_id)
+    s.add(device)
+    s.flush()
+    return device, token
+
+
+def touch_device(db: Database, device_id: int, *, force: bool = False) -> None:
+    """Record a heartbeat, at most every 30 s per device (so it stays cheap)."""
+    now = time.monotonic()
+    with _seen_lock:
+        if not force and now - _last_touch.get(device_id, 0.0) < TOUCH_EVERY_SECONDS:
+            return
+        _last_touch[device_id] = now
+    db.write(
+        lambda s: s.execute(
+            update(Device).where(Device.id == device_id).values(last_seen_at=utcnow())
+        )
+    )

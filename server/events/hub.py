@@ -1,0 +1,169 @@
+"""In-process fan-out of committed events to websocket subscribers.
+
+Writers only announce "hall H has events up to seq N"; a per-hall pump reads the events
+from the database once and hands pre-serialised messages to every subscriber's bounded
+queue. The database stays the single source of truth, so the same pump also serves
+events committed by other processes (polled, or woken by a cross-process notifier).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from anyio import to_thread
+
+from server.catalog.models import Hall
+from server.core.db import Database
+from server.events.service import current_seq, envelope, events_after
+
+log = logging.getLogger(__name__)
+
+PUMP_BATCH = 500
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One websocket's bounded outgoing queue of (seq, json) items."""
+
+    private: bool
+    queue: asyncio.Queue[tuple[int, str]]
+    delivered: int = 0
+    overflowed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def offer(self, seq: int, public_json: str, staff_json: str) -> None:
+        """Queue an event unless already delivered; flag overflow instead of blocking."""
+        if seq <= self.delivered or self.overflowed.is_set():
+            return
+        try:
+            self.queue.put_nowait((seq, staff_json if self.private else public_json))
+        except asyncio.QueueFull:
+            self.overflowed.set()
+
+
+class HallChannel:
+    """Subscribers of one hall and the pump that feeds them."""
+
+    def __init__(self, hub: Hub, hall_id: int, code: str, start_seq: int) -> None:
+        self.hub = hub
+        self.hall_id = hall_id
+        self.code = code
+        self.last_sent = start_seq
+        self.subscribers: set[Subscriber] = set()
+        self.wake = asyncio.Event()
+        self.wake.set()  # catch anything committed while the channel was being created
+        self.task = asyncio.create_task(self._pump(), name=f"hub-pump-{code}")
+
+    async def _pump(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.hub.poll_seconds)
+            self.wake.clear()
+            try:
+                await self._drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database hiccup must not kill the pump
+                log.exception("event pump for hall %s failed; retrying", self.code)
+                await asyncio.sleep(0.5)
+                self.wake.set()
+
+    async def _drain(self) -> None:
+        while True:
+            batch = await to_thread.run_sync(
+                self.hub.fetch, self.hall_id, self.code, self.last_sent
+            )
+            for seq, public_json, staff_json in batch:
+                for sub in list(self.subscribers):
+                    sub.offer(seq, public_json, staff_json)
+                self.last_sent = seq
+            if len(batch) < PUMP_BATCH:
+                return
+
+
+class Hub:
+    """Owns the hall channels; thread-safe `notify` is called after each commit."""
+
+    def __init__(self, db: Database, *, queue_size: int, poll_seconds: float = 1.0) -> None:
+        self.db = db
+        self.queue_size = queue_size
+        self.poll_seconds = poll_seconds
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.channels: dict[int, HallChannel] = {}
+        self._lock = asyncio.Lock()
+
+    def start(self) -> None:
+        """Bind to the running event loop."""
+        self.loop = asyncio.get_running_loop()
+
+    async def stop(self) -> None:
+        """Cancel all pumps."""
+        for ch in self.channels.values():
+            ch.task.cancel()
+        for ch in self.channels.values():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await ch.task
+        self.channels.clear()
+
+    def notify(self, notes: Iterable[tuple[int, int]]) -> None:
+        """Called from any thread after a commit with (hall_id, seq) pairs."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        halls = {hall_id for hall_id, _ in notes}
+        for hall_id in halls:
+            loop.call_soon_threadsafe(self._wake, hall_id)
+
+    def _wake(self, hall_id: int) -> None:
+        ch = self.channels.get(hall_id)
+        if ch is not None:
+            ch.wake.set()
+
+    async def subscribe(self, hall: Hall, *, private: bool) -> Subscriber:
+        """Register a subscriber; it receives every event pumped from now on."""
+        async with self._lock:
+            ch = self.channels.get(hall.id)
+            if ch is None:
+                start = await to_thread.run_sync(self._current_seq, hall.id)
+                ch = HallChannel(self, hall.id, hall.code, start)
+                self.channels[hall.id] = ch
+        sub = Subscriber(private=private, queue=asyncio.Queue(self.queue_size))
+        ch.subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, hall_id: int, sub: Subscriber) -> None:
+        """Forget a subscriber (the channel and its pump stay for reuse)."""
+        ch = self.channels.get(hall_id)
+        if ch is not None:
+            ch.subscribers.discard(sub)
+
+    def subscriber_count(self) -> int:
+        """Open subscriptions across halls (for metrics)."""
+        return sum(len(ch.subscribers) for ch in self.channels.values())
+
+    def _current_seq(self, hall_id: int) -> int:
+        with self.db.read() as s:
+            return current_seq(s, hall_id)
+
+    def fetch(self, hall_id: int, code: str, after: int) -> list[tuple[int, str, str]]:
+        """Read and serialise the next batch of events (public and staff forms)."""
+        with self.db.read() as s:
+            events = events_after(s, hall_id=hall_id, since=after, limit=PUMP_BATCH)
+            return [
+                (
+                    e.seq,
+                    dumps(envelope(e, code, include_private=False)),
+                    dumps(envelope(e, code, include_private=True)),
+                )
+                for e in events
+            ]
+
+
+def dumps(message: dict[str, Any]) -> str:
+    """Compact JSON with Chinese kept readable."""
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,166 @@
+"""WS /ws/halls/{hall}: replay after `since` (or a snapshot), then live events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from anyio import to_thread
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from server.auth.principal import Principal
+from server.auth.service import resolve_token
+from server.board.service import board_snapshot
+from server.catalog.models import Hall
+from server.catalog.service import get_hall
+from server.core.clock import iso, utcnow
+from server.core.errors import DomainError, Forbidden, Unauthorized
+from server.devices.service import touch_device
+from server.events.hub import Hub, Subscriber, dumps
+from server.events.service import envelope, events_after
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_SLOW = 4408
+
+
+@router.websocket("/ws/halls/{hall_code}")
+async def hall_events(websocket: WebSocket, hall_code: str) -> None:
+    """Stream a hall's events to a device or staff client."""
+    app = websocket.app
+    await websocket.accept()
+    token = websocket.query_params.get("token") or _header_token(websocket)
+    since_raw = websocket.query_params.get("since")
+    try:
+        since = int(since_raw) if since_raw not in (None, "") else None
+    except ValueError:
+        await websocket.close(1008, "since must be an integer")
+        return
+    try:
+        hall, principal = await to_thread.run_sync(_authorize, app, hall_code, token)
+    except DomainError as exc:
+        code = {401: CLOSE_UNAUTHORIZED, 403: CLOSE_FORBIDDEN, 404: CLOSE_NOT_FOUND}.get(
+            exc.status, 1008
+        )
+        await websocket.close(code, exc.code)
+        return
+    hub: Hub = app.state.hub
+    sub = await hub.subscribe(hall, private=principal.sees_personal_data)
+    app.state.metrics_ws_open = getattr(app.state, "metrics_ws_open", 0) + 1
+    try:
+        await _catch_up(websocket, app, hall, principal, sub, since)
+        await _run(websocket, app, principal, sub)
+    except (WebSocketDisconnect, RuntimeError, ConnectionError):
+        pass
+    finally:
+        hub.unsubscribe(hall.id, sub)
+        app.state.metrics_ws_open -= 1
+
+
+def _header_token(websocket: WebSocket) -> str | None:
+    auth = websocket.headers.get("authorization", "")
+    scheme, _, value = auth.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _authorize(app: Any, hall_code: str, token: str | None) -> tuple[Hall, Principal]:
+    with app.state.db.read() as s:
+        hall = get_hall(s, hall_code)
+        principal = resolve_token(s, token) if token else None
+    if principal is None:
+        raise Unauthorized("missing or invalid token", code="invalid_token")
+    if principal.kind == "citizen" or not principal.can_access_hall(hall.id):
+        raise Forbidden("no access to this hall", code="forbidden_hall")
+    if principal.kind == "device":
+        touch_device(app.state.db, principal.id, force=True)
+    return hall, principal
+
+
+async def _catch_up(
+    websocket: WebSocket, app: Any, hall: Hall, principal: Principal, sub: Subscriber,
+    since: int | None,
+) -> None:
+    """Send missed events, or a snapshot when none/too many; live ones queue meanwhile."""
+    limit = app.state.settings.ws_replay_limit
+
+    def load() -> tuple[list[str], dict[str, Any] | None, int]:
+        with app.state.db.read() as s:
+            fresh = s.get(Hall, hall.id)
+            assert fresh is not None
+            if since is not None and since <= fresh.event_seq:
+                events = events_after(s, hall_id=hall.id, since=since, limit=limit + 1)
+                if len(events) <= limit:
+                    private = principal.sees_personal_data
+                    msgs = [dumps(envelope(e, hall.code, include_private=private)) for e in events]
+                    return msgs, None, events[-1].seq if events else since
+            snap = board_snapshot(s, fresh, app.state.settings)
+            return [], snap, snap["seq"]
+
+    messages, snapshot, delivered = await to_thread.run_sync(load)
+    if snapshot is not None:
+        await websocket.send_text(dumps({"type": "snapshot", "seq": delivered, "data": snapshot}))
+    for text in messages:
+        await websocket.send_text(text)
+    sub.delivered = delivered
+    # Drop anything queued live that the replay already covered.
+    kept = []
+    while not sub.queue.empty():
+        seq, text = sub.queue.get_nowait()
+        if seq > delivered:
+            kept.append((seq, text))
+    for item in kept:
+        sub.queue.put_nowait(item)
+
+
+async def _run(websocket: WebSocket, app: Any, principal: Principal, sub: Subscriber) -> None:
+    """Pump queued events out and answer client pings until either side stops."""
+    heartbeat = app.state.settings.heartbeat_seconds
+    sender = asyncio.create_task(_send_loop(websocket, sub, heartbeat))
+    receiver = asyncio.create_task(_receive_loop(websocket, app, principal, sub))
+    overflow = asyncio.create_task(sub.overflowed.wait())
+    done, pending = await asyncio.wait(
+        {sender, receiver, overflow}, return_when=asyncio.FIRST_COMPLETED
+    )
+    for task in pending:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    if overflow in done:
+        log.info("websocket client too slow; disconnecting it")
+        with contextlib.suppress(Exception):
+            await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect with since")
+
+
+async def _send_loop(websocket: WebSocket, sub: Subscriber, heartbeat: float) -> None:
+    while True:
+        try:
+            seq, text = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
+        except TimeoutError:
+            await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
+            continue
+        if seq > sub.delivered:
+            sub.delivered = seq
+            await websocket.send_text(text)
+
+
+async def _receive_loop(
+    websocket: WebSocket, app: Any, principal: Principal, sub: Subscriber
+) -> None:
+    while True:
+        raw = await websocket.receive_text()
+        try:
+            msg = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(msg, dict) and msg.get("type") == "ping":
+            await websocket.send_text(dumps({"type": "pong", "seq": sub.delivered,
+                                             "at": iso(utcnow())}))
+            if principal.kind == "device":
+                await to_thread.run_sync(touch_device, app.state.db, principal.id)

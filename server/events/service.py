@@ -1,0 +1,71 @@
+"""Appending to the event log inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from server.catalog.models import Hall
+from server.core.clock import iso, utcnow
+from server.core.db import COMMIT_NOTES
+from server.events.models import Event
+
+
+def append_event(
+    s: Session,
+    *,
+    hall_id: int,
+    type: str,
+    data: dict[str, Any],
+    private: dict[str, Any] | None = None,
+    ticket_id: int | None = None,
+    at: datetime | None = None,
+) -> Event:
+    """Allocate the hall's next seq and insert the event; call it last in a transaction."""
+    # The hall row update is the per-hall serialization point (row lock on PostgreSQL).
+    seq = s.execute(
+        update(Hall)
+        .where(Hall.id == hall_id)
+        .values(event_seq=Hall.event_seq + 1)
+        .returning(Hall.event_seq)
+    ).scalar_one()
+    ev = Event(
+        hall_id=hall_id,
+        seq=seq,
+        type=type,
+        at=at or utcnow(),
+        ticket_id=ticket_id,
+        data=data,
+        private=private or None,
+    )
+    s.add(ev)
+    s.info.setdefault(COMMIT_NOTES, []).append((hall_id, seq))
+    return ev
+
+
+def envelope(ev: Event, hall_code: str, *, include_private: bool) -> dict[str, Any]:
+    """The wire form of an event; personal data only when `include_private`."""
+    data = dict(ev.data or {})
+    if include_private and ev.private:
+        data.update(ev.private)
+    return {"seq": ev.seq, "hall": hall_code, "type": ev.type, "at": iso(ev.at), "data": data}
+
+
+def events_after(s: Session, *, hall_id: int, since: int, limit: int) -> list[Event]:
+    """Events of a hall with seq > since, oldest first."""
+    return list(
+        s.scalars(
+            select(Event)
+            .where(Event.hall_id == hall_id, Event.seq > since)
+            .order_by(Event.seq)
+            .limit(limit)
+        )
+    )
+
+
+def current_seq(s: Session, hall_id: int) -> int:
+    """The hall's latest allocated event seq."""
+    return s.execute(select(Hall.event_seq).where(Hall.id == hall_id)).scalar_one()

@@ -1,0 +1,11 @@
+"""Imports every model module so metadata is complete (Alembic, tests)."""
+
+from server.auth import models as auth_models  # noqa: F401
+from server.catalog import models as catalog_models  # noqa: F401
+from server.core.db import Base
+from server.devices import models as device_models  # noqa: F401
+from server.events import models as event_models  # noqa: F401
+from server.tickets import models as ticket_models  # noqa: F401
+from server.windows import models as window_models  # noqa: F401
+
+metadata = Base.metadata

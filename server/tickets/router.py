@@ -1,0 +1,140 @@
+"""Issuing, calling and moving tickets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from server.auth.principal import require
+from server.catalog.service import get_hall
+from server.core.clock import utcnow
+from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.errors import Invalid
+from server.tickets.queue import window_queue
+from server.tickets.service import call_next, get_ticket, get_window, issue_ticket, transition
+from server.tickets.views import ticket_public, ticket_staff
+
+router = APIRouter(prefix="/api/v1", tags=["tickets"])
+STAFF = ("clerk", "manager", "admin")
+
+
+class IssueIn(BaseModel):
+    service_code: str = Field(min_length=1, max_length=64)
+    id_number: str | None = Field(None, max_length=32)
+    citizen_name: str | None = Field(None, max_length=50)
+    priority: str | None = Field(None, max_length=16)
+
+
+class TransferIn(BaseModel):
+    service_code: str | None = Field(None, max_length=64)
+    window_id: int | None = None
+    reason: str = Field("", max_length=200)
+
+
+@router.post("/halls/{hall_code}/tickets", status_code=201)
+def post_ticket(
+    hall_code: str,
+    body: IssueIn,
+    db: DbDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> dict:
+    """Issue a number (kiosk device or staff); a repeated Idempotency-Key returns the same one."""
+    if idempotency_key is not None and not idempotency_key.strip():
+        raise Invalid("Idempotency-Key 不能为空", code="invalid_idempotency_key")
+
+    def work(s: Session) -> dict:
+        hall = get_hall(s, hall_code)
+        p = require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        result = issue_ticket(
+            s, hall=hall, service_code=body.service_code, settings=settings, principal=p,
+            id_number=body.id_number, citizen_name=body.citizen_name, priority=body.priority,
+            idempotency_key=idempotency_key,
+        )
+        view = ticket_staff if p.kind == "staff" else ticket_public
+        out = view(s, result.ticket, settings)
+        out["replayed"] = result.replayed
+        return out
+
+    out = db.write(work)
+    if out["replayed"]:
+        response.headers["Idempotent-Replayed"] = "true"
+    return out
+
+
+@router.get("/tickets/{ticket_id}")
+def get_one_ticket(ticket_id: int, db: DbDep, settings: SettingsDep,
+                   principal: PrincipalDep) -> dict:
+    """The full ticket for staff of its hall."""
+    with db.read() as s:
+        ticket = get_ticket(s, ticket_id)
+        require(principal, staff=STAFF, hall_id=ticket.hall_id)
+        return ticket_staff(s, ticket, settings)
+
+
+@router.post(
+    "/windows/{window_id}/call-next", response_model=None,
+    responses={204: {"description": "nobody waiting"}},
+)
+def post_call_next(window_id: int, db: DbDep, settings: SettingsDep,
+                   principal: PrincipalDep) -> Response | dict:
+    """Call the next ticket by the calling rule; 204 when nobody is waiting."""
+    p = require(principal, staff=STAFF)
+
+    def work(s: Session) -> dict | None:
+        ticket = call_next(s, window_id=window_id, principal=p, settings=settings)
+        return ticket_staff(s, ticket, settings) if ticket else None
+
+    out = db.write(work)
+    return out if out is not None else Response(status_code=204)
+
+
+@router.get("/windows/{window_id}/queue")
+def get_window_queue(window_id: int, db: DbDep, settings: SettingsDep,
+                     principal: PrincipalDep) -> dict:
+    """Waiting tickets in the order this window would call them, each with its rule."""
+    with db.read() as s:
+        window = get_window(s, window_id)
+        require(principal, staff=STAFF, devices=("counter",), hall_id=window.hall_id)
+        return window_queue(s, window=window, settings=settings, now=utcnow())
+
+
+def _action_route(action: str):  # noqa: ANN202 - returns an endpoint
+    def endpoint(ticket_id: int, db: DbDep, settings: SettingsDep,
+                 principal: PrincipalDep) -> dict:
+        p = require(principal, staff=STAFF)
+
+        def work(s: Session) -> dict:
+            ticket = transition(s, ticket_id=ticket_id, action=action, principal=p,
+                                settings=settings)
+            return ticket_staff(s, ticket, settings)
+
+        return db.write(work)
+
+    endpoint.__doc__ = f"Ticket life cycle: {action} (409 when not allowed in its status)."
+    endpoint.__name__ = f"ticket_{action.replace('-', '_')}"
+    return endpoint
+
+
+for _action in ("recall", "start", "complete", "no-show", "requeue", "cancel", "hang", "resume"):
+    router.post(f"/tickets/{{ticket_id}}/{_action}")(_action_route(_action))
+
+
+@router.post("/tickets/{ticket_id}/transfer")
+def post_transfer(ticket_id: int, body: TransferIn, db: DbDep, settings: SettingsDep,
+                  principal: PrincipalDep) -> dict:
+    """Send a serving ticket to another service or window; it keeps its number."""
+    p = require(principal, staff=STAFF)
+
+    def work(s: Session) -> dict:
+        ticket = transition(s, ticket_id=ticket_id, action="transfer", principal=p,
+                            settings=settings, service_code=body.service_code,
+                            window_id=body.window_id, reason=body.reason)
+        return ticket_staff(s, ticket, settings)
+
+    return db.write(work)

@@ -1,0 +1,406 @@
+"""Issuing tickets, calling them and moving them through their life cycle."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from server.auth.principal import Principal
+from server.catalog.models import Hall, ServiceItem
+from server.catalog.service import get_service
+from server.core.clock import business_day, utcnow
+from server.core.config import Settings
+from server.core.errors import Conflict, Forbidden, Invalid, NotFound
+from server.core.ids import hash_id, mask_name, parse_id_number
+from server.events.service import append_event
+from server.tickets import eta
+from server.tickets.models import IdempotencyKey, Ticket
+from server.tickets.numbering import format_number, next_number
+from server.tickets.ordering import explain, next_candidate_query, reason_text
+from server.windows.models import Window, WindowService
+
+ACTIVE = ("called", "serving")
+
+
+@dataclass
+class IssueResult:
+    """A ticket and whether it was replayed from an idempotency key."""
+
+    ticket: Ticket
+    replayed: bool
+
+
+def issue_ticket(
+    s: Session,
+    *,
+    hall: Hall,
+    service_code: str,
+    settings: Settings,
+    principal: Principal | None,
+    id_number: str | None = None,
+    citizen_name: str | None = None,
+    priority: str | None = None,
+    source: str = "walk_in",
+    idempotency_key: str | None = None,
+    appointment: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> IssueResult:
+    """Issue the next number for a service; a known idempotency key returns its ticket."""
+    now = now or utcnow()
+    if idempotency_key:
+        prior = s.scalar(
+            select(Ticket)
+            .join(IdempotencyKey, IdempotencyKey.ticket_id == Ticket.id)
+            .where(IdempotencyKey.hall_id == hall.id, IdempotencyKey.key == idempotency_key)
+        )
+        if prior is not None:
+            return IssueResult(prior, True)
+    service = get_service(s, hall.id, service_code)
+    priority_class, reason, id_fields = _priority(
+        settings=settings, hall=hall, id_number=id_number, requested=priority,
+        principal=principal, now=now,
+    )
+    if appointment:
+        priority_class, reason = "appointment", appointment.get("reason", "预约签到")
+    day = business_day(now, hall.timezone)
+    n = next_number(s, hall_id=hall.id, prefix=service.prefix, day=day)
+    ticket = Ticket(
+        hall_id=hall.id,
+        service_id=service.id,
+        original_service_id=service.id,
+        prefix=service.prefix,
+        seq_no=n,
+        number=format_number(service.prefix, n),
+        business_day=day,
+        status="waiting",
+        source=source,
+        priority_class=priority_class,
+        priority_reason=reason,
+        tracking_token=secrets.token_urlsafe(16),
+        citizen_name_masked=mask_name(citizen_name) if citizen_name else None,
+        issued_by_device_id=principal.id if principal and principal.kind == "device" else None,
+        issued_by_staff_id=principal.id if principal and principal.kind == "staff" else None,
+        citizen_id=principal.id if principal and principal.kind == "citizen" else None,
+        appointment_id=(appointment or {}).get("id"),
+        appointment_slot_start=(appointment or {}).get("slot_start"),
+        issued_at=now,
+        queued_at=now,
+        **id_fields,
+    )
+    s.add(ticket)
+    s.flush()
+    if idempotency_key:
+        s.add(IdempotencyKey(hall_id=hall.id, key=idempotency_key, ticket_id=ticket.id))
+    load = eta.load_for(s, service=service, now=now, lookback=settings.eta_window_minutes)
+    ahead = eta.people_ahead(load, ticket.id, now=now, starvation=settings.starvation_minutes)
+    ticket.estimated_wait_at_issue = eta.estimate_minutes(load, ahead)
+    append_event(
+        s,
+        hall_id=hall.id,
+        type="ticket.issued",
+        ticket_id=ticket.id,
+        at=now,
+        data={
+            **_public_ticket_data(ticket, service),
+            "source": source,
+            "waiting": len(load.waiting),
+            "estimated_wait_minutes": ticket.estimated_wait_at_issue,
+        },
+        private=_private_data(ticket),
+    )
+    return IssueResult(ticket, False)
+
+
+def _priority(
+    *,
+    settings: Settings,
+    hall: Hall,
+    id_number: str | None,
+    requested: str | None,
+    principal: Principal | None,
+    now: datetime,
+) -> tuple[str, str, dict[str, Any]]:
+    """Priority class, its reason, and the stored ID fields (hash + mask only)."""
+    fields: dict[str, Any] = {}
+    klass, reason = "normal", ""
+    if id_number:
+        parsed = parse_id_number(id_number, today=business_day(now, hall.timezone))
+        fields = {"id_hash": hash_id(parsed.value, settings.secret_key), "id_masked": parsed.masked}
+        age = parsed.age_on(business_day(now, hall.timezone))
+        threshold = int(hall.settings.get("green_channel_age", settings.green_channel_age))
+        if age >= threshold:
+            klass, reason = "green", f"{threshold}岁及以上老年人绿色通道"
+    if requested and requested not in ("normal", "green"):
+        raise Invalid("priority 只能是 normal 或 green", code="invalid_priority")
+    if requested == "green" and klass != "green":
+        if principal is None or principal.kind != "staff":
+            raise Forbidden("只有工作人员可以标记绿色通道", code="green_needs_staff")
+        klass, reason = "green", "工作人员标记绿色通道"
+    return klass, reason, fields
+
+
+def _public_ticket_data(ticket: Ticket, service: ServiceItem) -> dict[str, Any]:
+    return {
+        "ticket_id": ticket.id,
+        "number": ticket.number,
+        "service_code": service.code,
+        "service_name": service.name,
+        "priority_class": ticket.priority_class,
+        "status": ticket.status,
+    }
+
+
+def _private_data(ticket: Ticket) -> dict[str, Any] | None:
+    data = {"id_masked": ticket.id_masked, "citizen_name_masked": ticket.citizen_name_masked}
+    return {k: v for k, v in data.items() if v} or None
+
+
+# ---------------------------------------------------------------- windows and calling
+
+
+def get_window(s: Session, window_id: int, *, for_update: bool = False) -> Window:
+    """A window by id, or 404."""
+    stmt = select(Window).where(Window.id == window_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    window = s.scalar(stmt)
+    if window is None:
+        raise NotFound(f"窗口 {window_id} 不存在", code="window_not_found")
+    return window
+
+
+def check_window_holder(window: Window, principal: Principal) -> None:
+    """Only the clerk holding the window (or a manager/admin of the hall) may act on it."""
+    if not principal.can_access_hall(window.hall_id):
+        raise Forbidden("无权操作其他大厅的窗口", code="forbidden_hall")
+    if principal.role in ("manager", "admin"):
+        return
+    if window.current_staff_id != principal.id:
+        raise Forbidden(f"您当前未在 {window.number} 号窗口登录", code="not_your_window")
+
+
+def call_next(
+    s: Session, *, window_id: int, principal: Principal, settings: Settings,
+    now: datetime | None = None,
+) -> Ticket | None:
+    """Atomically take the next waiting ticket for the window, or None when nobody waits."""
+    now = now or utcnow()
+    window = get_window(s, window_id)
+    check_window_holder(window, principal)
+    if window.state != "open":
+        raise Conflict(f"{window.number} 号窗口未开放（当前：{window.state}），不能叫号",
+                       code="window_not_open")
+    busy = s.scalar(
+        select(Ticket.number).where(Ticket.window_id == window.id, Ticket.status.in_(ACTIVE))
+    )
+    if busy:
+        raise Conflict(f"请先办结、过号或退回当前号码 {busy}", code="window_busy")
+    candidate = next_candidate_query(
+        hall_id=window.hall_id, window_id=window.id, now=now,
+        starvation_minutes=settings.starvation_minutes,
+    ).scalar_subquery()
+    ticket_id = s.execute(
+        update(Ticket)
+        .where(Ticket.id == candidate, Ticket.status == "waiting")
+        .values(
+            status="called", window_id=window.id, staff_id=principal.id, called_at=now,
+            call_count=Ticket.call_count + 1, target_window_id=None,
+        )
+        .returning(Ticket.id)
+    ).scalar_one_or_none()
+    if ticket_id is None:
+        return None
+    ticket = s.get(Ticket, ticket_id, populate_existing=True)
+    assert ticket is not None
+    if ticket.first_called_at is None:
+        ticket.first_called_at = now
+    ticket.call_reason = explain(
+        ticket, window_id=window.id, now=now, starvation_minutes=settings.starvation_minutes,
+        top_priority=_skipped_older(s, ticket=ticket, window=window),
+    )
+    _emit(s, ticket, "ticket.called", window=window, now=now,
+          extra={"reason": ticket.call_reason,
+                 "reason_text": reason_text(ticket.call_reason,
+                                            starvation_minutes=settings.starvation_minutes)})
+    return ticket
+
+
+def _skipped_older(s: Session, *, ticket: Ticket, window: Window) -> bool:
+    """Whether an older normal ticket was passed over because of window priority."""
+    return bool(
+        s.scalar(
+            select(
+                exists().where(
+                    Ticket.hall_id == window.hall_id,
+                    Ticket.status == "waiting",
+                    Ticket.queued_at < ticket.queued_at,
+                    Ticket.target_window_id.is_(None),
+                    Ticket.service_id.in_(
+                        select(WindowService.service_id).where(
+                            WindowService.window_id == window.id
+                        )
+                    ),
+                )
+            )
+        )
+    )
+
+
+def _emit(
+    s: Session, ticket: Ticket, type: str, *, window: Window | None, now: datetime,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    service = s.get(ServiceItem, ticket.service_id)
+    assert service is not None
+    data = _public_ticket_data(ticket, service)
+    data["call_count"] = ticket.call_count
+    if window is not None:
+        data.update(window_id=window.id, window_number=window.number, window_name=window.name)
+    data.update(extra or {})
+    append_event(s, hall_id=ticket.hall_id, type=type, data=data,
+                 private=_private_data(ticket), ticket_id=ticket.id, at=now)
+
+
+# ---------------------------------------------------------------- life cycle
+
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "recall": (("called",), "called"),
+    "start": (("called",), "serving"),
+    "complete": (("serving",), "done"),
+    "no-show": (("called",), "no_show"),
+    "requeue": (("called",), "waiting"),
+    "cancel": (("waiting",), "cancelled"),
+    "hang": (("serving",), "suspended"),
+    "resume": (("suspended",), "serving"),
+    "transfer": (("serving",), "waiting"),
+}
+EVENT_TYPES = {
+    "recall": "ticket.recalled", "start": "ticket.started", "complete": "ticket.completed",
+    "no-show": "ticket.no_show", "requeue": "ticket.requeued", "cancel": "ticket.cancelled",
+    "hang": "ticket.suspended", "resume": "ticket.resumed", "transfer": "ticket.transferred",
+}
+STATUS_ZH = {
+    "waiting": "等待中", "called": "已叫号", "serving": "办理中", "suspended": "已挂起",
+    "done": "已办结", "no_show": "已过号", "cancelled": "已取消",
+}
+
+
+def get_ticket(s: Session, ticket_id: int) -> Ticket:
+    """A ticket by id, or 404."""
+    ticket = s.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"号码 {ticket_id} 不存在", code="ticket_not_found")
+    return ticket
+
+
+def transition(
+    s: Session,
+    *,
+    ticket_id: int,
+    action: str,
+    principal: Principal,
+    settings: Settings,
+    service_code: str | None = None,
+    window_id: int | None = None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Apply one life-cycle action; 409 when the ticket's status does not allow it."""
+    now = now or utcnow()
+    ticket = s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+    if ticket is None:
+        raise NotFound(f"号码 {ticket_id} 不存在", code="ticket_not_found")
+    if not principal.can_access_hall(ticket.hall_id):
+        raise Forbidden("无权操作其他大厅的号码", code="forbidden_hall")
+    allowed_from, target = TRANSITIONS[action]
+    if ticket.status not in allowed_from:
+        raise Conflict(
+            f"号码 {ticket.number} 当前状态为「{STATUS_ZH[ticket.status]}」，不能执行此操作",
+            code="illegal_transition",
+        )
+    window = _acting_window(s, ticket, principal) if action != "cancel" else None
+    extra: dict[str, Any] = {}
+    if action == "recall":
+        limit = int(_hall(s, ticket).settings.get("recall_limit", settings.recall_limit))
+        if ticket.call_count >= limit:
+            raise Conflict(f"号码 {ticket.number} 已呼叫 {limit} 次，请过号处理",
+                           code="recall_limit")
+        ticket.call_count += 1
+        ticket.called_at = now
+    elif action == "start":
+        ticket.started_at = now
+    elif action in ("complete", "no-show", "cancel"):
+        ticket.finished_at = now
+    elif action == "requeue":
+        ticket.window_id = None
+        ticket.staff_id = None
+    elif action == "hang":
+        ticket.suspended_at = now
+    elif action == "resume":
+        if ticket.business_day != business_day(now, _hall(s, ticket).timezone):
+            raise Conflict("挂起的号码只能在当天回呼", code="suspended_expired")
+        busy = s.scalar(select(Ticket.number).where(
+            Ticket.window_id == ticket.window_id, Ticket.status.in_(ACTIVE),
+            Ticket.id != ticket.id))
+        if busy:
+            raise Conflict(f"请先处理当前号码 {busy} 再回呼", code="window_busy")
+        ticket.suspended_at = None
+    elif action == "transfer":
+        extra = _transfer(s, ticket, service_code=service_code, window_id=window_id,
+                          reason=reason)
+    ticket.status = target
+    _emit(s, ticket, EVENT_TYPES[action], window=window, now=now, extra=extra)
+    if action == "transfer":
+        ticket.window_id = None
+        ticket.staff_id = None
+    return ticket
+
+
+def _hall(s: Session, ticket: Ticket) -> Hall:
+    hall = s.get(Hall, ticket.hall_id)
+    assert hall is not None
+    return hall
+
+
+def _acting_window(s: Session, ticket: Ticket, principal: Principal) -> Window:
+    """The window that holds the ticket; the caller must be its clerk."""
+    if ticket.window_id is None:
+        raise Conflict(f"号码 {ticket.number} 未被任何窗口叫到", code="not_at_window")
+    window = get_window(s, ticket.window_id)
+    check_window_holder(window, principal)
+    return window
+
+
+def _transfer(
+    s: Session, ticket: Ticket, *, service_code: str | None, window_id: int | None,
+    reason: str | None,
+) -> dict[str, Any]:
+    """Move a serving ticket into another queue; it keeps its number and its place."""
+    if bool(service_code) == bool(window_id):
+        raise Invalid("转移时请指定目标事项 service_code 或目标窗口 window_id 之一",
+                      code="transfer_target")
+    if not (reason or "").strip():
+        raise Invalid("请填写转移原因", code="transfer_reason")
+    from_window = ticket.window_id
+    if service_code:
+        service = get_service(s, ticket.hall_id, service_code)
+        ticket.service_id = service.id
+        ticket.target_window_id = None
+        target = {"to_service_code": service.code, "to_service_name": service.name}
+    else:
+        window = get_window(s, int(window_id or 0))
+        if window.hall_id != ticket.hall_id:
+            raise Forbidden("不能转移到其他大厅的窗口", code="forbidden_hall")
+        if window.id == from_window:
+            raise Invalid("不能转移到当前窗口", code="transfer_target")
+        ticket.target_window_id = window.id
+        target = {"to_window_id": window.id, "to_window_number": window.number}
+    ticket.transfer_count += 1
+    ticket.started_at = None
+    ticket.called_at = None
+    return {**target, "from_window_id": from_window, "transfer_reason": reason}

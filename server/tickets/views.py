@@ -1,0 +1,106 @@
+"""Wire shapes of tickets for the public, devices and staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.catalog.models import Hall, ServiceItem
+from server.core.clock import iso, utcnow
+from server.core.config import Settings
+from server.tickets import eta
+from server.tickets.models import Ticket
+from server.tickets.ordering import reason_text
+from server.tickets.service import STATUS_ZH
+from server.windows.models import Window, WindowService
+
+
+def window_hint(s: Session, service_id: int) -> str:
+    """Which windows handle a service, e.g. '3、5、7号窗口'."""
+    numbers = s.scalars(
+        select(Window.number)
+        .join(WindowService, WindowService.window_id == Window.id)
+        .where(WindowService.service_id == service_id)
+        .order_by(Window.number)
+    ).all()
+    return "、".join(str(n) for n in numbers) + "号窗口" if numbers else ""
+
+
+def queue_position(
+    s: Session, ticket: Ticket, service: ServiceItem, settings: Settings, now: datetime
+) -> tuple[int | None, int | None, int | None]:
+    """(position, people ahead, estimated minutes) for a waiting ticket, else Nones."""
+    if ticket.status != "waiting":
+        return None, None, None
+    load = eta.load_for(s, service=service, now=now, lookback=settings.eta_window_minutes)
+    ahead = eta.people_ahead(load, ticket.id, now=now, starvation=settings.starvation_minutes)
+    return ahead + 1, ahead, eta.estimate_minutes(load, ahead)
+
+
+def ticket_public(
+    s: Session, ticket: Ticket, settings: Settings, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """What anyone holding the slip may see: no personal data."""
+    now = now or utcnow()
+    service = s.get(ServiceItem, ticket.service_id)
+    hall = s.get(Hall, ticket.hall_id)
+    assert service is not None and hall is not None
+    position, ahead, minutes = queue_position(s, ticket, service, settings, now)
+    window = s.get(Window, ticket.window_id) if ticket.window_id else None
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "hall_code": hall.code,
+        "hall_name": hall.name,
+        "service_code": service.code,
+        "service_name": service.name,
+        "status": ticket.status,
+        "status_text": STATUS_ZH[ticket.status],
+        "source": ticket.source,
+        "priority_class": ticket.priority_class,
+        "priority_reason": ticket.priority_reason,
+        "position": position,
+        "people_ahead": ahead,
+        "estimated_wait_minutes": minutes,
+        "tracking_token": ticket.tracking_token,
+        "window_hint": window_hint(s, service.id),
+        "window": {"id": window.id, "number": window.number, "name": window.name}
+        if window else None,
+        "call_count": ticket.call_count,
+        "issued_at": iso(ticket.issued_at),
+        "called_at": iso(ticket.called_at),
+        "finished_at": iso(ticket.finished_at),
+    }
+
+
+def ticket_staff(
+    s: Session, ticket: Ticket, settings: Settings, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """The full ticket for clerks: adds masked personal data, timings and call reason."""
+    data = ticket_public(s, ticket, settings, now=now)
+    original = s.get(ServiceItem, ticket.original_service_id)
+    data.update(
+        {
+            "id_masked": ticket.id_masked,
+            "citizen_name_masked": ticket.citizen_name_masked,
+            "appointment_id": ticket.appointment_id,
+            "appointment_slot_start": iso(ticket.appointment_slot_start),
+            "original_service_code": original.code if original else None,
+            "staff_id": ticket.staff_id,
+            "call_reason": ticket.call_reason,
+            "call_reason_text": reason_text(ticket.call_reason,
+                                            starvation_minutes=settings.starvation_minutes)
+            if ticket.call_reason else None,
+            "transfer_count": ticket.transfer_count,
+            "target_window_id": ticket.target_window_id,
+            "queued_at": iso(ticket.queued_at),
+            "first_called_at": iso(ticket.first_called_at),
+            "started_at": iso(ticket.started_at),
+            "suspended_at": iso(ticket.suspended_at),
+            "estimated_wait_at_issue": ticket.estimated_wait_at_issue,
+        }
+    )
+    return data
