@@ -16,6 +16,7 @@ from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import install_error_handlers
 from server.devices.router import router as devices_router
+from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
 from server.events.router import router as events_router
 from server.migrate import upgrade
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.metrics_ws_open = 0
     install_error_handlers(app)
     for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
-                   board_router, events_router):
+                   board_router, evaluations_router, events_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

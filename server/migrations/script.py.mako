@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
+import server.core.db  # noqa: F401  (custom column types)
 
-import server.core.db
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

@@ -209,7 +209,7 @@ def call_next(
         .where(Ticket.id == candidate, Ticket.status == "waiting")
         .values(
             status="called", window_id=window.id, staff_id=principal.id, called_at=now,
-            call_count=Ticket.call_count + 1, target_window_id=None,
+            call_count=Ticket.call_count + 1,
         )
         .returning(Ticket.id)
     ).scalar_one_or_none()
@@ -223,6 +223,7 @@ def call_next(
         ticket, window_id=window.id, now=now, starvation_minutes=settings.starvation_minutes,
         top_priority=_skipped_older(s, ticket=ticket, window=window),
     )
+    ticket.target_window_id = None
     _emit(s, ticket, "ticket.called", window=window, now=now,
           extra={"reason": ticket.call_reason,
                  "reason_text": reason_text(ticket.call_reason,

@@ -1,0 +1,81 @@
+"""Shared fixtures: real SQLite files, real PostgreSQL databases, the app under TestClient."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from server.app import create_app
+from server.core.config import Settings
+from tests.support.databases import (
+    PostgresFactory,
+    build_sqlite_template,
+    copy_sqlite,
+    require_postgres,
+)
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests save screenshots and other things to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the demo hall, built once per session."""
+    return build_sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def pg_factory() -> Iterator[PostgresFactory]:
+    """Creates throw-away databases on the local PostgreSQL server."""
+    factory = PostgresFactory()
+    yield factory
+    if factory.created:
+        factory.drop_all()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A demo-seeded database on each backend (SQLite file; PostgreSQL clone)."""
+    if request.param == "sqlite":
+        return copy_sqlite(sqlite_template, tmp_path / "data")
+    factory: PostgresFactory = request.getfixturevalue("pg_factory")
+    require_postgres(factory)
+    return factory.new_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A demo-seeded SQLite database only."""
+    return copy_sqlite(sqlite_template, tmp_path / "data")
+
+
+def make_settings(data_dir: Path, url: str, **overrides: object) -> Settings:
+    """Test settings (demo secret allowed)."""
+    return Settings(data_dir=data_dir, database_url=url, demo=True, **overrides)
+
+
+@pytest.fixture
+def client(tmp_path: Path, sqlite_url: str) -> Iterator[TestClient]:
+    """TestClient over the app on a fresh demo SQLite database."""
+    app = create_app(make_settings(tmp_path / "data", sqlite_url))
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def any_client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
+    """TestClient over the app, once on SQLite and once on PostgreSQL."""
+    app = create_app(make_settings(tmp_path / "data", database_url))
+    with TestClient(app) as c:
+        yield c
