@@ -1,0 +1,160 @@
+"""Synchronous HTTP client for the public contract (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import httpx
+
+from hallclient.errors import ApiError, ServerUnreachable
+
+log = logging.getLogger(__name__)
+
+
+class HallApi:
+    """Thin typed wrapper over httpx with JSON errors mapped to ApiError."""
+
+    def __init__(self, base_url: str, token: str | None = None, *, timeout: float = 5.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def ws_base(self) -> str:
+        """ws:// or wss:// form of the base URL."""
+        if self.base_url.startswith("https://"):
+            return "wss://" + self.base_url[len("https://"):]
+        return "ws://" + self.base_url.removeprefix("http://")
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
+                headers: dict[str, str] | None = None, raw: bool = False) -> Any:
+        """One request; returns parsed JSON (None for 204) or raises ApiError/ServerUnreachable."""
+        hdrs = dict(headers or {})
+        if self.token:
+            hdrs["Authorization"] = f"Bearer {self.token}"
+        try:
+            r = self._http.request(method, path, json=json, params=params, headers=hdrs)
+        except httpx.HTTPError as exc:
+            raise ServerUnreachable(f"无法连接服务器：{exc.__class__.__name__}") from exc
+        if r.status_code >= 400:
+            raise _api_error(r)
+        if raw:
+            return r.content
+        if r.status_code == 204 or not r.content:
+            return None
+        return r.json()
+
+    def with_retries(self, method: str, path: str, *, attempts: int = 3, backoff: float = 0.5,
+                     **kwargs: Any) -> Any:
+        """Retry only when the server was unreachable (same request, same idempotency key)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return self.request(method, path, **kwargs)
+            except ServerUnreachable:
+                if attempt == attempts:
+                    raise
+                time.sleep(backoff * attempt)
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ auth and catalog
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        """Staff login; keeps the token for later calls."""
+        data = self.request("POST", "/api/v1/auth/login",
+                            json={"username": username, "password": password})
+        self.token = data["access_token"]
+        return data
+
+    def me(self) -> dict[str, Any]:
+        """Who the token belongs to."""
+        return self.request("GET", "/api/v1/auth/me")
+
+    def halls(self) -> list[dict[str, Any]]:
+        """All halls."""
+        return self.request("GET", "/api/v1/halls")
+
+    def services(self, hall: str) -> list[dict[str, Any]]:
+        """Catalog with live waiting counts and estimated waits."""
+        return self.request("GET", f"/api/v1/halls/{hall}/services")
+
+    def board(self, hall: str) -> dict[str, Any]:
+        """Board snapshot (windows, current numbers, recent calls, queues, seq)."""
+        return self.request("GET", f"/api/v1/halls/{hall}/board")
+
+    def track(self, tracking_token: str) -> dict[str, Any]:
+        """Public tracking view of a ticket."""
+        return self.request("GET", f"/api/v1/track/{tracking_token}")
+
+    # ------------------------------------------------------------------ kiosk
+
+    @staticmethod
+    def new_idempotency_key() -> str:
+        """A fresh key; reuse it for every retry of the same intent."""
+        return uuid.uuid4().hex
+
+    def issue_ticket(self, hall: str, service_code: str, *, id_number: str | None = None,
+                     idempotency_key: str | None = None, retries: int = 3) -> dict[str, Any]:
+        """Issue a ticket; retried with the same Idempotency-Key so a retry never makes two."""
+        body: dict[str, Any] = {"service_code": service_code}
+        if id_number:
+            body["id_number"] = id_number
+        key = idempotency_key or self.new_idempotency_key()
+        return self.with_retries("POST", f"/api/v1/halls/{hall}/tickets", json=body,
+                                 headers={"Idempotency-Key": key}, attempts=retries)
+
+    def checkin(self, hall: str, **body: Any) -> dict[str, Any]:
+        """Appointment check-in by booking_code or id_number → ticket."""
+        return self.request("POST", f"/api/v1/halls/{hall}/checkins", json=body)
+
+    # ------------------------------------------------------------------ counter
+
+    def windows(self, hall: str) -> list[dict[str, Any]]:
+        """Windows of a hall."""
+        return self.request("GET", "/api/v1/windows", params={"hall": hall})
+
+    def window(self, window_id: int) -> dict[str, Any]:
+        """One window."""
+        return self.request("GET", f"/api/v1/windows/{window_id}")
+
+    def set_window_state(self, window_id: int, state: str) -> dict[str, Any]:
+        """open / pause / close."""
+        return self.request("POST", f"/api/v1/windows/{window_id}/{state}")
+
+    def call_next(self, window_id: int) -> dict[str, Any] | None:
+        """Next ticket for the window, or None when nobody is waiting."""
+        return self.request("POST", f"/api/v1/windows/{window_id}/call-next")
+
+    def window_queue(self, window_id: int) -> dict[str, Any]:
+        """Waiting list in the order this window would call it."""
+        return self.request("GET", f"/api/v1/windows/{window_id}/queue")
+
+    def ticket(self, ticket_id: int) -> dict[str, Any]:
+        """Full ticket (staff)."""
+        return self.request("GET", f"/api/v1/tickets/{ticket_id}")
+
+    def ticket_action(self, ticket_id: int, action: str) -> dict[str, Any]:
+        """recall / start / complete / no-show / requeue / cancel / hang / resume."""
+        return self.request("POST", f"/api/v1/tickets/{ticket_id}/{action}")
+
+    def transfer(self, ticket_id: int, *, reason: str, service_code: str | None = None,
+                 window_id: int | None = None) -> dict[str, Any]:
+        """Transfer a serving ticket to another service or window."""
+        body = {"reason": reason, "service_code": service_code, "window_id": window_id}
+        return self.request("POST", f"/api/v1/tickets/{ticket_id}/transfer", json=body)
+
+
+def _api_error(r: httpx.Response) -> ApiError:
+    try:
+        err = r.json().get("error", {})
+        return ApiError(r.status_code, str(err.get("code", "error")), str(err.get("message", "")))
+    except (ValueError, AttributeError):
+        return ApiError(r.status_code, "http_error", r.text[:200] or f"HTTP {r.status_code}")
