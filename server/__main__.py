@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from server.core.config import DEMO_SECRET, Settings
+from server.ops.requestlog import configure_logging
 
 log = logging.getLogger("server")
 
@@ -50,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("kind", choices=["kiosk", "display", "counter"])
     d.add_argument("name")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    b = sub.add_parser("backup", help="online backup of the SQLite data directory (VACUUM INTO)")
+    b.add_argument("dest", type=Path, help="new directory to write the backup into")
+    r = sub.add_parser("restore", help="restore a backup into the data directory (server stopped)")
+    r.add_argument("backup", type=Path, help="directory written by `backup`")
     return p
 
 
@@ -70,15 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = build_parser().parse_args(argv)
     settings = settings_from(args)
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, json_lines=settings.log_json)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     command = args.command or "serve"
     if command == "serve":
         return serve(settings)
+    if command in ("backup", "restore"):
+        return _backup_command(args, settings)
     from server.core.db import Database
     from server.migrate import upgrade
 
@@ -114,6 +117,26 @@ def _setup_command(args: argparse.Namespace, db: object) -> int:
             sys.stdout.write(f"device token (shown once): {token}\n")
     except DomainError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
+        return 2
+    return 0
+
+
+def _backup_command(args: argparse.Namespace, settings: Settings) -> int:
+    from server.ops.backup import backup_data_dir, restore_data_dir
+
+    if not settings.is_sqlite:
+        sys.stderr.write("backup/restore covers the embedded SQLite default; on PostgreSQL use "
+                         "pg_dump/pg_restore and copy the materials directory\n")
+        return 2
+    try:
+        if args.command == "backup":
+            backup_data_dir(settings.data_dir, args.dest)
+            sys.stdout.write(f"backup written to {args.dest}\n")
+        else:
+            restore_data_dir(args.backup, settings.data_dir)
+            sys.stdout.write(f"restored {settings.data_dir} from {args.backup}\n")
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
         return 2
     return 0
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from sqlalchemy import text
 
 from server.auth.router import router as auth_router
@@ -20,6 +20,9 @@ from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
 from server.events.router import router as events_router
 from server.migrate import upgrade
+from server.ops.limits import BodyLimitMiddleware
+from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
+from server.ops.requestlog import RequestIdMiddleware
 from server.tickets.router import router as tickets_router
 from server.windows.router import router as windows_router
 
@@ -55,7 +58,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.db = db
     app.state.hub = hub
     app.state.metrics_ws_open = 0
+    metrics = Metrics(ws_connections=hub.subscriber_count)
+    app.state.metrics = metrics
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, json_limit=settings.json_body_limit,
+                       upload_limit=settings.upload_limit)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(RequestIdMiddleware)
     for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
                    board_router, evaluations_router, events_router):
         app.include_router(router)
@@ -72,4 +81,23 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             s.execute(text("SELECT 1"))
         return {"status": "ready", "database": "sqlite" if db.is_sqlite else "postgresql"}
 
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    def metrics_endpoint(request: Request) -> Response:
+        """Prometheus exposition (metrics token or an admin's token)."""
+        _check_metrics_access(request, settings, db)
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
     return app
+
+
+def _check_metrics_access(request: Request, settings: Settings, db: Database) -> None:
+    from server.auth.principal import require
+    from server.auth.service import resolve_token
+    from server.core.deps import bearer_token
+
+    token = bearer_token(request.headers.get("authorization"))
+    if settings.metrics_token and token == settings.metrics_token:
+        return
+    with db.read() as s:
+        principal = resolve_token(s, token) if token else None
+    require(principal, staff=("admin",))

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = Field(20.0, description="Websocket heartbeat interval")
     eta_window_minutes: float = Field(120.0, description="Look-back for recent service times")
     log_level: str = Field("INFO", description="Logging level")
+    log_json: bool = Field(False, description="Log one JSON object per line")
+    json_body_limit: int = Field(1_000_000, description="Largest JSON request body in bytes")
+    upload_limit: int = Field(12_000_000, description="Largest multipart request body in bytes")
+    metrics_token: str | None = Field(None, description="Bearer token for /metrics (else admin)")
 
     @cached_property
     def effective_database_url(self) -> str:
