@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,14 @@ def error_body(code: str, message: str, **extra: object) -> dict:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def _is_out_of_range(exc: BaseException) -> bool:
+    """A number the database cannot hold (huge ids from a client), wrapped or not."""
+    for err in (exc, getattr(exc, "orig", None), exc.__cause__):
+        if isinstance(err, OverflowError | DataError):
+            return True
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain, HTTP and validation errors to the JSON error envelope."""
 
@@ -77,6 +86,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if _is_out_of_range(exc):
+            return JSONResponse(error_body("value_out_of_range", "参数数值超出允许范围"), 422)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("internal_error", "服务器内部错误，请稍后重试"), 500)
 
