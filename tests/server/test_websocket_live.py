@@ -146,3 +146,25 @@ def test_event_stream_client_survives_server_restart(live: LiveServer) -> None:
         stream.stop()
     board = http.get("/api/v1/halls/demo/board", headers=DISPLAY).json()
     assert board["seq"] == stream.last_seq
+
+
+def test_too_far_behind_gets_a_snapshot(tmp_path: Path, sqlite_template: Path) -> None:
+    data = tmp_path / "live"
+    copy_sqlite(sqlite_template, data)
+    server = LiveServer(data, env={"TONGBAN_WS_REPLAY_LIMIT": "5"}).start()
+    try:
+        http = httpx.Client(base_url=server.url, timeout=10)
+        for _ in range(8):
+            http.post("/api/v1/halls/demo/tickets", json={"service_code": HUKOU}, headers=KIOSK)
+        with connect(f"{server.ws_url}/ws/halls/demo?token=demo-display-token&since=1") as ws:
+            first = _recv_until(ws, lambda m: True)[0]
+            assert first["type"] == "snapshot" and first["seq"] == 8
+            assert first["data"]["services"][0]["waiting"] == 8
+            http.post("/api/v1/halls/demo/tickets", json={"service_code": HUKOU}, headers=KIOSK)
+            nxt = _recv_until(ws, lambda m: True)[0]
+            assert nxt["seq"] == 9 and nxt["data"]["number"] == "A009"
+        with connect(f"{server.ws_url}/ws/halls/demo?token=demo-display-token&since=5") as ws:
+            replay = _recv_until(ws, lambda m: len(m) == 4)
+            assert [m["seq"] for m in replay] == [6, 7, 8, 9]
+    finally:
+        server.stop()

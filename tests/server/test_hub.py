@@ -1,0 +1,56 @@
+"""The fan-out hub: one stuck subscriber is cut off without slowing the others."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import select
+
+from server.catalog.models import Hall
+from server.core.db import Database
+from server.events.hub import Hub
+from server.events.service import append_event
+
+
+def _append(db: Database, hall_id: int, n: int) -> None:
+    def work(s) -> None:  # noqa: ANN001
+        for i in range(n):
+            append_event(s, hall_id=hall_id, type="ticket.issued",
+                         data={"number": f"A{i:03d}"}, private={"id_masked": "110105****"})
+
+    db.write(work)
+
+
+def test_slow_subscriber_overflows_alone(sqlite_url: str) -> None:
+    db = Database(sqlite_url)
+    with db.read() as s:
+        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+
+    async def scenario() -> None:
+        hub = Hub(db, queue_size=10, poll_seconds=0.05)
+        db.commit_listeners.append(hub.notify)
+        hub.start()
+        stuck = await hub.subscribe(hall, private=False)
+        reader = await hub.subscribe(hall, private=True)
+        received: list[dict] = []
+
+        async def drain() -> None:
+            while len(received) < 50:
+                _, text = await reader.queue.get()
+                received.append(json.loads(text))
+
+        task = asyncio.create_task(drain())
+        for _ in range(5):
+            await asyncio.to_thread(_append, db, hall.id, 10)
+            await asyncio.sleep(0.02)
+        await asyncio.wait_for(task, 10)
+        assert stuck.overflowed.is_set() and not reader.overflowed.is_set()
+        assert [m["seq"] for m in received] == list(range(1, 51))
+        assert received[0]["data"]["id_masked"] == "110105****"  # staff form
+        _, public_text = stuck.queue.get_nowait()
+        assert "id_masked" not in public_text  # public form
+        await hub.stop()
+
+    asyncio.run(scenario())
+    db.dispose()
