@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,17 +11,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from server.alerts.router import router as alerts_router
+from server.alerts.runner import alert_loop
+from server.audit.router import router as audit_router
 from server.auth.router import router as auth_router
 from server.board.router import router as board_router
+from server.cases.router import router as cases_router
 from server.catalog.router import router as catalog_router
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import install_error_handlers
+from server.dashboard.router import router as dashboard_router
 from server.devices.router import router as devices_router
 from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
 from server.events.router import router as events_router
 from server.migrate import upgrade
+from server.stats.router import router as stats_router
 from server.tickets.router import router as tickets_router
 from server.windows.router import router as windows_router
 
@@ -39,9 +47,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         hub.start()
+        alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds))
+                  if settings.alert_interval_seconds > 0 else None)
         try:
             yield
         finally:
+            if alerts is not None:
+                alerts.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await alerts
             await hub.stop()
             db.dispose()
 
@@ -57,7 +71,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.metrics_ws_open = 0
     install_error_handlers(app)
     for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
-                   board_router, evaluations_router, events_router):
+                   board_router, evaluations_router, events_router, stats_router, alerts_router,
+                   cases_router, audit_router, dashboard_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
