@@ -109,7 +109,8 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
         select(ServiceItem).where(ServiceItem.hall_id == hall.id))}
     waiting = s.execute(select(Ticket.id, Ticket.number, Ticket.service_id, Ticket.queued_at,
                                Ticket.issued_at)
-                        .where(Ticket.hall_id == hall.id, Ticket.status == "waiting")).all()
+                        .where(Ticket.hall_id == hall.id, Ticket.status == "waiting")
+                        .order_by(Ticket.issued_at, Ticket.id)).all()
     r = rules["long_wait"]
     if r["enabled"]:
         for tid, number, sid, _queued, issued in waiting:
@@ -273,7 +274,7 @@ def list_alerts(s: Session, *, hall_id: int, state: str = "open",
         raise Invalid("state 只能是 open 或 all", code="invalid_state")
     rows = list(s.scalars(stmt.order_by(Alert.id.desc()).limit(limit)))
     if state == "open":
-        rows.sort(key=lambda a: (-LEVEL_RANK.get(a.level, 0), a.raised_at))
+        rows.sort(key=lambda a: (-LEVEL_RANK.get(a.level, 0), a.raised_at, a.id))
     return [alert_public(a) for a in rows]
 
 

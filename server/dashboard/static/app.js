@@ -54,8 +54,6 @@ function start() {
   if (!state.token || !state.hall) { $("#login-view").hidden = false; $("#main-view").hidden = true; return; }
   $("#login-view").hidden = true; $("#main-view").hidden = false;
   $("#who").textContent = sessionStorage.getItem("tb.who") || "";
-  const today = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-  $("#st-from").value ||= today; $("#st-to").value ||= today;
   refreshLive().then(connect);
   loadStaff();
 }
@@ -98,6 +96,8 @@ async function refreshLive() {
 function fmtDur(sec) { if (sec == null) return "—"; const m = Math.floor(sec / 60), s = sec % 60; return `${m}:${String(s).padStart(2, "0")}`; }
 function renderLive(d) {
   $("#hall-name").textContent = d.hall.name;
+  // Statistics default to the hall's business day (hall timezone, not the browser's).
+  $("#st-from").value ||= d.business_day; $("#st-to").value ||= d.business_day;
   $("#notice").textContent = d.notice || ""; $("#notice").hidden = !d.notice;
   const T = d.totals;
   const cards = [["cIssued", T.issued], ["cWaiting", T.waiting, "blue"], ["cInService", T.in_service], ["cServed", T.served, "green"],
@@ -214,7 +214,6 @@ async function loadCases() {
     <td><span class="rating r${c.rating}">${esc(c.rating_label)}</span></td>
     <td>${esc(c.due_date)} ${c.overdue ? `<span class="badge paused">${t("overdue")}</span>` : ""}</td>
     <td><span class="badge cs-${c.status}">${t(csKey[c.status])}</span></td><td>${esc(c.assignee ? c.assignee.name : "—")}</td></tr>`).join("");
-  if (state.caseId) showCase(rows.find(c => c.id === state.caseId));
 }
 $("#case-filter").addEventListener("change", loadCases);
 $("#case-overdue").addEventListener("change", loadCases);
@@ -241,7 +240,7 @@ function showCase(c) {
     <dt>${t("colDue")}</dt><dd>${esc(c.due_date)} ${c.overdue ? `<span class="badge paused">${t("overdue")}</span>` : ""}</dd>
     ${c.reply ? `<dt>${t("replyText")}</dt><dd>${esc(c.reply)}</dd>` : ""}${c.resolution ? `<dt>${t("resolution")}</dt><dd>${esc(c.resolution)}</dd>` : ""}</dl>
     ${form}<p id="cs-msg" class="error" role="alert"></p>
-    <h3>${t("history")}</h3><ol class="history">${c.history.map(h => `<li>${new Date(h.at).toLocaleString("zh-CN", { hour12: false })} · ${esc(h.action)} ${esc(h.by_name || "")} ${esc(h.assignee_name || "")}</li>`).join("")}</ol>`;
+    <h3>${t("history")}</h3><ol class="history">${c.history.map(h => `<li>${new Date(h.at).toLocaleString("zh-CN", { hour12: false })} · ${esc(t("h_" + h.action))} ${esc(h.by_name || "")} ${esc(h.assignee_name || "")}</li>`).join("")}</ol>`;
   const act = async (path, body) => {
     try { showCase(await api(`/api/v1/cases/${c.id}/${path}`, { method: "POST", json: body })); loadCases(); refreshLive(); }
     catch (e) { $("#cs-msg").textContent = e.message; }

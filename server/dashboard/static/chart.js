@@ -43,7 +43,7 @@
       const bw = Math.min(38, (step * 0.8) / series.length);
       series.forEach((s, si) => s.values.forEach((v, i) => {
         const x = pad.l + step * i + step / 2 - (bw * series.length) / 2 + si * bw;
-        const r = el("rect", { x, y: y(v), width: bw - 2, height: pad.t + ih - y(v), fill: s.color, rx: 2 });
+        const r = el("rect", { class: "bar", x, y: y(v), width: bw - 2, height: pad.t + ih - y(v), fill: s.color, rx: 2 });
         r.appendChild(el("title", {}, `${labels[i]} ${s.name}: ${v ?? "-"}`));
         svg.appendChild(r);
       }));

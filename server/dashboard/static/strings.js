@@ -44,6 +44,7 @@ window.STRINGS = {
     p_yellow_count: "黄色人数", p_red_count: "红色人数", p_yellow_factor: "黄色倍数", p_red_factor: "红色倍数",
     set_service_level_minutes: "服务水平目标(分)", set_case_deadline_days: "差评整改期限(工作日)",
     set_punctuality_grace_minutes: "预约签到宽限(分)", set_closed_days: "休息日(逗号分隔 YYYY-MM-DD)",
+    h_opened: "差评自动立案", h_assigned: "分派", h_replied: "回复群众", h_closed: "办结",
     kiosk: "取号机", display: "显示屏", counter: "窗口终端", clerk: "窗口人员", manager: "管理员",
   },
   en: {
@@ -90,6 +91,7 @@ window.STRINGS = {
     p_yellow_count: "Yellow count", p_red_count: "Red count", p_yellow_factor: "Yellow ×", p_red_factor: "Red ×",
     set_service_level_minutes: "Service level target (min)", set_case_deadline_days: "Case deadline (working days)",
     set_punctuality_grace_minutes: "Check-in grace (min)", set_closed_days: "Closed days (comma separated)",
+    h_opened: "opened by bad rating", h_assigned: "assigned", h_replied: "replied", h_closed: "closed",
     kiosk: "Kiosk", display: "Display", counter: "Counter", clerk: "Clerk", manager: "Manager",
   },
 };
