@@ -169,7 +169,7 @@ def test_manager_dashboard_end_to_end(server: LiveServer, page: Page, artifacts_
     expect(page.locator("#cfg-msg")).to_have_text("已保存")
     page.click('.subtabs button[data-sub="audit"]')
     expect(page.locator("#cfg-body tbody tr")).to_have_count(3)  # rules, service, notice
-    expect(page.locator("#cfg-body tbody tr").first).to_contain_text("notice")
+    expect(page.locator("#cfg-body tbody tr").first).to_contain_text("修改公告")
     page.screenshot(path=str(shots / "07-audit.png"))
     page.click('.tabs button[data-tab="live"]')
     expect(page.locator("#notice")).to_have_text("今日16:00后暂停办理不动产业务")

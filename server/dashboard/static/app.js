@@ -267,7 +267,7 @@ async function loadConfig(keepMsg) {
   if (state.sub === "audit") {
     const rows = await api(`${H}/audit`);
     body.innerHTML = `<table class="grid"><thead><tr><th>${t("when")}</th><th>${t("who")}</th><th>${t("what")}</th><th>${t("change")}</th></tr></thead><tbody>${rows.map(a => `<tr>
-      <td>${new Date(a.at).toLocaleString("zh-CN", { hour12: false })}</td><td>${esc(a.staff_name)}</td><td>${esc(a.action)} ${esc(a.entity)} <b>${esc(a.entity_key)}</b></td>
+      <td>${new Date(a.at).toLocaleString("zh-CN", { hour12: false })}</td><td>${esc(a.staff_name)}</td><td>${esc(t("a_" + a.action))}${esc(t("e_" + a.entity))} <b>${esc(a.entity_key)}</b></td>
       <td class="diff">${esc(diff(a.before, a.after))}</td></tr>`).join("")}</tbody></table>`;
     return;
   }

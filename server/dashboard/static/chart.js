@@ -24,7 +24,7 @@
       const y = pad.t + ih - (ih * i) / 4;
       svg.appendChild(el("line", { x1: pad.l, x2: W - pad.r, y1: y, y2: y, class: "gridline" }));
       svg.appendChild(el("text", { x: pad.l - 6, y: y + 4, "text-anchor": "end", class: "axis" },
-        String(Math.round((max * i) / 4 * 10) / 10)));
+        String(Number(((max * i) / 4).toFixed(2)))));
     }
     const n = Math.max(labels.length, 1), step = iw / n;
     labels.forEach((lab, i) => {
