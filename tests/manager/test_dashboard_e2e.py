@@ -179,4 +179,5 @@ def test_manager_dashboard_end_to_end(server: LiveServer, page: Page, artifacts_
     page.screenshot(path=str(shots / "08-live-1366.png"), full_page=True)
     page.locator(".status .lang-toggle").click()
     expect(page.locator('.tabs button[data-tab="stats"]')).to_have_text("Statistics")
+    expect(page.locator("#conn")).to_have_text("Live")
     page.screenshot(path=str(shots / "09-live-en-1366.png"))

@@ -5,12 +5,13 @@ let lang = sessionStorage.getItem("tb.lang") || "zh";
 const t = k => (S[lang] && S[lang][k]) || S.zh[k] || k;
 const $ = sel => document.querySelector(sel);
 const esc = v => String(v ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-const state = { token: null, hall: null, seq: 0, ws: null, retry: 0, live: null, staff: [], tab: "live", sub: "services", caseId: null, refetch: null };
+const state = { connected: false, token: null, hall: null, seq: 0, ws: null, retry: 0, live: null, staff: [], tab: "live", sub: "services", caseId: null, refetch: null };
 
 function applyStrings() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   document.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t); });
   document.title = t("appTitle");
+  setConn(state.connected);
 }
 
 async function api(path, opts = {}) {
@@ -78,7 +79,7 @@ function connect() {
     setTimeout(() => { if (state.token) refreshLive().finally(connect); }, delay);
   };
 }
-function setConn(on) { const c = $("#conn"); c.className = "conn " + (on ? "on" : "off"); c.textContent = t(on ? "connOn" : "connOff"); }
+function setConn(on) { state.connected = !!on; const c = $("#conn"); c.className = "conn " + (on ? "on" : "off"); c.textContent = t(on ? "connOn" : "connOff"); }
 function scheduleRefresh(type) {
   clearTimeout(state.refetch);
   state.refetch = setTimeout(() => {
