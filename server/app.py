@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
+from server.alerts.models import Alert
+from server.alerts.router import router as alerts_router
+from server.alerts.runner import alert_loop
+from server.audit.router import router as audit_router
 from server.auth.router import router as auth_router
 from server.board.router import router as board_router
+from server.cases.router import router as cases_router
 from server.catalog.router import router as catalog_router
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import install_error_handlers
+from server.dashboard.router import router as dashboard_router
 from server.devices.router import router as devices_router
 from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
@@ -23,6 +31,7 @@ from server.migrate import upgrade
 from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
 from server.ops.requestlog import RequestIdMiddleware
+from server.stats.router import router as stats_router
 from server.tickets.router import router as tickets_router
 from server.windows.router import router as windows_router
 
@@ -42,9 +51,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         hub.start()
+        alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds))
+                  if settings.alert_interval_seconds > 0 else None)
         try:
             yield
         finally:
+            if alerts is not None:
+                alerts.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await alerts
             await hub.stop()
             db.dispose()
 
@@ -59,6 +74,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.hub = hub
     app.state.metrics_ws_open = 0
     metrics = Metrics(ws_connections=hub.subscriber_count)
+    metrics.gauge("tongban_alerts_open", "Open supervision alerts", lambda: _open_alerts(db))
     app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.json_body_limit,
@@ -66,7 +82,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
-                   board_router, evaluations_router, events_router):
+                   board_router, evaluations_router, events_router, stats_router, alerts_router,
+                   cases_router, audit_router, dashboard_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
@@ -88,6 +105,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     return app
+
+
+def _open_alerts(db: Database) -> int:
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(Alert).where(Alert.cleared_at.is_(None)))
 
 
 def _check_metrics_access(request: Request, settings: Settings, db: Database) -> None:

@@ -1,6 +1,9 @@
 """Imports every model module so metadata is complete (Alembic, tests)."""
 
+from server.alerts import models as alert_models  # noqa: F401
+from server.audit import models as audit_models  # noqa: F401
 from server.auth import models as auth_models  # noqa: F401
+from server.cases import models as case_models  # noqa: F401
 from server.catalog import models as catalog_models  # noqa: F401
 from server.core.db import Base
 from server.devices import models as device_models  # noqa: F401

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     ws_replay_limit: int = Field(1000, description="Most events replayed before a snapshot")
     heartbeat_seconds: float = Field(20.0, description="Websocket heartbeat interval")
     eta_window_minutes: float = Field(120.0, description="Look-back for recent service times")
+    alert_interval_seconds: float = Field(
+        15.0, description="How often the 电子监察 rules are evaluated (0 = never)")
     log_level: str = Field("INFO", description="Logging level")
     log_json: bool = Field(False, description="Log one JSON object per line")
     json_body_limit: int = Field(1_000_000, description="Largest JSON request body in bytes")

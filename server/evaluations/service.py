@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.cases.service import open_case_for
 from server.core.errors import Conflict, Invalid, NotFound
 from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evaluation
 from server.events.service import append_event
@@ -48,6 +49,7 @@ def evaluate(
     )
     s.add(ev)
     s.flush()
+    open_case_for(s, ev)  # 差评 → follow-up case in the same transaction
     append_event(s, hall_id=ticket.hall_id, type="evaluation.received", ticket_id=ticket.id,
                  data=evaluation_public(ev, ticket.number))
     return ev

@@ -27,6 +27,7 @@ def test_metrics_need_admin_and_count_tickets(client: TestClient) -> None:
     assert "tongban_tickets_called_total 1.0" in text
     assert 'route="/api/v1/halls/{hall_code}/tickets"' in text
     assert "tongban_websocket_connections" in text
+    assert "tongban_alerts_open 0.0" in text
 
 
 def test_hostile_bodies_are_refused_early(client: TestClient) -> None:

@@ -1,0 +1,98 @@
+"""电子监察 endpoints: alerts, acknowledgement, rules."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from sqlalchemy.orm import Session
+
+from server.alerts.models import Alert
+from server.alerts.service import (
+    acknowledge,
+    alert_public,
+    evaluate_alerts,
+    list_alerts,
+    rules_for,
+    validate_rules,
+)
+from server.audit.service import record
+from server.auth.principal import require
+from server.catalog.service import get_hall
+from server.core.deps import DbDep, PrincipalDep
+from server.core.errors import NotFound
+from server.events.service import append_event
+
+router = APIRouter(prefix="/api/v1", tags=["alerts"])
+MANAGERS = ("manager", "admin")
+
+
+@router.get("/halls/{hall}/alerts")
+def get_alerts(hall: str, db: DbDep, principal: PrincipalDep,
+               state: Annotated[str, Query(description="open|all")] = "open") -> list[dict]:
+    """Open alerts (red first) or the whole alert history."""
+    with db.read() as s:
+        h = get_hall(s, hall)
+        require(principal, staff=MANAGERS, hall_id=h.id)
+        return list_alerts(s, hall_id=h.id, state=state)
+
+
+@router.post("/halls/{hall}/alerts/evaluate")
+def post_evaluate(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
+    """Evaluate the rules now (the background task does this every few seconds)."""
+
+    def work(s: Session) -> dict:
+        h = get_hall(s, hall)
+        require(principal, staff=MANAGERS, hall_id=h.id)
+        return evaluate_alerts(s, h)
+
+    return db.write(work)
+
+
+@router.post("/alerts/{alert_id}/ack")
+def post_ack(alert_id: int, db: DbDep, principal: PrincipalDep) -> dict:
+    """Acknowledge an alert; the time to acknowledge is kept."""
+    p = require(principal, staff=MANAGERS)
+
+    def work(s: Session) -> dict:
+        a = s.get(Alert, alert_id)
+        if a is None:
+            raise NotFound("告警不存在", code="alert_not_found")
+        require(p, staff=MANAGERS, hall_id=a.hall_id)
+        acknowledge(s, alert_id=alert_id, staff_id=p.id)
+        out = alert_public(a)
+        append_event(s, hall_id=a.hall_id, type="alert.acknowledged", data=out)
+        return out
+
+    return db.write(work)
+
+
+@router.get("/halls/{hall}/alert-rules")
+def get_rules(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
+    """The hall's effective alert rules."""
+    with db.read() as s:
+        h = get_hall(s, hall)
+        require(principal, staff=MANAGERS, hall_id=h.id)
+        return rules_for(h)
+
+
+@router.put("/halls/{hall}/alert-rules")
+def put_rules(hall: str, db: DbDep, principal: PrincipalDep,
+              body: Annotated[dict[str, Any], Body()]) -> dict:
+    """Change some rules' thresholds or switch rules on/off (validated, audited)."""
+
+    def work(s: Session) -> dict:
+        h = get_hall(s, hall)
+        p = require(principal, staff=MANAGERS, hall_id=h.id)
+        clean = validate_rules(body)
+        before = rules_for(h)
+        stored = dict((h.settings or {}).get("alert_rules", {}))
+        for name, conf in clean.items():
+            stored[name] = {**stored.get(name, {}), **conf}
+        h.settings = {**(h.settings or {}), "alert_rules": stored}
+        after = rules_for(h)
+        record(s, hall_id=h.id, principal=p, action="update", entity="alert_rules",
+               entity_key=h.code, before=before, after=after)
+        return after
+
+    return db.write(work)
