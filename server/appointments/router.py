@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from server.appointments.checkin import check_in, lookup
 from server.appointments.rules import local_day, rules_for
+from server.appointments.runner import online_lifespan
 from server.appointments.service import (
     book,
     cancel,
@@ -30,9 +31,10 @@ from server.citizens.service import get_citizen
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
-from server.tickets.views import ticket_public, ticket_staff
+from server.materials.service import service_materials
+from server.tickets.views import ticket_public, ticket_staff, window_hint
 
-router = APIRouter(prefix="/api/v1", tags=["appointments"])
+router = APIRouter(prefix="/api/v1", tags=["appointments"], lifespan=online_lifespan)
 STAFF = ("clerk", "manager", "admin")
 
 
@@ -220,3 +222,31 @@ def post_checkin(
     if out["replayed"]:
         response.headers["Idempotent-Replayed"] = "true"
     return out
+
+
+@router.get("/halls/{hall_code}/services/{code}/guide")
+def get_guide(hall_code: str, code: str, db: DbDep) -> dict:
+    """办事指南: conditions, materials (which can be pre-submitted), fees, time limits, where
+    to go, and the booking rules; public."""
+    with db.read() as s:
+        hall = get_hall(s, hall_code)
+        service = get_service(s, hall.id, code)
+        rules = rules_for(hall, service)
+        return {
+            "hall": {"code": hall.code, "name": hall.name, "address": hall.address,
+                     "opening_hours": hall.opening_hours, "timezone": hall.timezone},
+            "service": {"code": service.code, "name": service.name,
+                        "department": service.department, "category": service.category,
+                        "expected_minutes": service.expected_minutes,
+                        "online_capable": service.online_capable},
+            "guide": service.guide or {},
+            "materials": service_materials(service),
+            "windows": window_hint(s, service.id),
+            "booking": {k: rules.values[k] for k in (
+                "enabled", "slot_minutes", "capacity_per_slot", "horizon_days", "lead_minutes",
+                "per_person_per_day", "cancel_cutoff_minutes", "reschedule_limit",
+                "checkin_early_minutes", "checkin_late_minutes")},
+            "remote": {"enabled": bool(rules.remote_enabled and service.online_capable),
+                       "per_day": rules.remote_per_day,
+                       "expire_minutes": rules.remote_expire_minutes},
+        }
