@@ -106,11 +106,7 @@ def test_recall_limit_and_no_show(qtbot, counter, http: httpx.Client) -> None:
 
 
 def test_double_click_sends_one_call(qtbot, counter, http: httpx.Client) -> None:
-    app = counter("clerk3", 8, open_window=False)
-    # clerk8 holds window 8 from the previous test only if it did not close; use window 9.
-    from tests.counter.conftest import choose_window
-    choose_window(qtbot, app, 9)
-    click(qtbot, app, "open")
+    app = counter("clerk3", 9)
     a, b = issue(http, EXIT), issue(http, EXIT)
     qtbot.waitUntil(lambda: len(app.session.queue) == 2)
     button = app.main.buttons["call"]
@@ -121,3 +117,75 @@ def test_double_click_sends_one_call(qtbot, counter, http: httpx.Client) -> None
     assert app.main.number.text() == a["number"]
     qtbot.waitUntil(lambda: [i["number"] for i in app.session.queue] == [b["number"]])
     click(qtbot, app, "no_show")
+
+
+def test_transfer_dialog_to_service_keeps_number(qtbot, counter, http: httpx.Client,
+                                                 artifacts_dir: Path) -> None:
+    app = counter("clerk6", 9)
+    main = app.main
+    t = issue(http, EXIT)
+    qtbot.waitUntil(lambda: any(i["number"] == t["number"] for i in app.session.queue))
+    while main.number.text() != t["number"]:  # earlier tests may have left EXIT tickets
+        press(qtbot, app, Qt.Key_F1)
+        if main.number.text() != t["number"]:
+            click(qtbot, app, "no_show")
+    press(qtbot, app, Qt.Key_F3)
+    press(qtbot, app, Qt.Key_F6)  # 转移 opens the dialog
+    dialog = main.transfer_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.ok.isEnabled() and dialog.error.text() == "请选择转移目标"
+    index = next(i for i in range(dialog.services.count()) if dialog.services.itemData(i) == EXIT)
+    dialog.services.setCurrentIndex(index)
+    assert dialog.error.text() == "目标事项与当前事项相同"
+    index = next(i for i in range(dialog.services.count())
+                 if dialog.services.itemData(i) == SOCIAL)
+    dialog.services.setCurrentIndex(index)
+    assert dialog.error.text() == "请填写转移原因" and not dialog.ok.isEnabled()
+    dialog.reason.insert("需同时办理社保卡")  # QTest cannot type CJK; an IME commits like this
+    assert dialog.ok.isEnabled() and dialog.error.text() == ""
+    (artifacts_dir / "counter").mkdir(exist_ok=True)
+    dialog.grab().save(str(artifacts_dir / "counter" / "transfer_dialog.png"))
+    qtbot.mouseClick(dialog.ok, Qt.LeftButton)
+    idle(qtbot, app)
+    assert not dialog.isVisible()
+    assert main.number.text() == t["number"] and main.status_badge.text() == "等待中"
+    assert "已转移" in main.message.text() and "社会保障卡申领" in main.message.text()
+    qtbot.waitUntil(lambda: main.stats["transfers"].text() == "1")
+
+    # Window 5 (社保医保) calls it under the same number.
+    clerk5 = login(http, "clerk5")
+    w5 = next(w["id"] for w in http.get("/api/v1/windows", params={"hall": "demo"},
+                                        headers=clerk5).json() if w["number"] == 5)
+    assert http.post(f"/api/v1/windows/{w5}/open", headers=clerk5).status_code == 200
+    called = http.post(f"/api/v1/windows/{w5}/call-next", headers=clerk5).json()
+    assert called["id"] == t["id"] and called["number"] == t["number"]
+    assert called["original_service_code"] == EXIT and called["service_code"] == SOCIAL
+    http.post(f"/api/v1/tickets/{t['id']}/no-show", headers=clerk5)
+    http.post(f"/api/v1/windows/{w5}/close", headers=clerk5)
+
+
+def test_two_windows_never_get_the_same_ticket(qtbot, counter, http: httpx.Client) -> None:
+    one, two = counter("clerk1", 1), counter("clerk2", 2)
+    issued = {issue(http, HUKOU, headers=KIOSK)["number"] for _ in range(6)}
+    qtbot.waitUntil(lambda: len(one.session.queue) >= 6 and len(two.session.queue) >= 6)
+    seen: list[str] = []
+    for _ in range(3):
+        # Both clerks press 叫号 before either answer arrives.
+        qtbot.mouseClick(one.main.buttons["call"], Qt.LeftButton)
+        qtbot.mouseClick(two.main.buttons["call"], Qt.LeftButton)
+        idle(qtbot, one)
+        idle(qtbot, two)
+        a, b = one.main.number.text(), two.main.number.text()
+        assert a != b and a in issued and b in issued
+        seen += [a, b]
+        click(qtbot, one, "start")
+        click(qtbot, two, "start")
+        click(qtbot, one, "complete")
+        click(qtbot, two, "complete")
+    assert len(set(seen)) == 6 and set(seen) == issued
+    qtbot.waitUntil(lambda: one.main.stats["served"].text() == "3"
+                    and two.main.stats["served"].text() == "3")
+    # Each saw the other's calls in the hall log.
+    qtbot.waitUntil(lambda: one.main.log_list.count() >= 3 and two.main.log_list.count() >= 3)
+    assert any("→ 2号窗口" in one.main.log_list.item(i).text()
+               for i in range(one.main.log_list.count()))
