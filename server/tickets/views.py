@@ -109,4 +109,7 @@ def ticket_staff(
     data["expected_minutes"] = service.expected_minutes if service else None
     data["recall_limit"] = int((hall.settings if hall else {}).get("recall_limit",
                                                                    settings.recall_limit))
+    from server.appointments.views import appointment_for_ticket  # appointments import tickets
+
+    data.update(appointment_for_ticket(s, ticket))
     return data
