@@ -14,8 +14,8 @@ from counter_client.actions import ACTION_IDS, DEFAULT_SHORTCUTS
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path.home() / ".config" / "tongban" / "counter.json"
-# The 好差评 link shown as a QR code after 办结; {server} and {token} are filled in.
-DEFAULT_RATING_URL = "{server}/api/v1/track/{token}"
+# The 好差评 link shown as a QR code after 办结 (the portal tracking page ends in the rating).
+DEFAULT_RATING_URL = "{server}/t/{token}"
 
 
 def default_path() -> Path:

@@ -42,15 +42,15 @@ class MaterialViewer(QDialog):
         self.scroll.setWidget(self.image)
         self.scroll.setWidgetResizable(False)
         self.scroll.setAlignment(Qt.AlignCenter)
-        self.scroll.setStyleSheet("background: #4a5568;")
+        self.scroll.viewport().setStyleSheet("background: #4a5568;")  # not the scroll bars
         self.info = label("")
+        self.info.setMinimumWidth(170)
+        self.info.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
-        for key, fn in (("prev_page", self.state.prev_page), ("next_page", self.state.next_page),
-                        ("zoom_out", self.state.zoom_out), ("zoom_in", self.state.zoom_in),
-                        ("rotate", self.state.rotate), ("fit", self._fit)):
+        for key in ("prev_page", "next_page", "zoom_out", "zoom_in", "rotate", "fit"):
             button = QPushButton(s(key))
-            button.clicked.connect(lambda _=False, f=fn: self._change(f))
+            button.clicked.connect(lambda _=False, k=key: self._change(k))
             bar.addWidget(button)
             self.buttons[key] = button
         bar.addStretch(1)
@@ -85,8 +85,11 @@ class MaterialViewer(QDialog):
             vp = self.scroll.viewport().size()
             self.state.fit(self.sizes[self.state.page], (vp.width() - 8, vp.height() - 8))
 
-    def _change(self, fn: Any) -> None:
-        fn()
+    def _change(self, key: str) -> None:
+        if key == "fit":
+            self._fit()
+        else:
+            getattr(self.state, key)()  # the state is replaced when pages arrive
         self._draw()
 
     def _draw(self) -> None:
