@@ -435,8 +435,9 @@ class CounterSession:
         def failed(exc: Exception) -> None:
             self.busy = None
             self._error(exc)
-            if isinstance(exc, ApiError) and exc.status in (403, 409):
-                self.refresh_all()  # our picture was stale: resync
+            # Our picture may be stale (409/403), or the request may have reached the server
+            # before the line dropped: resync instead of guessing (and never resend by itself).
+            self.refresh_all()
             self._notify("actions")
 
         self.runner.run(job, done, failed)

@@ -11,7 +11,7 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QApplication
 
 from counter_client.app import CounterApp
-from counter_client.config import CounterConfig
+from counter_client.config import CounterConfig, merge_shortcuts
 from counter_client.widgets.common import setup_app
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
@@ -40,14 +40,18 @@ def counter(qtbot, live: LiveServer, tmp_path: Path) -> Iterator[Callable[..., C
     apps: list[CounterApp] = []
 
     def make(username: str, window_number: int | None = None, *, lang: str = "zh",
-             open_window: bool = True) -> CounterApp:
-        config = CounterConfig(server=live.url, hall="demo", lang=lang,
-                               path=tmp_path / f"{username}.json")
+             open_window: bool = True, shortcuts: dict[str, str] | None = None) -> CounterApp:
+        config = CounterConfig.load(tmp_path / f"{username}.json")
+        config.server, config.hall, config.lang = live.url, "demo", lang
+        if shortcuts:
+            config.shortcuts = merge_shortcuts(shortcuts)
         app = CounterApp(config)
         apps.append(app)
         app.start()
         qtbot.addWidget(app.login)
-        qtbot.keyClicks(app.login.username, username)
+        if app.login.username.text() != username:  # the config remembers the last user
+            app.login.username.clear()
+            qtbot.keyClicks(app.login.username, username)
         qtbot.keyClicks(app.login.password, "demo1234")
         qtbot.mouseClick(app.login.button, Qt.LeftButton)
         qtbot.waitUntil(lambda: app.main is not None, timeout=10000)

@@ -189,3 +189,40 @@ def test_two_windows_never_get_the_same_ticket(qtbot, counter, http: httpx.Clien
     qtbot.waitUntil(lambda: one.main.log_list.count() >= 3 and two.main.log_list.count() >= 3)
     assert any("→ 2号窗口" in one.main.log_list.item(i).text()
                for i in range(one.main.log_list.count()))
+
+
+def test_pause_resume_window_and_configured_shortcut(qtbot, counter, http: httpx.Client) -> None:
+    app = counter("clerk8", 8, shortcuts={"call": "F12", "pause": "Ctrl+P"})
+    main = app.main
+    assert main.buttons["call"].text() == "叫号\nF12"
+    assert main.buttons["pause"].text() == "暂停\nCtrl+P"
+    t = issue(http, COMPANY)
+    qtbot.waitUntil(lambda: any(i["number"] == t["number"] for i in app.session.queue))
+    press(qtbot, app, Qt.Key_F1)  # no longer bound to 叫号
+    assert main.number.text() == "—"
+    main.activateWindow()
+    qtbot.keyClick(main, Qt.Key_P, Qt.ControlModifier)  # 暂停
+    idle(qtbot, app)
+    assert main.window_state.text() == "已暂停"
+    assert not main.buttons["call"].isEnabled() and main.buttons["open"].isEnabled()
+    press(qtbot, app, Qt.Key_F12)  # disabled while paused: nothing happens
+    assert main.number.text() == "—"
+    press(qtbot, app, Qt.Key_F10)  # 开放窗口 again
+    assert main.window_state.text() == "已开放"
+    press(qtbot, app, Qt.Key_F12)
+    assert main.number.text() == t["number"]
+    click(qtbot, app, "no_show")
+
+
+def test_last_window_is_remembered_and_locked_while_open(qtbot, counter) -> None:
+    first = counter("clerk3", 10)
+    assert not first.main.window_combo.isEnabled()  # holding an open window
+    assert first.session.select_window(first.session.windows[0]["id"]) is False
+    click(qtbot, first, "close")
+    assert first.main.window_combo.isEnabled()
+    assert first.config.path is not None and '"window_id"' in first.config.path.read_text()
+    first.shutdown()
+    again = counter("clerk3")  # same config file: window 10 is preselected
+    assert again.session.window["number"] == 10
+    assert again.main.window_combo.currentText().startswith("10号 税务窗口")
+    assert again.main.buttons["open"].isEnabled() and not again.main.buttons["call"].isEnabled()

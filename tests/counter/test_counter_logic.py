@@ -153,3 +153,26 @@ def test_viewer_state_zoom_rotate_pages() -> None:
     v.prev_page()
     v.prev_page()
     assert v.page == 0
+
+
+def test_serving_timer_turns_amber_then_red(qtbot, tmp_path: Path) -> None:
+    """The card's timer colour against the service's expected minutes (widget render only)."""
+    from counter_client.session import CounterSession
+    from counter_client.widgets.main_window import MainWindow
+    from hallclient import HallApi
+
+    session = CounterSession(HallApi("http://127.0.0.1:9"), CounterConfig(path=None))
+    main = MainWindow(session)
+    qtbot.addWidget(main)
+    now = datetime.now(UTC)
+    base = {"id": 1, "number": "A001", "status": "serving", "service_code": "S",
+            "service_name": "户口迁移登记", "expected_minutes": 10, "call_count": 1,
+            "recall_limit": 3, "issued_at": (now - timedelta(minutes=40)).isoformat(),
+            "first_called_at": (now - timedelta(minutes=30)).isoformat()}
+    for minutes, level in ((5, "ok"), (12, "amber"), (16, "red")):
+        session.ticket = {**base, "started_at": (now - timedelta(minutes=minutes)).isoformat()}
+        main.render_ticket()
+        assert main.fields["serving_timer"].property("level") == level
+        assert main.fields["serving_timer"].text().startswith(f"{minutes:02d}:")
+    assert main.fields["waited"].text() == "10 分钟"
+    main.close()
