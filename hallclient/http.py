@@ -152,6 +152,40 @@ class HallApi:
         return self.request("POST", f"/api/v1/tickets/{ticket_id}/transfer", json=body)
 
 
+    # ------------------------------------------------------------------ counter client (issue 6)
+
+    def suspended(self, window_id: int) -> list[dict[str, Any]]:
+        """Today's suspended (挂起) tickets of a window."""
+        return self.request("GET", f"/api/v1/windows/{window_id}/suspended")
+
+    def my_today(self) -> dict[str, Any]:
+        """The logged-in clerk's own counts for today."""
+        return self.request("GET", "/api/v1/staff/me/today")
+
+    def request_rating(self, ticket_id: int) -> dict[str, Any]:
+        """Ask the citizen of a finished ticket to rate (好差评)."""
+        return self.request("POST", f"/api/v1/tickets/{ticket_id}/rating-request")
+
+    def ticket_materials(self, ticket_id: int) -> list[dict[str, Any]]:
+        """Pre-submitted materials of a ticket's appointment (empty without one)."""
+        return self.request("GET", f"/api/v1/tickets/{ticket_id}/materials")
+
+    def material_content(self, material_id: int) -> tuple[bytes, str]:
+        """Raw bytes and content type of one material (the server audits every read)."""
+        hdrs = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            r = self._http.get(f"/api/v1/materials/{material_id}/content", headers=hdrs)
+        except httpx.HTTPError as exc:
+            raise ServerUnreachable(f"无法连接服务器：{exc.__class__.__name__}") from exc
+        if r.status_code >= 400:
+            raise _api_error(r)
+        return r.content, r.headers.get("content-type", "application/octet-stream")
+
+    def verify_material(self, material_id: int) -> dict[str, Any]:
+        """Mark a material as checked against the original by the clerk."""
+        return self.request("POST", f"/api/v1/materials/{material_id}/verify")
+
+
 def _api_error(r: httpx.Response) -> ApiError:
     try:
         err = r.json().get("error", {})

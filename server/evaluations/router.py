@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from server.core.deps import DbDep
-from server.evaluations.service import evaluate, evaluation_public
+from server.auth.principal import require
+from server.core.deps import DbDep, PrincipalDep
+from server.evaluations.service import evaluate, evaluation_public, request_rating
 from server.tickets.models import Ticket
 
 router = APIRouter(prefix="/api/v1", tags=["evaluations"])
@@ -31,3 +32,10 @@ def post_evaluation(tracking_token: str, body: EvaluationIn, db: DbDep) -> dict:
         return evaluation_public(ev, ticket.number if ticket else "")
 
     return db.write(work)
+
+
+@router.post("/tickets/{ticket_id}/rating-request")
+def post_rating_request(ticket_id: int, db: DbDep, principal: PrincipalDep) -> dict:
+    """Ask the citizen of a finished ticket to rate (好差评); emits ticket.rating_requested."""
+    p = require(principal, staff=("clerk", "manager", "admin"))
+    return db.write(lambda s: request_rating(s, ticket_id=ticket_id, principal=p))

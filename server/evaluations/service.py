@@ -7,11 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.auth.principal import Principal
 from server.cases.service import open_case_for
-from server.core.errors import Conflict, Invalid, NotFound
+from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evaluation
 from server.events.service import append_event
 from server.tickets.models import Ticket
+from server.windows.models import Window
 
 
 def evaluate(
@@ -62,3 +64,28 @@ def evaluation_public(ev: Evaluation, number: str) -> dict[str, Any]:
         "rating_label": RATING_LABELS[ev.rating], "dimensions": ev.dimensions,
         "channel": ev.channel, "window_id": ev.window_id,
     }
+
+
+def request_rating(s: Session, *, ticket_id: int, principal: Principal) -> dict[str, Any]:
+    """Announce that a finished ticket's citizen is asked to rate (event ticket.rating_requested).
+
+    Only the clerk who finished the ticket (or a manager/admin of the hall) may ask; the event
+    carries no personal data, so displays may show it.
+    """
+    ticket = s.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound("未找到该号码", code="ticket_not_found")
+    if not principal.can_access_hall(ticket.hall_id):
+        raise Forbidden("无权操作其他大厅的号码", code="forbidden_hall")
+    if principal.role == "clerk" and ticket.staff_id != principal.id:
+        raise Forbidden("只能为自己办结的号码发起评价", code="not_your_ticket")
+    if ticket.status != "done":
+        raise Conflict("业务办结后才能发起评价", code="not_finished")
+    window = s.get(Window, ticket.window_id) if ticket.window_id else None
+    append_event(s, hall_id=ticket.hall_id, type="ticket.rating_requested", ticket_id=ticket.id,
+                 data={"ticket_id": ticket.id, "number": ticket.number,
+                       "window_id": window.id if window else None,
+                       "window_number": window.number if window else None})
+    return {"ticket_id": ticket.id, "number": ticket.number,
+            "tracking_token": ticket.tracking_token,
+            "evaluation_path": f"/api/v1/track/{ticket.tracking_token}/evaluation"}

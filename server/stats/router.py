@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from server.auth.principal import require
+from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import utcnow
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
+from server.stats.clerk import clerk_today
 from server.stats.export import to_csv, to_xlsx
 from server.stats.live import live_snapshot
 from server.stats.service import hall_stats, parse_range, today_for
@@ -63,3 +65,14 @@ def get_live(hall: str, db: DbDep, principal: PrincipalDep, settings: SettingsDe
         h = get_hall(s, hall)
         require(principal, staff=MANAGERS, hall_id=h.id)
         return live_snapshot(s, h, settings, utcnow())
+
+
+@router.get("/staff/me/today", tags=["stats"])
+def get_my_today(db: DbDep, principal: PrincipalDep) -> dict:
+    """The calling clerk's own counts for today (served, no-shows, transfers, avg service)."""
+    p = require(principal, staff=("clerk", "manager", "admin"))
+    with db.read() as s:
+        hall = s.get(Hall, p.hall_id) if p.hall_id else None
+        if hall is None:
+            raise Invalid("该账号不属于任何大厅", code="no_hall")
+        return clerk_today(s, hall=hall, staff_id=p.id, now=utcnow())

@@ -263,8 +263,10 @@ def _emit(
     if window is not None:
         data.update(window_id=window.id, window_number=window.number, window_name=window.name)
     data.update(extra or {})
+    # Staff-only: which clerk acted, so per-clerk counts (transfers) survive the ticket moving on.
+    private = {**(_private_data(ticket) or {}), "staff_id": ticket.staff_id}
     append_event(s, hall_id=ticket.hall_id, type=type, data=data,
-                 private=_private_data(ticket), ticket_id=ticket.id, at=now)
+                 private=private, ticket_id=ticket.id, at=now)
 
 
 # ---------------------------------------------------------------- life cycle

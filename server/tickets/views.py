@@ -103,6 +103,12 @@ def ticket_staff(
             "estimated_wait_at_issue": ticket.estimated_wait_at_issue,
         }
     )
+    # The counter client shows a serving timer against this and disables 重呼 at the limit.
+    service = s.get(ServiceItem, ticket.service_id)
+    hall = s.get(Hall, ticket.hall_id)
+    data["expected_minutes"] = service.expected_minutes if service else None
+    data["recall_limit"] = int((hall.settings if hall else {}).get("recall_limit",
+                                                                   settings.recall_limit))
     from server.appointments.views import appointment_for_ticket  # appointments import tickets
 
     data.update(appointment_for_ticket(s, ticket))

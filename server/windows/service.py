@@ -123,3 +123,10 @@ def set_services(s: Session, *, window: Window, services: list[tuple[int, int]])
     s.execute(delete(WindowService).where(WindowService.window_id == window.id))
     for service_id, priority in services:
         s.add(WindowService(window_id=window.id, service_id=service_id, priority=priority))
+
+
+def suspended_tickets(s: Session, *, window: Window, day: Any) -> list[Ticket]:
+    """Tickets hung (挂起) at this window on the given business day, oldest first."""
+    return list(s.scalars(select(Ticket).where(
+        Ticket.window_id == window.id, Ticket.status == "suspended", Ticket.business_day == day)
+        .order_by(Ticket.suspended_at, Ticket.id)))

@@ -1,0 +1,1 @@
+"""Qt widgets of the counter client: they render CounterSession state and forward input."""
