@@ -39,6 +39,18 @@ class Settings(BaseSettings):
     json_body_limit: int = Field(1_000_000, description="Largest JSON request body in bytes")
     upload_limit: int = Field(12_000_000, description="Largest multipart request body in bytes")
     metrics_token: str | None = Field(None, description="Bearer token for /metrics (else admin)")
+    login_failures_per_client: str = Field(
+        "20/10 minutes", description="Failed logins allowed per client address (0 = no limit)")
+    otp_requests_per_client: str = Field(
+        "10/10 minutes", description="One-time codes a client address may request (0 = off)")
+    otp_requests_per_phone: str = Field(
+        "5/10 minutes", description="One-time codes one phone number may receive (0 = off)")
+    otp_failures_per_client: str = Field(
+        "20/10 minutes", description="Wrong one-time codes allowed per client address")
+    retention_days: int = Field(
+        180, ge=1, description="Days after which finished visits lose their personal data")
+    retention_interval_hours: float = Field(
+        6.0, ge=0, description="How often the retention purge runs in the server (0 = never)")
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -79,13 +79,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(
-            error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers
-        )
+        code = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error")
+        message = str(exc.detail)
+        if exc.status_code == 400 and "parsing the body" in message:
+            message = "请求内容无法解析（应为 UTF-8 编码、嵌套不过深的 JSON）"
+        return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if "NUL (0x00)" in str(exc):  # PostgreSQL text cannot hold NUL (e.g. a form field)
+            return JSONResponse(error_body("invalid_characters", "输入包含非法字符（NUL）"), 422)
         if _is_out_of_range(exc):
             return JSONResponse(error_body("value_out_of_range", "参数数值超出允许范围"), 422)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
