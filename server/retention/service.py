@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Text, cast, delete, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.auth.models import AuthToken
@@ -45,8 +45,9 @@ def purge_personal_data(
         ).rowcount
         counts["events"] += s.execute(
             update(Event)
-            .where(Event.hall_id == hall.id, Event.at < cutoff_at, Event.private.is_not(None))
-            .values(private=None)
+            .where(Event.hall_id == hall.id, Event.at < cutoff_at, Event.private.is_not(None),
+                   cast(Event.private, Text) != "null")  # JSON null is not SQL NULL
+            .values(private=null())
             .execution_options(synchronize_session=False)
         ).rowcount
     # Dead tokens (expired long ago) still link a citizen to login times: drop them.
