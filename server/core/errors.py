@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(error_body("value_out_of_range", "参数数值超出允许范围"), 422)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("internal_error", "服务器内部错误，请稍后重试"), 500)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        # Database unreachable (or locked for too long): clients should retry, not give up.
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse(error_body("database_unavailable", "服务暂时不可用，请稍后重试"), 503,
+                            headers={"Retry-After": "2"})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
