@@ -12,6 +12,7 @@ from server.core.config import DEMO_SECRET, Settings
 from server.ops.requestlog import configure_logging
 
 log = logging.getLogger("server")
+MIN_SECRET_LENGTH = 16
 
 ENV_HELP = """
 environment variables (flags win):
@@ -22,6 +23,9 @@ environment variables (flags win):
   TONGBAN_SECRET_KEY      key for ID-number hashes; required unless --demo
   TONGBAN_TOKEN_TTL_HOURS, TONGBAN_STARVATION_MINUTES, TONGBAN_RECALL_LIMIT,
   TONGBAN_GREEN_CHANNEL_AGE, TONGBAN_HEARTBEAT_SECONDS, TONGBAN_LOG_LEVEL
+  TONGBAN_RETENTION_DAYS  purge personal data of visits older than this (default 180)
+  TONGBAN_RETENTION_INTERVAL_HOURS  how often the server purges (default 6, 0 = never)
+  TONGBAN_LOGIN_FAILURES_PER_CLIENT  failed logins per client address (default 20/10 minutes)
 """
 
 
@@ -55,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("dest", type=Path, help="new directory to write the backup into")
     r = sub.add_parser("restore", help="restore a backup into the data directory (server stopped)")
     r.add_argument("backup", type=Path, help="directory written by `backup`")
+    g = sub.add_parser("purge", help="purge personal data of finished visits (retention)")
+    g.add_argument("--days", type=int, help="older than this many days "
+                   "(default TONGBAN_RETENTION_DAYS, 180)")
     return p
 
 
@@ -88,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     upgrade(settings.effective_database_url)
     if command == "migrate":
         return 0
+    if command == "purge":
+        return _purge_command(args, settings)
     db = Database(settings.effective_database_url)
     try:
         return _setup_command(args, db)
@@ -121,6 +130,25 @@ def _setup_command(args: argparse.Namespace, db: object) -> int:
     return 0
 
 
+def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from server.core.db import Database
+    from server.retention.service import purge_personal_data
+
+    days = args.days if args.days is not None else settings.retention_days
+    if days < 1:
+        sys.stderr.write("error: --days must be at least 1\n")
+        return 2
+    db = Database(settings.effective_database_url)
+    try:
+        counts = db.write(lambda s: purge_personal_data(s, older_than_days=days))
+    finally:
+        db.dispose()
+    sys.stdout.write(json.dumps({"older_than_days": days, "purged": counts}) + "\n")
+    return 0
+
+
 def _backup_command(args: argparse.Namespace, settings: Settings) -> int:
     from server.ops.backup import backup_data_dir, restore_data_dir
 
@@ -145,9 +173,11 @@ def serve(settings: Settings) -> int:
     """Migrate, seed when asked, and run uvicorn."""
     import uvicorn
 
-    if settings.secret_key == DEMO_SECRET and not settings.demo:
+    weak = settings.secret_key == DEMO_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH
+    if weak and not settings.demo:
         sys.stderr.write(
-            "refusing to start: TONGBAN_SECRET_KEY is the demo secret; set a real secret "
+            "refusing to start: TONGBAN_SECRET_KEY is the demo secret or shorter than "
+            f"{MIN_SECRET_LENGTH} characters; set a real secret "
             "(e.g. `export TONGBAN_SECRET_KEY=$(python -c 'import secrets;"
             "print(secrets.token_urlsafe(32))')`) or run with --demo\n"
         )

@@ -9,13 +9,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from server.alerts.models import Alert
 from server.alerts.router import router as alerts_router
 from server.alerts.runner import alert_loop
 from server.appointments.router import router as appointments_router
 from server.audit.router import router as audit_router
+from server.auth.ratelimit import CredentialLimiter
 from server.auth.router import router as auth_router
 from server.board.router import router as board_router
 from server.cases.router import router as cases_router
@@ -31,10 +34,12 @@ from server.events.hub import Hub
 from server.events.router import router as events_router
 from server.materials.router import router as materials_router
 from server.migrate import upgrade
+from server.ops.inputguard import InputGuardMiddleware
 from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
 from server.ops.requestlog import RequestIdMiddleware
 from server.portal.router import router as portal_router
+from server.retention.runner import retention_loop
 from server.stats.router import router as stats_router
 from server.tickets.router import router as tickets_router
 from server.windows.router import router as windows_router
@@ -57,9 +62,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         hub.start()
         alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds))
                   if settings.alert_interval_seconds > 0 else None)
+        retention = (asyncio.create_task(retention_loop(
+            db, days=settings.retention_days, interval_hours=settings.retention_interval_hours))
+            if settings.retention_interval_hours > 0 else None)
         try:
             yield
         finally:
+            if retention is not None:
+                retention.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await retention
             if alerts is not None:
                 alerts.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -80,7 +92,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     metrics = Metrics(ws_connections=hub.subscriber_count)
     metrics.gauge("tongban_alerts_open", "Open supervision alerts", lambda: _open_alerts(db))
     app.state.metrics = metrics
+    app.state.limiter = CredentialLimiter({
+        "login": settings.login_failures_per_client,
+        "otp_verify": settings.otp_failures_per_client,
+    })
     install_error_handlers(app)
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.json_body_limit,
                        upload_limit=settings.upload_limit)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
@@ -96,12 +113,18 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         """Liveness: the process answers."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"])
-    def readyz() -> dict:
-        """Readiness: the database answers."""
-        with db.read() as s:
-            s.execute(text("SELECT 1"))
-        return {"status": "ready", "database": "sqlite" if db.is_sqlite else "postgresql"}
+    @app.get("/readyz", tags=["ops"], response_model=None,
+             responses={503: {"description": "database unreachable"}})
+    def readyz() -> Response | dict:
+        """Readiness: the database answers (503 when it does not)."""
+        kind = "sqlite" if db.is_sqlite else "postgresql"
+        try:
+            with db.read() as s:
+                s.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            log.warning("readiness check failed: %s", exc.__class__.__name__)
+            return JSONResponse({"status": "unavailable", "database": kind}, 503)
+        return {"status": "ready", "database": kind}
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics_endpoint(request: Request) -> Response:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.auth.models import Staff
 from server.auth.principal import require
+from server.auth.ratelimit import client_key, get_limiter
 from server.auth.service import create_staff, login, revoke_token
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
@@ -34,13 +35,16 @@ class StaffIn(BaseModel):
 
 
 @router.post("/auth/login")
-def post_login(body: LoginIn, db: DbDep, settings: SettingsDep) -> dict:
-    """Exchange username/password for a bearer token."""
+def post_login(body: LoginIn, request: Request, db: DbDep, settings: SettingsDep) -> dict:
+    """Exchange username/password for a bearer token (failures are rate limited per client)."""
+    limiter = get_limiter(request)
+    limiter.check("login", client_key(request))
     token, staff, error = db.write(
         lambda s: login(s, username=body.username, password=body.password,
                         ttl_hours=settings.token_ttl_hours)
     )
     if error is not None:
+        limiter.hit("login", client_key(request))
         raise error
     assert staff is not None
     with db.read() as s:

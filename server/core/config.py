@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     material_max_bytes: int = Field(10_000_000, description="Largest pre-submitted file")
     online_interval_seconds: float = Field(
         60.0, description="How often reminders and expiries run (0 = never)")
+    login_failures_per_client: str = Field(
+        "20/10 minutes", description="Failed logins allowed per client address (0 = no limit)")
+    otp_failures_per_client: str = Field(
+        "30/10 minutes", description="Wrong one-time codes allowed per client address (0 = off)")
+    retention_days: int = Field(
+        180, ge=1, description="Days after which finished visits lose their personal data")
+    retention_interval_hours: float = Field(
+        6.0, ge=0, description="How often the retention purge runs in the server (0 = never)")
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -79,17 +79,28 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(
-            error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers
-        )
+        code = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error")
+        message = str(exc.detail)
+        if exc.status_code == 400 and "parsing the body" in message:
+            message = "请求内容无法解析（应为 UTF-8 编码、嵌套不过深的 JSON）"
+        return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if "NUL (0x00)" in str(exc):  # PostgreSQL text cannot hold NUL (e.g. a form field)
+            return JSONResponse(error_body("invalid_characters", "输入包含非法字符（NUL）"), 422)
         if _is_out_of_range(exc):
             return JSONResponse(error_body("value_out_of_range", "参数数值超出允许范围"), 422)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("internal_error", "服务器内部错误，请稍后重试"), 500)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        # Database unreachable (or locked for too long): clients should retry, not give up.
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse(error_body("database_unavailable", "服务暂时不可用，请稍后重试"), 503,
+                            headers={"Retry-After": "2"})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -24,7 +24,10 @@ def dashboard_root() -> RedirectResponse:
 @router.get("/dashboard/{name:path}")
 def dashboard_file(name: str) -> FileResponse:
     """index.html and its assets; nothing outside the static folder."""
-    path = (STATIC / (name or "index.html")).resolve()
+    try:
+        path = (STATIC / (name or "index.html")).resolve()
+    except (ValueError, OSError):  # e.g. an embedded NUL
+        raise NotFound("页面不存在", code="not_found") from None
     if STATIC.resolve() not in path.parents or not path.is_file() or path.suffix not in TYPES:
         raise NotFound("页面不存在", code="not_found")
     return FileResponse(path, media_type=TYPES[path.suffix],

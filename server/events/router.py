@@ -56,7 +56,7 @@ async def hall_events(websocket: WebSocket, hall_code: str) -> None:
     app.state.metrics_ws_open = getattr(app.state, "metrics_ws_open", 0) + 1
     try:
         await _catch_up(websocket, app, hall, principal, sub, since)
-        await _run(websocket, app, principal, sub)
+        await _run(websocket, app, principal, sub, token or "")
     except (WebSocketDisconnect, RuntimeError, ConnectionError):
         pass
     finally:
@@ -119,10 +119,11 @@ async def _catch_up(
         sub.queue.put_nowait(item)
 
 
-async def _run(websocket: WebSocket, app: Any, principal: Principal, sub: Subscriber) -> None:
+async def _run(websocket: WebSocket, app: Any, principal: Principal, sub: Subscriber,
+               token: str) -> None:
     """Pump queued events out and answer client pings until either side stops."""
     heartbeat = app.state.settings.heartbeat_seconds
-    sender = asyncio.create_task(_send_loop(websocket, sub, heartbeat))
+    sender = asyncio.create_task(_send_loop(websocket, app, sub, heartbeat, token))
     receiver = asyncio.create_task(_receive_loop(websocket, app, principal, sub))
     overflow = asyncio.create_task(sub.overflowed.wait())
     done, pending = await asyncio.wait(
@@ -138,16 +139,26 @@ async def _run(websocket: WebSocket, app: Any, principal: Principal, sub: Subscr
             await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect with since")
 
 
-async def _send_loop(websocket: WebSocket, sub: Subscriber, heartbeat: float) -> None:
+async def _send_loop(websocket: WebSocket, app: Any, sub: Subscriber, heartbeat: float,
+                     token: str) -> None:
     while True:
         try:
             seq, text = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
         except TimeoutError:
+            # A revoked device or logged-out user loses its live feed by the next heartbeat.
+            if not await to_thread.run_sync(_token_still_valid, app, token):
+                await websocket.close(CLOSE_UNAUTHORIZED, "token revoked or expired")
+                return
             await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
             continue
         if seq > sub.delivered:
             sub.delivered = seq
             await websocket.send_text(text)
+
+
+def _token_still_valid(app: Any, token: str) -> bool:
+    with app.state.db.read() as s:
+        return resolve_token(s, token) is not None
 
 
 async def _receive_loop(

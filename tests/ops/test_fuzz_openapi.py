@@ -20,7 +20,9 @@ from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 
 EXAMPLES = 30
+ROLE_NAMES = ["anonymous", "kiosk", "clerk", "admin"]
 TALLY: Counter[str] = Counter()
+OPERATIONS: set[str] = set()
 # The schema comes from the app's own OpenAPI; the cases run against a real server process.
 _SPEC_DIR = Path(tempfile.mkdtemp(prefix="tongban-spec-"))
 schema = schemathesis.openapi.from_dict(create_app(make_settings(
@@ -34,16 +36,23 @@ def live(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
     server = LiveServer(data).start()
     yield server
     server.stop()
-    summary = ARTIFACTS / "fuzz-summary.json"
-    summary.parent.mkdir(exist_ok=True)
-    summary.write_text(json.dumps({"cases": sum(TALLY.values()), "by_status": TALLY}, indent=1))
+    summary = ARTIFACTS / "security" / "fuzz-summary.json"
+    summary.parent.mkdir(parents=True, exist_ok=True)
+    figures = {"cases": sum(TALLY.values()), "operations": len(OPERATIONS),
+               "max_examples_per_operation": EXAMPLES, "roles": ROLE_NAMES,
+               "server_errors": sum(n for k, n in TALLY.items() if k.startswith("5")),
+               "by_status": dict(sorted(TALLY.items()))}
+    summary.write_text(json.dumps(figures, indent=1))
+    print(f"\nfuzz: {json.dumps(figures)}")
 
 
 @pytest.fixture(scope="module")
 def roles(live: LiveServer) -> dict[str, dict[str, str]]:
     with httpx.Client(base_url=live.url) as client:
-        return {"anonymous": {}, "kiosk": {"Authorization": "Bearer demo-kiosk-token"},
-                "clerk": login(client, "clerk1"), "admin": login(client, "admin")}
+        roles = {"anonymous": {}, "kiosk": {"Authorization": "Bearer demo-kiosk-token"},
+                 "clerk": login(client, "clerk1"), "admin": login(client, "admin")}
+    assert list(roles) == ROLE_NAMES
+    return roles
 
 
 @schema.parametrize()
@@ -54,6 +63,7 @@ def test_no_server_errors(case: schemathesis.Case, live: LiveServer,
     for role, headers in roles.items():
         response = case.call(base_url=live.url, headers=headers)
         TALLY[str(response.status_code)] += 1
+        OPERATIONS.add(f"{case.method} {case.path}")
         assert response.status_code < 500, (
             f"{role}: {case.method} {case.formatted_path} -> {response.status_code} "
             f"{response.text[:300]}"

@@ -1,0 +1,216 @@
+"""The access-control matrix: every route of the app × every role, and who may call it.
+
+A row says which roles succeed; everyone else must be refused (401 anonymous, 403 others)
+unless the row names another refusal (e.g. 409 for a clerk who already holds another window).
+`make(world)` builds a fresh request whose target is in the right state, so that allowed
+roles really succeed (2xx/3xx) rather than fail for another reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.security.world import ROLES, World
+from tests.support.api import HUKOU, SOCIAL
+
+
+@dataclass
+class Req:
+    """One request: URL and optional JSON body / query; `fresh_token` for token-consuming calls."""
+
+    url: str
+    json: Any = None
+    params: dict[str, str] | None = None
+    fresh_token: bool = False
+
+
+@dataclass
+class Row:
+    """Who may call a route, and how to build a valid request for it."""
+
+    allowed: frozenset[str]
+    make: Callable[[World], Req]
+    refused: dict[str, int] = field(default_factory=dict)
+
+
+EVERYONE = frozenset(ROLES)
+AUTHENTICATED = EVERYONE - {"anonymous"}
+CITIZENS = frozenset({"citizen_a", "citizen_b"})
+DEMO_DEVICES = frozenset({"kiosk", "display", "counter"})
+DEMO_CLERKS = frozenset({"clerk_w1", "clerk_w2"})
+MANAGERS = frozenset({"manager", "admin"})
+ADMIN = frozenset({"admin"})
+DEMO_STAFF = DEMO_CLERKS | MANAGERS
+WINDOW1_HOLDERS = frozenset({"clerk_w1"}) | MANAGERS  # managers/admins may act on any window
+
+
+def _const(url: str, **kw: Any) -> Callable[[World], Req]:  # noqa: ANN401
+    return lambda w: Req(url, **kw)
+
+
+def _ticket_action(state: str, action: str, body: Any = None) -> Callable[[World], Req]:  # noqa: ANN401
+    return lambda w: Req(f"/api/v1/tickets/{w.ticket(state)['id']}/{action}", json=body)
+
+
+def _window1(action: str) -> Callable[[World], Req]:
+    def make(w: World) -> Req:
+        w.window1_closed() if action == "open" else w.reset_window1()
+        return Req(f"/api/v1/windows/{w.w1}/{action}")
+    return make
+
+
+def _call_next(w: World) -> Req:
+    w.reset_window1()
+    w.issue()
+    return Req(f"/api/v1/windows/{w.w1}/call-next")
+
+
+def _done_track(w: World) -> Req:
+    return Req(f"/api/v1/track/{w.ticket('done')['tracking_token']}/evaluation",
+               json={"rating": 5, "comment": "很好"})
+
+
+def _case(state: str, action: str, body: Callable[[World], Any]) -> Callable[[World], Req]:  # noqa: ANN401
+    return lambda w: Req(f"/api/v1/cases/{w.case(state)}/{action}", json=body(w))
+
+
+MATRIX: dict[tuple[str, str], Row] = {
+    # --- public documentation and probes
+    ("GET", "/openapi.json"): Row(EVERYONE, _const("/openapi.json")),
+    ("GET", "/docs"): Row(EVERYONE, _const("/docs")),
+    ("GET", "/docs/oauth2-redirect"): Row(EVERYONE, _const("/docs/oauth2-redirect")),
+    ("GET", "/redoc"): Row(EVERYONE, _const("/redoc")),
+    ("GET", "/healthz"): Row(EVERYONE, _const("/healthz")),
+    ("GET", "/readyz"): Row(EVERYONE, _const("/readyz")),
+    ("GET", "/metrics"): Row(ADMIN, _const("/metrics")),
+    ("GET", "/dashboard"): Row(EVERYONE, _const("/dashboard")),
+    ("GET", "/dashboard/{name:path}"): Row(EVERYONE, _const("/dashboard/index.html")),
+    # --- auth and staff accounts
+    ("POST", "/api/v1/auth/login"): Row(EVERYONE, _const(
+        "/api/v1/auth/login", json={"username": "clerk8", "password": "demo1234"})),
+    ("POST", "/api/v1/auth/logout"): Row(
+        DEMO_STAFF | CITIZENS | {"clerk_east"}, _const("/api/v1/auth/logout", fresh_token=True)),
+    ("GET", "/api/v1/auth/me"): Row(AUTHENTICATED, _const("/api/v1/auth/me")),
+    ("POST", "/api/v1/staff"): Row(MANAGERS, lambda w: Req("/api/v1/staff", json={
+        "username": f"newclerk{w.n()}", "password": "clerk12345", "role": "clerk",
+        "hall_code": "demo"})),
+    ("GET", "/api/v1/staff"): Row(MANAGERS, _const("/api/v1/staff", params={"hall": "demo"})),
+    # --- catalog
+    ("GET", "/api/v1/halls"): Row(EVERYONE, _const("/api/v1/halls")),
+    ("POST", "/api/v1/halls"): Row(ADMIN, lambda w: Req("/api/v1/halls", json={
+        "code": f"hall-{w.n()}", "name": "新大厅"})),
+    ("GET", "/api/v1/halls/{hall_code}/services"): Row(
+        EVERYONE, _const("/api/v1/halls/demo/services")),
+    ("POST", "/api/v1/halls/{hall_code}/services"): Row(MANAGERS, lambda w: Req(
+        "/api/v1/halls/demo/services", json={"code": f"NEW-{w.n()}", "name": "新事项",
+                                             "prefix": "Z"})),
+    ("GET", "/api/v1/halls/{hall_code}/services/{code}"): Row(
+        EVERYONE, _const(f"/api/v1/halls/demo/services/{HUKOU}")),
+    # --- windows
+    ("GET", "/api/v1/windows"): Row(DEMO_STAFF | {"counter"}, _const(
+        "/api/v1/windows", params={"hall": "demo"})),
+    ("GET", "/api/v1/windows/{window_id}"): Row(
+        DEMO_STAFF | {"counter"}, lambda w: Req(f"/api/v1/windows/{w.w1}")),
+    ("POST", "/api/v1/windows/{window_id}/open"): Row(
+        WINDOW1_HOLDERS, _window1("open"), refused={"clerk_w2": 409}),
+    ("POST", "/api/v1/windows/{window_id}/pause"): Row(WINDOW1_HOLDERS, _window1("pause")),
+    ("POST", "/api/v1/windows/{window_id}/close"): Row(WINDOW1_HOLDERS, _window1("close")),
+    ("POST", "/api/v1/halls/{hall_code}/windows"): Row(MANAGERS, lambda w: Req(
+        "/api/v1/halls/demo/windows", json={"number": 100 + w.n(), "name": "新窗口"})),
+    ("PUT", "/api/v1/windows/{window_id}/services"): Row(
+        MANAGERS, lambda w: Req(f"/api/v1/windows/{w.window[10]}/services",
+                                json=w.window_services(10))),
+    ("GET", "/api/v1/windows/{window_id}/queue"): Row(
+        DEMO_STAFF | {"counter"}, lambda w: Req(f"/api/v1/windows/{w.w1}/queue")),
+    # --- devices
+    ("POST", "/api/v1/devices"): Row(ADMIN, _const("/api/v1/devices", json={
+        "hall_code": "demo", "kind": "kiosk", "name": "新取号机"})),
+    ("GET", "/api/v1/devices"): Row(MANAGERS, _const("/api/v1/devices",
+                                                     params={"hall": "demo"})),
+    ("DELETE", "/api/v1/devices/{device_id}"): Row(
+        ADMIN, lambda w: Req(f"/api/v1/devices/{w.device()}")),
+    # --- tickets
+    ("POST", "/api/v1/halls/{hall_code}/tickets"): Row(
+        DEMO_STAFF | {"kiosk"}, _const("/api/v1/halls/demo/tickets",
+                                       json={"service_code": HUKOU})),
+    ("GET", "/api/v1/tickets/{ticket_id}"): Row(
+        DEMO_STAFF, lambda w: Req(f"/api/v1/tickets/{w.issue()['id']}")),
+    ("POST", "/api/v1/windows/{window_id}/call-next"): Row(WINDOW1_HOLDERS, _call_next),
+    ("POST", "/api/v1/tickets/{ticket_id}/recall"): Row(
+        WINDOW1_HOLDERS, _ticket_action("called", "recall")),
+    ("POST", "/api/v1/tickets/{ticket_id}/start"): Row(
+        WINDOW1_HOLDERS, _ticket_action("called", "start")),
+    ("POST", "/api/v1/tickets/{ticket_id}/no-show"): Row(
+        WINDOW1_HOLDERS, _ticket_action("called", "no-show")),
+    ("POST", "/api/v1/tickets/{ticket_id}/requeue"): Row(
+        WINDOW1_HOLDERS, _ticket_action("called", "requeue")),
+    ("POST", "/api/v1/tickets/{ticket_id}/complete"): Row(
+        WINDOW1_HOLDERS, _ticket_action("serving", "complete")),
+    ("POST", "/api/v1/tickets/{ticket_id}/hang"): Row(
+        WINDOW1_HOLDERS, _ticket_action("serving", "hang")),
+    ("POST", "/api/v1/tickets/{ticket_id}/resume"): Row(
+        WINDOW1_HOLDERS, _ticket_action("suspended", "resume")),
+    ("POST", "/api/v1/tickets/{ticket_id}/transfer"): Row(WINDOW1_HOLDERS, _ticket_action(
+        "serving", "transfer", {"service_code": SOCIAL, "reason": "需社保窗口办理"})),
+    ("POST", "/api/v1/tickets/{ticket_id}/cancel"): Row(
+        DEMO_STAFF, lambda w: Req(f"/api/v1/tickets/{w.issue()['id']}/cancel")),
+    # --- public board, tracking, 好差评
+    ("GET", "/api/v1/halls/{hall_code}/board"): Row(
+        EVERYONE - {"kiosk_east", "clerk_east"}, _const("/api/v1/halls/demo/board")),
+    ("GET", "/api/v1/track/{tracking_token}"): Row(
+        EVERYONE, lambda w: Req(f"/api/v1/track/{w.issue()['tracking_token']}")),
+    ("POST", "/api/v1/track/{tracking_token}/evaluation"): Row(EVERYONE, _done_track),
+    # --- realtime
+    ("WS", "/ws/halls/{hall_code}"): Row(DEMO_DEVICES | DEMO_STAFF, _const("/ws/halls/demo")),
+    # --- manager: statistics, live, alerts
+    ("GET", "/api/v1/halls/{hall}/stats"): Row(MANAGERS, _const("/api/v1/halls/demo/stats")),
+    ("GET", "/api/v1/halls/{hall}/stats/export.{fmt}"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/stats/export.csv")),
+    ("GET", "/api/v1/halls/{hall}/live"): Row(MANAGERS, _const("/api/v1/halls/demo/live")),
+    ("GET", "/api/v1/halls/{hall}/alerts"): Row(MANAGERS, _const("/api/v1/halls/demo/alerts")),
+    ("POST", "/api/v1/halls/{hall}/alerts/evaluate"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/alerts/evaluate")),
+    ("POST", "/api/v1/alerts/{alert_id}/ack"): Row(
+        MANAGERS, lambda w: Req(f"/api/v1/alerts/{w.alert()}/ack")),
+    ("GET", "/api/v1/halls/{hall}/alert-rules"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/alert-rules")),
+    ("PUT", "/api/v1/halls/{hall}/alert-rules"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/alert-rules", json={})),
+    # --- manager: 好差评 follow-up cases
+    ("GET", "/api/v1/halls/{hall}/cases"): Row(MANAGERS, _const("/api/v1/halls/demo/cases")),
+    ("GET", "/api/v1/cases/{case_id}"): Row(
+        DEMO_STAFF, lambda w: Req(f"/api/v1/cases/{w.case()}")),
+    ("POST", "/api/v1/cases/{case_id}/assign"): Row(MANAGERS, _case(
+        "open", "assign", lambda w: {"staff_id": w.staff_id["clerk1"]})),
+    # the case is assigned to clerk1: clerk2 of the same hall may not reply
+    ("POST", "/api/v1/cases/{case_id}/reply"): Row(
+        WINDOW1_HOLDERS, _case("assigned", "reply", lambda w: {"text": "已电话回访"})),
+    ("POST", "/api/v1/cases/{case_id}/close"): Row(MANAGERS, _case(
+        "replied", "close", lambda w: {"resolution": "已整改"})),
+    # --- manager: audited configuration
+    ("GET", "/api/v1/halls/{hall}/audit"): Row(MANAGERS, _const("/api/v1/halls/demo/audit")),
+    ("GET", "/api/v1/halls/{hall}/config"): Row(MANAGERS, _const("/api/v1/halls/demo/config")),
+    ("PUT", "/api/v1/halls/{hall}/config/services/{code}"): Row(MANAGERS, _const(
+        f"/api/v1/halls/demo/config/services/{HUKOU}", json={"expected_minutes": 12})),
+    ("POST", "/api/v1/halls/{hall}/config/windows"): Row(MANAGERS, lambda w: Req(
+        "/api/v1/halls/demo/config/windows", json={"number": 200 + w.n(), "name": "配置窗口"})),
+    ("PUT", "/api/v1/halls/{hall}/config/windows/{window_id}"): Row(MANAGERS, lambda w: Req(
+        f"/api/v1/halls/demo/config/windows/{w.window[10]}", json={"name": "税务窗口"})),
+    ("POST", "/api/v1/halls/{hall}/config/staff"): Row(MANAGERS, lambda w: Req(
+        "/api/v1/halls/demo/config/staff", json={"username": f"cfgclerk{w.n()}",
+                                                 "password": "clerk12345", "full_name": "新人"})),
+    ("PATCH", "/api/v1/halls/{hall}/config/staff/{staff_id}"): Row(MANAGERS, lambda w: Req(
+        f"/api/v1/halls/demo/config/staff/{w.staff_id['clerk8']}", json={"full_name": "黄强"})),
+    ("POST", "/api/v1/halls/{hall}/config/devices"): Row(MANAGERS, _const(
+        "/api/v1/halls/demo/config/devices", json={"kind": "display", "name": "配置屏"})),
+    ("DELETE", "/api/v1/halls/{hall}/config/devices/{device_id}"): Row(
+        MANAGERS, lambda w: Req(f"/api/v1/halls/demo/config/devices/{w.device()}")),
+    ("PUT", "/api/v1/halls/{hall}/notice"): Row(MANAGERS, _const(
+        "/api/v1/halls/demo/notice", json={"notice": "请按顺序办理"})),
+    ("GET", "/api/v1/halls/{hall}/manager-settings"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/manager-settings")),
+    ("PUT", "/api/v1/halls/{hall}/manager-settings"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/manager-settings", json={})),
+}

@@ -1,0 +1,140 @@
+"""Tokens expire and can be revoked (HTTP and live websockets); guessing is rate limited."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from starlette.websockets import WebSocketDisconnect
+
+from server.app import create_app
+from server.auth.models import AuthToken, Staff
+from server.core.clock import utcnow
+from tests.conftest import make_settings
+from tests.support.api import login
+
+
+def _app_client(tmp_path: Path, url: str, **overrides: object) -> TestClient:
+    return TestClient(create_app(make_settings(tmp_path / "data", url, alert_interval_seconds=0,
+                                               retention_interval_hours=0, **overrides)))
+
+
+@pytest.fixture
+def fast(tmp_path: Path, sqlite_url: str) -> Iterator[TestClient]:
+    """Short heartbeats (so revocation reaches open sockets quickly), short token lifetime."""
+    with _app_client(tmp_path, sqlite_url, heartbeat_seconds=0.2, token_ttl_hours=1) as c:
+        yield c
+
+
+def test_staff_token_expires(fast: TestClient) -> None:
+    clerk = login(fast, "clerk1")
+    assert fast.get("/api/v1/auth/me", headers=clerk).status_code == 200
+    fast.app.state.db.write(lambda s: s.execute(
+        update(AuthToken).values(expires_at=utcnow())))  # the clock has run past its TTL
+    r = fast.get("/api/v1/auth/me", headers=clerk)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_token"
+
+
+def test_token_lifetime_follows_settings(tmp_path: Path, sqlite_url: str) -> None:
+    with _app_client(tmp_path, sqlite_url, token_ttl_hours=0.0003) as c:  # about one second
+        r = c.post("/api/v1/auth/login", json={"username": "clerk1", "password": "demo1234"})
+        assert r.json()["expires_in"] == 1
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        assert c.get("/api/v1/auth/me", headers=headers).status_code == 200
+        deadline = time.monotonic() + 10
+        while c.get("/api/v1/auth/me", headers=headers).status_code == 200:
+            assert time.monotonic() < deadline, "token never expired"
+            time.sleep(0.2)
+        assert c.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_tokens_are_stored_as_digests_only(fast: TestClient) -> None:
+    raw = login(fast, "manager")["Authorization"].split()[1]
+    dev = fast.post("/api/v1/devices", headers=login(fast, "admin"),
+                    json={"hall_code": "demo", "kind": "kiosk", "name": "新取号机"}).json()
+    with fast.app.state.db.read() as s:
+        digests = set(s.scalars(select(AuthToken.digest)))
+    db_file = Path(fast.app.state.settings.effective_database_url.removeprefix("sqlite:///"))
+    blob = b"".join(p.read_bytes() for p in db_file.parent.glob(db_file.name + "*"))
+    for secret in (raw, dev["token"]):
+        assert secret.encode() not in blob
+    assert len(digests) >= 2 and all(len(d) == 64 for d in digests)
+
+
+def test_logout_revokes_only_that_token(fast: TestClient) -> None:
+    first, second = login(fast, "clerk1"), login(fast, "clerk1")
+    assert fast.post("/api/v1/auth/logout", headers=first).status_code == 204
+    assert fast.get("/api/v1/auth/me", headers=first).status_code == 401
+    assert fast.post("/api/v1/auth/logout", headers=first).status_code == 401
+    assert fast.get("/api/v1/auth/me", headers=second).status_code == 200
+
+
+def test_revoked_device_is_refused_and_its_live_socket_cut(fast: TestClient) -> None:
+    admin = login(fast, "admin")
+    dev = fast.post("/api/v1/devices", headers=admin,
+                    json={"hall_code": "demo", "kind": "display", "name": "临时屏"}).json()
+    token = dev["token"]
+    assert fast.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).json()[
+        "kind"] == "device"
+    with fast.websocket_connect(f"/ws/halls/demo?token={token}&since=0") as ws:
+        ws.receive_json()
+        # Only an admin may revoke; a manager of the hall uses the audited config endpoint.
+        assert fast.delete(f"/api/v1/devices/{dev['id']}",
+                           headers=login(fast, "manager")).status_code == 403
+        assert fast.delete(f"/api/v1/devices/{dev['id']}", headers=admin).status_code == 204
+        with pytest.raises(WebSocketDisconnect) as closed:
+            for _ in range(100):  # heartbeat pings until the server notices the revocation
+                ws.receive_json()
+        assert closed.value.code == 4401
+    r = fast.get("/api/v1/halls/demo/board", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 401
+    with fast.websocket_connect(f"/ws/halls/demo?token={token}") as ws, \
+            pytest.raises(WebSocketDisconnect) as refused:
+        ws.receive_json()
+    assert refused.value.code == 4401
+    assert fast.delete(f"/api/v1/devices/{dev['id'] + 999}", headers=admin).status_code == 404
+
+
+def test_logged_out_staff_socket_is_cut(fast: TestClient) -> None:
+    clerk = login(fast, "clerk2")
+    token = clerk["Authorization"].split()[1]
+    with fast.websocket_connect(f"/ws/halls/demo?token={token}") as ws:
+        ws.receive_json()
+        assert fast.post("/api/v1/auth/logout", headers=clerk).status_code == 204
+        with pytest.raises(WebSocketDisconnect) as closed:
+            for _ in range(100):
+                ws.receive_json()
+        assert closed.value.code == 4401
+
+
+def test_account_lockout_stops_guessing_one_account(fast: TestClient) -> None:
+    for _ in range(5):
+        r = fast.post("/api/v1/auth/login", json={"username": "clerk4", "password": "guess-it"})
+        assert r.status_code == 401
+    # locked: even the right password is refused now, and the lock is in the database
+    r = fast.post("/api/v1/auth/login", json={"username": "clerk4", "password": "demo1234"})
+    assert r.status_code == 429 and r.json()["error"]["code"] == "account_locked"
+    with fast.app.state.db.read() as s:
+        locked_until = s.scalar(select(Staff.locked_until).where(Staff.username == "clerk4"))
+    assert locked_until is not None and locked_until > utcnow()
+    # other accounts are unaffected
+    assert fast.post("/api/v1/auth/login", json={
+        "username": "clerk5", "password": "demo1234"}).status_code == 200
+
+
+def test_password_spraying_from_one_client_is_rate_limited(tmp_path: Path,
+                                                           sqlite_url: str) -> None:
+    with _app_client(tmp_path, sqlite_url, login_failures_per_client="6/10 minutes") as c:
+        # one wrong guess per account (never enough to lock an account) ...
+        users = [f"clerk{i}" for i in range(1, 9)] + ["ghost1", "ghost2"]
+        codes = [c.post("/api/v1/auth/login", json={"username": u, "password": "123456"})
+                 .json()["error"]["code"] for u in users]
+        assert codes[:6] == ["bad_credentials"] * 6
+        assert set(codes[6:]) == {"rate_limited"}
+        # ... and once the client is limited, even correct passwords wait
+        r = c.post("/api/v1/auth/login", json={"username": "manager", "password": "demo1234"})
+        assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
