@@ -20,28 +20,32 @@ class CheckinScreen(ScreenWidget):
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.sub = label("", "subtitle")
-        self.box.addWidget(self.title)
-        self.box.addWidget(self.sub)
-        hints = QHBoxLayout()
-        hints.setSpacing(24)
+        body = QVBoxLayout() if portrait else QHBoxLayout()
+        body.setSpacing(40)
+        left = QVBoxLayout()
+        left.setSpacing(20)
+        # landscape: titles sit above the field so the keypad gets the full height
+        head = self.box if portrait else left
+        head.addWidget(self.title)
+        head.addWidget(self.sub)
+        # landscape: the two pictogram cards below say the same, and height is short
+        self.sub.setVisible(portrait)
+        hints = QHBoxLayout() if portrait else QVBoxLayout()
+        hints.setSpacing(20)
         self.hint_labels: list[QLabel] = []
         for name in ("idcard", "qr"):
             card = QWidget()
             card.setObjectName("card")
             row = QHBoxLayout(card)
-            row.setContentsMargins(24, 16, 24, 16)
+            row.setContentsMargins(24, 12, 24, 12)
             pic = QLabel()
-            pic.setPixmap(icon(name, 90))
+            pic.setPixmap(icon(name, 90 if portrait else 64))
             row.addWidget(pic)
             text = label("", "strong")
             row.addWidget(text, 1)
             self.hint_labels.append(text)
             hints.addWidget(card, 1)
-        self.box.addLayout(hints)
-        body = QVBoxLayout() if portrait else QHBoxLayout()
-        body.setSpacing(40)
-        left = QVBoxLayout()
-        left.setSpacing(20)
+        head.addLayout(hints)
         self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
         left.addWidget(self.field)
         left.addWidget(self.hint)
@@ -56,6 +60,7 @@ class CheckinScreen(ScreenWidget):
         """Field and hint as typed."""
         self.title.setText(self.t("checkin_title"))
         self.sub.setText(self.t("checkin_sub2"))
+        self.sub.setVisible(self.portrait)
         self.hint_labels[0].setText(self.t("card_hint"))
         self.hint_labels[1].setText(self.t("scan_qr_hint"))
         render_id_entry(self, state, self.field, self.hint, self.pad)
@@ -95,10 +100,15 @@ class AppointmentScreen(ScreenWidget):
     def _card(self, appt: dict) -> QWidget:
         card = QWidget()
         card.setObjectName("card")
-        outer = QVBoxLayout(card)
+        outer = QVBoxLayout(card) if self.portrait else QHBoxLayout(card)
         outer.setContentsMargins(36, 24, 36, 24)
-        outer.setSpacing(12)
-        outer.addWidget(label(appt.get("service_name", ""), "itemTitle"))
+        outer.setSpacing(12 if self.portrait else 48)
+        info, side = QVBoxLayout(), QVBoxLayout()
+        info.setSpacing(12)
+        side.setSpacing(12)
+        outer.addLayout(info, 1)
+        outer.addLayout(side, 1)
+        info.addWidget(label(appt.get("service_name", ""), "itemTitle"))
         status = self.t(f"status_{appt.get('status', 'booked')}")
         slot = slot_text(appt, self.ctl.hall_tz)
         details = [self.t("slot", s=slot) + f"（{status}）",
@@ -106,16 +116,18 @@ class AppointmentScreen(ScreenWidget):
                    self.t("citizen", n=appt.get("citizen_name_masked", ""))
                    + f"  {appt.get('id_masked', '')}"]
         for line in details:
-            outer.addWidget(label(line, "hint"))
+            info.addWidget(label(line, "hint"))
         arrival = appt.get("arrival_text")
         if arrival:
             good = appt.get("arrival") in ("on_time", "early")
-            outer.addWidget(label(arrival, "hintGood" if good else "hintBad"))
+            info.addWidget(label(arrival, "hintGood" if good else "hintBad"))
+        info.addStretch(1)
         materials = appt.get("materials") or []
         if materials:
-            outer.addWidget(label(self.t("materials"), "strong"))
+            side.addWidget(label(self.t("materials"), "strong"))
             for mat in materials:
-                outer.addLayout(self._material_row(mat))
+                side.addLayout(self._material_row(mat))
+        side.addStretch(1)
         if appt.get("can_check_in"):
             btn = button(self.t("do_checkin"),
                          lambda code=appt["booking_code"]: self.ctl.do_checkin(code),
@@ -123,7 +135,7 @@ class AppointmentScreen(ScreenWidget):
         else:
             btn = button(self.t("cannot_checkin"), lambda: None)
             btn.setEnabled(False)
-        outer.addWidget(btn)
+        side.addWidget(btn)
         return card
 
     def _material_row(self, mat: dict) -> QHBoxLayout:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.config import mask_token
 from kiosk.flow import KioskState
@@ -85,12 +85,14 @@ class QueryScreen(ScreenWidget):
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.sub = label("", "subtitle")
-        self.box.addWidget(self.title)
-        self.box.addWidget(self.sub)
         body = QVBoxLayout() if portrait else QHBoxLayout()
         body.setSpacing(40)
         left = QVBoxLayout()
         left.setSpacing(20)
+        # landscape: titles sit above the field so the keypad gets the full height
+        head = self.box if portrait else left
+        head.addWidget(self.title)
+        head.addWidget(self.sub)
         row = QHBoxLayout()
         pic = QLabel()
         pic.setPixmap(icon("qr", 110))
@@ -157,10 +159,19 @@ class QueryResultScreen(ScreenWidget):
         self.status = label("", "title", align=Qt.AlignCenter)
         self.ahead = label("", "strong", align=Qt.AlignCenter)
         self.wait = label("", "itemWait", align=Qt.AlignCenter)
-        for w in (self.caption, self.number, self.service, self.status, self.ahead, self.wait):
-            self.box.addWidget(w)
         self.again = button("", ctl.open_query, icon_name="search")
-        self.box.addWidget(self.again)
+        body = QVBoxLayout() if portrait else QHBoxLayout()
+        body.setSpacing(24 if portrait else 60)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.setSpacing(16)
+        right.setSpacing(24)
+        for w in (self.caption, self.number, self.service):
+            left.addWidget(w)
+        for w in (self.status, self.ahead, self.wait, self.again):
+            right.addWidget(w)
+        body.addLayout(left, 1)
+        body.addLayout(right, 1)
+        self.box.addLayout(body)
         self.box.addStretch(2)
 
     def render(self, state: KioskState) -> None:
@@ -190,21 +201,22 @@ class PinScreen(ScreenWidget):
 
     def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
         super().__init__(ctl, portrait)
+        body = QVBoxLayout() if portrait else QHBoxLayout()
+        body.setSpacing(40)
+        left = QVBoxLayout()
+        left.setSpacing(24)
         self.title = label("", "title", align=Qt.AlignCenter)
         self.field = label("", "field", wrap=False, align=Qt.AlignCenter)
         self.message = label("", "hintBad", align=Qt.AlignCenter)
-        self.box.addWidget(self.title)
-        self.box.addWidget(self.field)
-        self.box.addWidget(self.message)
+        self.ok = button("", ctl.pin_submit, primary=True)
+        for w in (self.title, self.field, self.message, self.ok):
+            left.addWidget(w)
+        left.addStretch(1)
+        body.addLayout(left, 1)
         self.pad = Keypad(PIN_ROWS)
         self.pad.pressed.connect(self._key)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.pad, 2)
-        row.addStretch(1)
-        self.box.addLayout(row)
-        self.ok = button("", ctl.pin_submit, primary=True)
-        self.box.addWidget(self.ok)
+        body.addWidget(self.pad, 1)
+        self.box.addLayout(body)
         self.box.addStretch(1)
 
     def _key(self, value: str) -> None:
@@ -238,8 +250,13 @@ class MaintenanceScreen(ScreenWidget):
         row.addWidget(self.title, 1)
         self.box.addLayout(row)
         self.lines = [label("", "strong") for _ in range(7)]
-        for lab in self.lines:
-            self.box.addWidget(lab)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(40)
+        grid.setVerticalSpacing(16)
+        cols = 1 if portrait else 2
+        for i, lab in enumerate(self.lines):
+            grid.addWidget(lab, i // cols, i % cols)
+        self.box.addLayout(grid)
         self.message = label("", "hintGood")
         self.box.addWidget(self.message)
         buttons = QVBoxLayout() if portrait else QHBoxLayout()

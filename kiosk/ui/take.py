@@ -11,6 +11,7 @@ from kiosk.ui.icons import icon
 from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (
     ID_ROWS,
+    ID_ROWS_WIDE,
     Keypad,
     RichButton,
     button,
@@ -133,7 +134,7 @@ def id_entry(screen: ScreenWidget, on_key) -> tuple[QLabel, QLabel, Keypad]:  # 
     """The ID number field, its live hint and the keypad."""
     field = label("", "field", wrap=False, align=Qt.AlignCenter)
     hint = label("", "hint", align=Qt.AlignCenter)
-    pad = Keypad(ID_ROWS)
+    pad = Keypad(ID_ROWS if screen.portrait else ID_ROWS_WIDE)
     pad.pressed.connect(on_key)
     return field, hint, pad
 
@@ -168,15 +169,17 @@ class IdPromptScreen(ScreenWidget):
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.sub = label("", "subtitle")
-        self.box.addWidget(self.title)
-        self.box.addWidget(self.sub)
         body = QVBoxLayout() if portrait else QHBoxLayout()
         body.setSpacing(40)
         left = QVBoxLayout()
         left.setSpacing(20)
+        # landscape: titles sit above the field so the keypad gets the full height
+        head = self.box if portrait else left
+        head.addWidget(self.title)
+        head.addWidget(self.sub)
         card_row = QHBoxLayout()
         pic = QLabel()
-        pic.setPixmap(icon("idcard", 110))
+        pic.setPixmap(icon("idcard", 110 if portrait else 80))
         card_row.addWidget(pic)
         self.card_hint = label("", "strong")
         card_row.addWidget(self.card_hint, 1)
@@ -186,8 +189,11 @@ class IdPromptScreen(ScreenWidget):
         left.addWidget(self.hint)
         self.confirm = button("", ctl.confirm_id, primary=True, icon_name="ticket")
         self.skip = button("", ctl.skip_id)
-        left.addWidget(self.confirm)
-        left.addWidget(self.skip)
+        actions = QHBoxLayout()
+        actions.setSpacing(20)
+        actions.addWidget(self.skip, 1)
+        actions.addWidget(self.confirm, 1)
+        left.addLayout(actions)
         left.addStretch(1)
         body.addLayout(left, 1)
         body.addWidget(self.pad, 1)
@@ -196,8 +202,8 @@ class IdPromptScreen(ScreenWidget):
     def render(self, state: KioskState) -> None:
         """Field, hint and button state."""
         svc = state.service or {}
-        self.title.setText(f"{svc.get('name', '')} · {self.t('id_prompt_title')}")
-        self.sub.setText(self.t("id_prompt_sub"))
+        self.title.setText(self.t("id_prompt_title"))
+        self.sub.setText(f"{svc.get('name', '')} — {self.t('id_prompt_sub')}")
         self.card_hint.setText(self.t("card_hint"))
         render_id_entry(self, state, self.field, self.hint, self.pad)
         self.confirm.setText(self.t("confirm_take"))
