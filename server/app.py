@@ -14,11 +14,13 @@ from sqlalchemy import func, select, text
 from server.alerts.models import Alert
 from server.alerts.router import router as alerts_router
 from server.alerts.runner import alert_loop
+from server.appointments.router import router as appointments_router
 from server.audit.router import router as audit_router
 from server.auth.router import router as auth_router
 from server.board.router import router as board_router
 from server.cases.router import router as cases_router
 from server.catalog.router import router as catalog_router
+from server.citizens.router import router as citizens_router
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import install_error_handlers
@@ -27,10 +29,12 @@ from server.devices.router import router as devices_router
 from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
 from server.events.router import router as events_router
+from server.materials.router import router as materials_router
 from server.migrate import upgrade
 from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
 from server.ops.requestlog import RequestIdMiddleware
+from server.portal.router import router as portal_router
 from server.stats.router import router as stats_router
 from server.tickets.router import router as tickets_router
 from server.windows.router import router as windows_router
@@ -83,7 +87,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(RequestIdMiddleware)
     for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
                    board_router, evaluations_router, events_router, stats_router, alerts_router,
-                   cases_router, audit_router, dashboard_router):
+                   cases_router, audit_router, dashboard_router,
+                   citizens_router, appointments_router, materials_router, portal_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

@@ -93,10 +93,11 @@ def seed_demo(s: Session) -> bool:
         s, code="demo", name="示范政务服务大厅", timezone="Asia/Shanghai",
         address="示范市人民路1号政务服务中心一楼", opening_hours=OPENING_HOURS,
         notice="请按叫号顺序到对应窗口办理业务；60岁以上老年人可走绿色通道。",
-        settings={},
+        settings=DEMO_HALL_SETTINGS,
     )
     services = [
-        create_service(s, hall_id=hall.id, online_capable=True, sort_order=i, **spec)
+        create_service(s, hall_id=hall.id, online_capable=True, sort_order=i,
+                       guide=demo_guide(i, spec), booking=dict(DEMO_BOOKING), **spec)
         for i, spec in enumerate(SERVICES)
     ]
     windows = [
@@ -118,3 +119,49 @@ def seed_demo(s: Session) -> bool:
                   token=DEMO_COUNTER_TOKEN, window_id=windows[0].id)
     log.info("seeded demo hall with %d services and %d windows", len(services), len(windows))
     return True
+
+
+# Online side (issue 3). The demo hall takes appointments around the clock so the demo and the
+# tests can book "now" whatever the hour; the wall-board opening hours above stay realistic.
+DEMO_HALL_SETTINGS: dict[str, Any] = {
+    "appointment_hours": {day: [["00:00", "24:00"]]
+                          for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    # Late = more than 45 minutes after the slot start (a 30-minute slot plus 15 minutes).
+    "booking": {"checkin_early_minutes": 30, "checkin_late_minutes": 45},
+}
+DEMO_BOOKING: dict[str, Any] = {"slot_minutes": 30, "capacity_per_slot": 20, "horizon_days": 7,
+                                "lead_minutes": 0, "per_person_per_day": 1,
+                                "cancel_cutoff_minutes": 30}
+# (conditions, fee, legal working days, promised working days) per service in SERVICES order.
+_GUIDES: list[tuple[list[str], str, int, int]] = [
+    (["本人或户主申请", "已取得迁入地准予迁入证明"], "免费", 20, 1),
+    (["居民身份证有效期满、损坏或信息变更", "本市户籍居民"], "20元（工本费）", 60, 15),
+    (["本市参保人员", "首次申领或补换卡"], "免费", 10, 5),
+    (["本市参保人员", "已在异地长期居住或工作"], "免费", 5, 0),
+    (["连续足额缴存住房公积金", "购买自住住房、离退休等法定提取情形"], "免费", 5, 3),
+    (["买卖双方已签订不动产买卖合同", "已完税"], "80元/件（住宅）", 30, 5),
+    (["有符合规定的公司名称", "有公司住所", "股东、法定代表人符合任职条件"], "免费", 15, 1),
+    (["中国公民", "无法定不予出境情形"], "普通护照 120元", 20, 7),
+    (["纳税年度内取得综合所得", "需要补税或申请退税"], "免费", 20, 0),
+    (["已完成税务登记", "已核定发票票种"], "免费", 1, 0),
+]
+
+
+def demo_guide(index: int, spec: dict[str, Any]) -> dict[str, Any]:
+    """The 办事指南 of a demo service: conditions, fees, time limits, where to go."""
+    conditions, fee, legal, promised = _GUIDES[index]
+    windows = "、".join(str(n) for n, _, pairs in WINDOWS if any(i == index for i, _ in pairs))
+    return {
+        "summary": f"{spec['department']}「{spec['name']}」办事指南",
+        "conditions": conditions,
+        "fees": fee,
+        "legal_time_limit_days": legal,
+        "promised_time_limit_days": promised,
+        "time_limit_text": (f"法定办结时限 {legal} 个工作日，承诺 "
+                            + ("即办" if promised == 0 else f"{promised} 个工作日")),
+        "where": f"示范市人民路1号政务服务中心一楼 {windows} 号窗口",
+        "hours": "周一至周五 08:30–12:00、13:30–17:30；周六 09:00–12:00",
+        "phone": "12345",
+        "online": "可网上预约、网上预审材料，材料预审通过后到现场最多跑一次",
+        "basis": f"《{spec['department']}政务服务事项实施清单》",
+    }

@@ -39,6 +39,17 @@ class Settings(BaseSettings):
     json_body_limit: int = Field(1_000_000, description="Largest JSON request body in bytes")
     upload_limit: int = Field(12_000_000, description="Largest multipart request body in bytes")
     metrics_token: str | None = Field(None, description="Bearer token for /metrics (else admin)")
+    citizen_token_ttl_hours: float = Field(24.0, description="Lifetime of citizen tokens")
+    otp_ttl_seconds: int = Field(300, description="Validity of a citizen one-time code")
+    otp_max_attempts: int = Field(5, description="Wrong codes allowed before a code is burnt")
+    otp_resend_seconds: int = Field(60, description="Minimum gap between codes for one phone")
+    otp_per_phone_per_hour: int = Field(5, description="Codes one phone may request per hour")
+    otp_per_ip_per_hour: int = Field(200, description="Codes one client address may request")
+    notify_backend: str = Field("outbox", description="outbox (record only) | log | smtp")
+    smtp_url: str | None = Field(None, description="smtp://user:pass@host:port for e-mail")
+    material_max_bytes: int = Field(10_000_000, description="Largest pre-submitted file")
+    online_interval_seconds: float = Field(
+        60.0, description="How often reminders and expiries run (0 = never)")
 
     @cached_property
     def effective_database_url(self) -> str:

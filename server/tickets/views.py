@@ -103,4 +103,7 @@ def ticket_staff(
             "estimated_wait_at_issue": ticket.estimated_wait_at_issue,
         }
     )
+    from server.appointments.views import appointment_for_ticket  # appointments import tickets
+
+    data.update(appointment_for_ticket(s, ticket))
     return data

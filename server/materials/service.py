@@ -1,0 +1,352 @@
+"""Uploading, reusing, reviewing and reading pre-submitted materials (every read audited)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.appointments.models import Appointment
+from server.auth.models import Staff
+from server.auth.principal import Principal
+from server.catalog.models import ServiceItem
+from server.citizens.notify import notify
+from server.core.clock import iso, utcnow
+from server.core.config import Settings
+from server.core.db import Database
+from server.core.errors import Conflict, Forbidden, Invalid, NotFound
+from server.materials.models import Material, MaterialAccess
+from server.materials.sniff import check_content
+from server.materials.storage import LocalStorage, Storage, TooLarge
+from server.tickets.models import Ticket
+from server.windows.models import Window
+
+log = logging.getLogger(__name__)
+HANDLING = ("called", "serving", "suspended")
+UPLOADABLE = ("booked", "checked_in")
+
+
+def storage_for(settings: Settings) -> LocalStorage:
+    """The configured store: files under <data_dir>/materials."""
+    return LocalStorage(settings.data_dir / "materials")
+
+
+def service_materials(service: ServiceItem) -> list[dict[str, Any]]:
+    """The material definitions of a service (code, name, required, presubmit)."""
+    return [{"code": m["code"], "name": m["name"], "required": bool(m.get("required", True)),
+             "presubmit": bool(m.get("presubmit", True))} for m in service.materials or []]
+
+
+def current_materials(s: Session, appointment_id: int) -> dict[str, Material]:
+    """The latest (not replaced) material per code of an appointment."""
+    rows = s.scalars(select(Material).where(Material.appointment_id == appointment_id,
+                                            Material.replaced_at.is_(None))
+                     .order_by(Material.id))
+    return {m.material_code: m for m in rows}
+
+
+def checklist(s: Session, appt: Appointment, service: ServiceItem) -> list[dict[str, Any]]:
+    """Each material of the service with its pre-review status (missing when not uploaded)."""
+    have = current_materials(s, appt.id)
+    out = []
+    for m in service_materials(service):
+        mat = have.get(m["code"])
+        out.append({
+            "code": m["code"], "name": m["name"], "required": m["required"],
+            "presubmit": m["presubmit"],
+            "status": mat.review_status if mat else "missing",
+            "reason": mat.review_reason if mat else None,
+            "reused": bool(mat and mat.reused_from_id),
+            "material_id": mat.id if mat else None,
+            "filename": mat.filename if mat else None,
+        })
+    return out
+
+
+def summary(items: list[dict[str, Any]]) -> dict[str, int]:
+    """Counts per status for a checklist."""
+    out = {"total": len(items), "accepted": 0, "rejected": 0, "pending": 0, "missing": 0}
+    for item in items:
+        out[item["status"]] += 1
+    return out
+
+
+def material_view(s: Session, m: Material) -> dict[str, Any]:
+    """The contract's material JSON."""
+    verifier = s.get(Staff, m.verified_by) if m.verified_by else None
+    return {
+        "id": m.id, "material_code": m.material_code, "name": m.name, "required": m.required,
+        "review_status": m.review_status, "review_reason": m.review_reason,
+        "content_type": m.content_type, "size": m.size, "sha256": m.sha256,
+        "filename": m.filename, "reused": m.reused_from_id is not None,
+        "verified": m.verified,
+        "verified_by": (verifier.full_name or verifier.username) if verifier else None,
+        "uploaded_at": iso(m.uploaded_at), "reviewed_at": iso(m.reviewed_at),
+    }
+
+
+def _definition(service: ServiceItem, code: str) -> dict[str, Any]:
+    for m in service_materials(service):
+        if m["code"] == code:
+            if not m["presubmit"]:
+                raise Invalid(f"「{m['name']}」需现场提交原件，不能网上预审",
+                              code="not_presubmittable")
+            return m
+    raise NotFound(f"该事项没有材料 {code}", code="material_not_found")
+
+
+def _safe_name(raw: str | None) -> str:
+    name = PureWindowsPath(PurePosixPath(raw or "").name).name.strip()
+    name = "".join(ch for ch in name if ch.isprintable())
+    return (name or "upload")[:200]
+
+
+def _check_uploadable(appt: Appointment, service: ServiceItem, code: str) -> dict[str, Any]:
+    if appt.status not in UPLOADABLE:
+        raise Conflict("该预约已结束或已取消，不能再上传材料", code="not_uploadable")
+    return _definition(service, code)
+
+
+def upload(
+    db: Database, *, settings: Settings, storage: Storage, principal: Principal,
+    booking_code: str, material_code: str, filename: str | None, stream: BinaryIO,
+) -> dict[str, Any]:
+    """Store one file for one material of the citizen's appointment.
+
+    Order: check the request, copy to a temp file while hashing, check the content, rename
+    into place, then record it; any failure leaves neither a file nor a row behind.
+    """
+    from server.appointments.service import own_appointment
+
+    with db.read() as s:
+        appt = own_appointment(s, booking_code=booking_code, principal=principal)
+        service = s.get(ServiceItem, appt.service_id)
+        assert service is not None
+        _check_uploadable(appt, service, material_code)
+    try:
+        staged = storage.stage(stream, max_bytes=settings.material_max_bytes)
+    except TooLarge:
+        limit = settings.material_max_bytes / 1_000_000
+        raise Invalid(f"文件超过大小限制（最大 {limit:g} MB）", code="file_too_large") from None
+    try:
+        content_type = check_content(staged.path, staged.head, staged.size)
+    except Exception:
+        storage.discard(staged)
+        raise
+    created = storage.commit(staged)
+
+    def record(s: Session) -> dict[str, Any]:
+        appt = own_appointment(s, booking_code=booking_code, principal=principal,
+                               for_update=True)
+        service = s.get(ServiceItem, appt.service_id)
+        assert service is not None
+        definition = _check_uploadable(appt, service, material_code)
+        now = utcnow()
+        for old in current_materials(s, appt.id).values():
+            if old.material_code == material_code:
+                old.replaced_at = now
+        m = Material(
+            hall_id=appt.hall_id, appointment_id=appt.id, citizen_id=appt.citizen_id,
+            id_hash=appt.id_hash, material_code=material_code, name=definition["name"],
+            required=definition["required"], filename=_safe_name(filename),
+            content_type=content_type, size=staged.size, sha256=staged.sha256,
+            review_status="pending", uploaded_at=now,
+        )
+        s.add(m)
+        s.flush()
+        return material_view(s, m)
+
+    try:
+        return db.write(record)
+    except Exception:
+        if created:
+            _delete_if_unreferenced(db, storage, staged.sha256)
+        raise
+
+
+def _delete_if_unreferenced(db: Database, storage: Storage, sha256: str) -> None:
+    with db.read() as s:
+        used = s.scalar(select(Material.id).where(Material.sha256 == sha256).limit(1))
+    if used is None:
+        storage.delete(sha256)
+
+
+def reusable(s: Session, appt: Appointment, service: ServiceItem) -> list[dict[str, Any]]:
+    """Accepted materials of the same person from earlier bookings, offered instead of
+    uploading again (三个凡能: what was submitted once is not asked for again)."""
+    if not appt.id_hash:
+        return []
+    have = current_materials(s, appt.id)
+    out = []
+    for m in service_materials(service):
+        mine = have.get(m["code"])
+        if not m["presubmit"] or (mine and mine.review_status == "accepted"):
+            continue
+        prior = s.scalar(
+            select(Material).where(
+                Material.id_hash == appt.id_hash, Material.citizen_id == appt.citizen_id,
+                Material.material_code == m["code"], Material.review_status == "accepted",
+                Material.appointment_id != appt.id, Material.replaced_at.is_(None))
+            .order_by(Material.reviewed_at.desc(), Material.id.desc()).limit(1))
+        if prior is not None:
+            out.append({"material_code": m["code"], "name": m["name"],
+                        "from_material_id": prior.id, "filename": prior.filename,
+                        "accepted_at": iso(prior.reviewed_at), "size": prior.size})
+    return out
+
+
+def reuse(s: Session, *, appt: Appointment, material_code: str) -> dict[str, Any]:
+    """Attach an earlier accepted material to this appointment (accepted, marked reused)."""
+    service = s.get(ServiceItem, appt.service_id)
+    assert service is not None
+    definition = _check_uploadable(appt, service, material_code)
+    offer = next((o for o in reusable(s, appt, service) if o["material_code"] == material_code),
+                 None)
+    if offer is None:
+        raise NotFound("没有可复用的已审核材料", code="nothing_to_reuse")
+    prior = s.get(Material, offer["from_material_id"])
+    assert prior is not None
+    now = utcnow()
+    for old in current_materials(s, appt.id).values():
+        if old.material_code == material_code:
+            old.replaced_at = now
+    m = Material(
+        hall_id=appt.hall_id, appointment_id=appt.id, citizen_id=appt.citizen_id,
+        id_hash=appt.id_hash, material_code=material_code, name=definition["name"],
+        required=definition["required"], filename=prior.filename,
+        content_type=prior.content_type, size=prior.size, sha256=prior.sha256,
+        review_status="accepted", review_reason=None, reviewed_by=prior.reviewed_by,
+        reviewed_at=prior.reviewed_at, reused_from_id=prior.id, uploaded_at=now,
+    )
+    s.add(m)
+    s.flush()
+    return material_view(s, m)
+
+
+# ---------------------------------------------------------------- staff side
+
+
+def get_material(s: Session, material_id: int) -> Material:
+    """A material by id, or 404."""
+    m = s.get(Material, material_id)
+    if m is None:
+        raise NotFound("材料不存在", code="material_not_found")
+    return m
+
+
+def handling_ticket(s: Session, ticket: Ticket, principal: Principal) -> bool:
+    """Whether the clerk is handling this ticket right now (called/serving/suspended)."""
+    if ticket.status not in HANDLING or principal.kind != "staff":
+        return False
+    if ticket.staff_id == principal.id:
+        return True
+    window = s.get(Window, ticket.window_id) if ticket.window_id else None
+    return window is not None and window.current_staff_id == principal.id
+
+
+def check_ticket_access(s: Session, ticket: Ticket, principal: Principal | None) -> Principal:
+    """Clerk handling the ticket, or a manager/admin of its hall."""
+    from server.auth.principal import require
+
+    p = require(principal, staff=("clerk", "manager", "admin"), hall_id=ticket.hall_id)
+    if p.role in ("manager", "admin") or handling_ticket(s, ticket, p):
+        return p
+    raise Forbidden("只有正在办理该号码的窗口人员可以查看其材料", code="not_handling_ticket")
+
+
+def check_material_access(s: Session, m: Material, principal: Principal | None,
+                          ) -> tuple[Principal, Ticket | None]:
+    """Owner citizen, the clerk handling its ticket, or a manager/admin of the hall."""
+    from server.auth.principal import require
+
+    appt = s.get(Appointment, m.appointment_id)
+    assert appt is not None
+    ticket = s.get(Ticket, appt.ticket_id) if appt.ticket_id else None
+    p = require(principal, staff=("clerk", "manager", "admin"), citizen=True)
+    if p.kind == "citizen":
+        if m.citizen_id != p.id:
+            raise NotFound("材料不存在", code="material_not_found")
+        return p, ticket
+    if not p.can_access_hall(m.hall_id):
+        raise Forbidden("无权查看其他大厅的材料", code="forbidden_hall")
+    if p.role in ("manager", "admin"):
+        return p, ticket
+    if ticket is not None and handling_ticket(s, ticket, p):
+        return p, ticket
+    raise Forbidden("只有正在办理该号码的窗口人员可以查看其材料", code="not_handling_ticket")
+
+
+def audit(s: Session, *, m: Material, principal: Principal, ticket: Ticket | None,
+          action: str, now: datetime | None = None) -> None:
+    """Append one access record."""
+    name = ""
+    if principal.kind == "staff":
+        staff = s.get(Staff, principal.id)
+        name = (staff.full_name or staff.username) if staff else ""
+    s.add(MaterialAccess(material_id=m.id, hall_id=m.hall_id, actor_kind=principal.kind,
+                         staff_id=principal.id if principal.kind == "staff" else None,
+                         staff_name=name, ticket_id=ticket.id if ticket else None,
+                         action=action, at=now or utcnow()))
+
+
+def ticket_materials(s: Session, ticket: Ticket) -> list[dict[str, Any]]:
+    """Current materials of the ticket's appointment (empty without one)."""
+    if ticket.appointment_id is None:
+        return []
+    return [material_view(s, m) for m in current_materials(s, ticket.appointment_id).values()]
+
+
+def verify(s: Session, *, m: Material, principal: Principal,
+           ticket: Ticket | None) -> dict[str, Any]:
+    """The clerk checked the pre-submitted file against the original."""
+    if principal.kind != "staff":
+        raise Forbidden("只有工作人员可以核验材料", code="forbidden_role")
+    if m.replaced_at is not None:
+        raise Conflict("该材料已被重新上传的版本替代", code="material_replaced")
+    now = utcnow()
+    m.verified, m.verified_by, m.verified_at = True, principal.id, now
+    audit(s, m=m, principal=principal, ticket=ticket, action="verify", now=now)
+    s.flush()
+    return material_view(s, m)
+
+
+def review(s: Session, *, m: Material, principal: Principal, decision: str,
+           reason: str | None, settings: Settings) -> dict[str, Any]:
+    """Pre-review: accept, or reject with a reason; the citizen is notified."""
+    if principal.kind != "staff":
+        raise Forbidden("只有工作人员可以预审材料", code="forbidden_role")
+    if m.replaced_at is not None:
+        raise Conflict("该材料已被重新上传的版本替代", code="material_replaced")
+    if decision not in ("accept", "reject"):
+        raise Invalid("decision 只能是 accept 或 reject", code="invalid_decision")
+    reason = (reason or "").strip() or None
+    if decision == "reject" and not reason:
+        raise Invalid("退回材料时请填写原因", code="reason_required")
+    now = utcnow()
+    m.review_status = "accepted" if decision == "accept" else "rejected"
+    m.review_reason = reason if decision == "reject" else None
+    m.reviewed_by, m.reviewed_at = principal.id, now
+    appt = s.get(Appointment, m.appointment_id)
+    assert appt is not None
+    audit(s, m=m, principal=principal, ticket=None, action="review", now=now)
+    if appt.phone:
+        verdict = "已通过预审" if decision == "accept" else f"未通过预审（{reason}），请重新上传"
+        notify(s, settings=settings, recipient=appt.phone, kind="review", hall_id=m.hall_id,
+               data={"booking_code": appt.booking_code, "material_code": m.material_code,
+                     "status": m.review_status},
+               body=f"【通办】您预约（{appt.booking_code}）提交的「{m.name}」{verdict}。")
+    s.flush()
+    return material_view(s, m)
+
+
+def audit_log(s: Session, m: Material) -> list[dict[str, Any]]:
+    """Every recorded access to a material, oldest first."""
+    rows = s.scalars(select(MaterialAccess).where(MaterialAccess.material_id == m.id)
+                     .order_by(MaterialAccess.id))
+    return [{"staff": r.staff_name or ("citizen" if r.actor_kind == "citizen" else ""),
+             "staff_id": r.staff_id, "actor_kind": r.actor_kind, "ticket_id": r.ticket_id,
+             "action": r.action, "at": iso(r.at)} for r in rows]
