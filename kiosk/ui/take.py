@@ -112,14 +112,22 @@ class ServicesScreen(ScreenWidget):
         self.box.addLayout(self.grid)
         self.box.addStretch(1)
         self.buttons: dict[str, RichButton] = {}
+        self._shown: object = None
 
     def render(self, state: KioskState) -> None:
-        """Rebuilt when the catalog or the counts change."""
+        """Counts update in place (a button under a finger is never replaced)."""
         self.title.setText(f"{state.category or ''} · {self.t('choose_service')}")
+        services = state.services_in(state.category)
+        key = (state.lang, state.category, tuple(s["code"] for s in services))
+        if key == self._shown:
+            for svc in services:
+                self.buttons[svc["code"]].extra_label.setText(wait_text(self, svc))
+            return
+        self._shown = key
         clear_layout(self.grid)
         self.buttons = {}
         cols = 1 if self.portrait else 2
-        for i, svc in enumerate(state.services_in(state.category)):
+        for i, svc in enumerate(services):
             btn = RichButton(f"{svc['prefix']}  {svc['name']}", svc.get("department", ""),
                              vertical=False, icon_name="people", icon_px=72,
                              extra=wait_text(self, svc), title_name="itemTitle",
