@@ -84,6 +84,8 @@ class KioskApp:
 
     def stop(self) -> None:
         """Stop readers and the stream, wait for running requests."""
+        self.ctl.stop()
+        self.window.idle_timer.stop()
         for device in self.devices:
             try:
                 device.stop()

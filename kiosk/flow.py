@@ -150,10 +150,19 @@ class KioskController:
         self._taps: list[float] = []
         self._refreshing = False
         self._refresh_again = False
+        self._stopped = False
 
     # ------------------------------------------------------------------ plumbing
 
+    def stop(self) -> None:
+        """Shut down: late results and timers are ignored from now on."""
+        self._stopped = True
+        self.intent = None
+        self.listeners.clear()
+
     def _changed(self) -> None:
+        if self._stopped:
+            return
         for listener in list(self.listeners):
             listener(self.state)
 
@@ -169,11 +178,13 @@ class KioskController:
               on_error: Callable[[Exception], None]) -> None:
         def done(result: Any) -> None:
             self.state.last_http = "ok"
-            on_done(result)
+            if not self._stopped:
+                on_done(result)
 
         def failed(exc: Exception) -> None:
             self.state.last_http = "fail" if isinstance(exc, ServerUnreachable) else "ok"
-            on_error(exc)
+            if not self._stopped:
+                on_error(exc)
 
         self.executor.run(fn, done, failed)
 
@@ -185,6 +196,8 @@ class KioskController:
         self.refresh_services()
 
     def _load_hall(self) -> None:
+        if self._stopped:
+            return
         def done(halls: list[dict[str, Any]]) -> None:
             for hall in halls:
                 if hall.get("code") == self.config.hall:
@@ -200,6 +213,8 @@ class KioskController:
 
     def refresh_services(self) -> None:
         """Reload waiting counts and estimates (coalesces bursts of events into one request)."""
+        if self._stopped:
+            return
         if self._refreshing:
             self._refresh_again = True
             return
