@@ -1,0 +1,154 @@
+"""Screens of the appointment check-in: entry (card / QR / keypad) and the appointment found."""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.flow import KioskState
+from kiosk.printing import slot_text
+from kiosk.ui.base import ScreenWidget
+from kiosk.ui.icons import icon
+from kiosk.ui.take import forward_id_key, id_entry, render_id_entry
+from kiosk.ui.widgets import button, clear_layout, label
+
+
+class CheckinScreen(ScreenWidget):
+    """Tap an ID card, scan a booking QR or type the ID number."""
+
+    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+        super().__init__(ctl, portrait)
+        self.title = label("", "title")
+        self.sub = label("", "subtitle")
+        body = QVBoxLayout() if portrait else QHBoxLayout()
+        body.setSpacing(40)
+        left = QVBoxLayout()
+        left.setSpacing(20)
+        # landscape: titles sit above the field so the keypad gets the full height
+        head = self.box if portrait else left
+        head.addWidget(self.title)
+        head.addWidget(self.sub)
+        # landscape: the two pictogram cards below say the same, and height is short
+        self.sub.setVisible(portrait)
+        hints = QHBoxLayout() if portrait else QVBoxLayout()
+        hints.setSpacing(20)
+        self.hint_labels: list[QLabel] = []
+        for name in ("idcard", "qr"):
+            card = QWidget()
+            card.setObjectName("card")
+            row = QHBoxLayout(card)
+            row.setContentsMargins(24, 12, 24, 12)
+            pic = QLabel()
+            pic.setPixmap(icon(name, 90 if portrait else 64))
+            row.addWidget(pic)
+            text = label("", "strong")
+            row.addWidget(text, 1)
+            self.hint_labels.append(text)
+            hints.addWidget(card, 1)
+        head.addLayout(hints)
+        self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
+        left.addWidget(self.field)
+        left.addWidget(self.hint)
+        self.find = button("", ctl.find_appointment, primary=True, icon_name="search")
+        left.addWidget(self.find)
+        left.addStretch(1)
+        body.addLayout(left, 1)
+        body.addWidget(self.pad, 1)
+        self.box.addLayout(body, 1)
+
+    def render(self, state: KioskState) -> None:
+        """Field and hint as typed."""
+        self.title.setText(self.t("checkin_title"))
+        self.sub.setText(self.t("checkin_sub2"))
+        self.sub.setVisible(self.portrait)
+        self.hint_labels[0].setText(self.t("card_hint"))
+        self.hint_labels[1].setText(self.t("scan_qr_hint"))
+        render_id_entry(self, state, self.field, self.hint, self.pad)
+        self.find.setText(self.t("find_appointment"))
+        self.find.setEnabled(state.id_check.ok)
+
+
+MAT_STYLE = {"accepted": ("chipOk", "mat_accepted", "✓"), "rejected": ("chipBad", "mat_rejected",
+             "✗"), "pending": ("chipWait", "mat_pending", "…"),
+             "missing": ("chipBad", "mat_missing", "—")}
+
+
+class AppointmentScreen(ScreenWidget):
+    """Today's appointment(s) with the pre-review status of each material."""
+
+    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+        super().__init__(ctl, portrait)
+        self.title = label("", "title")
+        self.box.addWidget(self.title)
+        self.list = QVBoxLayout()
+        self.list.setSpacing(24)
+        self.box.addLayout(self.list)
+        self.box.addStretch(1)
+        self._shown: object = None
+
+    def render(self, state: KioskState) -> None:
+        """One card per appointment."""
+        self.title.setText(self.t("appointment_found"))
+        key = (state.lang, repr(state.appointments))
+        if key == self._shown:
+            return
+        self._shown = key
+        clear_layout(self.list)
+        for appt in state.appointments[:3]:
+            self.list.addWidget(self._card(appt))
+
+    def _card(self, appt: dict) -> QWidget:
+        card = QWidget()
+        card.setObjectName("card")
+        outer = QVBoxLayout(card) if self.portrait else QHBoxLayout(card)
+        outer.setContentsMargins(36, 24, 36, 24)
+        outer.setSpacing(12 if self.portrait else 48)
+        info, side = QVBoxLayout(), QVBoxLayout()
+        info.setSpacing(12)
+        side.setSpacing(12)
+        outer.addLayout(info, 1)
+        outer.addLayout(side, 1)
+        info.addWidget(label(appt.get("service_name", ""), "itemTitle"))
+        status = self.t(f"status_{appt.get('status', 'booked')}")
+        slot = slot_text(appt, self.ctl.hall_tz)
+        details = [self.t("slot", s=slot) + f"（{status}）",
+                   self.t("booking_code", c=appt.get("booking_code", "")),
+                   self.t("citizen", n=appt.get("citizen_name_masked", ""))
+                   + f"  {appt.get('id_masked', '')}"]
+        for line in details:
+            info.addWidget(label(line, "hint"))
+        arrival = appt.get("arrival_text")
+        if arrival:
+            good = appt.get("arrival") in ("on_time", "early")
+            info.addWidget(label(arrival, "hintGood" if good else "hintBad"))
+        info.addStretch(1)
+        materials = appt.get("materials") or []
+        if materials:
+            side.addWidget(label(self.t("materials"), "strong"))
+            for mat in materials:
+                side.addLayout(self._material_row(mat))
+        side.addStretch(1)
+        if appt.get("can_check_in"):
+            btn = button(self.t("do_checkin"),
+                         lambda code=appt["booking_code"]: self.ctl.do_checkin(code),
+                         primary=True, icon_name="ticket")
+        else:
+            btn = button(self.t("cannot_checkin"), lambda: None)
+            btn.setEnabled(False)
+        side.addWidget(btn)
+        return card
+
+    def _material_row(self, mat: dict) -> QHBoxLayout:
+        row = QHBoxLayout()
+        style, key, mark = MAT_STYLE.get(mat.get("status", "pending"), MAT_STYLE["pending"])
+        need = self.t("mat_required" if mat.get("required") else "mat_optional")
+        name = label(f"{mat.get('name', '')}（{need}）", "hint")
+        row.addWidget(name, 1)
+        extra = self.t(key)
+        if mat.get("reused"):
+            extra += " · " + self.t("mat_reused")
+        if mat.get("reason"):
+            extra += f"：{mat['reason']}"
+        chip = label(f"{mark} {extra}", style, align=Qt.AlignRight | Qt.AlignVCenter)
+        row.addWidget(chip, 1)
+        return row

@@ -1,0 +1,310 @@
+"""Screens of the 取号 flow: home, categories, services, ID prompt, ticket."""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.flow import KioskState
+from kiosk.ui.base import ScreenWidget
+from kiosk.ui.icons import icon
+from kiosk.ui.qr import qr_pixmap
+from kiosk.ui.widgets import (
+    ID_ROWS,
+    ID_ROWS_WIDE,
+    Keypad,
+    RichButton,
+    button,
+    clear_layout,
+    id_field_text,
+    label,
+)
+
+
+def wait_text(screen: ScreenWidget, svc: dict) -> str:
+    """'等候 3 人 · 约 12 分钟' for a catalog entry."""
+    parts = [screen.t("waiting_count", n=svc.get("waiting", 0))]
+    minutes = svc.get("estimated_wait_minutes")
+    if svc.get("open_windows") == 0:
+        parts.append(screen.t("no_window"))
+    elif minutes is None:
+        parts.append(screen.t("wait_unknown"))
+    else:
+        parts.append(screen.t("wait_minutes", m=minutes))
+    return " · ".join(parts)
+
+
+class HomeScreen(ScreenWidget):
+    """Three big tiles."""
+
+    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+        super().__init__(ctl, portrait)
+        self.greeting = label("", "title", align=Qt.AlignCenter)
+        self.box.addWidget(self.greeting)
+        tiles = QVBoxLayout() if portrait else QHBoxLayout()
+        tiles.setSpacing(36)
+        self.tiles = {
+            "take": RichButton("", "", icon_name="ticket", icon_px=200),
+            "checkin": RichButton("", "", icon_name="calendar", icon_px=200),
+            "query": RichButton("", "", icon_name="search", icon_px=200),
+        }
+        self.tiles["take"].clicked.connect(lambda: ctl.take_number())
+        self.tiles["checkin"].clicked.connect(lambda: ctl.open_checkin())
+        self.tiles["query"].clicked.connect(lambda: ctl.open_query())
+        for tile in self.tiles.values():
+            tiles.addWidget(tile, 1)
+        self.box.addLayout(tiles, 1)
+        self.notice = label("", "hint", align=Qt.AlignCenter)
+        self.box.addWidget(self.notice)
+
+    def render(self, state: KioskState) -> None:
+        """Texts in the current language."""
+        self.greeting.setText(self.t("title"))
+        for key, (title, sub) in {"take": ("take_number", "take_number_sub"),
+                                  "checkin": ("checkin", "checkin_sub"),
+                                  "query": ("query", "query_sub")}.items():
+            self.tiles[key].title_label.setText(self.t(title))
+            self.tiles[key].sub_label.setText(self.t(sub))
+            self.tiles[key].sub_label.show()
+        self.notice.setText(self.t("green_hint"))
+
+
+class CategoriesScreen(ScreenWidget):
+    """Grid of 办事类别."""
+
+    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+        super().__init__(ctl, portrait)
+        self.title = label("", "title")
+        self.box.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(24)
+        self.box.addLayout(self.grid)
+        self.box.addStretch(1)
+        self._shown: object = None
+
+    def render(self, state: KioskState) -> None:
+        """One button per category."""
+        self.title.setText(self.t("choose_category") if state.services_loaded
+                           else self.t("loading_services"))
+        key = (state.lang, tuple(state.categories()))
+        if key == self._shown:
+            return
+        self._shown = key
+        clear_layout(self.grid)
+        cols = 2 if self.portrait else 4
+        for i, (cat, count) in enumerate(state.categories()):
+            btn = RichButton(cat, self.t("category_count", n=count),
+                             title_name="itemTitle", sub_name="itemSub")
+            btn.setMinimumHeight(160)
+            btn.clicked.connect(lambda _=False, c=cat: self.ctl.choose_category(c))
+            self.grid.addWidget(btn, i // cols, i % cols)
+
+
+class ServicesScreen(ScreenWidget):
+    """Services of the chosen category with live waiting counts."""
+
+    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+        super().__init__(ctl, portrait)
+        self.title = label("", "title")
+        self.box.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(20)
+        self.box.addLayout(self.grid)
+        self.box.addStretch(1)
+        self.buttons: dict[str, RichButton] = {}
+        self._shown: object = None
+
+    def render(self, state: KioskState) -> None:
+        """Counts update in place (a button under a finger is never replaced)."""
+        self.title.setText(f"{state.category or ''} · {self.t('choose_service')}")
+        services = state.services_in(state.category)
+        key = (state.lang, state.category, tuple(s["code"] for s in services))
+        if key == self._shown:
+            for svc in services:
+                self.buttons[svc["code"]].extra_label.setText(wait_text(self, svc))
+            return
+        self._shown = key
+        clear_layout(self.grid)
+        self.buttons = {}
+        cols = 1 if self.portrait else 2
+        for i, svc in enumerate(services):
+            btn = RichButton(f"{svc['prefix']}  {svc['name']}", svc.get("department", ""),
+                             vertical=False, icon_name="people", icon_px=72,
+                             extra=wait_text(self, svc), title_name="itemTitle",
+                             sub_name="itemSub")
+            btn.setMinimumHeight(150)
+            btn.clicked.connect(lambda _=False, c=svc["code"]: self.ctl.choose_service(c))
+            self.grid.addWidget(btn, i // cols, i % cols)
+            self.buttons[svc["code"]] = btn
+
+
+def id_entry(screen: ScreenWidget, on_key) -> tuple[QLabel, QLabel, Keypad]:  # noqa: ANN001
+    """The ID number field, its live hint and the keypad."""
+    field = label("", "field", wrap=False, align=Qt.AlignCenter)
+    hint = label("", "hint", align=Qt.AlignCenter)
+    pad = Keypad(ID_ROWS if screen.portrait else ID_ROWS_WIDE)
+    pad.pressed.connect(on_key)
+    return field, hint, pad
+
+
+def render_id_entry(screen: ScreenWidget, state: KioskState, field: QLabel, hint: QLabel,
+                    pad: Keypad) -> None:
+    """Field text, hint colour by validity, key labels."""
+    field.setText(id_field_text(state.id_text))
+    hint.setText(screen.ctl.id_hint())
+    name = {"valid": "hintGood", "invalid": "hintBad"}.get(state.id_check.state, "hint")
+    if hint.objectName() != name:
+        hint.setObjectName(name)
+        hint.style().unpolish(hint)
+        hint.style().polish(hint)
+    pad.set_labels({Keypad.DELETE: screen.t("kp_back"), Keypad.CLEAR: screen.t("kp_clear")})
+
+
+def forward_id_key(ctl, value: str) -> None:  # noqa: ANN001
+    """Keypad value → controller."""
+    if value == Keypad.DELETE:
+        ctl.id_delete()
+    elif value == Keypad.CLEAR:
+        ctl.id_clear()
+    else:
+        ctl.id_key(value)
+
+
+class IdPromptScreen(ScreenWidget):
+    """Optional ID card / number before the ticket (green channel for 60+)."""
+
+    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+        super().__init__(ctl, portrait)
+        self.title = label("", "title")
+        self.sub = label("", "subtitle")
+        body = QVBoxLayout() if portrait else QHBoxLayout()
+        body.setSpacing(40)
+        left = QVBoxLayout()
+        left.setSpacing(20)
+        # landscape: titles sit above the field so the keypad gets the full height
+        head = self.box if portrait else left
+        head.addWidget(self.title)
+        head.addWidget(self.sub)
+        card_row = QHBoxLayout()
+        pic = QLabel()
+        pic.setPixmap(icon("idcard", 110 if portrait else 80))
+        card_row.addWidget(pic)
+        self.card_hint = label("", "strong")
+        card_row.addWidget(self.card_hint, 1)
+        left.addLayout(card_row)
+        self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
+        left.addWidget(self.field)
+        left.addWidget(self.hint)
+        self.confirm = button("", ctl.confirm_id, primary=True, icon_name="ticket")
+        self.skip = button("", ctl.skip_id)
+        actions = QHBoxLayout()
+        actions.setSpacing(20)
+        actions.addWidget(self.skip, 1)
+        actions.addWidget(self.confirm, 1)
+        left.addLayout(actions)
+        left.addStretch(1)
+        body.addLayout(left, 1)
+        body.addWidget(self.pad, 1)
+        self.box.addLayout(body, 1)
+
+    def render(self, state: KioskState) -> None:
+        """Field, hint and button state."""
+        svc = state.service or {}
+        self.title.setText(self.t("id_prompt_title"))
+        self.sub.setText(f"{svc.get('name', '')} — {self.t('id_prompt_sub')}")
+        self.card_hint.setText(self.t("card_hint"))
+        render_id_entry(self, state, self.field, self.hint, self.pad)
+        self.confirm.setText(self.t("confirm_take"))
+        self.confirm.setEnabled(state.id_check.ok)
+        self.skip.setText(self.t("skip"))
+
+
+class TicketScreen(ScreenWidget):
+    """The issued number, wait, QR and print outcome (photo message when printing failed)."""
+
+    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+        super().__init__(ctl, portrait)
+        self.qr_px = 360 if portrait else 330
+        body = QVBoxLayout() if portrait else QHBoxLayout()
+        body.setSpacing(36)
+        card = QWidget()
+        card.setObjectName("card")
+        info = QVBoxLayout(card)
+        info.setContentsMargins(36, 24, 36, 24)
+        info.setSpacing(10)
+        self.caption = label("", "subtitle", align=Qt.AlignCenter)
+        self.number = label("", "bigNumber", wrap=False, align=Qt.AlignCenter)
+        self.service = label("", "strong", align=Qt.AlignCenter)
+        self.badge = label("", "badgeGreen", wrap=False, align=Qt.AlignCenter)
+        self.ahead = label("", "strong", align=Qt.AlignCenter)
+        self.wait = label("", "itemWait", align=Qt.AlignCenter)
+        self.window = label("", "hint", align=Qt.AlignCenter)
+        self.appt = label("", "hint", align=Qt.AlignCenter)
+        for w in (self.caption, self.number, self.service):
+            info.addWidget(w)
+        info.addWidget(self.badge, 0, Qt.AlignCenter)
+        for w in (self.ahead, self.wait, self.window, self.appt):
+            info.addWidget(w)
+        body.addWidget(card, 3)
+        side = QVBoxLayout()
+        side.setSpacing(16)
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignCenter)
+        self.qr_caption = label("", "hint", align=Qt.AlignCenter)
+        side.addWidget(self.qr)
+        side.addWidget(self.qr_caption)
+        self.status = label("", "okBox", align=Qt.AlignCenter)
+        side.addWidget(self.status)
+        side.addStretch(1)
+        self.done = button("", ctl.go_home, primary=True, icon_name="check")
+        side.addWidget(self.done)
+        body.addLayout(side, 2)
+        self.box.addLayout(body, 1)
+        self._qr_for = ""
+
+    def render(self, state: KioskState) -> None:
+        """Everything from the ticket JSON."""
+        tk = state.ticket
+        if tk is None:
+            return
+        self.caption.setText(self.t("your_number"))
+        self.number.setText(tk["number"])
+        self.service.setText(tk.get("service_name", ""))
+        badge = self.ctl.priority_label(tk)
+        self.badge.setVisible(bool(badge))
+        self.badge.setText(badge or "")
+        self.badge.setObjectName("badgeGreen" if tk.get("priority_class") == "green"
+                                 else "badgeBlue")
+        self.badge.style().polish(self.badge)
+        ahead = tk.get("people_ahead")
+        self.ahead.setText(self.t("people_ahead", n=ahead if ahead is not None else 0))
+        minutes = tk.get("estimated_wait_minutes")
+        self.wait.setText(self.t("est_wait", m=minutes) if minutes is not None
+                          else self.t("wait_unknown"))
+        hint = tk.get("window_hint")
+        self.window.setVisible(bool(hint))
+        self.window.setText(self.t("window_hint", w=hint) if hint else "")
+        reason = (tk.get("appointment") or {}).get("reason")
+        lines = [x for x in (state.appointment_line, self.t("late_reason", r=reason)
+                             if reason else None) if x]
+        self.appt.setVisible(bool(lines))
+        self.appt.setText("\n".join(lines))
+        if state.ticket_link != self._qr_for:
+            self.qr.setPixmap(qr_pixmap(state.ticket_link, self.qr_px))
+            self._qr_for = state.ticket_link
+        self.qr_caption.setText(self.t("scan_to_track"))
+        if state.print_state == "failed":
+            self.status.setObjectName("photoBox")
+            self.status.setText(self.t("photo_keep") + "\n" + self.t(
+                "print_failed", reason=self.t(state.print_error_key or "printer_other")))
+        elif state.print_state == "printed":
+            self.status.setObjectName("okBox")
+            self.status.setText(self.t("printed"))
+        else:
+            self.status.setObjectName("okBox")
+            self.status.setText(self.t("printing"))
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.done.setText(self.t("done"))
+
+

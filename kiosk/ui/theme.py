@@ -1,0 +1,100 @@
+"""Sizes and the style sheet; 大字版 scales every font and touch target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FONT_FAMILY = "WenQuanYi Micro Hei"
+PRIMARY = "#1459b8"
+PRIMARY_DARK = "#0d3f86"
+ACCENT = "#c8102e"
+GREEN = "#1b8a3a"
+WARN = "#d9480f"
+BG = "#eef3f9"
+CARD = "#ffffff"
+TEXT = "#1d2733"
+MUTED = "#5b6776"
+
+MIN_BUTTON_PX = 81  # 20 mm on a 21.5" 1080p panel (0.248 mm per pixel)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Pixel sizes for one text mode."""
+
+    large: bool
+
+    @property
+    def scale(self) -> float:
+        """Factor applied to the standard sizes."""
+        return 1.3 if self.large else 1.0
+
+    def px(self, base: float) -> int:
+        """A scaled pixel size."""
+        return round(base * self.scale)
+
+    @property
+    def body(self) -> int:
+        """Body text."""
+        return self.px(30)
+
+    @property
+    def button(self) -> int:
+        """Minimum touch target height (≥ 20 mm)."""
+        return max(MIN_BUTTON_PX, self.px(96))
+
+    @property
+    def key(self) -> int:
+        """Keypad key height."""
+        return max(MIN_BUTTON_PX, self.px(92))
+
+
+def stylesheet(m: Metrics) -> str:
+    """The Qt style sheet for a text mode."""
+    return f"""
+    QWidget {{ font-family: "{FONT_FAMILY}"; color: {TEXT}; font-size: {m.body}px; }}
+    #root {{ background: {BG}; }}
+    #header {{ background: {PRIMARY}; }}
+    #header QLabel {{ color: white; }}
+    #hallName {{ font-size: {m.px(36)}px; font-weight: bold; }}
+    #connLabel {{ font-size: {m.px(24)}px; }}
+    #title {{ font-size: {m.px(50)}px; font-weight: bold; color: {PRIMARY_DARK}; }}
+    #subtitle {{ font-size: {m.px(30)}px; color: {MUTED}; }}
+    #hint {{ font-size: {m.px(30)}px; color: {MUTED}; }}
+    #hintBad {{ font-size: {m.px(30)}px; color: {ACCENT}; font-weight: bold; }}
+    #hintGood {{ font-size: {m.px(30)}px; color: {GREEN}; font-weight: bold; }}
+    #card {{ background: {CARD}; border-radius: 18px; }}
+    #bigNumber {{ font-size: {m.px(170)}px; font-weight: bold; color: {ACCENT}; }}
+    #midNumber {{ font-size: {m.px(110)}px; font-weight: bold; color: {ACCENT}; }}
+    #strong {{ font-size: {m.px(38)}px; font-weight: bold; }}
+    #badgeGreen {{ background: {GREEN}; color: white; border-radius: 12px; padding: 8px 26px;
+                   font-size: {m.px(40)}px; font-weight: bold; }}
+    #badgeBlue {{ background: {PRIMARY}; color: white; border-radius: 12px; padding: 8px 26px;
+                  font-size: {m.px(40)}px; font-weight: bold; }}
+    #photoBox {{ background: #fff4e6; border: 4px solid {WARN}; border-radius: 14px;
+                 color: {WARN}; font-size: {m.px(34)}px; font-weight: bold; padding: 18px; }}
+    #okBox {{ background: #e6f4ea; border-radius: 14px; color: {GREEN};
+              font-size: {m.px(34)}px; font-weight: bold; padding: 18px; }}
+    #field {{ background: white; border: 3px solid {PRIMARY}; border-radius: 12px;
+              font-size: {m.px(52)}px; font-family: "{FONT_FAMILY} Mono"; padding: 10px 18px; }}
+    #errorText {{ font-size: {m.px(34)}px; color: {TEXT}; }}
+    QPushButton {{ background: white; border: 2px solid #c5d3e6; border-radius: 16px;
+                   min-height: {m.button}px; font-size: {m.px(34)}px; padding: 6px 18px; }}
+    QPushButton:pressed {{ background: #dce8f8; }}
+    QPushButton:disabled {{ color: #9aa5b1; background: #f1f3f5; border-color: #dde2e8; }}
+    QPushButton#primary {{ background: {PRIMARY}; color: white; border: none;
+                           font-weight: bold; }}
+    QPushButton#primary:disabled {{ background: #9db6da; color: #eef3f9; }}
+    QPushButton#headerBtn {{ background: transparent; color: white; border: 2px solid white;
+                             font-size: {m.px(28)}px; }}
+    QPushButton#key {{ min-height: {m.key}px; font-size: {m.px(48)}px; font-weight: bold; }}
+    QPushButton#tile QLabel {{ background: transparent; }}
+    #tileTitle {{ font-size: {m.px(54)}px; font-weight: bold; color: {PRIMARY_DARK}; }}
+    #tileSub {{ font-size: {m.px(28)}px; color: {MUTED}; }}
+    #itemTitle {{ font-size: {m.px(38)}px; font-weight: bold; color: {TEXT}; }}
+    #itemSub {{ font-size: {m.px(27)}px; color: {MUTED}; }}
+    #itemWait {{ font-size: {m.px(30)}px; color: {PRIMARY}; font-weight: bold; }}
+    #chipOk {{ color: {GREEN}; font-weight: bold; }}
+    #chipBad {{ color: {ACCENT}; font-weight: bold; }}
+    #chipWait {{ color: {WARN}; font-weight: bold; }}
+    """

@@ -1,0 +1,158 @@
+"""Reusable touch widgets: tiles, list buttons, keypads, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.icons import icon
+
+
+def label(text: str = "", name: str | None = None, *, wrap: bool = True,
+          align: Qt.Alignment = Qt.AlignLeft | Qt.AlignVCenter) -> QLabel:
+    """A styled label (object name selects the style)."""
+    lab = QLabel(text)
+    if name:
+        lab.setObjectName(name)
+    lab.setWordWrap(wrap)
+    lab.setAlignment(align)
+    return lab
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget and sub-layout."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+def button(text: str, on_click: Callable[[], None], *, primary: bool = False,
+           name: str | None = None, icon_name: str | None = None, icon_px: int = 48,
+           icon_color: str | None = None) -> QPushButton:
+    """A touch button (≥ 20 mm tall through the style sheet)."""
+    btn = QPushButton(text)
+    btn.setObjectName(name or ("primary" if primary else "plain"))
+    btn.setFocusPolicy(Qt.NoFocus)
+    if icon_name:
+        color = icon_color or ("#ffffff" if primary else "#1459b8")
+        btn.setIcon(_qicon(icon_name, icon_px, color))
+        btn.setIconSize(icon(icon_name, icon_px).size())
+    btn.clicked.connect(lambda _=False: on_click())
+    return btn
+
+
+def _qicon(name: str, px: int, color: str):  # noqa: ANN202 - QIcon
+    from PyQt5.QtGui import QIcon
+
+    return QIcon(icon(name, px, color))
+
+
+class RichButton(QPushButton):
+    """A big button with a pictogram, a title and a subtitle (home tiles, list items)."""
+
+    def __init__(self, title: str, sub: str = "", *, icon_name: str | None = None,
+                 icon_px: int = 120, vertical: bool = True, extra: str = "",
+                 title_name: str = "tileTitle", sub_name: str = "tileSub") -> None:
+        super().__init__()
+        self.setObjectName("tile")
+        self.setFocusPolicy(Qt.NoFocus)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        box = QVBoxLayout() if vertical else QHBoxLayout()
+        box.setContentsMargins(24, 16, 24, 16)
+        box.setSpacing(10 if vertical else 24)
+        if icon_name:
+            pic = QLabel()
+            pic.setPixmap(icon(icon_name, icon_px))
+            pic.setAlignment(Qt.AlignCenter)
+            pic.setAttribute(Qt.WA_TransparentForMouseEvents)
+            box.addWidget(pic, 0, Qt.AlignCenter if vertical else Qt.AlignVCenter)
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        align = Qt.AlignCenter if vertical else Qt.AlignLeft | Qt.AlignVCenter
+        self.title_label = label(title, title_name, align=align)
+        self.sub_label = label(sub, sub_name, align=align)
+        for lab in (self.title_label, self.sub_label):
+            lab.setAttribute(Qt.WA_TransparentForMouseEvents)
+            texts.addWidget(lab)
+        if not sub:
+            self.sub_label.hide()
+        box.addLayout(texts, 1)
+        if extra:
+            self.extra_label = label(extra, "itemWait", align=Qt.AlignRight | Qt.AlignVCenter)
+            self.extra_label.setAttribute(Qt.WA_TransparentForMouseEvents)
+            box.addWidget(self.extra_label)
+        self.setLayout(box)
+
+    def sizeHint(self):  # noqa: ANN201, N802 - Qt API
+        """Tall enough for the texts inside."""
+        hint = super().sizeHint()
+        inner = self.layout().sizeHint() if self.layout() else hint
+        hint.setHeight(max(hint.height(), inner.height()))
+        return hint
+
+    def minimumSizeHint(self):  # noqa: ANN201, N802 - Qt API
+        """Never squeeze the texts."""
+        return self.sizeHint()
+
+
+class Keypad(QWidget):
+    """A grid of keys; `pressed(str)` carries the key's value (⌫ = delete, C = clear)."""
+
+    pressed = pyqtSignal(str)
+    DELETE, CLEAR = "\b", "\x1b"
+
+    def __init__(self, rows: Sequence[Sequence[str]], labels: dict[str, str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setSpacing(12)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.keys: dict[str, QPushButton] = {}
+        labels = labels or {}
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if not value:
+                    continue
+                btn = QPushButton(labels.get(value, value))
+                btn.setObjectName("key")
+                btn.setFocusPolicy(Qt.NoFocus)
+                btn.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+                btn.clicked.connect(lambda _=False, v=value: self.pressed.emit(v))
+                self.grid.addWidget(btn, r, c)
+                self.keys[value] = btn
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        """Relabel keys (language switch)."""
+        for value, text in labels.items():
+            if value in self.keys:
+                self.keys[value].setText(text)
+
+
+ID_ROWS = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"),
+           ("X", "0", Keypad.DELETE), ("", Keypad.CLEAR, ""))
+# landscape: four rows fit next to the field; 0 sits under 8 as on a phone
+ID_ROWS_WIDE = (("1", "2", "3", Keypad.DELETE), ("4", "5", "6", Keypad.CLEAR),
+                ("7", "8", "9", "X"), ("", "0", "", ""))
+PIN_ROWS = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"), (Keypad.CLEAR, "0", Keypad.DELETE))
+
+
+def id_field_text(value: str, length: int = 18) -> str:
+    """The ID number grouped 6-8-4 with placeholders, so progress is easy to see."""
+    padded = value + "_" * (length - len(value))
+    return f"{padded[:6]} {padded[6:14]} {padded[14:]}"

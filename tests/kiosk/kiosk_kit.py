@@ -1,0 +1,110 @@
+"""Helpers for the kiosk tests: building a kiosk against a live server and driving its UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import QLabel, QPushButton, QWidget
+
+from kiosk.app import KioskApp
+from kiosk.config import KioskConfig
+from kiosk.devices import SimulatedDevice
+from kiosk.printing import TicketPrinter
+from printers import PrinterConfig
+from tests.support.api import KIOSK
+
+KIOSK_TOKEN = "demo-kiosk-token"
+
+
+def make_config(server_url: str, **changes: Any) -> KioskConfig:
+    """A windowed kiosk config for tests (fast retries, dummy printer, no wedge)."""
+    values: dict[str, Any] = {
+        "server": server_url, "token": KIOSK_TOKEN, "hall": "demo", "fullscreen": False,
+        "retry_seconds": 0.3, "http_timeout": 3.0, "idle_timeout": 600.0,
+        "id_reader": None, "printer": PrinterConfig(kind="dummy"),
+        "maintenance_pin": "2468",
+    }
+    values.update(changes)
+    return KioskConfig(**values)
+
+
+class KioskHarness:
+    """A running kiosk plus its simulated reader."""
+
+    def __init__(self, qtbot: Any, config: KioskConfig, *, printer: TicketPrinter | None = None,
+                 live: bool = True) -> None:
+        self.qtbot = qtbot
+        self.reader = SimulatedDevice()
+        self.app = KioskApp(config, printer=printer, devices=[self.reader], live=live)
+        self.window = self.app.window
+        self.ctl = self.app.ctl
+        qtbot.addWidget(self.window)
+        size = (1080, 1920) if config.portrait else (1920, 1080)
+        self.window.setFixedSize(*size)
+        self.app.start()
+        self.window.show()
+        qtbot.waitUntil(lambda: self.ctl.state.services_loaded, timeout=15000)
+
+    @property
+    def screen(self) -> str:
+        """Current screen name."""
+        return str(self.ctl.state.screen)
+
+    def wait_screen(self, name: str, timeout: int = 15000) -> None:
+        """Wait until the named screen shows."""
+        self.qtbot.waitUntil(lambda: self.screen == name, timeout=timeout)
+
+    def buttons(self) -> list[QPushButton]:
+        """Visible buttons of the window."""
+        return [b for b in self.window.findChildren(QPushButton) if b.isVisible()]
+
+    def click(self, text: str) -> None:
+        """Click the visible button whose text (or inner label) contains `text`."""
+        matches = [b for b in self.buttons() if text in button_text(b)]
+        assert matches, f"no visible button {text!r}; have {[button_text(b) for b in self.buttons()]}"
+        self.qtbot.mouseClick(matches[0], Qt.LeftButton)
+
+    def type_keys(self, keys: str) -> None:
+        """Press on-screen keypad keys one by one."""
+        for ch in keys:
+            pads = [b for b in self.buttons() if b.objectName() == "key" and b.text() == ch]
+            assert pads, f"no key {ch!r}"
+            self.qtbot.mouseClick(pads[0], Qt.LeftButton)
+
+    def texts(self) -> str:
+        """All visible label texts of the current screen and header, joined."""
+        return "\n".join(lab.text() for lab in self.window.findChildren(QLabel)
+                         if lab.isVisible() and lab.text())
+
+    def stop(self) -> None:
+        """Stop the kiosk."""
+        self.app.stop()
+        self.window.close()
+
+
+def button_text(btn: QPushButton) -> str:
+    """A button's own text plus the texts of labels inside it."""
+    inner = " ".join(lab.text() for lab in btn.findChildren(QLabel))
+    return f"{btn.text()} {inner}".strip()
+
+
+def waiting(server_url: str, service_code: str) -> int:
+    """The server's live waiting count of one service."""
+    r = httpx.get(f"{server_url}/api/v1/halls/demo/services", timeout=5)
+    r.raise_for_status()
+    return next(s["waiting"] for s in r.json() if s["code"] == service_code)
+
+
+def issue_direct(server_url: str, service_code: str) -> dict[str, Any]:
+    """Issue a ticket straight over HTTP (another kiosk)."""
+    r = httpx.post(f"{server_url}/api/v1/halls/demo/tickets", json={"service_code": service_code},
+                   headers=KIOSK, timeout=5)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def visible_tree(widget: QWidget) -> list[QWidget]:
+    """Every visible widget below `widget`."""
+    return [w for w in widget.findChildren(QWidget) if w.isVisible()]

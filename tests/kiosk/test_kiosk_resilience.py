@@ -1,0 +1,142 @@
+"""Printer failures and server outages: the ticket is never lost and never doubled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiosk.printing import TicketPrinter
+from printers import PrinterConfig, PrinterCoverOpen
+from tests.kiosk.faultproxy import FaultProxy
+from tests.kiosk.kiosk_kit import issue_direct, waiting
+from tests.printers.printer_testkit import LoopbackPrinter, refused_port
+from tests.support.api import ESTATE, FUND, HUKOU, IDCARD, SOCIAL
+from tests.support.live import LiveServer
+
+# DLE EOT replies: online, "stopped by paper end", "paper end" (fixed bits 0x12 set)
+PAPER_OUT = {1: b"\x16", 2: b"\x32", 4: b"\x72"}
+
+
+def take(h: Any, category: str, service: str) -> None:
+    """Walk the UI to a ticket without an ID number."""
+    h.ctl.take_number()
+    h.click(category)
+    h.click(service)
+    h.wait_screen("id_prompt")
+    h.click("跳过")
+
+
+def assert_photo_screen(h: Any, reason: str) -> None:
+    """The ticket stays on screen with its QR and the photo message."""
+    h.wait_screen("ticket")
+    h.qtbot.waitUntil(lambda: h.ctl.state.print_state == "failed", timeout=15000)
+    texts = h.texts()
+    assert h.ctl.state.ticket["number"] in texts
+    assert "请拍照留存" in texts and reason in texts
+    qr = h.window.current.qr.pixmap()
+    assert qr is not None and not qr.isNull() and qr.width() >= 200
+
+
+def test_printer_out_of_paper_keeps_the_ticket(kiosk: Any, live: LiveServer) -> None:
+    """A real loopback ESC/POS printer that reports paper end: photo message, one ticket."""
+    before = waiting(live.url, SOCIAL)
+    with LoopbackPrinter(replies=PAPER_OUT) as lp:
+        config = PrinterConfig(kind="network", host="127.0.0.1", port=lp.port, timeout=3)
+        h = kiosk(printer=TicketPrinter(config))
+        take(h, "社保", "社会保障卡申领")
+        assert_photo_screen(h, "缺纸")
+        assert lp.queries[:1] == [1]  # it asked the printer before printing
+        assert lp.ticket_bytes == b""  # and sent no ticket to a printer without paper
+    assert waiting(live.url, SOCIAL) == before + 1
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda: TicketPrinter(PrinterConfig(kind="network", host="127.0.0.1",
+                                         port=refused_port(), timeout=2)), "打印机离线"),
+    (lambda: TicketPrinter(PrinterConfig(kind="dummy"),
+                           send=lambda slip, cfg: (_ for _ in ()).throw(
+                               PrinterCoverOpen("cover open"))), "打印机盖未关"),
+    (lambda: TicketPrinter(PrinterConfig(kind="dummy"),
+                           send=lambda slip, cfg: 1 / 0), "打印机故障"),
+], ids=["offline", "cover-open", "driver-bug"])
+def test_printer_transport_that_raises(kiosk: Any, live: LiveServer, make: Any,
+                                       reason: str) -> None:
+    """Whatever the printer transport raises, the number is valid and shown to photograph."""
+    before = waiting(live.url, FUND)
+    h = kiosk(printer=make())
+    take(h, "公积金", "住房公积金提取")
+    assert_photo_screen(h, reason)
+    assert waiting(live.url, FUND) == before + 1
+
+
+def test_lost_answer_is_retried_with_the_same_key(kiosk: Any, live: LiveServer) -> None:
+    """The server issues the ticket but the answer is lost: the retry gets the same ticket."""
+    proxy = FaultProxy(live.port)
+    try:
+        before = waiting(live.url, IDCARD)
+        h = kiosk(server=proxy.url)
+        proxy.lose_next_answer(b"POST /api/v1/halls/demo/tickets")
+        take(h, "户籍", "居民身份证换领")
+        h.wait_screen("ticket", timeout=20000)
+        assert proxy.lost == 1
+        number = h.ctl.state.ticket["number"]
+        assert h.ctl.state.ticket["replayed"] is True
+        assert waiting(live.url, IDCARD) == before + 1
+        # the next number is the very next one: no hidden second ticket in between
+        nxt = issue_direct(live.url, IDCARD)["number"]
+        assert int(nxt[1:]) == int(number[1:]) + 1
+    finally:
+        proxy.close()
+
+
+def test_server_down_mid_flow_then_back(kiosk: Any, live: LiveServer) -> None:
+    """Stopped server: clear message and automatic retries; restarted: exactly one ticket."""
+    before = waiting(live.url, ESTATE)
+    h = kiosk()
+    h.ctl.take_number()
+    h.click("不动产登记")
+    h.click("不动产转移登记")
+    h.wait_screen("id_prompt")
+    live.stop()
+    try:
+        h.click("跳过")
+        h.wait_screen("retry")
+        assert "暂时无法连接服务器" in h.texts() and "不会重复取号" in h.texts()
+        key = h.ctl.intent.key
+        h.qtbot.waitUntil(lambda: h.ctl.state.retry_attempt >= 3, timeout=20000)
+        assert h.ctl.intent is not None and h.ctl.intent.key == key
+        # the UI keeps working while it retries: the language switch still answers
+        h.click("English")
+        assert "Cannot reach the server" in h.texts()
+        h.click("中文")
+    finally:
+        live.start()
+    h.wait_screen("ticket", timeout=30000)
+    assert h.ctl.state.ticket["service_code"] == ESTATE
+    assert waiting(live.url, ESTATE) == before + 1
+    nxt = issue_direct(live.url, ESTATE)["number"]
+    assert int(nxt[1:]) == int(h.ctl.state.ticket["number"][1:]) + 1
+    # the live connection comes back by itself
+    h.qtbot.waitUntil(lambda: h.ctl.state.connection == "connected", timeout=15000)
+
+
+def test_give_up_while_server_down(kiosk: Any, live: LiveServer) -> None:
+    """The citizen may cancel a retrying request; no ticket appears later."""
+    before = waiting(live.url, HUKOU)
+    h = kiosk()
+    h.ctl.take_number()
+    h.click("户籍")
+    h.click("户口迁移登记")
+    live.stop()
+    try:
+        h.click("跳过")
+        h.wait_screen("retry")
+        h.click("取消")
+        h.wait_screen("home")
+        assert h.ctl.intent is None
+    finally:
+        live.start()
+    h.qtbot.wait(1000)  # several retry periods: a dropped intent must not come back
+    assert h.screen == "home"
+    assert waiting(live.url, HUKOU) == before
