@@ -23,6 +23,7 @@ from display.ui.common import (
     WARN,
     Marquee,
     Panel,
+    font,
     label,
     set_color,
 )
@@ -35,7 +36,7 @@ RECENT_ROWS = 4
 class WindowCard(Panel):
     """One window: number, name, current ticket, state."""
 
-    def __init__(self, s: Strings, k: float) -> None:
+    def __init__(self, s: Strings, k: float, number_px: float = 88) -> None:
         super().__init__(PANEL, radius=14 * k)
         self.s = s
         lay = QVBoxLayout(self)
@@ -43,7 +44,7 @@ class WindowCard(Panel):
         lay.setSpacing(0)
         self.title = label("", 38 * k, bold=True, align=Qt.AlignCenter)
         self.name = label("", 24 * k, color=MUTED, align=Qt.AlignCenter, elide=True)
-        self.number = label("", 88 * k, color=DIGITS, bold=True, align=Qt.AlignCenter)
+        self.number = label("", number_px * k, color=DIGITS, bold=True, align=Qt.AlignCenter)
         self.state = label("", 28 * k, align=Qt.AlignCenter)
         for w in (self.title, self.name, self.number, self.state):
             lay.addWidget(w)
@@ -82,12 +83,12 @@ class ServiceRow(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(int(12 * k), 0, int(12 * k), 0)
         lay.setSpacing(int(10 * k))
-        self.name = label("", 30 * k, elide=True)
-        self.waiting = label("", 30 * k, color=DIGITS, bold=True,
+        self.name = label("", 28 * k, elide=True)
+        self.waiting = label("", 32 * k, color=DIGITS, bold=True,
                              align=Qt.AlignRight | Qt.AlignVCenter)
         self.eta = label("", 26 * k, color=MUTED, align=Qt.AlignRight | Qt.AlignVCenter)
-        self.waiting.setFixedWidth(int(150 * k))
-        self.eta.setFixedWidth(int(150 * k))
+        self.waiting.setFixedWidth(int(96 * k))
+        self.eta.setFixedWidth(int(136 * k))
         lay.addWidget(self.name, 1)
         lay.addWidget(self.waiting)
         lay.addWidget(self.eta)
@@ -99,7 +100,7 @@ class ServiceRow(QWidget):
                 w.setText("")
             return
         self.name.setText(f"{svc.prefix}  {svc.name}" if svc.prefix else svc.name)
-        self.waiting.setText(self.s("waiting", n=svc.waiting))
+        self.waiting.setText(self.s("people", n=svc.waiting))
         if svc.waiting == 0 or not svc.eta_minutes:
             self.eta.setText(self.s("eta_none"))
         else:
@@ -154,7 +155,7 @@ class HallScreen(QWidget):
     # ------------------------------------------------------------------ building
 
     def _build_newest(self, k: float) -> None:
-        big = 230 if self.portrait else 210
+        big = 220 if self.portrait else 210
         self.newest = Panel(HIGHLIGHT, radius=22 * k)
         lay = QVBoxLayout(self.newest)
         lay.setContentsMargins(int(20 * k), int(10 * k), int(20 * k), int(16 * k))
@@ -167,7 +168,8 @@ class HallScreen(QWidget):
         self.recent = Panel(PANEL, radius=18 * k)
         rl = QVBoxLayout(self.recent)
         rl.setContentsMargins(0, int(8 * k), 0, int(8 * k))
-        self.recent_rows = [CallRow(self.s, k) for _ in range(RECENT_ROWS)]
+        rows = RECENT_ROWS - 1 if self.portrait else RECENT_ROWS
+        self.recent_rows = [CallRow(self.s, k) for _ in range(rows)]
         for row in self.recent_rows:
             rl.addWidget(row)
 
@@ -181,7 +183,8 @@ class HallScreen(QWidget):
         ck = k * min(1.0, 2 / rows) if rows > 2 else k
         self.card_k = ck
         self.window_cards: dict[int, WindowCard] = {}
-        self._card_pool = [WindowCard(self.s, ck) for _ in range(max(count, 1))]
+        number_px = 74 if self.portrait else 88
+        self._card_pool = [WindowCard(self.s, ck, number_px) for _ in range(max(count, 1))]
         for i, card in enumerate(self._card_pool):
             self.windows_grid.addWidget(card, i // self.cols, i % self.cols)
             card.hide()
@@ -191,15 +194,26 @@ class HallScreen(QWidget):
         ql = QVBoxLayout(self.queues)
         ql.setContentsMargins(int(8 * k), int(8 * k), int(8 * k), int(8 * k))
         ql.setSpacing(0)
-        self.queue_title = label(self.s("queue"), 34 * k, bold=True, align=Qt.AlignCenter)
-        ql.addWidget(self.queue_title)
         grid = QGridLayout()
         grid.setHorizontalSpacing(int(18 * k))
         grid.setVerticalSpacing(0)
-        ql.addLayout(grid)
+        ql.addLayout(grid, 1)
+        self.queue_headers = []
+        columns = 1 if self.portrait else 2
+        per_col = 10 // columns
+        for col in range(columns):
+            head = ServiceRow(self.s, k)
+            head.name.setText(self.s("queue"))
+            head.waiting.setText(self.s("waiting_head"))
+            head.eta.setText(self.s("eta_head"))
+            for w in (head.name, head.waiting, head.eta):
+                set_color(w, MUTED)
+                w.setFont(font(26 * k, bold=True))
+            grid.addWidget(head, 0, col)
+            self.queue_headers.append(head)
         self.service_rows = [ServiceRow(self.s, k) for _ in range(10)]
         for i, row in enumerate(self.service_rows):
-            grid.addWidget(row, i % 5, i // 5)
+            grid.addWidget(row, 1 + i % per_col, i // per_col)
 
     def _layout(self, k: float) -> None:
         root = QVBoxLayout(self)
@@ -212,10 +226,10 @@ class HallScreen(QWidget):
             lay = QVBoxLayout(body)
             lay.setContentsMargins(m, m, m, m)
             lay.setSpacing(m)
-            lay.addWidget(self.newest, 5)
-            lay.addWidget(self.recent, 4)
-            lay.addWidget(self.windows_panel, 6)
-            lay.addWidget(self.queues, 4)
+            lay.addWidget(self.newest, 10)
+            lay.addWidget(self.recent, 7)
+            lay.addWidget(self.windows_panel, 10)
+            lay.addWidget(self.queues, 11)
         else:
             lay = QHBoxLayout(body)
             lay.setContentsMargins(m, m, m, m)
