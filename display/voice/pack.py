@@ -80,7 +80,7 @@ def _convert_with_sox(path: Path) -> bytes:
     sox = shutil.which("sox")
     if sox is None:
         raise VoiceUnavailable(f"{path.name}: not mono 16-bit {RATE} Hz and sox is not installed")
-    out = subprocess.run([sox, str(path), "-t", "raw", "-e", "signed", "-b", "16", "-c", "1",
+    out = subprocess.run([sox, "-D", str(path), "-t", "raw", "-e", "signed", "-b", "16", "-c", "1",
                           "-r", str(RATE), "-L", "-"], capture_output=True, check=True)
     return out.stdout
 
@@ -137,8 +137,8 @@ class VoicePack:
         return name in self.files or (self.fallback is not None and self.fallback.has(name))
 
     def missing(self, names: list[str]) -> list[str]:
-        """Clip names this pack cannot provide."""
-        return [n for n in names if not self.has(n)]
+        """Clip names this pack cannot provide (pause markers like "_" need no clip)."""
+        return [n for n in names if not n.startswith("_") and not self.has(n)]
 
     def clip(self, name: str) -> Pcm:
         """One clip, trimmed of padding silence (the chime is kept as it is)."""
