@@ -36,8 +36,9 @@ class DisplayController(QObject):
 
     def __init__(self, api: HallApi, hall: str, token: str, screen: Screen,
                  announcer: Announcer | None, model: DisplayModel | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, max_backoff: float = 5.0) -> None:
         super().__init__(parent)
+        self.max_backoff = max_backoff
         self.api = api
         self.hall = hall
         self.token = token
@@ -58,6 +59,8 @@ class DisplayController(QObject):
 
     def start(self) -> None:
         """Fetch the board, then stream from its seq."""
+        if self.bridge is not None:
+            return  # already streaming (a retry timer fired late)
         self.clock.start(1000)
         self.tick()
         self.screen.set_connection("connecting")
@@ -77,6 +80,7 @@ class DisplayController(QObject):
         self._render()
         self.bridge = EventBridge(self.api.ws_base, self.hall, self.token,
                                   since=self.model.seq, parent=self)
+        self.bridge.stream.max_backoff = self.max_backoff
         self.bridge.event.connect(self.on_event)
         self.bridge.snapshot.connect(self.on_snapshot)
         self.bridge.state.connect(self.screen.set_connection)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from display.voice.pack import ensure_default_pack
-from tests.support.api import HUKOU, KIOSK, SOCIAL, login, open_window
+from tests.support.api import FUND, HUKOU, KIOSK, SOCIAL, login, open_window
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 
@@ -133,10 +133,11 @@ class HallDriver:
 
 @pytest.fixture
 def hall(live: LiveServer) -> Iterator[HallDriver]:
-    """Windows 1–3 open with 40 户口 and 10 社保 tickets waiting."""
+    """Windows 1–3 open; 户口 (A), 社保 (B) and 公积金 (D) tickets waiting."""
     driver = HallDriver(live.url)
     driver.open(1, 2, 3)
-    driver.issue(40)
-    driver.issue(10, SOCIAL)
+    driver.issue(20)
+    driver.issue(15, SOCIAL)
+    driver.issue(15, FUND)
     yield driver
     driver.close()
