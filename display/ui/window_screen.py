@@ -142,6 +142,8 @@ class WindowScreen(QWidget):
             key = {"called": "called", "serving": "serving"}.get(w.ticket_status or "", "idle")
             self.state.setText(s(key))
             set_color(self.state, DIGITS if key == "called" else OK)
+        # "当前号码" over 暂停服务 / 已关闭 would read oddly: only while serving.
+        self.caption.setText(s("current") if w.state == "open" else "")
         self._fit_number(w.state)
         latest = next((c for c in model.recent_calls if c.window_number == self.window_number),
                       None)
