@@ -81,6 +81,8 @@
   }
 
   // ------------------------------------------------------------------ rendering
+  const isPortrait = () => matchMedia("(orientation: portrait)").matches ||
+    document.body.classList.contains("portrait");
   let shownNewest = null;
   function flash(el) {
     el.classList.remove("flash"); void el.offsetWidth; el.classList.add("flash");
@@ -98,7 +100,7 @@
     $("newest-window").textContent = newest ? fmt(S.toWindow, { w: newest.window }) : S.noCalls;
     if (newest && shownNewest !== null && newest.seq !== shownNewest) flash($("newest"));
     shownNewest = newest ? newest.seq : 0;
-    const rows = document.body.classList.contains("portrait") ? 3 : 4;
+    const rows = isPortrait() ? 3 : 4;
     $("recent").innerHTML = "";
     rest.slice(0, rows).forEach((c) => {
       const row = document.createElement("div");
@@ -120,14 +122,13 @@
       card.children[0].textContent = fmt(S.windowNo, { w: w.number });
       card.children[1].textContent = w.name;
       card.children[2].textContent = w.state === "closed" ? "—" : (w.ticket || "—");
+      if (w.state === "closed" || !w.ticket) card.children[2].classList.add("muted");
       card.children[3].textContent = S[key];
       grid.appendChild(card);
     }
     const box = $("queues");
     box.innerHTML = "";
-    const portrait = matchMedia("(orientation: portrait)").matches ||
-      document.body.classList.contains("portrait");
-    const cols = portrait ? 1 : 2, perCol = Math.ceil(Math.max(model.services.length, 1) / cols);
+    const cols = isPortrait() ? 1 : 2, perCol = Math.ceil(Math.max(model.services.length, 1) / cols);
     box.style.gridTemplateRows = `repeat(${perCol + 1}, 1fr)`;
     const row = (cls, a, b, c) => {
       const el = document.createElement("div");
@@ -138,7 +139,7 @@
     };
     model.services.forEach((s, i) => {
       if (i % perCol === 0) row("qhead", S.service, S.waitingHead, S.etaHead);
-      row("", (s.prefix ? s.prefix + "  " : "") + s.name, fmt(S.people, { n: s.waiting }),
+      row("", (s.prefix ? s.prefix + "\u2002" : "") + s.name, fmt(S.people, { n: s.waiting }),
         !s.waiting || !s.estimated_wait_minutes ? S.noWait : fmt(S.eta, { m: s.estimated_wait_minutes }));
     });
   }
@@ -154,6 +155,7 @@
     $("w-name").textContent = w.name;
     $("w-clerk").textContent = w.clerk || S.noClerk;
     $("w-initial").textContent = (w.clerk || "").slice(0, 1);
+    $("w-caption").textContent = w.state === "open" ? S.current : "";
     if (w.state === "closed" || w.state === "paused") {
       num.textContent = S[w.state]; num.className = "word " + (w.state === "closed" ? "stop" : "warn");
       st.textContent = w.state === "paused" ? (w.ticket || "") : "";
@@ -170,11 +172,18 @@
   function render() {
     $("hall-name").textContent = model.hall.name || S.title;
     const notice = $("notice");
-    if (notice.textContent !== model.notice) {
+    if (notice.dataset.text !== model.notice) {
+      // Wider than the screen: two copies scroll by half their width, so the loop is seamless.
+      notice.dataset.text = model.notice;
       notice.textContent = model.notice;
       const track = $("notice-track");
-      track.classList.toggle("scroll", notice.scrollWidth > track.clientWidth);
-      notice.style.animationDuration = Math.max(10, notice.scrollWidth / 120) + "s";
+      const scroll = notice.scrollWidth > track.clientWidth;
+      track.classList.toggle("scroll", scroll);
+      if (scroll) {
+        notice.innerHTML = "<span></span><span></span>";
+        notice.children[0].textContent = notice.children[1].textContent = model.notice;
+        notice.style.animationDuration = Math.max(10, notice.scrollWidth / 240) + "s";
+      }
     }
     if (mode === "hall") renderHall(); else renderWindow();
   }
