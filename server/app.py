@@ -29,6 +29,7 @@ from server.core.db import Database
 from server.core.errors import install_error_handlers
 from server.dashboard.router import router as dashboard_router
 from server.devices.router import router as devices_router
+from server.display_page.router import router as display_page_router
 from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
 from server.events.router import router as events_router
@@ -105,7 +106,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
                    board_router, evaluations_router, events_router, stats_router, alerts_router,
                    cases_router, audit_router, dashboard_router,
-                   citizens_router, appointments_router, materials_router, portal_router):
+                   citizens_router, appointments_router, materials_router, portal_router,
+                   display_page_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.auth.models import Staff
 from server.catalog.models import Hall
 from server.catalog.service import list_services
 from server.core.clock import iso, utcnow
@@ -61,6 +62,7 @@ def board_snapshot(s: Session, hall: Hall, settings: Settings) -> dict[str, Any]
                 "name": w.name,
                 "state": w.state,
                 "current_ticket": current,
+                "clerk_name": _clerk_name(s, w),
             }
         )
     calls = s.scalars(
@@ -94,6 +96,14 @@ def _current_ticket(s: Session, window: Window) -> dict[str, Any] | None:
     if ticket is None:
         return None
     return {"number": ticket.number, "status": ticket.status, "ticket_id": ticket.id}
+
+
+def _clerk_name(s: Session, window: Window) -> str | None:
+    """The signed-in clerk's name, shown on the window screen (staff, not citizen data)."""
+    if window.current_staff_id is None:
+        return None
+    staff = s.get(Staff, window.current_staff_id)
+    return staff.full_name if staff else None
 
 
 def _call_fields(data: dict[str, Any]) -> dict[str, Any]:

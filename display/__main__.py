@@ -1,0 +1,88 @@
+"""python -m display --server URL --token T --mode hall|window [--window N] ..."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from display.model import DEFAULT_MAX_AGE, DisplayModel
+from display.strings import LANGS, Strings
+from display.voice.announcer import Announcer
+from display.voice.engine import VoiceSettings, make_voice
+from display.voice.phrases import STYLES
+from display.voice.sinks import PLAYERS, make_sink
+
+log = logging.getLogger("display")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options (each also readable from TONGBAN_DISPLAY_* variables)."""
+    env = os.environ.get
+    p = argparse.ArgumentParser(prog="python -m display", description="通办 叫号屏 wall display")
+    p.add_argument("--server", default=env("TONGBAN_SERVER", "http://127.0.0.1:8000"))
+    p.add_argument("--token", default=env("TONGBAN_DISPLAY_TOKEN"), required=not
+                   env("TONGBAN_DISPLAY_TOKEN"), help="display device token")
+    p.add_argument("--hall", default=env("TONGBAN_HALL", "demo"))
+    p.add_argument("--mode", choices=("hall", "window"), default="hall")
+    p.add_argument("--window", type=int, help="window number (window mode)")
+    p.add_argument("--portrait", action="store_true", help="1080×1920 layout")
+    p.add_argument("--lang", choices=LANGS, default="zh")
+    p.add_argument("--windowed", action="store_true", help="not full screen (testing)")
+    p.add_argument("--voice", choices=("clips", "sapi", "none"), default="clips")
+    p.add_argument("--voice-pack", type=Path, help="folder with manifest.json and WAV clips")
+    p.add_argument("--voice-cache", type=Path, help="where the default pack is generated")
+    p.add_argument("--digits", choices=STYLES, default="ling",
+                   help="ling: A 零一二 · yao: A 幺二")
+    p.add_argument("--repeat", type=int, default=2, help="times each call is read out")
+    p.add_argument("--no-chime", action="store_true")
+    p.add_argument("--audio", choices=("auto", "none", *PLAYERS), default="auto")
+    p.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE,
+                   help="replayed calls older than this many seconds are shown, not announced")
+    args = p.parse_args(argv)
+    if args.mode == "window" and args.window is None:
+        p.error("--mode window needs --window N")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the display full screen until closed."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from PyQt5.QtWidgets import QApplication
+
+    from display.app import DisplayController
+    from display.ui.hall import HallScreen
+    from display.ui.window_screen import WindowScreen
+    from hallclient import HallApi
+
+    app = QApplication(sys.argv[:1])
+    strings = Strings(args.lang)
+    screen = (WindowScreen(strings, args.window, portrait=args.portrait) if args.mode == "window"
+              else HallScreen(strings, portrait=args.portrait))
+    screen.setWindowTitle(strings("app_title"))
+    announcer = None
+    if args.voice != "none":
+        settings = VoiceSettings(style=args.digits, repeat=args.repeat, chime=not args.no_chime)
+        voice = make_voice(args.voice, settings, cache_dir=args.voice_cache,
+                           custom=args.voice_pack)
+        announcer = Announcer(voice, make_sink(args.audio))
+    api = HallApi(args.server, args.token)
+    controller = DisplayController(api, args.hall, args.token, screen, announcer,
+                                   DisplayModel(max_age_seconds=args.max_age or None))
+    if args.windowed:
+        screen.show()
+    else:
+        screen.showFullScreen()
+    controller.start()
+    code = app.exec_()
+    controller.stop()
+    if announcer is not None:
+        announcer.stop()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

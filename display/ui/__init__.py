@@ -1,0 +1,1 @@
+"""Qt widgets of the wall screens; they only render a DisplayModel."""

@@ -1,0 +1,1 @@
+"""Mandarin call announcements: phrases, voice packs, voices, audio sinks and the queue."""

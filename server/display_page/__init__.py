@@ -1,0 +1,1 @@
+"""Browser version of the wall display (for TVs with a browser)."""

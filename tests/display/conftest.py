@@ -1,0 +1,143 @@
+"""Fixtures for the wall display: a live server, a hall driver, the generated voice pack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from display.voice.pack import ensure_default_pack
+from tests.support.api import FUND, HUKOU, KIOSK, SOCIAL, login, open_window
+from tests.support.databases import copy_sqlite
+from tests.support.live import LiveServer
+
+DISPLAY_TOKEN = "demo-display-token"
+
+
+@pytest.fixture(scope="session")
+def voice_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default espeak-ng pack, generated once per session into a temporary cache."""
+    cache = tmp_path_factory.mktemp("voice-cache")
+    ensure_default_pack(cache)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def display_artifacts(artifacts_dir: Path) -> Path:
+    """test-artifacts/display/."""
+    out = artifacts_dir / "display"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@pytest.fixture
+def live(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
+    """A real server process on a demo SQLite file."""
+    data = tmp_path / "live"
+    copy_sqlite(sqlite_template, data)
+    server = LiveServer(data).start()
+    yield server
+    server.stop()
+
+
+class HallDriver:
+    """Clerks at windows 1–3 and a kiosk, driving the real server over HTTP."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=15)
+        self.clerks: dict[int, dict[str, str]] = {}
+        self.wids: dict[int, int] = {}
+        self.current: dict[int, dict[str, Any]] = {}
+
+    def reconnect(self, base_url: str) -> None:
+        """New HTTP client after a server restart (tokens survive: they are in the database)."""
+        self.http.close()
+        self.http = httpx.Client(base_url=base_url, timeout=15)
+
+    def open(self, *numbers: int) -> None:
+        """Sign clerk N in at window N and open it."""
+        for n in numbers:
+            self.clerks[n] = login(self.http, f"clerk{n}")
+            self.wids[n] = open_window(self.http, self.clerks[n], n)
+
+    def issue(self, count: int, service: str = HUKOU) -> None:
+        """Walk-in tickets from the kiosk."""
+        for _ in range(count):
+            r = self.http.post("/api/v1/halls/demo/tickets", json={"service_code": service},
+                               headers=KIOSK)
+            assert r.status_code == 201, r.text
+
+    def call(self, window: int) -> dict[str, Any]:
+        """Finish what the window holds (no-show), then call the next ticket."""
+        held = self.current.pop(window, None)
+        if held is not None:
+            self.action(window, held["id"], "no-show")
+        r = self.http.post(f"/api/v1/windows/{self.wids[window]}/call-next",
+                           headers=self.clerks[window])
+        assert r.status_code == 200, r.text
+        self.current[window] = r.json()
+        return r.json()
+
+    def recall(self, window: int) -> dict[str, Any]:
+        """Recall the window's current ticket."""
+        return self.action(window, self.current[window]["id"], "recall")
+
+    def action(self, window: int, ticket_id: int, name: str) -> dict[str, Any]:
+        """One ticket transition by the window's clerk."""
+        r = self.http.post(f"/api/v1/tickets/{ticket_id}/{name}", headers=self.clerks[window])
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def set_state(self, window: int, state: str) -> None:
+        """open / pause / close."""
+        r = self.http.post(f"/api/v1/windows/{self.wids[window]}/{state}",
+                           headers=self.clerks[window])
+        assert r.status_code == 200, r.text
+
+    def board(self) -> dict[str, Any]:
+        """The server's board, as the display device sees it."""
+        r = self.http.get("/api/v1/halls/demo/board",
+                          headers={"Authorization": f"Bearer {DISPLAY_TOKEN}"})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def call_events(self, since: int = 0) -> list[dict[str, Any]]:
+        """Every call/recall event after `since`, read from the websocket replay (ground truth)."""
+        import json
+
+        from websockets.sync.client import connect
+
+        ws_url = str(self.http.base_url).replace("http://", "ws://").rstrip("/")
+        seq = self.board()["seq"]
+        out: list[dict[str, Any]] = []
+        if seq <= since:
+            return out
+        with connect(f"{ws_url}/ws/halls/demo?token={DISPLAY_TOKEN}&since={since}") as ws:
+            last = since
+            while last < seq:
+                msg = json.loads(ws.recv(timeout=10))
+                if msg.get("type") in ("ping", "pong") or "seq" not in msg:
+                    continue
+                last = msg["seq"]
+                if msg["type"] in ("ticket.called", "ticket.recalled"):
+                    out.append(msg)
+        return out
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.http.close()
+
+
+@pytest.fixture
+def hall(live: LiveServer) -> Iterator[HallDriver]:
+    """Windows 1–3 open; 户口 (A), 社保 (B) and 公积金 (D) tickets waiting."""
+    driver = HallDriver(live.url)
+    driver.open(1, 2, 3)
+    driver.issue(20)
+    driver.issue(15, SOCIAL)
+    driver.issue(15, FUND)
+    yield driver
+    driver.close()

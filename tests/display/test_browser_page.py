@@ -1,0 +1,205 @@
+"""The browser wall display in Chromium (Playwright) against a real server: access rules,
+screenshots in both orientations, and resume with `since` after a real network drop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.display.conftest import DISPLAY_TOKEN, HallDriver
+from tests.display.netcut import CuttableProxy
+from tests.support.api import FUND, SOCIAL
+from tests.support.databases import copy_sqlite
+from tests.support.live import LiveServer
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LANDSCAPE = {"width": 1920, "height": 1080}
+PORTRAIT = {"width": 1080, "height": 1920}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory,
+           sqlite_template: Path) -> Iterator[tuple[LiveServer, HallDriver]]:
+    """One server with a busy hall for the read-only tests of this module."""
+    data = tmp_path_factory.mktemp("browser") / "live"
+    copy_sqlite(sqlite_template, data)
+    server = LiveServer(data).start()
+    hall = HallDriver(server.url)
+    hall.open(1, 2, 3, 4)
+    hall.issue(6)
+    hall.issue(4, SOCIAL)
+    hall.issue(4, FUND)
+    hall.call(1)
+    hall.action(1, hall.current[1]["id"], "start")
+    hall.call(3)
+    hall.call(3)
+    hall.call(4)
+    hall.set_state(4, "pause")
+    hall.call(2)
+    yield server, hall
+    hall.close()
+    server.stop()
+
+
+def _page(browser: Browser, viewport: dict[str, int]) -> Page:
+    page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+    page.set_default_timeout(15000)
+    return page
+
+
+def _open(page: Page, base: str, query: str, seq: int) -> None:
+    page.goto(f"{base}/display/demo?token={DISPLAY_TOKEN}&{query}")
+    page.wait_for_function(
+        "s => window.tongbanDisplay && window.tongbanDisplay.connection === 'connected'"
+        " && window.tongbanDisplay.model.seq === s", arg=seq)
+    page.evaluate("document.fonts.ready")
+
+
+def _overflow(page: Page) -> list[str]:
+    """Elements whose content spills out of them (text cut off), and page scrolling."""
+    return page.evaluate("""() => {
+      const bad = [];
+      if (document.documentElement.scrollHeight > innerHeight + 1) bad.push('page height');
+      if (document.documentElement.scrollWidth > innerWidth + 1) bad.push('page width');
+      const sel = '.card > *, #newest > *, .call-row > *, .qrow > span:not(.sname),'
+        + ' #w-number, #w-title, #w-name, #w-clerk, #w-state, #clock, #date, .top, main';
+      for (const el of document.querySelectorAll(sel)) {
+        if (!el.offsetParent && el.tagName !== 'MAIN') continue;
+        if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2)
+          bad.push(`${el.id || el.className}: ${el.textContent.slice(0, 20)}`
+            + ` ${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}`);
+      }
+      return bad;
+    }""")
+
+
+def test_page_checks_token_role_and_hall(shared: tuple[LiveServer, HallDriver]) -> None:
+    server, _ = shared
+    http = httpx.Client(base_url=server.url, timeout=10)
+    assert http.get("/display/demo").status_code == 401
+    r = http.get("/display/demo", params={"token": "demo-kiosk-token"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden_role"
+    assert http.get("/display/nowhere", params={"token": DISPLAY_TOKEN}).status_code == 404
+    r = http.get("/display/demo", params={"token": DISPLAY_TOKEN, "mode": "window"})
+    assert r.status_code == 422 and "error" in r.json()
+    assert http.get("/display/demo", params={"token": DISPLAY_TOKEN, "mode": "x"}).status_code \
+        == 422
+    ok = http.get("/display/demo", params={"token": DISPLAY_TOKEN, "mode": "window",
+                                           "window": 3})
+    assert ok.status_code == 200 and "text/html" in ok.headers["content-type"]
+    assert http.get("/display/_assets/app.js").status_code == 200
+    assert http.get("/display/_assets/..%2Frouter.py").status_code == 404
+    assert http.get("/display/_assets/nothing.js").status_code == 404
+
+
+@pytest.mark.parametrize("viewport", [LANDSCAPE, PORTRAIT], ids=["1920x1080", "1080x1920"])
+def test_hall_page(browser: Browser, shared: tuple[LiveServer, HallDriver], viewport: dict,
+                   display_artifacts: Path) -> None:
+    server, hall = shared
+    board = hall.board()
+    page = _page(browser, viewport)
+    _open(page, server.url, "mode=hall", board["seq"])
+    newest = board["recent_calls"][0]
+    assert page.text_content("#newest-number") == newest["number"]
+    assert page.text_content("#newest-window") == f"到 {newest['window_number']} 号窗口"
+    big = page.eval_on_selector("#newest-number", "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert big >= 200
+    cards = page.eval_on_selector_all(
+        ".card", "cs => cs.map(c => [c.dataset.window, c.querySelector('.wticket').textContent,"
+                 " c.querySelector('.wstate').textContent])")
+    by_number = {int(n): (t, st) for n, t, st in cards}
+    for w in board["windows"]:
+        expected = (w["current_ticket"] or {}).get("number") or "—"
+        assert by_number[w["number"]][0] == (expected if w["state"] != "closed" else "—")
+    assert by_number[1][1] == "办理中" and by_number[4][1] == "暂停服务"
+    assert by_number[2][1] == "请到窗口" and by_number[10][1] == "已关闭"
+    assert page.locator(".qrow:not(.qhead)").count() == len(board["services"])
+    family = page.eval_on_selector("body", "e => getComputedStyle(e).fontFamily")
+    assert family.startswith('"WenQuanYi Micro Hei"')
+    assert page.evaluate("document.fonts.check('40px \"WenQuanYi Micro Hei\"', '示范')")
+    assert page.text_content("#notice").startswith("请按叫号顺序")
+    name = "landscape" if viewport is LANDSCAPE else "portrait"
+    page.screenshot(path=str(display_artifacts / f"browser-hall-{name}.png"))
+    assert _overflow(page) == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(("viewport", "window", "expect"), [
+    (LANDSCAPE, 1, "办理中"), (PORTRAIT, 1, "办理中"), (LANDSCAPE, 4, "暂停服务"),
+    (PORTRAIT, 9, "已关闭")], ids=["serving-1920x1080", "serving-1080x1920",
+                                  "paused-1920x1080", "closed-1080x1920"])
+def test_window_page(browser: Browser, shared: tuple[LiveServer, HallDriver], viewport: dict,
+                     window: int, expect: str, display_artifacts: Path) -> None:
+    server, hall = shared
+    board = hall.board()
+    w = next(x for x in board["windows"] if x["number"] == window)
+    page = _page(browser, viewport)
+    _open(page, server.url, f"mode=window&window={window}", board["seq"])
+    assert page.text_content("#w-title") == f"{window}号窗口"
+    assert page.text_content("#w-name") == w["name"]
+    if expect == "办理中":
+        assert page.text_content("#w-number") == w["current_ticket"]["number"]
+        assert page.text_content("#w-state") == "办理中"
+        assert page.text_content("#w-clerk") == "王芳"
+        size = page.eval_on_selector("#w-number", "e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 280
+    else:
+        assert page.text_content("#w-number") == expect
+    name = "landscape" if viewport is LANDSCAPE else "portrait"
+    page.screenshot(path=str(display_artifacts / f"browser-window{window}-{name}.png"))
+    assert _overflow(page) == []
+    page.context.close()
+
+
+def test_page_resumes_with_since_after_a_drop_and_announces_each_call_once(
+        browser: Browser, live: LiveServer, hall: HallDriver) -> None:
+    proxy = CuttableProxy(live.port)
+    try:
+        start = hall.board()["seq"]
+        page = _page(browser, LANDSCAPE)
+        _open(page, proxy.url, "mode=hall&voice=off", start)
+        for w in (1, 2, 3):
+            hall.call(w)
+        page.wait_for_function("s => window.tongbanDisplay.model.seq === s",
+                               arg=hall.board()["seq"])
+        proxy.cut()
+        page.wait_for_function("window.tongbanDisplay.connection !== 'connected'")
+        for w in (1, 2, 3, 1):
+            hall.call(w)
+        hall.recall(1)
+        proxy.restore()
+        hall.call(2)
+        board = hall.board()
+        page.wait_for_function("s => window.tongbanDisplay.model.seq === s", arg=board["seq"])
+        state: dict[str, Any] = page.evaluate(
+            "({announced: tongbanDisplay.announced, since: tongbanDisplay.lastSince,"
+            "  connects: tongbanDisplay.connects})")
+        truth = [(e["seq"], e["data"]["number"], e["data"]["window_number"],
+                  e["type"] == "ticket.recalled") for e in hall.call_events(start)]
+        assert len(truth) == 9
+        assert [(a["seq"], a["number"], a["window"], a["recall"]) for a in state["announced"]] \
+            == truth
+        assert state["connects"] == 2 and state["since"] is not None and state["since"] > start
+        shown = page.eval_on_selector_all(
+            ".card", "cs => Object.fromEntries(cs.map(c => [c.dataset.window,"
+                     " c.querySelector('.wticket').textContent]))")
+        for w in board["windows"][:3]:
+            assert shown[str(w["number"])] == w["current_ticket"]["number"]
+        assert page.text_content("#newest-number") == board["recent_calls"][0]["number"]
+        page.context.close()
+    finally:
+        proxy.close()

@@ -1,0 +1,178 @@
+"""Qt screens at 1920×1080 and 1080×1920 from a real server's board: screenshots and checks
+that the digits are huge, Chinese renders in WenQuanYi Micro Hei and no text is cut off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PyQt5.QtGui import QFontInfo
+from PyQt5.QtWidgets import QLabel, QWidget
+
+from display.app import DisplayController
+from display.strings import Strings
+from display.ui.common import FONT_FAMILY, ElidedLabel
+from display.ui.hall import HallScreen
+from display.ui.window_screen import WindowScreen
+from hallclient import HallApi
+from tests.display.conftest import DISPLAY_TOKEN, HallDriver
+from tests.support.api import FUND, SOCIAL
+from tests.support.databases import copy_sqlite
+from tests.support.live import LiveServer
+
+MOMENT = datetime(2026, 12, 1, 9, 41, 27)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
+    """One server for all screenshots of this module (the flash test runs last)."""
+    data = tmp_path_factory.mktemp("screens") / "live"
+    copy_sqlite(sqlite_template, data)
+    server = LiveServer(data).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def busy_hall(live: LiveServer) -> Iterator[HallDriver]:
+    """1 serving, 2 called then recalled, 3 called, 4 paused, 5 open and idle."""
+    hall = HallDriver(live.url)
+    hall.open(1, 2, 3)
+    hall.issue(6)
+    hall.issue(4, SOCIAL)
+    hall.issue(4, FUND)
+    hall.call(1)
+    hall.action(1, hall.current[1]["id"], "start")
+    hall.call(2)
+    hall.call(3)
+    hall.call(3)
+    hall.open(4, 5)
+    hall.call(4)
+    hall.set_state(4, "pause")
+    hall.recall(2)
+    yield hall
+    hall.close()
+
+
+def _show(qtbot: Any, live: LiveServer, screen: QWidget) -> DisplayController:
+    qtbot.addWidget(screen)
+    ctl = DisplayController(HallApi(live.url, DISPLAY_TOKEN), "demo", DISPLAY_TOKEN, screen, None)
+    ctl.start()
+    qtbot.waitUntil(lambda: ctl.bridge is not None and ctl.bridge.stream.state == "connected",
+                    timeout=15000)
+    ctl.clock.stop()
+    screen.set_time(MOMENT)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return ctl
+
+
+def _clipped(screen: QWidget) -> list[str]:
+    """Plain labels whose text is wider or taller than the label (elided ones are allowed)."""
+    bad = []
+    for lab in screen.findChildren(QLabel):
+        if not lab.isVisible() or not lab.text() or isinstance(lab, ElidedLabel):
+            continue
+        fm = lab.fontMetrics()
+        if fm.horizontalAdvance(lab.text()) > lab.width() + 1 or fm.height() > lab.height() + 2:
+            bad.append(f"{lab.text()!r} {fm.horizontalAdvance(lab.text())}x{fm.height()} "
+                       f"in {lab.width()}x{lab.height()}")
+    return bad
+
+
+def _save(screen: QWidget, path: Path, size: tuple[int, int]) -> None:
+    image = screen.grab()
+    assert (image.width(), image.height()) == size, "the layout must not outgrow the screen"
+    assert image.save(str(path))
+
+
+@pytest.mark.parametrize("portrait", [False, True], ids=["1920x1080", "1080x1920"])
+def test_hall_screen(qtbot: Any, live: LiveServer, busy_hall: HallDriver,
+                     display_artifacts: Path, portrait: bool) -> None:
+    size = (1080, 1920) if portrait else (1920, 1080)
+    screen = HallScreen(Strings("zh"), portrait=portrait)
+    ctl = _show(qtbot, live, screen)
+    try:
+        board = busy_hall.board()
+        newest = board["recent_calls"][0]
+        assert newest["type"] == "ticket.recalled" and newest["window_number"] == 2
+        assert screen.newest_number.text() == newest["number"]
+        assert screen.newest_number.font().pixelSize() >= 200  # readable from 10 m
+        assert screen.window_cards[1].number.font().pixelSize() >= 70
+        assert screen.window_cards[1].state.text() == "办理中"
+        assert screen.window_cards[2].state.text() == "请到窗口"
+        assert screen.window_cards[4].state.text() == "暂停服务"
+        assert screen.window_cards[5].number.text() == "—"
+        assert screen.window_cards[9].state.text() == "已关闭"
+        assert QFontInfo(screen.newest_title.font()).family() == FONT_FAMILY
+        hukou = next(s for s in board["services"] if s["prefix"] == "A")
+        row = screen.service_rows[0]
+        assert row.name.text().endswith(hukou["name"])
+        assert row.waiting.text() == f"{hukou['waiting']} 人"
+        assert screen.header.clock.text() == "09:41:27"
+        assert screen.header.date.text() == "2026年12月1日  星期二"
+        assert screen.marquee.text.startswith("请按叫号顺序")
+        assert _clipped(screen) == []
+        name = f"qt-hall-{'portrait' if portrait else 'landscape'}.png"
+        _save(screen, display_artifacts / name, size)
+    finally:
+        ctl.stop()
+
+
+@pytest.mark.parametrize(("window", "portrait", "expect"), [
+    (1, False, "办理中"), (1, True, "办理中"), (4, False, "暂停服务"), (9, True, "已关闭")],
+    ids=["serving-1920x1080", "serving-1080x1920", "paused-1920x1080", "closed-1080x1920"])
+def test_window_screen(qtbot: Any, live: LiveServer, busy_hall: HallDriver,
+                       display_artifacts: Path, window: int, portrait: bool,
+                       expect: str) -> None:
+    size = (1080, 1920) if portrait else (1920, 1080)
+    screen = WindowScreen(Strings("zh"), window, portrait=portrait)
+    ctl = _show(qtbot, live, screen)
+    try:
+        board = busy_hall.board()
+        w = next(x for x in board["windows"] if x["number"] == window)
+        assert screen.title.text() == f"{window}号窗口"
+        assert screen.name.text() == w["name"]
+        if expect == "办理中":
+            assert screen.number.text() == w["current_ticket"]["number"]
+            assert screen.state.text() == "办理中"
+            assert screen.number.font().pixelSize() >= 280
+            assert screen.clerk.text() == "王芳" and screen.photo.initial == "王"
+        else:
+            assert screen.number.text() == expect
+        assert _clipped(screen) == []
+        _save(screen, display_artifacts / f"qt-window{window}-"
+              f"{'portrait' if portrait else 'landscape'}.png", size)
+    finally:
+        ctl.stop()
+
+
+def test_hall_screen_in_english(qtbot: Any, live: LiveServer, busy_hall: HallDriver,
+                                display_artifacts: Path) -> None:
+    screen = HallScreen(Strings("en"))
+    ctl = _show(qtbot, live, screen)
+    try:
+        assert screen.newest_title.text() == "Now calling"
+        assert screen.window_cards[1].title.text() == "Window 1"
+        assert screen.window_cards[1].state.text() == "Serving"
+        assert _clipped(screen) == []
+        _save(screen, display_artifacts / "qt-hall-landscape-en.png", (1920, 1080))
+    finally:
+        ctl.stop()
+
+
+def test_newest_call_flashes_when_a_new_call_arrives(qtbot: Any, live: LiveServer,
+                                                    busy_hall: HallDriver) -> None:
+    screen = HallScreen(Strings("zh"))
+    ctl = _show(qtbot, live, screen)
+    try:
+        assert not screen.flashing
+        number = busy_hall.call(3)["number"]
+        qtbot.waitUntil(lambda: screen.newest_number.text() == number, timeout=15000)
+        assert screen.flashing
+        assert screen.newest_window.text() == "到 3 号窗口"
+    finally:
+        ctl.stop()
