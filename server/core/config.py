@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     json_body_limit: int = Field(1_000_000, description="Largest JSON request body in bytes")
     upload_limit: int = Field(12_000_000, description="Largest multipart request body in bytes")
     metrics_token: str | None = Field(None, description="Bearer token for /metrics (else admin)")
+    hub_poll_seconds: float = Field(
+        1.0, description="Event pump poll when no wake-up arrives (30 s while LISTEN is up)")
+    clock: str | None = Field(
+        None, description="Bench/test only: compressed clock 'start=<ISO>,speed=<n>[,real=<unix>]'")
 
     @cached_property
     def effective_database_url(self) -> str:
