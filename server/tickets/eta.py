@@ -119,7 +119,7 @@ estimate_minutes = naive_minutes
 
 # ---------------------------------------------------------------- the hall estimator
 
-MAX_QUEUE = 400  # waiting tickets read per estimate; beyond that the rest is extrapolated
+MAX_QUEUE = 200  # waiting tickets read per estimate; beyond that the rest is extrapolated
 PRIOR_WEIGHT = 4.0  # expected minutes count as this many observed tickets
 WALK_UP_MINUTES = 0.5  # added to the expected time: calling and walking to the window
 RESIDUAL_FLOOR = 0.3  # a busy window has at least this share of a service time left
@@ -151,6 +151,7 @@ class HallLoad:
     occupancy: dict[int, float]  # service id → minutes a window is taken per ticket
     arrivals: dict[tuple[int, str], float] = field(default_factory=dict)  # per minute
     beyond_cap: set[int] = field(default_factory=set)  # read although past MAX_QUEUE
+    handled_by: dict[int, int] = field(default_factory=dict)  # service → windows, any state
 
 
 def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
@@ -171,14 +172,17 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
                 waiting.append(tuple(row))
                 beyond.add(include_ticket)
     windows: dict[int, WindowLoad] = {}
+    handled_by: dict[int, int] = defaultdict(int)
     for wid, state, changed, sid, prio in s.execute(
         select(Window.id, Window.state, Window.state_changed_at, WindowService.service_id,
                WindowService.priority)
         .join(WindowService, WindowService.window_id == Window.id)
-        .where(Window.hall_id == hall_id, Window.state.in_(("open", "paused")))
+        .where(Window.hall_id == hall_id)
     ):
-        w = windows.get(wid) or windows.setdefault(wid, WindowLoad(wid, state, changed, {}))
-        w.services[sid] = prio
+        handled_by[sid] += 1
+        if state in ("open", "paused"):
+            w = windows.get(wid) or windows.setdefault(wid, WindowLoad(wid, state, changed, {}))
+            w.services[sid] = prio
     for wid, sid, first_called in s.execute(
         select(Ticket.window_id, Ticket.service_id, Ticket.first_called_at).where(
             Ticket.hall_id == hall_id, Ticket.status.in_(("called", "serving")),
@@ -192,6 +196,7 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         occupancy=_occupancy(s, hall_id=hall_id, now=now, lookback=lookback),
         arrivals=_arrival_rates(s, hall_id=hall_id, now=now),
         beyond_cap=beyond,
+        handled_by=dict(handled_by),
     )
 
 
@@ -376,13 +381,19 @@ def ticket_estimate(
 ) -> tuple[int | None, int | None, int]:
     """(people ahead, estimated minutes, waiting in the service) for one waiting ticket."""
     load = hall_load(s, hall_id=hall_id, now=now, lookback=lookback, include_ticket=ticket_id)
-    ahead = position_in_service(load, ticket_id, starvation=starvation)
     waiting = sum(1 for w in load.waiting if w[1] == service.id)
+    if ticket_id in load.beyond_cap:  # a very long queue: everyone read is ahead
+        waiting = s.scalar(select(func.count()).select_from(Ticket).where(
+            Ticket.hall_id == hall_id, Ticket.status == "waiting",
+            Ticket.service_id == service.id)) or waiting
+        ahead: int | None = max(waiting - 1, 0)
+    else:
+        ahead = position_in_service(load, ticket_id, starvation=starvation)
     minutes = round_minutes(estimate_wait(load, ticket_id=ticket_id, starvation=starvation))
-    if minutes is None and ahead is not None:
-        # No open or paused window handles it yet: fall back to the configured capacity.
-        naive = load_for(s, service=service, now=now, lookback=lookback)
-        minutes = naive_minutes(naive, ahead)
+    if minutes is None and ahead is not None and load.handled_by.get(service.id):
+        # No open or paused window handles it yet: its windows' capacity once they open.
+        occ = load.occupancy.get(service.id, float(service.expected_minutes))
+        minutes = math.ceil(ahead * occ / load.handled_by[service.id])
     return ahead, minutes, waiting
 
 
