@@ -24,6 +24,7 @@ from server.board.router import router as board_router
 from server.cases.router import router as cases_router
 from server.catalog.router import router as catalog_router
 from server.citizens.router import router as citizens_router
+from server.core import clock
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import install_error_handlers
@@ -54,8 +55,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if migrate:
         upgrade(settings.effective_database_url)
+    if settings.clock:
+        clock.configure(settings.clock)
     db = Database(settings.effective_database_url)
-    hub = Hub(db, queue_size=settings.ws_queue_size)
+    hub = Hub(db, queue_size=settings.ws_queue_size, poll_seconds=settings.hub_poll_seconds)
     db.commit_listeners.append(hub.notify)
 
     @asynccontextmanager

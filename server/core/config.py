@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         180, ge=1, description="Days after which finished visits lose their personal data")
     retention_interval_hours: float = Field(
         6.0, ge=0, description="How often the retention purge runs in the server (0 = never)")
+    hub_poll_seconds: float = Field(
+        1.0, description="Event pump poll when no wake-up arrives (30 s while LISTEN is up)")
+    clock: str | None = Field(
+        None, description="Bench/test only: compressed clock 'start=<ISO>,speed=<n>[,real=<unix>]'")
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -3,7 +3,8 @@
 Writers only announce "hall H has events up to seq N"; a per-hall pump reads the events
 from the database once and hands pre-serialised messages to every subscriber's bounded
 queue. The database stays the single source of truth, so the same pump also serves
-events committed by other processes (polled, or woken by a cross-process notifier).
+events committed by other processes: on PostgreSQL a LISTEN thread (pglisten.py) wakes
+the pump on every NOTIFY, and polling is only the fallback while that listener is down.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from anyio import to_thread
 
 from server.catalog.models import Hall
 from server.core.db import Database
+from server.events.pglisten import PgListener
 from server.events.service import current_seq, envelope, events_after
 
 log = logging.getLogger(__name__)
 
 PUMP_BATCH = 500
+# While LISTEN/NOTIFY is healthy the poll is only a safety net.
+LISTENING_POLL_SECONDS = 30.0
 
 
 @dataclass(eq=False)
@@ -62,7 +66,7 @@ class HallChannel:
     async def _pump(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=self.hub.poll_seconds)
+                await asyncio.wait_for(self.wake.wait(), timeout=self.hub.poll_interval())
             self.wake.clear()
             try:
                 await self._drain()
@@ -89,20 +93,44 @@ class HallChannel:
 class Hub:
     """Owns the hall channels; thread-safe `notify` is called after each commit."""
 
-    def __init__(self, db: Database, *, queue_size: int, poll_seconds: float = 1.0) -> None:
+    def __init__(self, db: Database, *, queue_size: int, poll_seconds: float = 1.0,
+                 listen: bool | None = None) -> None:
         self.db = db
         self.queue_size = queue_size
         self.poll_seconds = poll_seconds
         self.loop: asyncio.AbstractEventLoop | None = None
         self.channels: dict[int, HallChannel] = {}
         self._lock = asyncio.Lock()
+        # Cross-process fan-out needs LISTEN/NOTIFY; SQLite stays single-process.
+        self.listen = (not db.is_sqlite) if listen is None else listen
+        self.listener: PgListener | None = None
 
     def start(self) -> None:
-        """Bind to the running event loop."""
+        """Bind to the running event loop (and start LISTEN on PostgreSQL)."""
         self.loop = asyncio.get_running_loop()
+        if self.listen and self.listener is None:
+            self.listener = PgListener(self.db.url, on_notes=self.notify,
+                                       on_connect=self.wake_all).start()
+
+    def poll_interval(self) -> float:
+        """Seconds a pump sleeps without a wake-up: long while LISTEN is up, short if not."""
+        if self.listener is not None and self.listener.connected.is_set():
+            return max(self.poll_seconds, LISTENING_POLL_SECONDS)
+        return self.poll_seconds
+
+    def wake_all(self) -> None:
+        """Thread-safe: make every pump re-read from its last delivered seq."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        for hall_id in list(self.channels):
+            loop.call_soon_threadsafe(self._wake, hall_id)
 
     async def stop(self) -> None:
-        """Cancel all pumps."""
+        """Cancel all pumps and stop listening."""
+        if self.listener is not None:
+            await to_thread.run_sync(self.listener.stop)
+            self.listener = None
         for ch in self.channels.values():
             ch.task.cancel()
         for ch in self.channels.values():

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from server.catalog.models import Hall
 from server.core.clock import iso, utcnow
 from server.core.db import COMMIT_NOTES
 from server.events.models import Event
+from server.events.pglisten import CHANNEL
 
 
 def append_event(
@@ -43,6 +44,10 @@ def append_event(
     )
     s.add(ev)
     s.info.setdefault(COMMIT_NOTES, []).append((hall_id, seq))
+    if s.get_bind().dialect.name == "postgresql":
+        # Queued in this transaction, delivered by PostgreSQL only if and when it commits:
+        # other server processes then read the new events from the table.
+        s.execute(select(func.pg_notify(CHANNEL, f"{hall_id}:{seq}")))
     return ev
 
 

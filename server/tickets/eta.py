@@ -1,9 +1,26 @@
-"""Positions and estimated waits for waiting tickets (first estimator)."""
+"""Positions and estimated waits for waiting tickets.
+
+Two estimators live here:
+
+* `naive_minutes` — people ahead x mean service time / open windows (the first estimator,
+  kept as the baseline the hall-day bench compares against);
+* `estimate_wait` — a small forward run of the real calling rule over the hall as it is
+  now: every open window with its services and priorities, the ticket it is busy with, the
+  waiting tickets in their classes, and the arrivals the last half hour suggests will still
+  overtake (green channel, appointments, higher-priority services at shared 一窗受理
+  windows). Service times are recent window occupancy per service (first call to finish,
+  so walking up and no-shows count), shrunk towards the configured expected minutes.
+
+Both run inside the issue transaction: a handful of indexed queries and a loop over at most
+a few hundred queue entries, well under a millisecond or two.
+"""
 
 from __future__ import annotations
 
+import heapq
 import math
-from dataclasses import dataclass
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -14,10 +31,12 @@ from server.tickets.models import Ticket
 from server.tickets.ordering import QueueEntry, sort_key, starve_cutoff
 from server.windows.models import Window, WindowService
 
+# ---------------------------------------------------------------- the naive baseline
+
 
 @dataclass(frozen=True)
 class ServiceLoad:
-    """What the estimator knows about one service's queue right now."""
+    """What the naive estimator knows about one service's queue right now."""
 
     waiting: list[QueueEntry]
     mean_service_minutes: float
@@ -87,9 +106,297 @@ def people_ahead(load: ServiceLoad, ticket_id: int, *, now: datetime, starvation
     return len(ordered)
 
 
-def estimate_minutes(load: ServiceLoad, ahead: int) -> int | None:
-    """Minutes until called: people ahead × mean service time ÷ serving windows."""
+def naive_minutes(load: ServiceLoad, ahead: int) -> int | None:
+    """Baseline: people ahead × mean service time ÷ serving windows (rounded up)."""
     windows = load.open_windows or load.any_windows
     if windows == 0:
         return None
     return math.ceil(ahead * load.mean_service_minutes / windows)
+
+
+# The catalog and dashboards still read a service's naive load; they call this name.
+estimate_minutes = naive_minutes
+
+# ---------------------------------------------------------------- the hall estimator
+
+MAX_QUEUE = 200  # waiting tickets read per estimate; beyond that the rest is extrapolated
+PRIOR_WEIGHT = 4.0  # expected minutes count as this many observed tickets
+WALK_UP_MINUTES = 0.5  # added to the expected time: calling and walking to the window
+RESIDUAL_FLOOR = 0.3  # a busy window has at least this share of a service time left
+PAUSE_MINUTES = 10.0  # how long a pause is assumed to last
+ARRIVAL_LOOKBACK = 30.0  # minutes of issued tickets that set the expected arrival rate
+MAX_PICKS = 3000
+
+
+@dataclass
+class WindowLoad:
+    """An open or paused window as the estimator sees it."""
+
+    id: int
+    state: str
+    state_changed_at: datetime
+    services: dict[int, int]  # service id → window priority (higher first)
+    busy_service: int | None = None
+    busy_since: datetime | None = None
+
+
+@dataclass
+class HallLoad:
+    """One read of everything the calling rule will decide on."""
+
+    now: datetime
+    waiting: list[tuple[int, int, str, datetime | None, datetime, int | None]]
+    waiting_total: int
+    windows: list[WindowLoad]
+    occupancy: dict[int, float]  # service id → minutes a window is taken per ticket
+    arrivals: dict[tuple[int, str], float] = field(default_factory=dict)  # per minute
+    beyond_cap: set[int] = field(default_factory=set)  # read although past MAX_QUEUE
+    handled_by: dict[int, int] = field(default_factory=dict)  # service → windows, any state
+
+
+def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
+              include_ticket: int | None = None) -> HallLoad:
+    """Read the hall's queue, windows, recent occupancy and arrival rates."""
+    cols = (Ticket.id, Ticket.service_id, Ticket.priority_class, Ticket.appointment_slot_start,
+            Ticket.queued_at, Ticket.target_window_id)
+    base = (Ticket.hall_id == hall_id, Ticket.status == "waiting")
+    waiting = [tuple(r) for r in s.execute(
+        select(*cols).where(*base).order_by(Ticket.queued_at, Ticket.id).limit(MAX_QUEUE))]
+    total = len(waiting)
+    beyond: set[int] = set()
+    if total == MAX_QUEUE:
+        total = s.scalar(select(func.count()).select_from(Ticket).where(*base)) or total
+        if include_ticket is not None and all(w[0] != include_ticket for w in waiting):
+            row = s.execute(select(*cols).where(Ticket.id == include_ticket)).first()
+            if row is not None:
+                waiting.append(tuple(row))
+                beyond.add(include_ticket)
+    windows: dict[int, WindowLoad] = {}
+    handled_by: dict[int, int] = defaultdict(int)
+    for wid, state, changed, sid, prio in s.execute(
+        select(Window.id, Window.state, Window.state_changed_at, WindowService.service_id,
+               WindowService.priority)
+        .join(WindowService, WindowService.window_id == Window.id)
+        .where(Window.hall_id == hall_id)
+    ):
+        handled_by[sid] += 1
+        if state in ("open", "paused"):
+            w = windows.get(wid) or windows.setdefault(wid, WindowLoad(wid, state, changed, {}))
+            w.services[sid] = prio
+    for wid, sid, first_called in s.execute(
+        select(Ticket.window_id, Ticket.service_id, Ticket.first_called_at).where(
+            Ticket.hall_id == hall_id, Ticket.status.in_(("called", "serving")),
+            Ticket.window_id.is_not(None))
+    ):
+        if wid in windows:
+            windows[wid].busy_service, windows[wid].busy_since = sid, first_called or now
+    return HallLoad(
+        now=now, waiting=waiting, waiting_total=total,
+        windows=sorted(windows.values(), key=lambda w: w.id),
+        occupancy=_occupancy(s, hall_id=hall_id, now=now, lookback=lookback),
+        arrivals=_arrival_rates(s, hall_id=hall_id, now=now),
+        beyond_cap=beyond,
+        handled_by=dict(handled_by),
+    )
+
+
+def _occupancy(s: Session, *, hall_id: int, now: datetime, lookback: float) -> dict[int, float]:
+    """Minutes from first call to finish per service, shrunk towards the expected time."""
+    since = now - timedelta(minutes=lookback)
+    sums: dict[int, float] = defaultdict(float)
+    counts: dict[int, int] = defaultdict(int)
+    for sid, first, done in s.execute(
+        select(Ticket.service_id, Ticket.first_called_at, Ticket.finished_at)
+        .where(Ticket.hall_id == hall_id, Ticket.status.in_(("done", "no_show")),
+               Ticket.finished_at >= since, Ticket.first_called_at.is_not(None),
+               Ticket.transfer_count == 0)
+        .order_by(Ticket.finished_at.desc()).limit(300)
+    ):
+        if counts[sid] < 40:
+            sums[sid] += max((done - first).total_seconds() / 60, 0.0)
+            counts[sid] += 1
+    out: dict[int, float] = {}
+    for sid, expected in s.execute(
+        select(ServiceItem.id, ServiceItem.expected_minutes).where(
+            ServiceItem.hall_id == hall_id)
+    ):
+        prior = float(expected) + WALK_UP_MINUTES
+        out[sid] = (sums[sid] + PRIOR_WEIGHT * prior) / (counts[sid] + PRIOR_WEIGHT)
+    return out
+
+
+def _arrival_rates(s: Session, *, hall_id: int, now: datetime) -> dict[tuple[int, str], float]:
+    """Tickets per minute over the last half hour per (service, priority class)."""
+    since = now - timedelta(minutes=ARRIVAL_LOOKBACK)
+    rows = s.execute(
+        select(Ticket.original_service_id, Ticket.priority_class, func.count())
+        .where(Ticket.hall_id == hall_id, Ticket.issued_at >= since, Ticket.issued_at < now)
+        .group_by(Ticket.original_service_id, Ticket.priority_class)
+    ).all()
+    return {(sid, klass): n / ARRIVAL_LOOKBACK for sid, klass, n in rows}
+
+
+def estimate_wait(
+    load: HallLoad, *, ticket_id: int | None = None, service_id: int | None = None,
+    priority_class: str = "normal", starvation: float = 30.0,
+) -> float | None:
+    """Minutes until a waiting ticket (or a new one for `service_id`) is called; None when
+    no open or paused window handles it."""
+    now = load.now
+
+    def rel(moment: datetime | None) -> float | None:
+        return None if moment is None else (moment - now).total_seconds() / 60
+
+    entries = []
+    target = None
+    for tid, sid, klass, slot, queued, tw in load.waiting:
+        e = (rel(queued), tid, sid, klass, rel(slot), tw)
+        entries.append(e)
+        if tid == ticket_id:
+            target = e
+    if target is None:
+        if service_id is None:
+            return None
+        target = (0.0, 1 << 62, service_id, priority_class, None, None)
+        entries.append(target)
+    windows = load.windows
+    if not any(target[2] in w.services for w in windows) and target[5] is None:
+        return None
+    horizon = starvation + 1.0
+    seq = 0
+    for (sid, klass), rate in sorted(load.arrivals.items()):
+        if rate <= 0 or (klass == "normal" and not _overtakes(sid, target, windows)):
+            continue
+        step = 1.0 / rate
+        k = 0.5 * step
+        while k < horizon and seq < 600:
+            seq += 1
+            entries.append((k, (1 << 62) + seq, sid, klass, None, None))
+            k += step
+    entries.sort(key=lambda e: (e[0], e[1]))
+    queues: dict[tuple, deque] = defaultdict(deque)
+    for e in entries:
+        queues[_bucket(e)].append(e)
+    occ = load.occupancy
+    heap: list[tuple[float, int]] = []
+    for w in windows:
+        if w.state == "paused":
+            free = max(PAUSE_MINUTES - (now - w.state_changed_at).total_seconds() / 60, 1.0)
+        elif w.busy_service is not None:
+            o = occ.get(w.busy_service, 10.0)
+            elapsed = (now - (w.busy_since or now)).total_seconds() / 60
+            free = max(o - elapsed, RESIDUAL_FLOOR * o)
+        else:
+            free = 0.0
+        heap.append((free, w.id))
+    heapq.heapify(heap)
+    by_id = {w.id: w for w in windows}
+    picks = 0
+    while heap and picks < MAX_PICKS:
+        t, wid = heapq.heappop(heap)
+        w = by_id[wid]
+        choice, next_arrival = _pick(queues, w, t, starvation)
+        if choice is None:
+            if next_arrival is not None:
+                heapq.heappush(heap, (next_arrival, wid))
+            continue
+        picks += 1
+        if choice is target:
+            return t + (_overflow(load, windows, occ) if ticket_id in load.beyond_cap else 0.0)
+        heapq.heappush(heap, (t + occ.get(choice[2], 10.0), wid))
+    return None
+
+
+def _overtakes(sid: int, target: tuple, windows: list[WindowLoad]) -> bool:
+    """Whether new normal tickets of `sid` can be called before the target somewhere."""
+    tsid = target[2]
+    if sid == tsid:
+        return False  # same service, later ticket: behind us
+    return any(tsid in w.services and w.services.get(sid, 0) > w.services[tsid]
+               for w in windows)
+
+
+def _bucket(e: tuple) -> tuple:
+    if e[5] is not None:
+        return ("w", e[5])
+    klass = e[3]
+    return (e[2], "a" if klass == "appointment" else "g" if klass == "green" else "n")
+
+
+def _pick(queues: dict, w: WindowLoad, t: float, starvation: float) -> tuple:
+    """The entry window `w` calls at time t by the calling rule, or the next arrival time."""
+    heads = []
+    mine = queues.get(("w", w.id))
+    if mine:
+        heads.append((mine, mine[0], 9))
+    for sid, prio in w.services.items():
+        for klass in ("a", "g", "n"):
+            q = queues.get((sid, klass))
+            if q:
+                heads.append((q, q[0], prio))
+    best = None
+    best_key = None
+    upcoming = None
+    cutoff = t - starvation
+    for q, e, prio in heads:
+        if e[0] > t:
+            upcoming = e[0] if upcoming is None else min(upcoming, e[0])
+            continue
+        if e[0] <= cutoff:
+            key = (0, e[0], 0, 0, 0, 0, e[0], e[1])
+        else:
+            appt = e[3] == "appointment" and (e[4] is None or e[4] <= t)
+            key = (1, 0, 0 if e[5] == w.id else 1, 0 if appt else 1,
+                   0 if e[3] == "green" else 1, -prio, e[0], e[1])
+        if best_key is None or key < best_key:
+            best, best_key = q, key
+    if best is None:
+        return None, upcoming
+    return best.popleft(), None
+
+
+def _overflow(load: HallLoad, windows: list[WindowLoad], occ: dict[int, float]) -> float:
+    """Extra minutes for waiting tickets beyond the ones read (very long queues only)."""
+    missing = load.waiting_total - len(load.waiting)
+    if missing <= 0 or not windows:
+        return 0.0
+    mean = sum(occ.values()) / max(len(occ), 1)
+    return missing * mean / len(windows)
+
+
+def position_in_service(load: HallLoad, ticket_id: int, *, starvation: float) -> int | None:
+    """People ahead of a waiting ticket within its own service (the number on the slip)."""
+    mine = next((w for w in load.waiting if w[0] == ticket_id), None)
+    if mine is None:
+        return None
+    cutoff = starve_cutoff(load.now, starvation)
+    entries = [QueueEntry(w[0], w[2], w[3], w[4]) for w in load.waiting if w[1] == mine[1]]
+    ordered = sorted(entries, key=lambda e: sort_key(e, now=load.now, starve_cutoff=cutoff))
+    return next(i for i, e in enumerate(ordered) if e.id == ticket_id)
+
+
+def ticket_estimate(
+    s: Session, *, hall_id: int, ticket_id: int, service: ServiceItem, now: datetime,
+    lookback: float, starvation: float,
+) -> tuple[int | None, int | None, int]:
+    """(people ahead, estimated minutes, waiting in the service) for one waiting ticket."""
+    load = hall_load(s, hall_id=hall_id, now=now, lookback=lookback, include_ticket=ticket_id)
+    waiting = sum(1 for w in load.waiting if w[1] == service.id)
+    if ticket_id in load.beyond_cap:  # a very long queue: everyone read is ahead
+        waiting = s.scalar(select(func.count()).select_from(Ticket).where(
+            Ticket.hall_id == hall_id, Ticket.status == "waiting",
+            Ticket.service_id == service.id)) or waiting
+        ahead: int | None = max(waiting - 1, 0)
+    else:
+        ahead = position_in_service(load, ticket_id, starvation=starvation)
+    minutes = round_minutes(estimate_wait(load, ticket_id=ticket_id, starvation=starvation))
+    if minutes is None and ahead is not None and load.handled_by.get(service.id):
+        # No open or paused window handles it yet: its windows' capacity once they open.
+        occ = load.occupancy.get(service.id, float(service.expected_minutes))
+        minutes = math.ceil(ahead * occ / load.handled_by[service.id])
+    return ahead, minutes, waiting
+
+
+def round_minutes(value: float | None) -> int | None:
+    """Whole minutes for people (nearest, never negative)."""
+    return None if value is None else max(0, int(value + 0.5))

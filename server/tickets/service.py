@@ -25,6 +25,7 @@ from server.tickets.ordering import explain, next_candidate_query, reason_text
 from server.windows.models import Window, WindowService
 
 ACTIVE = ("called", "serving")
+ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahead, minutes)
 
 
 @dataclass
@@ -96,9 +97,12 @@ def issue_ticket(
     s.flush()
     if idempotency_key:
         s.add(IdempotencyKey(hall_id=hall.id, key=idempotency_key, ticket_id=ticket.id))
-    load = eta.load_for(s, service=service, now=now, lookback=settings.eta_window_minutes)
-    ahead = eta.people_ahead(load, ticket.id, now=now, starvation=settings.starvation_minutes)
-    ticket.estimated_wait_at_issue = eta.estimate_minutes(load, ahead)
+    ahead, minutes, waiting = eta.ticket_estimate(
+        s, hall_id=hall.id, ticket_id=ticket.id, service=service, now=now,
+        lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes)
+    ticket.estimated_wait_at_issue = minutes
+    # The response view reads this instead of estimating a second time.
+    s.info.setdefault(ETA_CACHE, {})[ticket.id] = (now, ahead, minutes)
     append_event(
         s,
         hall_id=hall.id,
@@ -108,7 +112,7 @@ def issue_ticket(
         data={
             **_public_ticket_data(ticket, service),
             "source": source,
-            "waiting": len(load.waiting),
+            "waiting": waiting,
             "estimated_wait_minutes": ticket.estimated_wait_at_issue,
         },
         private=_private_data(ticket),

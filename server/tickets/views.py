@@ -14,7 +14,7 @@ from server.core.config import Settings
 from server.tickets import eta
 from server.tickets.models import Ticket
 from server.tickets.ordering import reason_text
-from server.tickets.service import STATUS_ZH
+from server.tickets.service import ETA_CACHE, STATUS_ZH
 from server.windows.models import Window, WindowService
 
 
@@ -35,9 +35,16 @@ def queue_position(
     """(position, people ahead, estimated minutes) for a waiting ticket, else Nones."""
     if ticket.status != "waiting":
         return None, None, None
-    load = eta.load_for(s, service=service, now=now, lookback=settings.eta_window_minutes)
-    ahead = eta.people_ahead(load, ticket.id, now=now, starvation=settings.starvation_minutes)
-    return ahead + 1, ahead, eta.estimate_minutes(load, ahead)
+    cached = s.info.get(ETA_CACHE, {}).get(ticket.id)
+    if cached is not None:  # estimated moments ago, in this transaction, at issue
+        _, ahead, minutes = cached
+    else:
+        ahead, minutes, _ = eta.ticket_estimate(
+            s, hall_id=ticket.hall_id, ticket_id=ticket.id, service=service, now=now,
+            lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes)
+    if ahead is None:
+        return None, None, minutes
+    return ahead + 1, ahead, minutes
 
 
 def ticket_public(

@@ -129,9 +129,11 @@ def test_estimate_grows_with_people_ahead_and_shrinks_with_windows(
                                             settings=settings, principal=None, now=at).ticket)
         return t.seq_no, t.estimated_wait_at_issue
 
-    _clerk_at(db, 4, "clerk4")  # one open window handling HUKOU (expected 12 min)
+    # No history yet: a window is taken 12 min (expected) + 0.5 min (call, walk up) a ticket.
+    _clerk_at(db, 4, "clerk4")  # one open window handling HUKOU
     assert eta(T0) == (1, 0)
-    assert eta(T0) == (2, 12)
-    assert eta(T0) == (3, 24)
-    _clerk_at(db, 1, "clerk1")  # a second open window halves the wait
-    assert eta(T0) == (4, 18)  # 3 ahead × 12 ÷ 2
+    assert eta(T0) == (2, 13)  # 12.5 min, rounded
+    assert eta(T0) == (3, 25)
+    _clerk_at(db, 1, "clerk1")  # a second open window (also handles HUKOU)
+    # Both windows start at once (tickets 1 and 2), then take 3 and 4 after 12.5 min.
+    assert eta(T0) == (4, 13)

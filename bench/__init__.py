@@ -1,0 +1,1 @@
+"""Benchmarks, the hall-day simulator and the wait-estimate evaluation (see bench/README.md)."""

@@ -1,0 +1,81 @@
+"""`python -m bench <scenario> [--quick] [--json out.json] [--database-url URL] [--workers N]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bench.run import Run
+
+log = logging.getLogger("bench")
+RESULTS = Path(__file__).resolve().parent / "results"
+SCENARIOS = ("issue", "call", "fanout", "hallday", "province")
+
+
+def parser() -> argparse.ArgumentParser:
+    """Command line."""
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("scenario", choices=SCENARIOS)
+    p.add_argument("--json", type=Path, help="where to write the figures "
+                   "(default bench/results/<scenario>[-quick].json)")
+    p.add_argument("--quick", action="store_true", help="small sizes, under 60 s")
+    p.add_argument("--database-url", help="PostgreSQL server to create a throw-away bench "
+                   "database on (default: SQLite in a temporary directory)")
+    p.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--keep", action="store_true", help="keep the run directory and logs")
+    return p
+
+
+async def _dispatch(run: Run) -> None:
+    from bench import scenarios
+
+    if run.scenario == "issue":
+        await scenarios.scenario_issue(run)
+    elif run.scenario == "call":
+        await scenarios.scenario_call(run)
+    elif run.scenario == "fanout":
+        await scenarios.scenario_fanout(run)
+    elif run.scenario == "hallday":
+        from bench.hallday import scenario_hallday
+
+        await scenario_hallday(run)
+    else:
+        from bench.province import scenario_province
+
+        await scenario_province(run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one scenario and write its JSON."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    admin_url = args.database_url
+    if args.scenario == "province" and not admin_url:
+        from bench.procs import DEFAULT_PG_URL
+
+        admin_url = DEFAULT_PG_URL
+    if args.workers > 1 and not admin_url:
+        sys.stderr.write("--workers > 1 needs --database-url (PostgreSQL LISTEN/NOTIFY)\n")
+        return 2
+    run = Run(args.scenario, args.quick, args.workers, admin_url, args.seed, keep=args.keep)
+    try:
+        asyncio.run(_dispatch(run))
+    finally:
+        result = run.finish()
+    out = args.json or RESULTS / f"{args.scenario}{'-quick' if args.quick else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    log.info("wrote %s", out)
+    sys.stdout.write(json.dumps({k: v for k, v in result.items() if k != "machine"},
+                                ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
