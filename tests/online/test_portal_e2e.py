@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.support.api import HUKOU, KIOSK, login, open_window
+from tests.support.api import HUKOU, KIOSK, SOCIAL, login, open_window
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 from tests.support.online import (
@@ -217,3 +217,34 @@ def test_citizen_walkthrough(server: LiveServer, page: Page, artifacts_dir: Path
     expect(page.locator("#appt-code")).to_have_text(booking_code)
     fits(page, 360)
     shot("12-booking-360")
+
+
+def test_remote_ticket_and_english(server: LiveServer, page: Page, artifacts_dir: Path) -> None:
+    shots = artifacts_dir / "online"
+    shots.mkdir(parents=True, exist_ok=True)
+    api = httpx.Client(base_url=server.url, timeout=10)
+    page.goto(f"{server.url}/portal/#/guide/{SOCIAL}")
+    expect(page.locator("#guide h2")).to_have_text("社会保障卡申领")
+    page.click("#guide-remote")
+    expect(page).to_have_url(re.compile(r"#/login"))
+    page.fill("#phone", "13800138001")
+    page.click("#send-code")
+    expect(page.locator("#login-msg")).to_contain_text("验证码已发送")
+    page.fill("#otp-code", latest_code(api, "13800138001"))
+    page.click("#login-btn")
+    page.click("#remote-btn")
+    expect(page.locator("#appt-status")).to_have_text("已预约")
+    expect(page.locator("#booking")).to_contain_text("前面还有 0 人")
+    expect(page.locator("#booking")).to_contain_text("前到大厅取号机签到，逾期作废")
+    page.screenshot(path=str(shots / "13-remote-ticket.png"))
+    code = page.locator("#appt-code").inner_text().strip()
+    r = api.post("/api/v1/halls/demo/checkins", json={"booking_code": code}, headers=KIOSK)
+    assert r.status_code == 201 and r.json()["source"] == "remote"
+    page.reload()
+    expect(page.locator("#appt-status")).to_have_text("已签到")
+    expect(page.locator("#track-link")).to_be_visible()
+    page.click("#lang")
+    expect(page.locator("#appt-status")).to_have_text("Checked in")
+    expect(page.locator("#track-link")).to_have_text("Track my place")
+    page.screenshot(path=str(shots / "14-remote-checked-in-en.png"))
+    fits(page, 390)

@@ -245,10 +245,10 @@ async function showAppointment(code) {
       <div class="actions"><a class="btn primary" id="track-link" href="/t/${encodeURIComponent(a.ticket.tracking_token)}">${t("trackTicket")}</a></div></div>` : "";
   render(`<section class="card code-box" id="booking">
       <h2>${t(remote ? "remoteTitle" : "apptTitle")} · <span class="tag ${a.status === "booked" ? "green" : "grey"}" id="appt-status">${statusText(a.status)}</span></h2>
-      ${active || a.status === "checked_in" ? `<img id="qr" alt="${t("bookingCode")} ${esc(a.booking_code)}">` : ""}
+      ${active ? `<img id="qr" alt="${t("bookingCode")} ${esc(a.booking_code)}">` : ""}
       <div class="muted small">${t(remote ? "remoteCode" : "bookingCode")}</div>
       <div class="code" id="appt-code">${esc(a.booking_code)}</div>
-      <p class="small muted">${remote && active ? esc(t("remoteExpires", { t: new Date(a.expires_at).toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", { timeZone: state.hall.timezone, hour: "2-digit", minute: "2-digit" }) })) : t("showAtKiosk")}</p>
+      <p class="small muted">${remote && active ? esc(t("remoteExpires", { t: new Date(a.expires_at).toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", { timeZone: state.hall.timezone, hour: "2-digit", minute: "2-digit" }) })) : (active ? t("showAtKiosk") : "")}</p>
       ${remote && active ? `<p><strong>${t("peopleAhead", { n: a.people_ahead ?? 0 })}</strong></p>` : ""}
     </section>${ticket}
     <section class="card"><dl class="kv">
