@@ -166,7 +166,7 @@ def check_in(
             raise Conflict(f"签到时间未到：{arr.text}", code="too_early")
         raise Conflict(arr.text, code="appointment_expired")
     appt, arr = ready[0]
-    hall_, service, _ = _rules(s, appt)
+    _, service, _ = _rules(s, appt)
     late = arr.code == "late"
     if appt.kind == "remote":
         reason, source, prio = "远程取号签到", "remote", None

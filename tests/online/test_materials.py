@@ -186,3 +186,43 @@ def test_review_results_reupload_and_reuse(client: TestClient) -> None:
     assert stranger["reusable"] == []
     pending = c.get("/api/v1/halls/demo/materials", headers=login(c, "manager")).json()
     assert pending == []
+
+
+def test_retention_purges_personal_data_and_files(client: TestClient) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from server.appointments.models import Appointment
+    from server.appointments.retention import purge_personal_data
+    from server.materials.service import storage_for
+
+    c = client
+    settings = c.app.state.settings
+    png = sample_png("#123456")
+    b = book_appointment(c, name="钱九", materials={"id_card": ("id.png", png, "image/png")})
+    waiting = book_appointment(c, phone="13800000003", name="吴十")  # still booked: kept
+    ticket = c.post("/api/v1/halls/demo/checkins", json={"booking_code": b["booking_code"]},
+                    headers=KIOSK).json()
+    mid = b["materials"][0]["material_id"]
+    storage = storage_for(settings)
+    assert len(stored_files(c)) == 1
+
+    def purge(days: int) -> int:
+        now = datetime.now(UTC) + timedelta(days=days)
+        return purge_personal_data(db_of(c), settings=settings, storage=storage, now=now)
+
+    assert purge(10) == 0  # within the 180-day period nothing goes
+    assert purge(200) == 1
+    assert stored_files(c) == []
+    with db_of(c).read() as s:
+        appt = s.scalar(select(Appointment).where(Appointment.booking_code == b["booking_code"]))
+        assert (appt.citizen_name, appt.phone, appt.id_hash, appt.id_masked) == ("", "", None,
+                                                                                 None)
+        assert appt.checked_in_at is not None and appt.slot_start is not None  # timing stays
+        kept = s.scalar(select(Appointment).where(
+            Appointment.booking_code == waiting["booking_code"]))
+        assert kept.citizen_name == "吴十"
+    r = c.get(f"/api/v1/materials/{mid}/content", headers=login(c, "manager"))
+    assert r.status_code == 410 and r.json()["error"]["code"] == "material_purged"
+    assert c.get(f"/api/v1/tickets/{ticket['id']}/materials",
+                 headers=login(c, "manager")).json() == []
+    assert purge(200) == 0
