@@ -133,4 +133,12 @@ def run_retention(db: Database, settings: Settings, *, days: int | None = None,
             storage.delete(sha256)
             removed += 1
     counts["files"] = removed
+    if db.is_sqlite:
+        # Old page images of the purged rows live on in the WAL until it is checkpointed.
+        # Run outside any transaction (on the raw connection), or it cannot checkpoint.
+        with db.engine.connect() as conn:
+            busy = conn.connection.driver_connection.execute(
+                "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            log.info("WAL checkpoint after the purge was partial (busy readers)")
     return counts
