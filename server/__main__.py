@@ -134,7 +134,7 @@ def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
     from server.core.db import Database
-    from server.retention.service import purge_personal_data
+    from server.retention.service import run_retention
 
     days = args.days if args.days is not None else settings.retention_days
     if days < 1:
@@ -142,7 +142,7 @@ def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     db = Database(settings.effective_database_url)
     try:
-        counts = db.write(lambda s: purge_personal_data(s, older_than_days=days))
+        counts = run_retention(db, settings, days=days)
     finally:
         db.dispose()
     sys.stdout.write(json.dumps({"older_than_days": days, "purged": counts}) + "\n")

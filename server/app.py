@@ -66,9 +66,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         hub.start()
         alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds))
                   if settings.alert_interval_seconds > 0 else None)
-        retention = (asyncio.create_task(retention_loop(
-            db, days=settings.retention_days, interval_hours=settings.retention_interval_hours))
-            if settings.retention_interval_hours > 0 else None)
+        retention = (asyncio.create_task(retention_loop(db, settings))
+                     if settings.retention_interval_hours > 0 else None)
         try:
             yield
         finally:

@@ -26,7 +26,9 @@ class Appointment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id", ondelete="CASCADE"))
     service_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    # NULL once retention has purged the visit's link to the citizen's account.
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True,
+                                                   nullable=True)
     kind: Mapped[str] = mapped_column(String(16), default="appointment")
     booking_code: Mapped[str] = mapped_column(String(16), unique=True)
     slot_start: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from server.auth.principal import require
+from server.auth.ratelimit import client_key, get_limiter
 from server.citizens.models import Notification
 from server.citizens.notify import outbox_view
 from server.citizens.service import get_citizen, login_with_otp, mask_phone, request_otp
@@ -35,11 +36,15 @@ def post_otp(body: OtpIn, request: Request, db: DbDep, settings: SettingsDep) ->
 
 
 @router.post("/citizen/login")
-def post_citizen_login(body: CitizenLoginIn, db: DbDep, settings: SettingsDep) -> dict:
-    """Exchange phone + code for a citizen token."""
+def post_citizen_login(body: CitizenLoginIn, request: Request, db: DbDep,
+                       settings: SettingsDep) -> dict:
+    """Exchange phone + code for a citizen token (wrong codes are rate limited per client)."""
+    limiter = get_limiter(request)
+    limiter.check("otp_verify", client_key(request))
     out, error = db.write(lambda s: login_with_otp(s, phone=body.phone, code=body.code,
                                                    settings=settings))
     if error is not None:
+        limiter.hit("otp_verify", client_key(request))
         raise error
     assert out is not None
     return out

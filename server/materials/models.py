@@ -27,7 +27,9 @@ class Material(Base):
     appointment_id: Mapped[int] = mapped_column(
         ForeignKey("appointments.id", ondelete="CASCADE")
     )
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    # NULL once retention has purged the visit's link to the citizen's account.
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True,
+                                                   nullable=True)
     id_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     material_code: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))

@@ -17,6 +17,7 @@ from server.auth.principal import require
 from server.catalog.models import ServiceItem
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.errors import NotFound
 from server.materials.models import Material
 from server.materials.service import (
     audit,
@@ -114,7 +115,10 @@ def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
         return m.sha256, m.content_type, m.filename
 
     sha256, content_type, filename = db.write(work)
-    data = storage_for(settings).open(sha256)
+    try:
+        data = storage_for(settings).open(sha256)
+    except FileNotFoundError:  # removed by the retention purge
+        raise NotFound("材料已超过保存期限并已删除", code="material_purged") from None
     return Response(data, media_type=content_type, headers={
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
         "Content-Disposition": f"inline; filename*=UTF-8''{quote(filename, safe='')}",

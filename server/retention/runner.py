@@ -7,18 +7,19 @@ import logging
 
 from anyio import to_thread
 
+from server.core.config import Settings
 from server.core.db import Database
-from server.retention.service import purge_personal_data
+from server.retention.service import run_retention
 
 log = logging.getLogger(__name__)
 
 
-async def retention_loop(db: Database, *, days: int, interval_hours: float) -> None:
-    """Purge once at start-up and then every `interval_hours`; errors are logged, not fatal."""
+async def retention_loop(db: Database, settings: Settings) -> None:
+    """Purge once at start-up and then every TONGBAN_RETENTION_INTERVAL_HOURS; errors are
+    logged, not fatal."""
     while True:
         try:
-            await to_thread.run_sync(
-                lambda: db.write(lambda s: purge_personal_data(s, older_than_days=days)))
+            await to_thread.run_sync(lambda: run_retention(db, settings))
         except Exception:  # a failed run must not stop later ones
             log.exception("retention purge failed")
-        await asyncio.sleep(interval_hours * 3600)
+        await asyncio.sleep(settings.retention_interval_hours * 3600)

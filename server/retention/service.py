@@ -1,8 +1,9 @@
 """Retention: personal data of finished visits is purged after a configurable number of days.
 
-Only personal fields are cleared (ID hash and mask, masked names, citizen links, the private
-part of events); every timestamp, status, service and window stays, so statistics computed
-before and after a purge are identical.
+Only personal fields are cleared (ID hash and mask, names, phone numbers, citizen links, the
+private part of events, uploaded material files, sent notifications and old one-time codes);
+every timestamp, status, service and window stays, so statistics computed before and after a
+purge are identical.
 """
 
 from __future__ import annotations
@@ -15,11 +16,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, cast, delete, null, or_, select, update
 from sqlalchemy.orm import Session
 
+from server.appointments.models import Appointment
 from server.auth.models import AuthToken
 from server.catalog.models import Hall
+from server.citizens.models import Notification, OtpCode
 from server.core.clock import business_day, utcnow
+from server.core.config import Settings
+from server.core.db import Database
 from server.events.models import Event
+from server.materials.models import Material
+from server.materials.service import storage_for
 from server.tickets.models import Ticket
+
+PURGED_FILENAME = ""  # a material whose file was removed by retention
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +40,9 @@ def purge_personal_data(
     if older_than_days < 1:
         raise ValueError("older_than_days must be at least 1")
     now = now or utcnow()
-    counts = {"tickets": 0, "events": 0, "tokens": 0}
+    counts = {"tickets": 0, "events": 0, "tokens": 0, "appointments": 0, "materials": 0,
+              "notifications": 0, "otp_codes": 0}
+    blobs: set[str] = set()
     for hall in s.scalars(select(Hall)):
         cutoff_day = business_day(now, hall.timezone) - timedelta(days=older_than_days)
         cutoff_at = datetime.combine(cutoff_day, time(0), ZoneInfo(hall.timezone))
@@ -41,6 +52,28 @@ def purge_personal_data(
                    or_(Ticket.id_hash.is_not(None), Ticket.id_masked.is_not(None),
                        Ticket.citizen_name_masked.is_not(None), Ticket.citizen_id.is_not(None)))
             .values(id_hash=None, id_masked=None, citizen_name_masked=None, citizen_id=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        old_appts = select(Appointment.id).where(Appointment.hall_id == hall.id,
+                                                 Appointment.business_day < cutoff_day)
+        blobs.update(s.scalars(select(Material.sha256).where(
+            Material.appointment_id.in_(old_appts), Material.filename != PURGED_FILENAME)))
+        counts["materials"] += s.execute(
+            update(Material)
+            .where(Material.appointment_id.in_(old_appts), or_(
+                Material.filename != PURGED_FILENAME, Material.id_hash.is_not(None),
+                Material.citizen_id.is_not(None)))
+            .values(filename=PURGED_FILENAME, id_hash=None, citizen_id=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        counts["appointments"] += s.execute(
+            update(Appointment)
+            .where(Appointment.hall_id == hall.id, Appointment.business_day < cutoff_day,
+                   or_(Appointment.citizen_name != "", Appointment.name_masked != "",
+                       Appointment.phone != "", Appointment.id_hash.is_not(None),
+                       Appointment.id_masked.is_not(None), Appointment.citizen_id.is_not(None)))
+            .values(citizen_name="", name_masked="", phone="", id_hash=None, id_masked=None,
+                    citizen_id=None)
             .execution_options(synchronize_session=False)
         ).rowcount
         counts["events"] += s.execute(
@@ -56,6 +89,18 @@ def purge_personal_data(
         delete(AuthToken).where(AuthToken.expires_at < token_cutoff)
         .execution_options(synchronize_session=False)
     ).rowcount
+    counts["notifications"] = s.execute(
+        delete(Notification).where(Notification.created_at < token_cutoff)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    counts["otp_codes"] = s.execute(
+        delete(OtpCode).where(OtpCode.created_at < token_cutoff)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    # Files still used by a visit inside the retention period (a reused material) stay.
+    still_used = set(s.scalars(select(Material.sha256).where(
+        Material.sha256.in_(blobs), Material.filename != PURGED_FILENAME))) if blobs else set()
+    s.info[ORPHAN_BLOBS] = sorted(blobs - still_used)
     for purge in EXTRA_PURGES:
         for key, n in purge(s, older_than_days=older_than_days, now=now).items():
             counts[key] = counts.get(key, 0) + n
@@ -63,5 +108,37 @@ def purge_personal_data(
     return counts
 
 
-# Domains with their own personal data (appointments, materials) register a purge here.
+# Domains added later with their own personal data register a purge here.
 EXTRA_PURGES: list[Callable[..., dict[str, int]]] = []
+ORPHAN_BLOBS = "tongban_orphan_blobs"
+
+
+def run_retention(db: Database, settings: Settings, *, days: int | None = None,
+                  now: datetime | None = None) -> dict[str, int]:
+    """Purge in one transaction, then delete the material files nothing references any more
+    (after the commit: a file removed for a rolled-back purge could not be brought back)."""
+    days = days if days is not None else settings.retention_days
+    orphans: list[str] = []
+
+    def work(s: Session) -> dict[str, int]:
+        counts = purge_personal_data(s, older_than_days=days, now=now)
+        orphans[:] = s.info.pop(ORPHAN_BLOBS, [])
+        return counts
+
+    counts = db.write(work)
+    storage = storage_for(settings)
+    removed = 0
+    for sha256 in orphans:
+        if storage.exists(sha256):
+            storage.delete(sha256)
+            removed += 1
+    counts["files"] = removed
+    if db.is_sqlite:
+        # Old page images of the purged rows live on in the WAL until it is checkpointed.
+        # Run outside any transaction (on the raw connection), or it cannot checkpoint.
+        with db.engine.connect() as conn:
+            busy = conn.connection.driver_connection.execute(
+                "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            log.info("WAL checkpoint after the purge was partial (busy readers)")
+    return counts

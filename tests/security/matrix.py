@@ -24,6 +24,8 @@ class Req:
     json: Any = None
     params: dict[str, str] | None = None
     fresh_token: bool = False
+    data: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Row:
     allowed: frozenset[str]
     make: Callable[[World], Req]
     refused: dict[str, int] = field(default_factory=dict)
+    reuse: bool = False  # read-only: one target serves every role
 
 
 EVERYONE = frozenset(ROLES)
@@ -44,6 +47,9 @@ MANAGERS = frozenset({"manager", "admin"})
 ADMIN = frozenset({"admin"})
 DEMO_STAFF = DEMO_CLERKS | MANAGERS
 WINDOW1_HOLDERS = frozenset({"clerk_w1"}) | MANAGERS  # managers/admins may act on any window
+KIOSK_AND_STAFF = DEMO_STAFF | {"kiosk"}
+OWNER = frozenset({"citizen_a"})
+NOT_YOURS = {"citizen_b": 404}  # another citizen's booking does not exist for them
 
 
 def _const(url: str, **kw: Any) -> Callable[[World], Req]:  # noqa: ANN401
@@ -74,6 +80,35 @@ def _done_track(w: World) -> Req:
 
 def _case(state: str, action: str, body: Callable[[World], Any]) -> Callable[[World], Req]:  # noqa: ANN401
     return lambda w: Req(f"/api/v1/cases/{w.case(state)}/{action}", json=body(w))
+
+
+def _own(suffix: str = "", *, material: bool = True, tomorrow: bool = False,
+         **kw: Any) -> Callable[[World], Req]:  # noqa: ANN401
+    return lambda w: Req("/api/v1/appointments/"
+                         f"{w.booking(material=material, tomorrow=tomorrow)['booking_code']}"
+                         f"{suffix}", **kw)
+
+
+def _next_slot(w: World) -> Req:
+    b = w.booking(material=False, tomorrow=True)
+    slots = w.ok(w.c.get(f"/api/v1/halls/demo/services/{b['service_code']}/slots",
+                         params={"date": b["local_day"]}))["slots"]
+    later = [x["start"] for x in slots if x["bookable"] and x["start"] > b["slot_start"]]
+    return Req(f"/api/v1/appointments/{b['booking_code']}/reschedule",
+               json={"slot_start": later[0]})
+
+
+def _upload(w: World) -> Req:
+    from tests.support.online import sample_pdf
+
+    b = w.booking(material=False)
+    return Req(f"/api/v1/appointments/{b['booking_code']}/materials",
+               data={"material_code": "id_card"},
+               files={"file": ("../../身份证.pdf", sample_pdf(), "application/pdf")})
+
+
+def _material(action: str, body: Any = None) -> Callable[[World], Req]:  # noqa: ANN401
+    return lambda w: Req(f"/api/v1/materials/{w.handled_material()[0]}/{action}", json=body)
 
 
 MATRIX: dict[tuple[str, str], Row] = {
@@ -213,4 +248,69 @@ MATRIX: dict[tuple[str, str], Row] = {
         MANAGERS, _const("/api/v1/halls/demo/manager-settings")),
     ("PUT", "/api/v1/halls/{hall}/manager-settings"): Row(
         MANAGERS, _const("/api/v1/halls/demo/manager-settings", json={})),
+    # --- citizen portal pages (static; the data behind them is checked below)
+    ("GET", "/portal"): Row(EVERYONE, _const("/portal")),
+    ("GET", "/portal/{name:path}"): Row(EVERYONE, _const("/portal/index.html")),
+    ("GET", "/t/{tracking_token}"): Row(
+        EVERYONE, lambda w: Req(f"/t/{w.issue()['tracking_token']}"), reuse=True),
+    # --- citizen login and the notification outbox
+    ("POST", "/api/v1/citizen/otp"): Row(
+        EVERYONE, lambda w: Req("/api/v1/citizen/otp", json={"phone": f"136{w.n():08d}"})),
+    ("POST", "/api/v1/citizen/login"): Row(
+        EVERYONE, lambda w: Req("/api/v1/citizen/login", json=w.otp_login_body())),
+    ("GET", "/api/v1/citizen/me"): Row(CITIZENS, _const("/api/v1/citizen/me")),
+    ("GET", "/api/v1/admin/outbox"): Row(ADMIN, _const("/api/v1/admin/outbox")),
+    # --- service guide and slots (public)
+    ("GET", "/api/v1/halls/{hall_code}/services/{code}/guide"): Row(
+        EVERYONE, _const(f"/api/v1/halls/demo/services/{HUKOU}/guide")),
+    ("GET", "/api/v1/halls/{hall_code}/services/{code}/slots"): Row(
+        EVERYONE, _const(f"/api/v1/halls/demo/services/{HUKOU}/slots")),
+    # --- a citizen's own bookings: citizen A owns the target, citizen B must not see it
+    ("POST", "/api/v1/appointments"): Row(CITIZENS, lambda w: Req("/api/v1/appointments", json={
+        "hall_code": "demo", "service_code": HUKOU, "name": "欧阳娜娜",
+        "id_number": w.id_number(), "phone": "13900000009",
+        "slot_start": w.ok(w.c.get(f"/api/v1/halls/demo/services/{HUKOU}/slots"))["slots"][-1][
+            "start"]})),
+    ("GET", "/api/v1/appointments"): Row(CITIZENS, _const("/api/v1/appointments")),
+    ("GET", "/api/v1/appointments/{booking_code}"): Row(
+        OWNER, _own(material=False), refused=NOT_YOURS, reuse=True),
+    ("DELETE", "/api/v1/appointments/{booking_code}"): Row(
+        OWNER, _own(material=False, tomorrow=True), refused=NOT_YOURS),
+    ("POST", "/api/v1/appointments/{booking_code}/reschedule"): Row(
+        OWNER, _next_slot, refused=NOT_YOURS),
+    ("GET", "/api/v1/appointments/{booking_code}/qr.{fmt}"): Row(
+        OWNER, _own("/qr.png", material=False), refused=NOT_YOURS, reuse=True),
+    ("POST", "/api/v1/appointments/{booking_code}/materials"): Row(
+        OWNER, _upload, refused=NOT_YOURS),
+    ("GET", "/api/v1/appointments/{booking_code}/materials"): Row(
+        OWNER, _own("/materials"), refused=NOT_YOURS, reuse=True),
+    ("GET", "/api/v1/appointments/{booking_code}/reusable"): Row(
+        OWNER, _own("/reusable", material=False), refused=NOT_YOURS, reuse=True),
+    ("POST", "/api/v1/appointments/{booking_code}/materials/{material_code}/reuse"): Row(
+        OWNER, lambda w: Req(f"/api/v1/appointments/{w.reusable_booking()['booking_code']}"
+                             "/materials/id_card/reuse"), refused=NOT_YOURS),
+    ("POST", "/api/v1/remote-tickets"): Row(CITIZENS, _const(
+        "/api/v1/remote-tickets", json={"hall_code": "demo", "service_code": SOCIAL})),
+    # --- kiosk check-in (a kiosk of the hall or its staff)
+    ("POST", "/api/v1/halls/{hall_code}/checkins/lookup"): Row(
+        KIOSK_AND_STAFF, lambda w: Req("/api/v1/halls/demo/checkins/lookup", json={
+            "booking_code": w.booking(material=False)["booking_code"]}), reuse=True),
+    ("POST", "/api/v1/halls/{hall_code}/checkins"): Row(
+        KIOSK_AND_STAFF, lambda w: Req("/api/v1/halls/demo/checkins", json={
+            "booking_code": w.booking("13900000010", material=False)["booking_code"]})),
+    # --- materials at the counter: the clerk handling the ticket, managers; the owner reads
+    ("GET", "/api/v1/tickets/{ticket_id}/materials"): Row(
+        WINDOW1_HOLDERS, lambda w: Req(f"/api/v1/tickets/{w.handled_material()[1]}/materials"),
+        reuse=True),
+    ("GET", "/api/v1/materials/{material_id}/content"): Row(
+        WINDOW1_HOLDERS | OWNER, _material("content"), refused=NOT_YOURS, reuse=True),
+    ("POST", "/api/v1/materials/{material_id}/verify"): Row(
+        WINDOW1_HOLDERS, _material("verify"), refused=NOT_YOURS, reuse=True),
+    ("POST", "/api/v1/materials/{material_id}/review"): Row(
+        WINDOW1_HOLDERS, _material("review", {"decision": "accept"}), refused=NOT_YOURS,
+        reuse=True),
+    ("GET", "/api/v1/materials/{material_id}/audit"): Row(
+        MANAGERS, _material("audit"), reuse=True),
+    ("GET", "/api/v1/halls/{hall_code}/materials"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/materials")),
 }

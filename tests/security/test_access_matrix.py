@@ -79,7 +79,8 @@ def test_every_route_has_a_matrix_row(world: World) -> None:
 def _send(world: World, method: str, req: Req, headers: dict[str, str]) -> int:
     if method == "WS":
         return _ws_status(world, req, headers)
-    r = world.c.request(method, req.url, json=req.json, params=req.params, headers=headers)
+    r = world.c.request(method, req.url, json=req.json, params=req.params, headers=headers,
+                        data=req.data, files=req.files)
     return r.status_code
 
 
@@ -108,7 +109,7 @@ def test_route_allows_only_its_roles(world: World, route: tuple[str, str]) -> No
     shared = row.make(world)  # refused roles must fail before state matters: one target
     for role in sorted(ROLES, key=lambda r: r in row.allowed):  # refused ones first
         allowed = role in row.allowed
-        req = row.make(world) if allowed else shared
+        req = row.make(world) if allowed and not row.reuse else shared
         headers = world.fresh_headers(role) if req.fresh_token else world.headers[role]
         status = _send(world, method, req, headers)
         TALLY["allowed" if allowed else "refused"] += 1

@@ -8,6 +8,7 @@ east hall's clerk, the demo manager and the platform admin.
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -16,9 +17,17 @@ from sqlalchemy import select
 from server.alerts.models import Alert
 from server.auth.service import issue_token
 from server.cases.models import FollowUpCase
+from server.catalog.models import Hall
 from server.core.clock import utcnow
 from server.core.db import Database
+from server.demo import SERVICES, WINDOWS
 from tests.support.api import DISPLAY, HUKOU, KIOSK, PASSWORD, SOCIAL
+from tests.support.online import (
+    book_appointment,
+    citizen_login,
+    current_slot,
+    sample_png,
+)
 
 COUNTER = {"Authorization": "Bearer demo-counter-token"}
 ROLES = (
@@ -28,7 +37,11 @@ ROLES = (
 STAFF_LOGINS = {"clerk_w1": ("clerk1", PASSWORD), "clerk_w2": ("clerk2", PASSWORD),
                 "clerk_east": ("eastclerk", "east12345"), "manager": ("manager", PASSWORD),
                 "admin": ("admin", PASSWORD)}
-CITIZEN_IDS = {"citizen_a": 900001, "citizen_b": 900002}
+CITIZEN_PHONES = {"citizen_a": "13900000001", "citizen_b": "13900000002"}
+ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+# Services window 1 handles (so its clerk can be made to handle an appointment's ticket).
+WINDOW1_SERVICES = [SERVICES[i]["code"] for i, _ in WINDOWS[0][2]]
+OTHER_SERVICES = [x["code"] for x in SERVICES if x["code"] not in WINDOW1_SERVICES]
 
 
 class World:
@@ -38,6 +51,8 @@ class World:
         self.c = client
         self.db: Database = client.app.state.db
         self.seq = itertools.count(1)
+        self._slots = itertools.count()
+        self._all_day_hall()  # remote tickets need the hall open, whenever the test runs
         admin = self._login("admin", PASSWORD)
         self._make_east(admin)
         self.headers: dict[str, dict[str, str]] = {
@@ -46,8 +61,11 @@ class World:
         }
         for role, (user, pw) in STAFF_LOGINS.items():
             self.headers[role] = self._login(user, pw)
-        for role in CITIZEN_IDS:
-            self.headers[role] = self.citizen_headers(role)
+        self.citizen_id: dict[str, int] = {}
+        for role, phone in CITIZEN_PHONES.items():
+            self.headers[role] = citizen_login(self.c, phone)
+            me = self.ok(self.c.get("/api/v1/citizen/me", headers=self.headers[role]))
+            self.citizen_id[role] = me["id"]
         windows = self.ok(self.c.get("/api/v1/windows", params={"hall": "demo"},
                                      headers=self.headers["admin"]))
         self.window = {w["number"]: w["id"] for w in windows}
@@ -70,16 +88,16 @@ class World:
         return {"Authorization": f"Bearer {self.ok(r)['access_token']}"}
 
     def citizen_headers(self, role: str) -> dict[str, str]:
-        """A fresh citizen token for citizen A or B."""
+        """Another token for citizen A or B (what a second OTP login would give)."""
         token = self.db.write(lambda s: issue_token(
-            s, kind="citizen", subject_id=CITIZEN_IDS[role], ttl_hours=1))
+            s, kind="citizen", subject_id=self.citizen_id[role], ttl_hours=1))
         return {"Authorization": f"Bearer {token}"}
 
     def fresh_headers(self, role: str) -> dict[str, str]:
         """A new token for the role (for calls that consume their token, like logout)."""
         if role in STAFF_LOGINS:
             return self._login(*STAFF_LOGINS[role])
-        if role in CITIZEN_IDS:
+        if role in CITIZEN_PHONES:
             return self.citizen_headers(role)
         return self.headers[role]
 
@@ -189,9 +207,79 @@ class World:
 
         return self.db.write(work)
 
-    def _hall_id(self, code: str) -> int:
-        from server.catalog.models import Hall
+    def _all_day_hall(self) -> None:
+        def work(s: Any) -> None:  # noqa: ANN401
+            hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+            hall.opening_hours = ALL_DAY
 
+        self.db.write(work)
+
+    # ------------------------------------------------------------------ online side
+
+    def id_number(self) -> str:
+        """A valid, never reused ID number (per-person booking limits stay out of the way)."""
+        from server.core.ids import check_digit
+
+        first17 = f"110105198{self.n() % 10}0101{self.n() % 1000:03d}"
+        return first17 + check_digit(first17)
+
+    def otp_login_body(self) -> dict[str, str]:
+        """Phone + a fresh one-time code (read from the outbox) for a new phone."""
+        phone = f"137{self.n():08d}"
+        self.ok(self.c.post("/api/v1/citizen/otp", json={"phone": phone}))
+        sent = self.ok(self.c.get("/api/v1/admin/outbox", headers=self.headers["admin"],
+                                  params={"recipient": phone, "kind": "otp", "limit": 1}))
+        return {"phone": phone, "code": sent[0]["data"]["code"]}
+
+    def booking(self, owner: str = "citizen_a", *, material: bool = True,
+                window1: bool = False, id_number: str | None = None,
+                service: str | None = None, accept: bool = False,
+                tomorrow: bool = False) -> dict[str, Any]:
+        """A booking for the current slot, or tomorrow's first (far from any cancel cut-off);
+        services rotate so no slot fills up."""
+        pool = WINDOW1_SERVICES if window1 else OTHER_SERVICES + WINDOW1_SERVICES
+        service = service or pool[next(self._slots) % len(pool)]
+        slot, nxt = None, None
+        if tomorrow:
+            day = self.ok(self.c.get(f"/api/v1/halls/demo/services/{service}/slots"))["date"]
+            nxt = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+            slot = current_slot(self.c, service_code=service, day=nxt)["start"]
+        phone = CITIZEN_PHONES.get(owner, owner)
+        files = {"id_card": ("身份证 正面.png", sample_png(), "image/png")} if material else None
+        out = book_appointment(self.c, service_code=service, id_number=id_number or
+                               self.id_number(), name="欧阳娜娜", phone=phone,
+                               materials=files, accept=("id_card",) if accept else (),
+                               slot_start=slot)
+        return {**out, "local_day": nxt}
+
+    def material_id(self, booking: dict[str, Any]) -> int:
+        """Id of the booking's id_card file."""
+        rows = self.ok(self.c.get(f"/api/v1/appointments/{booking['booking_code']}/materials",
+                                  headers=booking["citizen_headers"]))
+        return next(m["id"] for m in rows if m["material_code"] == "id_card")
+
+    def reusable_booking(self) -> dict[str, Any]:
+        """A booking of citizen A that can reuse an accepted id_card from an earlier one."""
+        person = self.id_number()
+        self.booking(id_number=person, service=HUKOU, material=True, accept=True)
+        return self.booking(id_number=person, service=SERVICES[1]["code"], material=False)
+
+    def handled_material(self) -> tuple[int, int]:
+        """(material id, ticket id): citizen A's file whose checked-in ticket clerk1 is
+        handling at window 1 right now."""
+        b = self.booking(window1=True)
+        ticket = self.ok(self.c.post("/api/v1/halls/demo/checkins",
+                                     json={"booking_code": b["booking_code"]}, headers=KIOSK))
+        clerk = self.headers["clerk_w1"]
+        for _ in range(60):
+            self.reset_window1()
+            called = self.c.post(f"/api/v1/windows/{self.w1}/call-next", headers=clerk)
+            assert called.status_code == 200, called.text
+            if called.json()["id"] == ticket["id"]:
+                return self.material_id(b), ticket["id"]
+        raise AssertionError("the checked-in ticket was never called")
+
+    def _hall_id(self, code: str) -> int:
         with self.db.read() as s:
             return s.scalar(select(Hall.id).where(Hall.code == code))
 
