@@ -376,7 +376,12 @@ class MainWindow(QMainWindow):
         self.status_badge.setStyleSheet(
             f"background: {STATUS_COLORS.get(t['status'], '#4a5568')};")
         self.service_name.setText(t.get("service_name", ""))
-        self.fields["source"].setText(s(f"source_{t.get('source', 'walk_in')}"))
+        source = s(f"source_{t.get('source', 'walk_in')}")
+        appt = t.get("appointment")
+        if appt:
+            source = s("appointment_detail", source=source, code=appt.get("booking_code", ""),
+                       slot=appt.get("slot_label", "")) + (s("late") if appt.get("late") else "")
+        self.fields["source"].setText(source)
         self.fields["priority"].setText(t.get("priority_reason") or s("priority_none"))
         self.fields["call_reason"].setText(t.get("call_reason_text") or s("none"))
         self.fields["citizen"].setText(t.get("citizen_name_masked") or s("none"))
@@ -488,7 +493,8 @@ class MainWindow(QMainWindow):
             self.materials_summary.setText(self.session.materials_error)
         elif summary:
             self.materials_summary.setText(s("materials_summary", **{
-                k: summary.get(k, 0) for k in ("total", "accepted", "pending", "rejected")}))
+                k: summary.get(k, 0) for k in ("total", "accepted", "pending", "rejected",
+                                               "missing")}))
         else:
             self.materials_summary.setText("")
         self.materials_table.setVisible(bool(items))
