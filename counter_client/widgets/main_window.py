@@ -140,9 +140,12 @@ class MainWindow(QMainWindow):
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(4)
         self.fields: dict[str, QLabel] = {}
+        self.field_names: list[QLabel] = []
         for i, key in enumerate(CARD_FIELDS):
             r, c = divmod(i, 2)
-            grid.addWidget(label(self.s(key), "fieldName"), r, c * 2)
+            name = label(self.s(key), "fieldName")
+            self.field_names.append(name)
+            grid.addWidget(name, r, c * 2)
             value = label("", "fieldValue", wrap=True)
             grid.addWidget(value, r, c * 2 + 1)
             self.fields[key] = value
@@ -369,7 +372,9 @@ class MainWindow(QMainWindow):
                                       s("press_call", key=self.session.config.shortcuts["call"]))
             for value in self.fields.values():
                 value.setText("")
+            self._show_fields(False)
             return
+        self._show_fields(True)
         self.number.setText(t["number"])
         self.status_badge.setVisible(True)
         self.status_badge.setText(s(f"status_{t['status']}"))
@@ -391,6 +396,10 @@ class MainWindow(QMainWindow):
         self.fields["call_count"].setStyleSheet(
             f"color: {COLORS['red']};" if count >= limit and t["status"] == "called" else "")
         self._render_timer()
+
+    def _show_fields(self, visible: bool) -> None:
+        for widget in (*self.field_names, *self.fields.values()):
+            widget.setVisible(visible)
 
     def _render_timer(self) -> None:
         t = self.session.ticket
