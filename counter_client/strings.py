@@ -132,8 +132,12 @@ TEXT: dict[str, tuple[str, str]] = {
     # materials
     "materials": ("预审材料", "Pre-submitted materials"),
     "materials_none": ("该号码没有网上预审材料", "No pre-submitted materials"),
-    "materials_summary": ("共 {total} 项：通过 {accepted}，待审 {pending}，退回 {rejected}",
-                          "{total}: {accepted} accepted, {pending} pending, {rejected} rejected"),
+    "materials_summary": ("共 {total} 项：通过 {accepted}，待审 {pending}，退回 {rejected}，"
+                          "未提交 {missing}",
+                          "{total}: {accepted} accepted, {pending} pending, {rejected} rejected, "
+                          "{missing} missing"),
+    "appointment_detail": ("{source} · {code} · {slot}", "{source} · {code} · {slot}"),
+    "late": ("（迟到）", " (late)"),
     "col_material": ("材料", "Material"),
     "col_required": ("必需", "Req."),
     "col_review": ("预审", "Pre-review"),

@@ -140,9 +140,12 @@ class MainWindow(QMainWindow):
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(4)
         self.fields: dict[str, QLabel] = {}
+        self.field_names: list[QLabel] = []
         for i, key in enumerate(CARD_FIELDS):
             r, c = divmod(i, 2)
-            grid.addWidget(label(self.s(key), "fieldName"), r, c * 2)
+            name = label(self.s(key), "fieldName")
+            self.field_names.append(name)
+            grid.addWidget(name, r, c * 2)
             value = label("", "fieldValue", wrap=True)
             grid.addWidget(value, r, c * 2 + 1)
             self.fields[key] = value
@@ -369,14 +372,21 @@ class MainWindow(QMainWindow):
                                       s("press_call", key=self.session.config.shortcuts["call"]))
             for value in self.fields.values():
                 value.setText("")
+            self._show_fields(False)
             return
+        self._show_fields(True)
         self.number.setText(t["number"])
         self.status_badge.setVisible(True)
         self.status_badge.setText(s(f"status_{t['status']}"))
         self.status_badge.setStyleSheet(
             f"background: {STATUS_COLORS.get(t['status'], '#4a5568')};")
         self.service_name.setText(t.get("service_name", ""))
-        self.fields["source"].setText(s(f"source_{t.get('source', 'walk_in')}"))
+        source = s(f"source_{t.get('source', 'walk_in')}")
+        appt = t.get("appointment")
+        if appt:
+            source = s("appointment_detail", source=source, code=appt.get("booking_code", ""),
+                       slot=appt.get("slot_label", "")) + (s("late") if appt.get("late") else "")
+        self.fields["source"].setText(source)
         self.fields["priority"].setText(t.get("priority_reason") or s("priority_none"))
         self.fields["call_reason"].setText(t.get("call_reason_text") or s("none"))
         self.fields["citizen"].setText(t.get("citizen_name_masked") or s("none"))
@@ -386,6 +396,10 @@ class MainWindow(QMainWindow):
         self.fields["call_count"].setStyleSheet(
             f"color: {COLORS['red']};" if count >= limit and t["status"] == "called" else "")
         self._render_timer()
+
+    def _show_fields(self, visible: bool) -> None:
+        for widget in (*self.field_names, *self.fields.values()):
+            widget.setVisible(visible)
 
     def _render_timer(self) -> None:
         t = self.session.ticket
@@ -488,7 +502,8 @@ class MainWindow(QMainWindow):
             self.materials_summary.setText(self.session.materials_error)
         elif summary:
             self.materials_summary.setText(s("materials_summary", **{
-                k: summary.get(k, 0) for k in ("total", "accepted", "pending", "rejected")}))
+                k: summary.get(k, 0) for k in ("total", "accepted", "pending", "rejected",
+                                               "missing")}))
         else:
             self.materials_summary.setText("")
         self.materials_table.setVisible(bool(items))

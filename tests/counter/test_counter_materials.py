@@ -130,7 +130,7 @@ def test_appointment_materials_open_verify_and_audit(qtbot, counter, live, http:
 
     press(qtbot, app, Qt.Key_F1)
     assert main.number.text() == ticket["number"]
-    assert main.fields["source"].text() == "网上预约"
+    assert main.fields["source"].text().startswith(f"网上预约 · {booking['booking_code']} · ")
     assert main.fields["citizen"].text() == "张*"
     qtbot.waitUntil(lambda: main.materials_table.rowCount() == 3)
     rows = {main.materials_table.item(r, 0).text(): [main.materials_table.item(r, c).text()
@@ -139,7 +139,7 @@ def test_appointment_materials_open_verify_and_audit(qtbot, counter, live, http:
     assert rows["居民身份证"] == ["是", "通过", "材料库复用", "未核验"]
     assert rows["居民户口簿"] == ["是", "通过", "本次上传", "未核验"]
     assert rows["准予迁入证明"] == ["是", "退回：印章不清晰，请带原件", "本次上传", "未核验"]
-    assert main.materials_summary.text().startswith("共 3 项")
+    assert main.materials_summary.text() == "共 3 项：通过 2，待审 0，退回 1，未提交 0"
     by_name = {m["name"]: m for m in session.materials}
 
     press(qtbot, app, Qt.Key_F3)  # serving while reading the materials
