@@ -95,7 +95,7 @@ class CategoriesScreen(ScreenWidget):
         for i, (cat, count) in enumerate(state.categories()):
             btn = RichButton(cat, self.t("category_count", n=count),
                              title_name="itemTitle", sub_name="itemSub")
-            btn.setMinimumHeight(160)
+            btn.setObjectName("listItem")
             btn.clicked.connect(lambda _=False, c=cat: self.ctl.choose_category(c))
             self.grid.addWidget(btn, i // cols, i % cols)
 
@@ -132,7 +132,7 @@ class ServicesScreen(ScreenWidget):
                              vertical=False, icon_name="people", icon_px=72,
                              extra=wait_text(self, svc), title_name="itemTitle",
                              sub_name="itemSub")
-            btn.setMinimumHeight(150)
+            btn.setObjectName("listItem")
             btn.clicked.connect(lambda _=False, c=svc["code"]: self.ctl.choose_service(c))
             self.grid.addWidget(btn, i // cols, i % cols)
             self.buttons[svc["code"]] = btn
