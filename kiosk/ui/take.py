@@ -11,7 +11,6 @@ from kiosk.ui.icons import icon
 from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (
     ID_ROWS,
-    ID_ROWS_WIDE,
     Keypad,
     RichButton,
     button,
@@ -142,7 +141,7 @@ def id_entry(screen: ScreenWidget, on_key) -> tuple[QLabel, QLabel, Keypad]:  # 
     """The ID number field, its live hint and the keypad."""
     field = label("", "field", wrap=False, align=Qt.AlignCenter)
     hint = label("", "hint", align=Qt.AlignCenter)
-    pad = Keypad(ID_ROWS if screen.portrait else ID_ROWS_WIDE)
+    pad = Keypad(ID_ROWS)
     pad.pressed.connect(on_key)
     return field, hint, pad
 

@@ -60,15 +60,21 @@ def shoot(h: KioskHarness, out: Path, name: str) -> None:
     assert not problems, f"{name}: {problems}"
 
 
-@pytest.mark.parametrize("portrait", [True, False], ids=["portrait", "landscape"])
-@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+COMBOS = [(p, lg, "zh") for p in (True, False) for lg in (False, True)]
+COMBOS += [(True, True, "en"), (False, False, "en")]  # English is longer: check it fits too
+
+
+@pytest.mark.parametrize(("portrait", "large", "lang"), COMBOS,
+                         ids=[f"{'portrait' if p else 'landscape'}-{'large' if lg else 'normal'}"
+                              f"-{lang}" for p, lg, lang in COMBOS])
 def test_every_screen(kiosk: Any, live: LiveServer, artifacts_dir: Path, portrait: bool,
-                      large: bool) -> None:
+                      large: bool, lang: str) -> None:
     """Walk through every screen with real server data, saving a screenshot of each."""
     out = artifacts_dir / "kiosk"
     out.mkdir(parents=True, exist_ok=True)
     tag = f"{'portrait' if portrait else 'landscape'}-{'large' if large else 'normal'}"
-    h = kiosk(portrait=portrait, large=large)
+    tag += "" if lang == "zh" else f"-{lang}"
+    h = kiosk(portrait=portrait, large=large, lang=lang)
     ctl = h.ctl
     shoot(h, out, f"{tag}-01-home")
     h.click(ctl.text("take_number"))
