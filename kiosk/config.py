@@ -160,4 +160,4 @@ def mask_token(token: str) -> str:
     """Show only the first 4 characters of a device token."""
     if not token:
         return "—"
-    return token[:4] + "*" * max(4, len(token) - 4)
+    return token[:4] + "********"  # fixed length: the mask does not reveal the token's size

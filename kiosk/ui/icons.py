@@ -140,9 +140,11 @@ def _back(p: QPainter, c: QColor) -> None:
 
 
 def _wrench(p: QPainter, c: QColor) -> None:
-    p.drawEllipse(QRectF(12, 12, 34, 34))
-    p.setPen(QPen(c, 12, Qt.SolidLine, Qt.RoundCap))
-    p.drawLine(QPointF(42, 42), QPointF(84, 84))
+    # an open-ended spanner: a C-shaped jaw on a handle
+    p.setPen(QPen(c, 10, Qt.SolidLine, Qt.RoundCap))
+    p.drawArc(QRectF(8, 8, 40, 40), 80 * 16, 290 * 16)
+    p.setPen(QPen(c, 13, Qt.SolidLine, Qt.RoundCap))
+    p.drawLine(QPointF(42, 42), QPointF(86, 86))
 
 
 _DRAW = {

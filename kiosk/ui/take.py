@@ -11,7 +11,6 @@ from kiosk.ui.icons import icon
 from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (
     ID_ROWS,
-    ID_ROWS_WIDE,
     Keypad,
     RichButton,
     button,
@@ -95,7 +94,7 @@ class CategoriesScreen(ScreenWidget):
         for i, (cat, count) in enumerate(state.categories()):
             btn = RichButton(cat, self.t("category_count", n=count),
                              title_name="itemTitle", sub_name="itemSub")
-            btn.setMinimumHeight(160)
+            btn.setObjectName("listItem")
             btn.clicked.connect(lambda _=False, c=cat: self.ctl.choose_category(c))
             self.grid.addWidget(btn, i // cols, i % cols)
 
@@ -132,7 +131,7 @@ class ServicesScreen(ScreenWidget):
                              vertical=False, icon_name="people", icon_px=72,
                              extra=wait_text(self, svc), title_name="itemTitle",
                              sub_name="itemSub")
-            btn.setMinimumHeight(150)
+            btn.setObjectName("listItem")
             btn.clicked.connect(lambda _=False, c=svc["code"]: self.ctl.choose_service(c))
             self.grid.addWidget(btn, i // cols, i % cols)
             self.buttons[svc["code"]] = btn
@@ -142,7 +141,7 @@ def id_entry(screen: ScreenWidget, on_key) -> tuple[QLabel, QLabel, Keypad]:  # 
     """The ID number field, its live hint and the keypad."""
     field = label("", "field", wrap=False, align=Qt.AlignCenter)
     hint = label("", "hint", align=Qt.AlignCenter)
-    pad = Keypad(ID_ROWS if screen.portrait else ID_ROWS_WIDE)
+    pad = Keypad(ID_ROWS)
     pad.pressed.connect(on_key)
     return field, hint, pad
 

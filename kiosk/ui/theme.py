@@ -88,7 +88,8 @@ def stylesheet(m: Metrics) -> str:
     QPushButton#headerBtn {{ background: transparent; color: white; border: 2px solid white;
                              font-size: {m.px(28)}px; }}
     QPushButton#key {{ min-height: {m.key}px; font-size: {m.px(48)}px; font-weight: bold; }}
-    QPushButton#tile QLabel {{ background: transparent; }}
+    QPushButton#tile QLabel, QPushButton#listItem QLabel {{ background: transparent; }}
+    QPushButton#listItem {{ min-height: {m.px(150)}px; }}
     #tileTitle {{ font-size: {m.px(54)}px; font-weight: bold; color: {PRIMARY_DARK}; }}
     #tileSub {{ font-size: {m.px(28)}px; color: {MUTED}; }}
     #itemTitle {{ font-size: {m.px(38)}px; font-weight: bold; color: {TEXT}; }}

@@ -144,11 +144,9 @@ class Keypad(QWidget):
                 self.keys[value].setText(text)
 
 
-ID_ROWS = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"),
-           ("X", "0", Keypad.DELETE), ("", Keypad.CLEAR, ""))
-# landscape: four rows fit next to the field; 0 sits under 8 as on a phone
-ID_ROWS_WIDE = (("1", "2", "3", Keypad.DELETE), ("4", "5", "6", Keypad.CLEAR),
-                ("7", "8", "9", "X"), ("", "0", "", ""))
+# four rows leave room for the field and buttons; 0 sits under 8 as on a phone
+ID_ROWS = (("1", "2", "3", Keypad.DELETE), ("4", "5", "6", Keypad.CLEAR),
+           ("7", "8", "9", "X"), ("", "0", "", ""))
 PIN_ROWS = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"), (Keypad.CLEAR, "0", Keypad.DELETE))
 
 

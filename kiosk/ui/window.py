@@ -101,7 +101,7 @@ class KioskWindow(QWidget):
         self.corner.setPixmap(icon("home", 64, "#ffffff"))
         self.corner.tapped.connect(self.ctl.corner_tap)
         row.addWidget(self.corner)
-        self.hall_label = label("", "hallName", wrap=False)
+        self.hall_label = label("", "hallName")  # may wrap in portrait with English buttons
         row.addWidget(self.hall_label, 1)
         self.conn_label = label("", "connLabel", wrap=False)
         row.addWidget(self.conn_label)

@@ -1,4 +1,4 @@
-"""Fixtures for the kiosk tests: one real server per module, kiosks built on demand."""
+"""Fixtures for the kiosk tests: one real server for all of them, kiosks built on demand."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from tests.kiosk.kiosk_kit import KioskHarness, make_config
 from tests.support.live import LiveServer
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`python -m server --demo` on 127.0.0.1 (SQLite file), shared by a test module."""
+    """`python -m server --demo` on 127.0.0.1 (SQLite file), shared by the kiosk tests.
+
+    Tests compare counts before and after, so sharing is safe; the outage tests stop it and
+    start it again on the same data and port."""
     server = LiveServer(tmp_path_factory.mktemp("kiosk-live")).start()
     yield server
     server.stop()

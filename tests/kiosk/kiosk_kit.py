@@ -63,7 +63,8 @@ class KioskHarness:
     def click(self, text: str) -> None:
         """Click the visible button whose text (or inner label) contains `text`."""
         matches = [b for b in self.buttons() if text in button_text(b)]
-        assert matches, f"no visible button {text!r}; have {[button_text(b) for b in self.buttons()]}"
+        have = [button_text(b) for b in self.buttons()]
+        assert matches, f"no visible button {text!r}; have {have}"
         self.qtbot.mouseClick(matches[0], Qt.LeftButton)
 
     def type_keys(self, keys: str) -> None:

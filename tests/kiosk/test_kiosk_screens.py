@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PyQt5.QtCore import QPoint, QRect
 from PyQt5.QtWidgets import QLabel, QPushButton, QWidget
@@ -13,21 +14,8 @@ from kiosk.flow import Screen
 from kiosk.ui.theme import MIN_BUTTON_PX
 from tests.kiosk.kiosk_kit import KioskHarness, button_text
 from tests.support.api import HUKOU
-
-SAMPLE_APPOINTMENT = {
-    "booking_code": "K7PQ2M", "service_code": HUKOU, "service_name": "户口迁移登记",
-    "slot_start": "2026-12-01T01:30:00+00:00", "slot_end": "2026-12-01T02:00:00+00:00",
-    "status": "booked", "citizen_name_masked": "张*三", "id_masked": "110105********1234",
-    "arrival": "on_time", "arrival_text": "已到签到时间，请签到", "can_check_in": True,
-    "materials": [
-        {"code": "id_card", "name": "居民身份证", "required": True, "status": "accepted",
-         "reason": None, "reused": True},
-        {"code": "hukou_book", "name": "居民户口簿", "required": True, "status": "rejected",
-         "reason": "照片页不清晰", "reused": False},
-        {"code": "move_proof", "name": "准予迁入证明", "required": True, "status": "pending",
-         "reason": None, "reused": False},
-    ],
-}
+from tests.support.live import LiveServer
+from tests.support.online import book_appointment, make_id_number, random_phone, sample_png
 
 
 def window_rect(widget: QWidget, window: QWidget) -> QRect:
@@ -72,14 +60,21 @@ def shoot(h: KioskHarness, out: Path, name: str) -> None:
     assert not problems, f"{name}: {problems}"
 
 
-@pytest.mark.parametrize("portrait", [True, False], ids=["portrait", "landscape"])
-@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
-def test_every_screen(kiosk: Any, artifacts_dir: Path, portrait: bool, large: bool) -> None:
+COMBOS = [(p, lg, "zh") for p in (True, False) for lg in (False, True)]
+COMBOS += [(True, True, "en"), (False, False, "en")]  # English is longer: check it fits too
+
+
+@pytest.mark.parametrize(("portrait", "large", "lang"), COMBOS,
+                         ids=[f"{'portrait' if p else 'landscape'}-{'large' if lg else 'normal'}"
+                              f"-{lang}" for p, lg, lang in COMBOS])
+def test_every_screen(kiosk: Any, live: LiveServer, artifacts_dir: Path, portrait: bool,
+                      large: bool, lang: str) -> None:
     """Walk through every screen with real server data, saving a screenshot of each."""
     out = artifacts_dir / "kiosk"
     out.mkdir(parents=True, exist_ok=True)
     tag = f"{'portrait' if portrait else 'landscape'}-{'large' if large else 'normal'}"
-    h = kiosk(portrait=portrait, large=large)
+    tag += "" if lang == "zh" else f"-{lang}"
+    h = kiosk(portrait=portrait, large=large, lang=lang)
     ctl = h.ctl
     shoot(h, out, f"{tag}-01-home")
     h.click(ctl.text("take_number"))
@@ -105,8 +100,14 @@ def test_every_screen(kiosk: Any, artifacts_dir: Path, portrait: bool, large: bo
     ctl.open_checkin()
     h.type_keys("11010519900307")
     shoot(h, out, f"{tag}-07-checkin-keypad")
-    ctl.state.appointments = [SAMPLE_APPOINTMENT]
-    ctl._show(Screen.APPOINTMENT)
+    with httpx.Client(base_url=live.url, timeout=10) as http:
+        booking = book_appointment(
+            http, service_code=HUKOU, phone=random_phone(), name="张小三",
+            materials={"id_card": ("id.png", sample_png(), "image/png"),
+                       "hukou_book": ("hukou.png", sample_png("#888888"), "image/png")},
+            accept=["id_card"], reject={"hukou_book": "照片页不清晰"})
+    h.reader.scan(booking["booking_code"])
+    h.wait_screen("appointment")
     shoot(h, out, f"{tag}-08-appointment")
     ctl.open_query()
     h.type_keys("A0")
@@ -118,9 +119,11 @@ def test_every_screen(kiosk: Any, artifacts_dir: Path, portrait: bool, large: bo
     ctl.state.retry_attempt = 2
     ctl._show(Screen.RETRY)
     shoot(h, out, f"{tag}-11-server-down")
-    ctl.state.error_key = "appointment_none"
-    ctl.state.error_message = "今天没有找到该身份证号的预约"
-    ctl._show(Screen.ERROR)
+    ctl.go_home()
+    ctl.open_checkin()
+    h.type_keys(make_id_number("19700101", seq=778))
+    ctl.find_appointment()
+    h.wait_screen("error")
     shoot(h, out, f"{tag}-12-error")
     ctl.go_home()
     for _ in range(ctl.config.maintenance_taps):
