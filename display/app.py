@@ -36,9 +36,11 @@ class DisplayController(QObject):
 
     def __init__(self, api: HallApi, hall: str, token: str, screen: Screen,
                  announcer: Announcer | None, model: DisplayModel | None = None,
-                 parent: QObject | None = None, *, max_backoff: float = 5.0) -> None:
+                 parent: QObject | None = None, *, max_backoff: float = 5.0,
+                 only_window: int | None = None) -> None:
         super().__init__(parent)
         self.max_backoff = max_backoff
+        self.only_window = only_window  # a window screen reads out only its own calls
         self.api = api
         self.hall = hall
         self.token = token
@@ -127,7 +129,8 @@ class DisplayController(QObject):
         if self.announcer is None:
             return
         for call in calls:
-            self.announcer.submit(call)
+            if self.only_window is None or call.window_number == self.only_window:
+                self.announcer.submit(call)
 
     def _render(self) -> None:
         self.screen.render_model(self.model)
