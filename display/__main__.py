@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from display.model import DEFAULT_MAX_AGE, DisplayModel
 from display.strings import LANGS, Strings
@@ -14,6 +15,11 @@ from display.voice.announcer import Announcer
 from display.voice.engine import VoiceSettings, make_voice
 from display.voice.phrases import STYLES
 from display.voice.sinks import PLAYERS, make_sink
+
+if TYPE_CHECKING:
+    from PyQt5.QtWidgets import QApplication, QWidget
+
+    from display.app import DisplayController
 
 log = logging.getLogger("display")
 
@@ -41,6 +47,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--audio", choices=("auto", "none", *PLAYERS), default="auto")
     p.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE,
                    help="replayed calls older than this many seconds are shown, not announced")
+    p.add_argument("--screenshot", type=Path,
+                   help="connect, save a PNG of the screen and exit (installation check)")
     args = p.parse_args(argv)
     if args.mode == "window" and args.window is None:
         p.error("--mode window needs --window N")
@@ -70,18 +78,40 @@ def main(argv: list[str] | None = None) -> int:
                            custom=args.voice_pack)
         announcer = Announcer(voice, make_sink(args.audio))
     api = HallApi(args.server, args.token)
-    controller = DisplayController(api, args.hall, args.token, screen, announcer,
-                                   DisplayModel(max_age_seconds=args.max_age or None))
-    if args.windowed:
+    controller = DisplayController(
+        api, args.hall, args.token, screen, announcer,
+        DisplayModel(max_age_seconds=args.max_age or None),
+        only_window=args.window if args.mode == "window" else None)
+    if args.windowed or args.screenshot:
         screen.show()
     else:
         screen.showFullScreen()
+    if args.screenshot:
+        _exit_after_first_render(app, controller, screen, args.screenshot)
     controller.start()
     code = app.exec_()
     controller.stop()
     if announcer is not None:
         announcer.stop()
     return code
+
+
+def _exit_after_first_render(app: QApplication, controller: DisplayController,
+                             screen: QWidget, path: Path) -> None:
+    """Save the screen once the board is drawn and the stream is up, then quit."""
+    from PyQt5.QtCore import QTimer
+
+    def check() -> None:
+        bridge = controller.bridge
+        if bridge is not None and bridge.stream.state == "connected":
+            timer.stop()
+            ok = screen.grab().save(str(path))
+            log.info("screenshot %s: %s", "saved to" if ok else "failed for", path)
+            app.exit(0 if ok else 1)
+
+    timer = QTimer(screen)
+    timer.timeout.connect(check)
+    timer.start(100)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from PyQt5.QtCore import QObject, QTimer, pyqtSignal
 
 from display.model import Call, DisplayModel
 from display.voice.announcer import Announcer
-from hallclient import HallApi
+from hallclient import ApiError, HallApi
 from hallclient.qt import EventBridge, Worker
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ class Screen(Protocol):
     """What the controller needs from a screen widget."""
 
     def render_model(self, model: DisplayModel) -> None: ...
-    def set_connection(self, state: str) -> None: ...
+    def set_connection(self, state: str, detail: str = "") -> None: ...
     def set_time(self, moment: datetime) -> None: ...
 
 
@@ -36,9 +36,11 @@ class DisplayController(QObject):
 
     def __init__(self, api: HallApi, hall: str, token: str, screen: Screen,
                  announcer: Announcer | None, model: DisplayModel | None = None,
-                 parent: QObject | None = None, *, max_backoff: float = 5.0) -> None:
+                 parent: QObject | None = None, *, max_backoff: float = 5.0,
+                 only_window: int | None = None) -> None:
         super().__init__(parent)
         self.max_backoff = max_backoff
+        self.only_window = only_window  # a window screen reads out only its own calls
         self.api = api
         self.hall = hall
         self.token = token
@@ -83,12 +85,23 @@ class DisplayController(QObject):
         self.bridge.stream.max_backoff = self.max_backoff
         self.bridge.event.connect(self.on_event)
         self.bridge.snapshot.connect(self.on_snapshot)
-        self.bridge.state.connect(self.screen.set_connection)
+        self.bridge.state.connect(self._on_state)
         self.bridge.start()
         self.stats_period.start(STATS_PERIOD_MS)
 
+    def _on_state(self, state: str) -> None:
+        detail = ""
+        if state == "stopped" and self.bridge is not None:
+            detail = self.bridge.stream.fatal_error or ""  # e.g. the device token was revoked
+        self.screen.set_connection(state, detail)
+
     def _on_board_error(self, exc: Exception) -> None:
         log.warning("board not loaded (%s); retrying", exc)
+        if isinstance(exc, ApiError) and exc.status in (401, 403, 404):
+            # Wrong token or hall: say so on screen, retry slowly (someone may fix the config).
+            self.screen.set_connection("stopped", exc.message)
+            QTimer.singleShot(10 * RETRY_MS, self.start)
+            return
         self.screen.set_connection("disconnected")
         QTimer.singleShot(RETRY_MS, self.start)
 
@@ -127,7 +140,8 @@ class DisplayController(QObject):
         if self.announcer is None:
             return
         for call in calls:
-            self.announcer.submit(call)
+            if self.only_window is None or call.window_number == self.only_window:
+                self.announcer.submit(call)
 
     def _render(self) -> None:
         self.screen.render_model(self.model)

@@ -179,14 +179,23 @@ class HallScreen(QWidget):
         self.windows_grid.setContentsMargins(0, 0, 0, 0)
         self.windows_grid.setSpacing(int(12 * k))
         self.cols = 5
-        rows = max(1, math.ceil(count / self.cols))
-        ck = k * min(1.0, 2 / rows) if rows > 2 else k
-        self.card_k = ck
         self.window_cards: dict[int, WindowCard] = {}
+        self._card_pool: list[WindowCard] = []
+        self._make_cards(count)
+
+    def _make_cards(self, count: int) -> None:
+        """(Re)build the window cards; more than ten windows get smaller cards."""
+        for card in self._card_pool:
+            self.windows_grid.removeWidget(card)
+            card.deleteLater()
+        rows = max(1, math.ceil(count / self.cols))
+        ck = self.k * min(1.0, 2.4 / rows)
+        self.card_k = ck
         number_px = 74 if self.portrait else 88
         self._card_pool = [WindowCard(self.s, ck, number_px) for _ in range(max(count, 1))]
         for i, card in enumerate(self._card_pool):
             self.windows_grid.addWidget(card, i // self.cols, i % self.cols)
+            card.name.setVisible(rows <= 2)  # small cards: number and state matter most
             card.hide()
 
     def _build_queues(self, k: float) -> None:
@@ -261,6 +270,11 @@ class HallScreen(QWidget):
         else:
             self.newest_number.setText(newest.number)
             self.newest_window.setText(self.s("to_window", window=newest.window_number))
+        title = self.s("latest_calls")
+        if newest is not None and newest.recall:
+            title += f" · {self.s('recall')}"
+        self.newest_title.setText(title)
+        if newest is not None:
             if self.shown_newest is not None and newest.seq != self.shown_newest:
                 self.start_flash()
             self.shown_newest = newest.seq
@@ -272,6 +286,8 @@ class HallScreen(QWidget):
             row.show_call(None)
         self.window_cards = {}
         windows = model.sorted_windows()
+        if len(windows) > len(self._card_pool):
+            self._make_cards(len(windows))
         for card, w in zip(self._card_pool, windows, strict=False):
             card.show_window(w)
             card.show()
@@ -282,9 +298,9 @@ class HallScreen(QWidget):
         for i, row in enumerate(self.service_rows):
             row.show_service(services[i] if i < len(services) else None)
 
-    def set_connection(self, state: str) -> None:
+    def set_connection(self, state: str, detail: str = "") -> None:
         """Show a discreet banner while the stream is down."""
-        self.header.set_connection(state)
+        self.header.set_connection(state, detail)
 
     def set_time(self, moment: datetime) -> None:
         """Update date and clock (hall timezone already applied)."""

@@ -43,10 +43,14 @@ class Header(QWidget):
         """Hall name."""
         self.hall.setText(name or self.s("app_title"))
 
-    def set_connection(self, state: str) -> None:
-        """Connection note (empty when connected)."""
+    def set_connection(self, state: str, detail: str = "") -> None:
+        """Connection note (empty when connected); `detail` explains a refusal."""
         self.connection = state
-        text = {"connected": "", "connecting": self.s("connecting")}.get(state, self.s("offline"))
+        if state == "stopped" and detail:
+            text = self.s("fatal", reason=detail)
+        else:
+            text = {"connected": "", "connecting": self.s("connecting")}.get(
+                state, self.s("offline"))
         self.status.setText(text)
 
     def set_time(self, moment: datetime) -> None:

@@ -163,9 +163,9 @@ class WindowScreen(QWidget):
             f.setPixelSize(int(px))
             self.number.setFont(f)
 
-    def set_connection(self, state: str) -> None:
+    def set_connection(self, state: str, detail: str = "") -> None:
         """Connection note."""
-        self.header.set_connection(state)
+        self.header.set_connection(state, detail)
 
     def set_time(self, moment: datetime) -> None:
         """Date and clock."""

@@ -136,8 +136,8 @@ def hall(live: LiveServer) -> Iterator[HallDriver]:
     """Windows 1–3 open; 户口 (A), 社保 (B) and 公积金 (D) tickets waiting."""
     driver = HallDriver(live.url)
     driver.open(1, 2, 3)
-    driver.issue(20)
-    driver.issue(15, SOCIAL)
-    driver.issue(15, FUND)
+    driver.issue(12)
+    driver.issue(9, SOCIAL)
+    driver.issue(9, FUND)
     yield driver
     driver.close()

@@ -116,6 +116,7 @@ def test_hall_page(browser: Browser, shared: tuple[LiveServer, HallDriver], view
     newest = board["recent_calls"][0]
     assert page.text_content("#newest-number") == newest["number"]
     assert page.text_content("#newest-window") == f"到 {newest['window_number']} 号窗口"
+    assert page.text_content("#newest-title") == "最新叫号"
     big = page.eval_on_selector("#newest-number", "e => parseFloat(getComputedStyle(e).fontSize)")
     assert big >= 200
     cards = page.eval_on_selector_all(

@@ -13,6 +13,7 @@ from PyQt5.QtGui import QFontInfo
 from PyQt5.QtWidgets import QLabel, QWidget
 
 from display.app import DisplayController
+from display.model import DisplayModel
 from display.strings import Strings
 from display.ui.common import FONT_FAMILY, ElidedLabel
 from display.ui.hall import HallScreen
@@ -100,6 +101,7 @@ def test_hall_screen(qtbot: Any, live: LiveServer, busy_hall: HallDriver,
         newest = board["recent_calls"][0]
         assert newest["type"] == "ticket.recalled" and newest["window_number"] == 2
         assert screen.newest_number.text() == newest["number"]
+        assert screen.newest_title.text() == "最新叫号 · 重呼"
         assert screen.newest_number.font().pixelSize() >= 200  # readable from 10 m
         assert screen.window_cards[1].number.font().pixelSize() >= 70
         assert screen.window_cards[1].state.text() == "办理中"
@@ -155,7 +157,7 @@ def test_hall_screen_in_english(qtbot: Any, live: LiveServer, busy_hall: HallDri
     screen = HallScreen(Strings("en"))
     ctl = _show(qtbot, live, screen)
     try:
-        assert screen.newest_title.text() == "Now calling"
+        assert screen.newest_title.text() == "Now calling · Recall"
         assert screen.window_cards[1].title.text() == "Window 1"
         assert screen.window_cards[1].state.text() == "Serving"
         assert _clipped(screen) == []
@@ -174,5 +176,39 @@ def test_newest_call_flashes_when_a_new_call_arrives(qtbot: Any, live: LiveServe
         qtbot.waitUntil(lambda: screen.newest_number.text() == number, timeout=15000)
         assert screen.flashing
         assert screen.newest_window.text() == "到 3 号窗口"
+    finally:
+        ctl.stop()
+
+
+def test_big_hall_with_sixteen_windows_still_fits(qtbot: Any, display_artifacts: Path) -> None:
+    model = DisplayModel()
+    model.apply_snapshot({
+        "seq": 1, "hall": {"code": "big", "name": "市民中心综合服务大厅"}, "notice": "",
+        "windows": [{"id": n, "number": n, "name": f"综合窗口{n}", "state": "open",
+                     "current_ticket": {"number": f"A{n:03d}", "status": "serving",
+                                        "ticket_id": n}} for n in range(1, 17)],
+        "recent_calls": [], "services": []})
+    screen = HallScreen(Strings("zh"))
+    qtbot.addWidget(screen)
+    screen.render_model(model)
+    screen.set_time(MOMENT)
+    screen.show()
+    qtbot.waitExposed(screen)
+    assert sorted(screen.window_cards) == list(range(1, 17))
+    assert screen.window_cards[16].number.text() == "A016"
+    assert _clipped(screen) == []
+    _save(screen, display_artifacts / "qt-hall-16-windows.png", (1920, 1080))
+
+
+def test_wrong_token_is_explained_on_screen(qtbot: Any, live: LiveServer) -> None:
+    screen = HallScreen(Strings("zh"))
+    qtbot.addWidget(screen)
+    ctl = DisplayController(HallApi(live.url, "not-a-token"), "demo", "not-a-token", screen,
+                            None)
+    ctl.start()
+    try:
+        qtbot.waitUntil(lambda: screen.header.status.text().startswith("无法连接"),
+                        timeout=15000)
+        assert ctl.bridge is None
     finally:
         ctl.stop()

@@ -100,9 +100,9 @@
     $("newest-window").textContent = newest ? fmt(S.toWindow, { w: newest.window }) : S.noCalls;
     if (newest && shownNewest !== null && newest.seq !== shownNewest) flash($("newest"));
     shownNewest = newest ? newest.seq : 0;
-    const rows = isPortrait() ? 3 : 4;
+    $("newest-title").textContent = S.latest + (newest && newest.recall ? " · " + S.recall : "");
     $("recent").innerHTML = "";
-    rest.slice(0, rows).forEach((c) => {
+    rest.slice(0, isPortrait() ? 3 : 4).forEach((c) => {
       const row = document.createElement("div");
       row.className = "call-row";
       row.innerHTML = `<span class="num"></span><span class="win"></span>`;
@@ -112,6 +112,9 @@
     });
     const grid = $("windows");
     grid.innerHTML = "";
+    const rows = Math.max(1, Math.ceil(model.windows.size / 5));
+    grid.style.setProperty("--ck", Math.min(1, 2.4 / rows));  // big halls: smaller cards
+    grid.classList.toggle("compact", rows > 2);
     for (const w of model.sortedWindows()) {
       const [key, cls] = windowState(w);
       const card = document.createElement("div");

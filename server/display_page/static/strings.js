@@ -1,7 +1,7 @@
 // Every text of the browser wall display: zh-CN first, English alternative.
 window.DISPLAY_STRINGS = {
   zh: {
-    title: "通办 叫号屏", latest: "最新叫号", toWindow: "到 {w} 号窗口", windowNo: "{w}号窗口",
+    title: "通办 叫号屏", latest: "最新叫号", recall: "重呼", toWindow: "到 {w} 号窗口", windowNo: "{w}号窗口",
     noCalls: "暂无叫号", idle: "空闲", called: "请到窗口", serving: "办理中", paused: "暂停服务",
     closed: "已关闭", current: "当前号码", clerk: "工作人员", noClerk: "未登录",
     service: "办理事项", waitingHead: "等候", etaHead: "预计等候", people: "{n} 人",
@@ -12,7 +12,7 @@ window.DISPLAY_STRINGS = {
     speech: "请{n}号，到{w}号窗口办理",
   },
   en: {
-    title: "Tongban call display", latest: "Now calling", toWindow: "→ Window {w}",
+    title: "Tongban call display", latest: "Now calling", recall: "Recall", toWindow: "→ Window {w}",
     windowNo: "Window {w}", noCalls: "No calls yet", idle: "Idle", called: "Please come",
     serving: "Serving", paused: "Paused", closed: "Closed", current: "Now serving",
     clerk: "Clerk", noClerk: "Nobody signed in", service: "Service", waitingHead: "Waiting",

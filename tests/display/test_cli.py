@@ -1,0 +1,50 @@
+"""`python -m display` as an installer would run it: a real process against a real server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PyQt5.QtGui import QImage
+
+from display.__main__ import parse_args
+from tests.display.conftest import DISPLAY_TOKEN, HallDriver
+from tests.support.live import ROOT, LiveServer
+
+
+def test_cli_options_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    args = parse_args(["--token", "t", "--mode", "window", "--window", "3", "--portrait",
+                       "--digits", "yao", "--repeat", "3", "--lang", "en"])
+    assert (args.mode, args.window, args.portrait, args.digits, args.repeat, args.lang) == (
+        "window", 3, True, "yao", 3, "en")
+    with pytest.raises(SystemExit):
+        parse_args(["--token", "t", "--mode", "window"])
+    assert "--window" in capsys.readouterr().err
+
+
+def test_python_m_display_draws_the_window_screen(live: LiveServer, voice_cache: Path,
+                                                  tmp_path: Path) -> None:
+    hall = HallDriver(live.url)
+    hall.open(1)
+    hall.issue(1)
+    number = hall.call(1)["number"]
+    hall.close()
+    out = tmp_path / "window1.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "display", "--server", live.url, "--token", DISPLAY_TOKEN,
+         "--mode", "window", "--window", "1", "--portrait", "--audio", "none",
+         "--voice-cache", str(voice_cache), "--screenshot", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1080, 1920)
+    assert number == "A001"
+    assert "screenshot saved" in proc.stderr
+    # The ticket digits are drawn: plenty of the digit yellow (#ffd54a) on the screen.
+    yellow = sum(1 for x in range(0, 1080, 6) for y in range(0, 1920, 6)
+                 if image.pixelColor(x, y).name() == "#ffd54a")
+    assert yellow > 800
