@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     metrics_token: str | None = Field(None, description="Bearer token for /metrics (else admin)")
     hub_poll_seconds: float = Field(
         1.0, description="Event pump poll when no wake-up arrives (30 s while LISTEN is up)")
+    ws_compression: bool = Field(
+        False, description="permessage-deflate on websockets (small events: costs more than saved)")
     clock: str | None = Field(
         None, description="Bench/test only: compressed clock 'start=<ISO>,speed=<n>[,real=<unix>]'")
 

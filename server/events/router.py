@@ -139,12 +139,18 @@ async def _run(websocket: WebSocket, app: Any, principal: Principal, sub: Subscr
 
 
 async def _send_loop(websocket: WebSocket, sub: Subscriber, heartbeat: float) -> None:
+    queue = sub.queue
     while True:
-        try:
-            seq, text = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
-        except TimeoutError:
-            await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
-            continue
+        if queue.empty():
+            # asyncio.timeout arms one timer; wait_for would start a task per event.
+            try:
+                async with asyncio.timeout(heartbeat):
+                    seq, text = await queue.get()
+            except TimeoutError:
+                await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
+                continue
+        else:
+            seq, text = queue.get_nowait()
         if seq > sub.delivered:
             sub.delivered = seq
             await websocket.send_text(text)
