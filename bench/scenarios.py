@@ -131,6 +131,8 @@ async def scenario_issue(run: Run) -> None:
                                     seed=run.seed)
         run.result["server_cpu_s_in_phase"] = round(run.server_cpu() - cpu0, 2)
         run.result.update(rec.figures("issue"))
+        run.result["issue_server_cpu_ms"] = round(
+            run.result["server_cpu_s_in_phase"] * 1000 / max(len(rec.ms), 1), 2)
         run.result["concurrency"] = CONCURRENCY
     finally:
         await _close(clients)
@@ -157,6 +159,8 @@ async def scenario_call(run: Run) -> None:
         cpu0 = run.server_cpu()
         calls = await load.call_load(clerks, total=sz["calls"])
         run.result["server_cpu_s_in_phase"] = round(run.server_cpu() - cpu0, 2)
+        run.result["call_cycle_server_cpu_ms"] = round(
+            run.result["server_cpu_s_in_phase"] * 1000 / max(len(calls.returned), 1), 2)
         for tid in list(calls.returned)[-5:]:
             await displays.wait_for(tid, sz["call_displays"], 10)
         run.result.update(calls.rec.figures("call_next"))
@@ -204,6 +208,7 @@ async def _fanout_once(run: Run, subscribers: int, ncalls: int) -> dict:
         rss1 = sum(rss_mb(s.pid) for s in run.servers)
         part["server_rss_mb_idle"] = round(rss1, 1)
         part["rss_mb_per_1000_ws"] = round((rss1 - rss0) / subscribers * 1000, 1)
+        cpu0 = run.server_cpu()
         log.info("%d subscribers connected in %.1fs", subscribers, part["connect_s"])
         returned: dict[int, float] = {}
         rec = Recorder()
@@ -223,6 +228,7 @@ async def _fanout_once(run: Run, subscribers: int, ncalls: int) -> dict:
             await clerk.http.post(f"/api/v1/tickets/{tid}/no-show", headers=clerk.headers)
             await asyncio.sleep(0.1)
         rec.end()
+        part["server_cpu_ms_per_call"] = round((run.server_cpu() - cpu0) * 1000 / ncalls, 1)
         part.update({k: v for k, v in rec.figures("call_next").items()
                      if k in ("call_next_p50_ms", "call_next_p99_ms")})
         tmp = Run.__new__(Run)

@@ -214,7 +214,8 @@ def serve(settings: Settings) -> int:
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
-                ws_ping_interval=20, ws_ping_timeout=20)
+                ws_ping_interval=20, ws_ping_timeout=20,
+                ws_per_message_deflate=settings.ws_compression)
     return 0
 
 

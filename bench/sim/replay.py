@@ -66,7 +66,7 @@ class WindowSim:
 class Replay:
     """Discrete-event replay of one plan on one demo-seeded database."""
 
-    def __init__(self, db: Database, settings: Settings, plan: DayPlan) -> None:
+    def __init__(self, db: Database | None, settings: Settings | None, plan: DayPlan) -> None:
         self.db = db
         self.settings = settings
         self.plan = plan
@@ -83,6 +83,14 @@ class Replay:
     # ------------------------------------------------------------ setup
 
     def _setup(self) -> None:
+        self._setup_windows()
+        for wp in self.plan.windows:
+            self.windows[wp.number].pending_pauses = list(wp.pauses)
+            self._at(wp.open_minute, "open", (wp.number,))
+        for a in self.plan.arrivals:
+            self._at(a.minute, "arrive", (a.index,))
+
+    def _setup_windows(self) -> None:
         def work(s: Session) -> None:
             hall = s.scalar(select(Hall).where(Hall.code == "demo"))
             self.hall_id = hall.id
@@ -104,11 +112,6 @@ class Replay:
                                                    services=handles.get(w.id, set()))
 
         self.db.write(work)
-        for wp in self.plan.windows:
-            self.windows[wp.number].pending_pauses = list(wp.pauses)
-            self._at(wp.open_minute, "open", (wp.number,))
-        for a in self.plan.arrivals:
-            self._at(a.minute, "arrive", (a.index,))
 
     def _at(self, minute: float, kind: str, args: tuple) -> None:
         self.seq += 1
@@ -126,13 +129,24 @@ class Replay:
         self._setup()
         while self.heap:
             minute, _, kind, args = heapq.heappop(self.heap)
+            self._wait_until(minute)
             getattr(self, f"_on_{kind}")(minute, *args)
             self.steps += 1
         self._collect()
         return list(self.records.values())
 
+    def _wait_until(self, minute: float) -> None:
+        """In-process replay does not wait: every step carries its own `now`."""
+
     def _on_arrive(self, minute: float, index: int) -> None:
         a = self.plan.arrivals[index]
+        rec = self._issue(a, minute)
+        self.records[rec.ticket_id] = rec
+        self.by_ticket[rec.ticket_id] = a
+        self._wake_idle(minute, a.service)
+
+    def _issue(self, a: Arrival, minute: float) -> TicketRecord:
+        """Issue the ticket; the naive baseline is computed in the same transaction."""
         now = self.moment(minute)
         settings = self.settings
 
@@ -151,13 +165,10 @@ class Replay:
             service = get_service(s, hall.id, DEMO_SERVICES[a.service])
             load = eta.load_for(s, service=service, now=now, lookback=settings.eta_window_minutes)
             ahead = eta.people_ahead(load, t.id, now=now, starvation=settings.starvation_minutes)
-            return TicketRecord(index, t.id, a.service, a.priority, minute,
+            return TicketRecord(a.index, t.id, a.service, a.priority, minute,
                                 t.estimated_wait_at_issue, eta.naive_minutes(load, ahead))
 
-        rec = self.db.write(work)
-        self.records[rec.ticket_id] = rec
-        self.by_ticket[rec.ticket_id] = a
-        self._wake_idle(minute, a.service)
+        return self.db.write(work)
 
     def _wake_idle(self, minute: float, service: int) -> None:
         """Idle clerks whose window handles `service` notice the new ticket and call."""
@@ -196,13 +207,10 @@ class Replay:
         w = self.windows[number]
         if w.state != "idle":
             return
-        now = self.moment(minute)
-        ticket = self.db.write(lambda s: call_next(
-            s, window_id=w.id, principal=w.principal, settings=self.settings, now=now))
-        if ticket is None:
+        tid = self._call(w, minute)
+        if tid is None:
             return
         w.state = "busy"
-        tid = ticket.id
         a = self.by_ticket[tid]
         if tid in self.second_visit:
             self._at(minute + a.walk, "start", (number, tid))
@@ -210,6 +218,13 @@ class Replay:
             self._at(minute + 1.0, "recall", (number, tid))
         else:
             self._at(minute + a.walk, "start", (number, tid))
+
+    def _call(self, w: WindowSim, minute: float) -> int | None:
+        """call-next at the window; the ticket id or None when nobody waits for it."""
+        now = self.moment(minute)
+        ticket = self.db.write(lambda s: call_next(
+            s, window_id=w.id, principal=w.principal, settings=self.settings, now=now))
+        return ticket.id if ticket is not None else None
 
     def _on_recall(self, minute: float, number: int, tid: int) -> None:
         self._act(number, tid, "recall", minute)

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
         6.0, ge=0, description="How often the retention purge runs in the server (0 = never)")
     hub_poll_seconds: float = Field(
         1.0, description="Event pump poll when no wake-up arrives (30 s while LISTEN is up)")
+    ws_compression: bool = Field(
+        False, description="permessage-deflate on websockets (small events: costs more than saved)")
     clock: str | None = Field(
         None, description="Bench/test only: compressed clock 'start=<ISO>,speed=<n>[,real=<unix>]'")
 

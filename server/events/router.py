@@ -141,16 +141,22 @@ async def _run(websocket: WebSocket, app: Any, principal: Principal, sub: Subscr
 
 async def _send_loop(websocket: WebSocket, app: Any, sub: Subscriber, heartbeat: float,
                      token: str) -> None:
+    queue = sub.queue
     while True:
-        try:
-            seq, text = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
-        except TimeoutError:
-            # A revoked device or logged-out user loses its live feed by the next heartbeat.
-            if not await to_thread.run_sync(_token_still_valid, app, token):
-                await websocket.close(CLOSE_UNAUTHORIZED, "token revoked or expired")
-                return
-            await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
-            continue
+        if queue.empty():
+            # asyncio.timeout arms one timer; wait_for would start a task per event.
+            try:
+                async with asyncio.timeout(heartbeat):
+                    seq, text = await queue.get()
+            except TimeoutError:
+                # A revoked device or logged-out user loses its live feed by the next heartbeat.
+                if not await to_thread.run_sync(_token_still_valid, app, token):
+                    await websocket.close(CLOSE_UNAUTHORIZED, "token revoked or expired")
+                    return
+                await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
+                continue
+        else:
+            seq, text = queue.get_nowait()
         if seq > sub.delivered:
             sub.delivered = seq
             await websocket.send_text(text)
