@@ -180,6 +180,8 @@ def check_in(
         s, hall=hall, service_code=service.code, settings=settings, principal=principal,
         id_number=id_number, citizen_name=appt.citizen_name or None, source=source,
         idempotency_key=idempotency_key, appointment=prio, now=now,
+        # The place of a remote ticket was held from the moment it was taken online.
+        queued_since=appt.slot_start if appt.kind == "remote" else None,
     )
     ticket = result.ticket
     ticket.appointment_id = appt.id
@@ -190,8 +192,6 @@ def check_in(
     if late:
         ticket.priority_reason = reason
     elif appt.kind == "remote":
-        # The place was held from the moment it was taken online.
-        ticket.queued_at = min(ticket.queued_at, appt.slot_start)
         ticket.priority_reason = reason
     appt.status, appt.checked_in_at, appt.ticket_id, appt.late = "checked_in", now, ticket.id, late
     s.flush()

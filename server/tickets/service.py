@@ -49,9 +49,13 @@ def issue_ticket(
     source: str = "walk_in",
     idempotency_key: str | None = None,
     appointment: dict[str, Any] | None = None,
+    queued_since: datetime | None = None,
     now: datetime | None = None,
 ) -> IssueResult:
-    """Issue the next number for a service; a known idempotency key returns its ticket."""
+    """Issue the next number for a service; a known idempotency key returns its ticket.
+
+    `queued_since` backdates the place in the queue (a remote ticket held since it was taken).
+    """
     now = now or utcnow()
     if idempotency_key:
         prior = s.scalar(
@@ -90,7 +94,7 @@ def issue_ticket(
         appointment_id=(appointment or {}).get("id"),
         appointment_slot_start=(appointment or {}).get("slot_start"),
         issued_at=now,
-        queued_at=now,
+        queued_at=min(queued_since, now) if queued_since else now,
         **id_fields,
     )
     s.add(ticket)
