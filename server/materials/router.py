@@ -63,8 +63,7 @@ def get_own_materials(booking_code: str, db: DbDep, principal: PrincipalDep) -> 
     with db.read() as s:
         appt = own_appointment(s, booking_code=booking_code, principal=p)
         rows = s.scalars(select(Material).where(Material.appointment_id == appt.id,
-                                                Material.replaced_at.is_(None),
-                                                Material.purged_at.is_(None))
+                                                Material.replaced_at.is_(None))
                          .order_by(Material.id))
         return [material_view(s, m) for m in rows]
 
