@@ -54,7 +54,7 @@ def test_fifty_concurrent_bookings_for_ten_places(any_client: TestClient) -> Non
 def test_slot_calendar_hours_holidays_horizon_and_lead(client: TestClient) -> None:
     c = client
     set_hall_settings(c, appointment_hours={d: [["09:00", "12:00"]] for d in WEEK},
-                      closed_dates=["2030-01-01"])
+                      closed_days=["2030-01-01"])
     set_booking(c, HUKOU, slot_minutes=60, horizon_days=400000)
     monday = c.get(f"/api/v1/halls/demo/services/{HUKOU}/slots",
                    params={"date": "2030-01-07"}).json()
