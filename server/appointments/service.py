@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -135,16 +135,20 @@ def _lock_person(s: Session, key: str) -> None:
 # ---------------------------------------------------------------- no-shows
 
 
-def mark_no_shows(s: Session, *, now: datetime, hall_id: int | None = None,
+def mark_no_shows(s: Session, *, now: datetime, citizen_id: int | None = None,
                   id_hash: str | None = None) -> int:
     """Booked appointments whose day is over become no_show; expired remote places lapse."""
-    stmt = select(Appointment).where(Appointment.status == "booked")
-    if hall_id is not None:
-        stmt = stmt.where(Appointment.hall_id == hall_id)
+    stmt = select(Appointment).where(
+        Appointment.status == "booked", Appointment.slot_start < now,
+        # Coarse SQL filter (no hall is more than a day ahead of UTC); exact check below.
+        or_(and_(Appointment.kind == "remote", Appointment.slot_end < now),
+            Appointment.business_day <= now.date()))
+    if citizen_id is not None:
+        stmt = stmt.where(Appointment.citizen_id == citizen_id)
     if id_hash is not None:
         stmt = stmt.where(Appointment.id_hash == id_hash)
     changed = 0
-    for appt in s.scalars(stmt.where(Appointment.slot_start < now)):
+    for appt in s.scalars(stmt):
         hall = s.get(Hall, appt.hall_id)
         assert hall is not None
         service = s.get(ServiceItem, appt.service_id)
@@ -358,7 +362,7 @@ def take_remote(
     if not in_service_hours(rules, now):
         raise Conflict("当前不在大厅办公时间，暂不能远程取号", code="hall_closed")
     _lock_person(s, f"citizen:{citizen_id}")
-    mark_no_shows(s, now=now, hall_id=hall.id)
+    mark_no_shows(s, now=now, citizen_id=citizen_id)
     today = local_day(rules, now)
     taken = s.scalar(select(func.count()).select_from(Appointment).where(
         Appointment.citizen_id == citizen_id, Appointment.kind == "remote",
