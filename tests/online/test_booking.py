@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from server.appointments.models import Appointment, SlotCounter
-from server.appointments.service import book, mark_no_shows, send_reminders
+from server.appointments.reminders import send_reminders
+from server.appointments.service import book, mark_no_shows
 from server.citizens.models import Notification
 from tests.online.conftest import db_of, make_citizens, set_booking, set_hall_settings
 from tests.support.api import HUKOU, IDCARD, SOCIAL, login

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from server.appointments.checkin import check_in, lookup
-from server.appointments.service import book, mark_no_shows, take_remote
+from server.appointments.remote import take_remote
+from server.appointments.service import book, mark_no_shows
 from server.auth.principal import Principal
 from server.catalog.models import Hall
 from server.core.errors import Conflict
