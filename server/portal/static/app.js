@@ -153,7 +153,7 @@ async function showGuide(code) {
   const row = (k, v) => (v ? `<dt>${t(k)}</dt><dd>${esc(v)}</dd>` : "");
   render(`<article class="card" id="guide">
       <h2>${esc(g.service.name)}</h2>
-      <p class="muted small">${esc(g.service.department)} · ${esc(gd.summary || "")}</p>
+      <p class="muted small">${esc(g.service.department)}${g.service.category ? " · " + esc(g.service.category) : ""}</p>
       <h3>${t("guideConditions")}</h3><ul class="plain">${(gd.conditions || []).map(x => `<li>${esc(x)}</li>`).join("")}</ul>
       <h3>${t("guideMaterials")}</h3><ul class="plain" id="guide-materials">${mats}</ul>
       <h3>${t("guideBooking")}</h3>
