@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from server.appointments.models import Appointment, SlotCounter
 from server.appointments.reminders import send_reminders
+from server.appointments.runner import online_pass
 from server.appointments.service import book, mark_no_shows
 from server.citizens.models import Notification
 from tests.online.conftest import db_of, make_citizens, set_booking, set_hall_settings
@@ -201,3 +202,5 @@ def test_reminders_go_through_the_outbox_once(client: TestClient) -> None:
     with db_of(c).read() as s:
         [note] = s.scalars(select(Notification).where(Notification.kind == "reminder")).all()
     assert note.recipient == "13800000000" and "10:00" in note.body and "温馨提醒" in note.body
+    # The background pass runs the same code on the real clock: nothing is due now.
+    assert online_pass(db_of(c), settings) == (0, 0)
