@@ -174,8 +174,8 @@ def check_in(
     elif late:
         reason, source, prio = arr.text, "appointment", None
     else:
-        reason, source = f"预约 {appt.slot_start.astimezone(_tz(hall)).strftime('%H:%M')} 时段", \
-            "appointment"
+        start = appt.slot_start.astimezone(_tz(hall)).strftime("%H:%M")
+        reason, source = f"预约 {start} 时段", "appointment"
         prio = {"id": appt.id, "slot_start": appt.slot_start, "reason": "预约签到优先"}
     result = issue_ticket(
         s, hall=hall, service_code=service.code, settings=settings, principal=principal,
@@ -188,7 +188,7 @@ def check_in(
     ticket.citizen_id = appt.citizen_id
     if appt.id_hash and not ticket.id_hash:
         ticket.id_hash, ticket.id_masked = appt.id_hash, appt.id_masked
-    if late:
+    if late and ticket.priority_class != "green":  # an elderly late-comer keeps the green channel
         ticket.priority_reason = reason
     elif appt.kind == "remote":
         # The place was held from the moment it was taken online.
