@@ -51,7 +51,6 @@ class Appointment(Base):
     no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
-    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class SlotCounter(Base):

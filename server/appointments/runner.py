@@ -11,22 +11,20 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI
 
-from server.appointments.retention import purge_personal_data
-from server.appointments.service import mark_no_shows, send_reminders
+from server.appointments.reminders import send_reminders
+from server.appointments.service import mark_no_shows
 from server.core.clock import utcnow
 from server.core.config import Settings
 from server.core.db import Database
-from server.materials.service import storage_for
 
 log = logging.getLogger(__name__)
 
 
-def online_pass(db: Database, settings: Settings) -> tuple[int, int, int]:
-    """One pass: (reminders sent, appointments lapsed, appointments purged)."""
+def online_pass(db: Database, settings: Settings) -> tuple[int, int]:
+    """One pass: (reminders sent, appointments lapsed)."""
     sent = db.write(lambda s: send_reminders(s, settings=settings))
     lapsed = db.write(lambda s: mark_no_shows(s, now=utcnow()))
-    purged = purge_personal_data(db, settings=settings, storage=storage_for(settings))
-    return sent, lapsed, purged
+    return sent, lapsed
 
 
 async def online_loop(db: Database, settings: Settings) -> None:

@@ -48,8 +48,6 @@ class Settings(BaseSettings):
     notify_backend: str = Field("outbox", description="outbox (record only) | log | smtp")
     smtp_url: str | None = Field(None, description="smtp://user:pass@host:port for e-mail")
     material_max_bytes: int = Field(10_000_000, description="Largest pre-submitted file")
-    online_retention_days: int = Field(
-        180, description="Days after which personal data of finished appointments is purged")
     online_interval_seconds: float = Field(
         60.0, description="How often reminders and expiries run (0 = never)")
     login_failures_per_client: str = Field(

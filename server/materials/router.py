@@ -64,8 +64,7 @@ def get_own_materials(booking_code: str, db: DbDep, principal: PrincipalDep) -> 
     with db.read() as s:
         appt = own_appointment(s, booking_code=booking_code, principal=p)
         rows = s.scalars(select(Material).where(Material.appointment_id == appt.id,
-                                                Material.replaced_at.is_(None),
-                                                Material.purged_at.is_(None))
+                                                Material.replaced_at.is_(None))
                          .order_by(Material.id))
         return [material_view(s, m) for m in rows]
 
@@ -121,6 +120,8 @@ def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
         raise NotFound("材料已超过保存期限并已删除", code="material_purged") from None
     return Response(data, media_type=content_type, headers={
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        # Opened directly, an uploaded PDF must not run script in the server's origin.
+        "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:",
         "Content-Disposition": f"inline; filename*=UTF-8''{quote(filename, safe='')}",
     })
 

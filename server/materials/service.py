@@ -18,7 +18,7 @@ from server.citizens.notify import notify
 from server.core.clock import iso, utcnow
 from server.core.config import Settings
 from server.core.db import Database
-from server.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.materials.models import Material, MaterialAccess
 from server.materials.sniff import check_content
 from server.materials.storage import LocalStorage, Storage, TooLarge
@@ -44,8 +44,7 @@ def service_materials(service: ServiceItem) -> list[dict[str, Any]]:
 def current_materials(s: Session, appointment_id: int) -> dict[str, Material]:
     """The latest (not replaced) material per code of an appointment."""
     rows = s.scalars(select(Material).where(Material.appointment_id == appointment_id,
-                                            Material.replaced_at.is_(None),
-                                            Material.purged_at.is_(None))
+                                            Material.replaced_at.is_(None))
                      .order_by(Material.id))
     return {m.material_code: m for m in rows}
 
@@ -191,8 +190,7 @@ def reusable(s: Session, appt: Appointment, service: ServiceItem) -> list[dict[s
             select(Material).where(
                 Material.id_hash == appt.id_hash, Material.citizen_id == appt.citizen_id,
                 Material.material_code == m["code"], Material.review_status == "accepted",
-                Material.appointment_id != appt.id, Material.replaced_at.is_(None),
-                Material.purged_at.is_(None))
+                Material.appointment_id != appt.id, Material.replaced_at.is_(None))
             .order_by(Material.reviewed_at.desc(), Material.id.desc()).limit(1))
         if prior is not None:
             out.append({"material_code": m["code"], "name": m["name"],
@@ -232,20 +230,11 @@ def reuse(s: Session, *, appt: Appointment, material_code: str) -> dict[str, Any
 # ---------------------------------------------------------------- staff side
 
 
-class Gone(DomainError):
-    """The material existed but was purged under the retention rule."""
-
-    status = 410
-    code = "material_purged"
-
-
 def get_material(s: Session, material_id: int) -> Material:
-    """A material by id, or 404 (410 once purged by the retention rule)."""
+    """A material by id, or 404."""
     m = s.get(Material, material_id)
     if m is None:
         raise NotFound("材料不存在", code="material_not_found")
-    if m.purged_at is not None:
-        raise Gone("材料已超过保存期限并被删除")
     return m
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0005_online
 Revises: 0004_manager
-Create Date: 2026-12-01 09:01:15.965136
+Create Date: 2026-12-01 08:40:31.187647
 """
 
 from __future__ import annotations
@@ -96,7 +96,6 @@ def upgrade() -> None:
     sa.Column('no_show_at', server.core.db.UTCDateTime(), nullable=True),
     sa.Column('reminded_at', server.core.db.UTCDateTime(), nullable=True),
     sa.Column('reschedule_count', sa.Integer(), nullable=False),
-    sa.Column('purged_at', server.core.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizens.id'], name=op.f('fk_appointments_citizen_id_citizens')),
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], name=op.f('fk_appointments_hall_id_halls'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['service_id'], ['service_items.id'], name=op.f('fk_appointments_service_id_service_items')),
@@ -132,7 +131,6 @@ def upgrade() -> None:
     sa.Column('verified_at', server.core.db.UTCDateTime(), nullable=True),
     sa.Column('uploaded_at', server.core.db.UTCDateTime(), nullable=False),
     sa.Column('replaced_at', server.core.db.UTCDateTime(), nullable=True),
-    sa.Column('purged_at', server.core.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['appointment_id'], ['appointments.id'], name=op.f('fk_materials_appointment_id_appointments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizens.id'], name=op.f('fk_materials_citizen_id_citizens')),
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], name=op.f('fk_materials_hall_id_halls'), ondelete='CASCADE'),
