@@ -174,3 +174,40 @@ def test_huge_multipart_upload_is_refused_before_the_body_is_sent(
     stored = [p for p in data.rglob("*") if p.is_file() and "tongban.sqlite3" not in p.name
               and p.name != "server.log"]
     assert stored == []  # no upload left anything in the data directory
+
+
+def test_hostile_material_uploads(any_client: TestClient) -> None:
+    """Path tricks and NUL in file names, fake content, oversize files: refused or neutralised,
+    and nothing of a refused upload is stored."""
+    from tests.support.online import book_appointment, sample_png, upload_material
+
+    c = any_client
+    b = book_appointment(c, phone="13933330001")
+    headers, code = b["citizen_headers"], b["booking_code"]
+    root = c.app.state.settings.data_dir / "materials"
+
+    def files() -> list[Path]:
+        return sorted(p for p in root.rglob("*") if p.is_file())
+
+    png = sample_png()
+    for name in ("../../../etc/passwd.png", "..%2f..%2fserver%2fapp.py.png",
+                 "C:\\Windows\\system32\\x.png", "a\u0000b.png", "%2e%2e/%2e%2e/x.png"):
+        r = upload_material(c, headers, code, "id_card", name, png, "image/png")
+        if r.status_code == 201:
+            stored = r.json()["filename"]
+            assert "/" not in stored and "\\" not in stored and "\x00" not in stored
+            assert stored not in ("", ".", "..")  # a plain file name, no directory part
+        else:
+            _error(r, 422)
+    assert all(root in p.parents for p in files())  # nothing written outside the store
+    assert all(len(p.name) == 64 for p in files() if ".tmp" not in p.parts)  # sha256 names only
+    before = files()
+    r = upload_material(c, headers, code, "id_card", "evil.png", b"MZ\x90\x00" + b"\0" * 2000,
+                        "image/png")  # an executable claiming to be a PNG
+    _error(r, 422)
+    r = upload_material(c, headers, code, "id_card", "big.png",
+                        png + b"\0" * (c.app.state.settings.material_max_bytes + 1), "image/png")
+    assert r.status_code in (413, 422) and "error" in r.json()
+    r = upload_material(c, headers, code, "../../id_card", "x.png", png, "image/png")
+    _error(r, 404)
+    assert files() == before  # refused uploads left nothing behind (no temp files either)

@@ -44,6 +44,10 @@ def test_materials_only_for_owner_and_handling_clerk_and_every_read_audited(
     # before the visit: no clerk may read it; the owner may; another citizen cannot see it
     assert c.get(url, headers=clerk1).status_code == 403
     assert c.get(url, headers=other["citizen_headers"]).status_code == 404
+    theirs = c.get("/api/v1/appointments", headers=other["citizen_headers"]).json()
+    assert [a["booking_code"] for a in theirs] == [other["booking_code"]]  # only their own
+    assert c.get(f"/api/v1/appointments/{b['booking_code']}",
+                 headers=other["citizen_headers"]).status_code == 404
     owner = c.get(url, headers=b["citizen_headers"])
     assert owner.status_code == 200 and owner.content == png
     assert owner.headers["cache-control"] == "private, no-store"
