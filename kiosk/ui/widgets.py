@@ -76,6 +76,8 @@ class RichButton(QPushButton):
         box = QVBoxLayout() if vertical else QHBoxLayout()
         box.setContentsMargins(24, 16, 24, 16)
         box.setSpacing(10 if vertical else 24)
+        if vertical:
+            box.addStretch(1)  # keep pictogram, title and subtitle together, centred
         if icon_name:
             pic = QLabel()
             pic.setPixmap(icon(icon_name, icon_px))
@@ -92,7 +94,9 @@ class RichButton(QPushButton):
             texts.addWidget(lab)
         if not sub:
             self.sub_label.hide()
-        box.addLayout(texts, 1)
+        box.addLayout(texts, 0 if vertical else 1)
+        if vertical:
+            box.addStretch(1)
         if extra:
             self.extra_label = label(extra, "itemWait", align=Qt.AlignRight | Qt.AlignVCenter)
             self.extra_label.setAttribute(Qt.WA_TransparentForMouseEvents)
