@@ -83,8 +83,12 @@ class CategoriesScreen(ScreenWidget):
 
     def render(self, state: KioskState) -> None:
         """One button per category."""
-        self.title.setText(self.t("choose_category") if state.services_loaded
-                           else self.t("loading_services"))
+        if state.services_loaded:
+            self.title.setText(self.t("choose_category"))
+        elif state.last_http == "fail":  # still retrying in the background
+            self.title.setText(self.t("server_down") + "，" + self.t("conn_connecting"))
+        else:
+            self.title.setText(self.t("loading_services"))
         key = (state.lang, tuple(state.categories()))
         if key == self._shown:
             return
