@@ -140,3 +140,21 @@ def test_give_up_while_server_down(kiosk: Any, live: LiveServer) -> None:
     h.qtbot.wait(1000)  # several retry periods: a dropped intent must not come back
     assert h.screen == "home"
     assert waiting(live.url, HUKOU) == before
+
+
+def test_kiosk_started_while_server_is_down(kiosk: Any, live: LiveServer) -> None:
+    """Booting without a server: a clear message, then the catalog once the server is up."""
+    live.stop()
+    try:
+        h = kiosk(wait_loaded=False)
+        h.qtbot.waitUntil(lambda: h.ctl.state.last_http == "fail", timeout=10000)
+        h.click("取号")
+        h.wait_screen("categories")
+        assert "暂时无法连接服务器" in h.texts()
+        assert not h.ctl.state.services_loaded
+    finally:
+        live.start()
+    h.qtbot.waitUntil(lambda: h.ctl.state.services_loaded, timeout=20000)
+    assert "请选择办事类别" in h.texts()
+    h.click("户籍")
+    h.wait_screen("services")
