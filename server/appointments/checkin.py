@@ -39,8 +39,14 @@ def arrival(appt: Appointment, rules: Rules, now: datetime) -> Arrival:
 
     if appt.status == "checked_in":
         return Arrival("on_time" if not appt.late else "late", "该预约已签到", False)
-    if appt.status in ("cancelled", "no_show", "served"):
-        return Arrival("expired", "该预约已取消或失效", False)
+    expired_remote = appt.kind == "remote" and (now > appt.slot_end
+                                                or appt.cancel_reason == "expired")
+    if expired_remote:
+        return Arrival("expired", f"远程取号须在 {hm(appt.slot_end)} 前签到，已过期", False)
+    if appt.status == "cancelled":
+        return Arrival("expired", "该预约已取消", False)
+    if appt.status == "no_show":
+        return Arrival("expired", "预约时间已过且未签到（已记爽约）", False)
     if appt.kind == "remote":
         if now > appt.slot_end:
             return Arrival("expired", f"远程取号须在 {hm(appt.slot_end)} 前签到，已过期", False)
@@ -160,7 +166,7 @@ def check_in(
             raise Conflict(f"签到时间未到：{arr.text}", code="too_early")
         raise Conflict(arr.text, code="appointment_expired")
     appt, arr = ready[0]
-    hall_, service, _ = _rules(s, appt)
+    _, service, _ = _rules(s, appt)
     late = arr.code == "late"
     if appt.kind == "remote":
         reason, source, prio = "远程取号签到", "remote", None

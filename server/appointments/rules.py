@@ -59,8 +59,9 @@ def rules_for(hall: Hall, service: ServiceItem) -> Rules:
     hall_booking = dict((hall.settings or {}).get("booking") or {})
     svc = dict(service.booking or {})
     values = {**DEFAULTS, **hall_booking, **svc}
-    hours = (svc.get("hours") or hall_booking.get("hours")
-             or (hall.settings or {}).get("appointment_hours") or hall.opening_hours or {})
+    candidates = (svc.get("hours"), hall_booking.get("hours"),
+                  (hall.settings or {}).get("appointment_hours"), hall.opening_hours, {})
+    hours = next(h for h in candidates if h is not None)
     closed = set((hall.settings or {}).get("closed_dates") or []) | set(svc.get("closed_dates")
                                                                          or [])
     return Rules(values=values, tz=ZoneInfo(hall.timezone), hours=hours,

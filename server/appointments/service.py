@@ -263,12 +263,10 @@ def own_appointment(s: Session, *, booking_code: str, principal: Principal,
     return appt
 
 
-def list_own(s: Session, *, citizen_id: int, now: datetime | None = None) -> list[Appointment]:
+def list_own(s: Session, *, citizen_id: int) -> list[Appointment]:
     """The citizen's appointments and remote tickets, newest slot first."""
-    now = now or utcnow()
-    rows = list(s.scalars(select(Appointment).where(Appointment.citizen_id == citizen_id)
+    return list(s.scalars(select(Appointment).where(Appointment.citizen_id == citizen_id)
                           .order_by(Appointment.slot_start.desc(), Appointment.id.desc())))
-    return rows
 
 
 def _rules_of(s: Session, appt: Appointment) -> tuple[Hall, ServiceItem, Rules]:
