@@ -463,7 +463,8 @@ class KioskController:
                 self._set_id(read.value, from_card=True)
                 self.find_appointment()
         elif read.source == QR:
-            if screen == Screen.QUERY or (screen == Screen.HOME and "/track/" in read.value):
+            if screen == Screen.QUERY or (screen == Screen.HOME
+                                          and self.config.is_tracking_link(read.value)):
                 self.query_scan(read.value)
             elif screen in (Screen.HOME, Screen.CHECKIN, Screen.APPOINTMENT):
                 self.lookup_booking(read.value)
@@ -512,7 +513,8 @@ class KioskController:
         raise ValueError(intent.kind)
 
     def _failed(self, intent: Intent, exc: Exception) -> None:
-        if isinstance(exc, ServerUnreachable):
+        # 5xx (a proxy or a restarting server) is as retryable as no answer: same key, same ticket
+        if isinstance(exc, ServerUnreachable) or (isinstance(exc, ApiError) and exc.status >= 500):
             # same intent, same key: the server answers a replay with the same ticket
             self.state.retry_attempt = intent.attempts
             self._show(Screen.RETRY)

@@ -41,7 +41,10 @@ def test_take_number_prints_escpos_with_the_number(kiosk: Any, live: LiveServer)
     assert "社会保障卡申领" in text and "示范政务服务大厅" in text
     assert h.ctl.state.ticket_link.encode() in data  # the QR payload is in the stream
     assert waiting(live.url, SOCIAL) == before + 1
-    tracked = httpx.get(h.ctl.state.ticket_link, timeout=5).json()
+    link = h.ctl.state.ticket_link
+    assert link == f"{live.url}/t/{ticket['tracking_token']}"
+    assert httpx.get(link, timeout=5).status_code == 200  # the portal's tracking page
+    tracked = httpx.get(f"{live.url}/api/v1/track/{ticket['tracking_token']}", timeout=5).json()
     assert tracked["number"] == number and tracked["status"] == "waiting"
 
 
@@ -128,6 +131,10 @@ def test_query_by_typed_number_and_by_scanned_slip(kiosk: Any, live: LiveServer)
     h.ctl.query_submit()
     assert "请扫描二维码" in h.texts() or "scan" in h.texts()
     h.reader.scan(link)
+    h.wait_screen("query_result")
+    assert number in h.texts()
+    h.ctl.go_home()
+    h.reader.scan(link)  # a slip scanned on the home screen is a query, not a booking
     h.wait_screen("query_result")
     assert number in h.texts()
 
