@@ -90,6 +90,25 @@ def test_lost_answer_is_retried_with_the_same_key(kiosk: Any, live: LiveServer) 
         proxy.close()
 
 
+def test_gateway_503_is_retried(kiosk: Any, live: LiveServer) -> None:
+    """A 503 from a proxy in front of the server is retried like no answer at all."""
+    proxy = FaultProxy(live.port)
+    try:
+        before = waiting(live.url, SOCIAL)
+        h = kiosk(server=proxy.url)
+        body = '{"error":{"code":"unavailable","message":"网关暂时不可用"}}'.encode()
+        proxy.answer_next_with(b"POST /api/v1/halls/demo/tickets",
+                               b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+                               b"application/json\r\nConnection: close\r\nContent-Length: "
+                               + str(len(body)).encode() + b"\r\n\r\n" + body)
+        take(h, "社保", "社会保障卡申领")
+        h.wait_screen("ticket", timeout=20000)
+        assert proxy.refused == 1 and h.ctl.state.retry_attempt >= 1
+        assert waiting(live.url, SOCIAL) == before + 1
+    finally:
+        proxy.close()
+
+
 def test_server_down_mid_flow_then_back(kiosk: Any, live: LiveServer) -> None:
     """Stopped server: clear message and automatic retries; restarted: exactly one ticket."""
     before = waiting(live.url, ESTATE)
