@@ -128,6 +128,7 @@ _T: dict[str, tuple[str, str]] = {
     "pin_title": ("维护模式", "Maintenance"),
     "pin_prompt": ("请输入维护密码", "Enter the maintenance PIN"),
     "pin_wrong": ("密码错误", "Wrong PIN"),
+    "pin_ok": ("确定", "OK"),
     "maint_title": ("维护", "Maintenance"),
     "maint_server": ("服务器：{v}", "Server: {v}"),
     "maint_hall": ("大厅：{v}", "Hall: {v}"),

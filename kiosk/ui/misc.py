@@ -209,14 +209,18 @@ class PinScreen(ScreenWidget):
         self.field = label("", "field", wrap=False, align=Qt.AlignCenter)
         self.message = label("", "hintBad", align=Qt.AlignCenter)
         self.ok = button("", ctl.pin_submit, primary=True)
-        for w in (self.title, self.field, self.message, self.ok):
+        for w in (self.title, self.field, self.message):
             left.addWidget(w)
+        if not portrait:
+            left.addWidget(self.ok)
         left.addStretch(1)
         body.addLayout(left, 1)
         self.pad = Keypad(PIN_ROWS)
         self.pad.pressed.connect(self._key)
         body.addWidget(self.pad, 1)
         self.box.addLayout(body)
+        if portrait:  # under the keypad, where the thumb ends
+            self.box.addWidget(self.ok)
         self.box.addStretch(1)
 
     def _key(self, value: str) -> None:
@@ -234,7 +238,7 @@ class PinScreen(ScreenWidget):
         self.field.setText("●" * len(state.pin_text) or " ")
         self.message.setText(self.t("pin_wrong") if state.pin_error else "")
         self.pad.set_labels({Keypad.DELETE: self.t("kp_back"), Keypad.CLEAR: self.t("kp_clear")})
-        self.ok.setText(self.t("maint_title"))
+        self.ok.setText(self.t("pin_ok"))
 
 
 class MaintenanceScreen(ScreenWidget):

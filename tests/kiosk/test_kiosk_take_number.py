@@ -157,10 +157,10 @@ def test_hidden_maintenance_screen(kiosk: Any, live: LiveServer) -> None:
     h.qtbot.mouseClick(h.window.corner, Qt.LeftButton)
     h.wait_screen("pin")
     h.type_keys("1111")
-    h.click("维护")
+    h.click("确定")
     assert "密码错误" in h.texts() and h.screen == "pin"
     h.type_keys("2468")
-    h.click("维护")
+    h.click("确定")
     h.wait_screen("maintenance")
     h.qtbot.waitUntil(lambda: h.ctl.state.printer_status_key not in (None, "checking"))
     texts = h.texts()
