@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from kiosk.printing import TicketPrinter
@@ -113,6 +114,13 @@ def test_server_down_mid_flow_then_back(kiosk: Any, live: LiveServer) -> None:
     """Stopped server: clear message and automatic retries; restarted: exactly one ticket."""
     before = waiting(live.url, ESTATE)
     h = kiosk()
+    keys: list[str] = []
+
+    def record(request: httpx.Request) -> None:  # runs before every attempt, even refused ones
+        if request.method == "POST" and request.url.path.endswith("/tickets"):
+            keys.append(request.headers["Idempotency-Key"])
+
+    h.app.api._http.event_hooks["request"].append(record)
     h.ctl.take_number()
     h.click("不动产登记")
     h.click("不动产转移登记")
@@ -133,6 +141,7 @@ def test_server_down_mid_flow_then_back(kiosk: Any, live: LiveServer) -> None:
         live.start()
     h.wait_screen("ticket", timeout=30000)
     assert h.ctl.state.ticket["service_code"] == ESTATE
+    assert len(keys) >= 4 and set(keys) == {key}  # every attempt carried the same key
     assert waiting(live.url, ESTATE) == before + 1
     nxt = issue_direct(live.url, ESTATE)["number"]
     assert int(nxt[1:]) == int(h.ctl.state.ticket["number"][1:]) + 1
