@@ -565,10 +565,20 @@ class KioskController:
         appt = ticket.get("appointment")
         s.appointment_line = (self.text("appt_checked_in_line", s=slot_text(appt, self.hall_tz))
                               if appt else None)
-        s.print_state, s.print_error_key = "printing", None
+        s.print_state = None
         self.touch()
         self._show(Screen.TICKET)
         self.refresh_services()
+        self.print_ticket()
+
+    def print_ticket(self) -> None:
+        """Print the ticket on screen (again, after a failure: the number stays the same)."""
+        s = self.state
+        ticket = s.ticket
+        if ticket is None or s.print_state == "printing":
+            return
+        s.print_state, s.print_error_key = "printing", None
+        self._changed()
         slip = slip_from_ticket(ticket, tracking_url=s.ticket_link, hall_name=s.hall_name,
                                 appointment_line=s.appointment_line, tz=self.hall_tz,
                                 priority_label=self.priority_label(ticket))

@@ -78,6 +78,7 @@ _T: dict[str, tuple[str, str]] = {
     "photo_keep": ("请拍照留存", "Please take a photo"),
     "scan_to_track": ("扫码查看排队进度", "Scan to follow your place"),
     "done": ("完成", "Done"),
+    "reprint": ("重新打印", "Print again"),
     "printer_offline": ("打印机离线", "printer offline"),
     "printer_paper": ("打印机缺纸", "out of paper"),
     "printer_cover": ("打印机盖未关", "printer cover open"),

@@ -262,8 +262,13 @@ class TicketScreen(ScreenWidget):
         self.status = label("", "okBox", align=Qt.AlignCenter)
         side.addWidget(self.status)
         side.addStretch(1)
+        self.reprint = button("", ctl.print_ticket, icon_name="printer")
         self.done = button("", ctl.go_home, primary=True, icon_name="check")
-        side.addWidget(self.done)
+        actions = QHBoxLayout()
+        actions.setSpacing(20)
+        actions.addWidget(self.reprint, 1)
+        actions.addWidget(self.done, 1)
+        side.addLayout(actions)
         body.addLayout(side, 2)
         self.box.addLayout(body, 1)
         self._qr_for = ""
@@ -311,6 +316,8 @@ class TicketScreen(ScreenWidget):
             self.status.setText(self.t("printing"))
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
+        self.reprint.setVisible(state.print_state == "failed")
+        self.reprint.setText(self.t("reprint"))
         self.done.setText(self.t("done"))
 
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from kiosk.printing import TicketPrinter
-from printers import PrinterConfig, PrinterCoverOpen
+from printers import PrinterConfig, PrinterCoverOpen, render_ticket_bytes
 from tests.kiosk.faultproxy import FaultProxy
 from tests.kiosk.kiosk_kit import issue_direct, waiting
 from tests.printers.printer_testkit import LoopbackPrinter, refused_port
@@ -186,3 +186,26 @@ def test_kiosk_started_while_server_is_down(kiosk: Any, live: LiveServer) -> Non
     assert "请选择办事类别" in h.texts()
     h.click("户籍")
     h.wait_screen("services")
+
+
+def test_reprint_after_the_printer_is_fixed(kiosk: Any, live: LiveServer) -> None:
+    """Cover open, then closed: 重新打印 prints the same number; still one ticket."""
+    sent: list[bytes] = []
+    cover_open = [True]
+
+    def send(slip: Any, cfg: PrinterConfig) -> None:
+        if cover_open[0]:
+            raise PrinterCoverOpen("cover open")
+        sent.append(render_ticket_bytes(slip, cfg))
+
+    before = waiting(live.url, HUKOU)
+    h = kiosk(printer=TicketPrinter(PrinterConfig(kind="dummy"), send=send))
+    take(h, "户籍", "户口迁移登记")
+    assert_photo_screen(h, "打印机盖未关")
+    cover_open[0] = False
+    h.click("重新打印")
+    h.qtbot.waitUntil(lambda: h.ctl.state.print_state == "printed")
+    assert "重新打印" not in " ".join(b.text() for b in h.buttons())
+    number = h.ctl.state.ticket["number"]
+    assert len(sent) == 1 and number in sent[0].decode("gb18030", errors="replace")
+    assert waiting(live.url, HUKOU) == before + 1
