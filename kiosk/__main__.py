@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the kiosk until the window closes."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     config = KioskConfig.load(args.config, server=args.server, token=args.token,
                               hall=args.hall, printer=args.printer, portrait=args.portrait,
                               large=args.large, lang=args.lang,

@@ -53,7 +53,7 @@ class KioskConfig:
     http_timeout: float = 5.0
     maintenance_pin: str = "246810"
     maintenance_taps: int = 5  # taps on the top-left corner within 3 s open the PIN screen
-    tracking_url: str = "{server}/api/v1/track/{token}"
+    tracking_url: str = "{server}/t/{token}"  # the portal's public tracking page
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     id_reader: DeviceSpec | None = field(default_factory=lambda: DeviceSpec("wedge"))
     qr_scanner: DeviceSpec | None = None  # a wedge scanner shares the wedge of id_reader
@@ -72,6 +72,11 @@ class KioskConfig:
     def tracking_link(self, tracking_token: str) -> str:
         """The URL printed as the slip's QR code."""
         return self.tracking_url.format(server=self.server.rstrip("/"), token=tracking_token)
+
+    def is_tracking_link(self, text: str) -> bool:
+        """True when a scanned QR is one of our slips (not a booking code)."""
+        prefix = self.tracking_url.split("{token}")[0].format(server=self.server.rstrip("/"))
+        return text.startswith(prefix) or "/t/" in text or "/track/" in text
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, environ: Mapping[str, str] | None = None,

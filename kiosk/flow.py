@@ -463,7 +463,8 @@ class KioskController:
                 self._set_id(read.value, from_card=True)
                 self.find_appointment()
         elif read.source == QR:
-            if screen == Screen.QUERY or (screen == Screen.HOME and "/track/" in read.value):
+            if screen == Screen.QUERY or (screen == Screen.HOME
+                                          and self.config.is_tracking_link(read.value)):
                 self.query_scan(read.value)
             elif screen in (Screen.HOME, Screen.CHECKIN, Screen.APPOINTMENT):
                 self.lookup_booking(read.value)
@@ -512,7 +513,8 @@ class KioskController:
         raise ValueError(intent.kind)
 
     def _failed(self, intent: Intent, exc: Exception) -> None:
-        if isinstance(exc, ServerUnreachable):
+        # 5xx (a proxy or a restarting server) is as retryable as no answer: same key, same ticket
+        if isinstance(exc, ServerUnreachable) or (isinstance(exc, ApiError) and exc.status >= 500):
             # same intent, same key: the server answers a replay with the same ticket
             self.state.retry_attempt = intent.attempts
             self._show(Screen.RETRY)
@@ -563,10 +565,20 @@ class KioskController:
         appt = ticket.get("appointment")
         s.appointment_line = (self.text("appt_checked_in_line", s=slot_text(appt, self.hall_tz))
                               if appt else None)
-        s.print_state, s.print_error_key = "printing", None
+        s.print_state = None
         self.touch()
         self._show(Screen.TICKET)
         self.refresh_services()
+        self.print_ticket()
+
+    def print_ticket(self) -> None:
+        """Print the ticket on screen (again, after a failure: the number stays the same)."""
+        s = self.state
+        ticket = s.ticket
+        if ticket is None or s.print_state == "printing":
+            return
+        s.print_state, s.print_error_key = "printing", None
+        self._changed()
         slip = slip_from_ticket(ticket, tracking_url=s.ticket_link, hall_name=s.hall_name,
                                 appointment_line=s.appointment_line, tz=self.hall_tz,
                                 priority_label=self.priority_label(ticket))

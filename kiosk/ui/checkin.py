@@ -5,7 +5,7 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.flow import KioskState
+from kiosk.flow import KioskController, KioskState
 from kiosk.printing import slot_text
 from kiosk.ui.base import ScreenWidget
 from kiosk.ui.icons import icon
@@ -16,7 +16,7 @@ from kiosk.ui.widgets import button, clear_layout, label
 class CheckinScreen(ScreenWidget):
     """Tap an ID card, scan a booking QR or type the ID number."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.sub = label("", "subtitle")
@@ -76,7 +76,7 @@ MAT_STYLE = {"accepted": ("chipOk", "mat_accepted", "✓"), "rejected": ("chipBa
 class AppointmentScreen(ScreenWidget):
     """Today's appointment(s) with the pre-review status of each material."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.box.addWidget(self.title)

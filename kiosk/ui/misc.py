@@ -6,7 +6,7 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.config import mask_token
-from kiosk.flow import KioskState
+from kiosk.flow import KioskController, KioskState
 from kiosk.ui.base import ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.theme import ACCENT, WARN
@@ -16,7 +16,8 @@ from kiosk.ui.widgets import PIN_ROWS, Keypad, button, label
 class MessageScreen(ScreenWidget):
     """A pictogram, a title, a message and optional buttons."""
 
-    def __init__(self, ctl, portrait: bool, icon_name: str, color: str) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool, icon_name: str,
+                 color: str) -> None:
         super().__init__(ctl, portrait)
         self.box.addStretch(1)
         self.pic = QLabel()
@@ -36,7 +37,7 @@ class MessageScreen(ScreenWidget):
 class BusyScreen(MessageScreen):
     """Waiting for the server."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait, "clock", "#1459b8")
 
     def render(self, state: KioskState) -> None:
@@ -48,7 +49,7 @@ class BusyScreen(MessageScreen):
 class RetryScreen(MessageScreen):
     """Server unreachable: automatic retry with the same idempotency key."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait, "wifi_off", WARN)
         self.cancel = button("", ctl.give_up)
         self.buttons.addWidget(self.cancel)
@@ -63,7 +64,7 @@ class RetryScreen(MessageScreen):
 class ErrorScreen(MessageScreen):
     """A refusal from the server, in its own (Chinese) words."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait, "warning", ACCENT)
         self.back = button("", ctl.back, icon_name="back")
         self.home = button("", ctl.go_home, primary=True, icon_name="home")
@@ -81,7 +82,7 @@ class ErrorScreen(MessageScreen):
 class QueryScreen(ScreenWidget):
     """Scan the slip's QR or type its number."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.sub = label("", "subtitle")
@@ -150,7 +151,7 @@ class QueryScreen(ScreenWidget):
 class QueryResultScreen(ScreenWidget):
     """Status, people ahead and wait of a ticket (public view, no personal data)."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.box.addStretch(1)
         self.caption = label("", "subtitle", align=Qt.AlignCenter)
@@ -199,7 +200,7 @@ class QueryResultScreen(ScreenWidget):
 class PinScreen(ScreenWidget):
     """PIN for the hidden maintenance screen."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         body = QVBoxLayout() if portrait else QHBoxLayout()
         body.setSpacing(40)
@@ -209,14 +210,18 @@ class PinScreen(ScreenWidget):
         self.field = label("", "field", wrap=False, align=Qt.AlignCenter)
         self.message = label("", "hintBad", align=Qt.AlignCenter)
         self.ok = button("", ctl.pin_submit, primary=True)
-        for w in (self.title, self.field, self.message, self.ok):
+        for w in (self.title, self.field, self.message):
             left.addWidget(w)
+        if not portrait:
+            left.addWidget(self.ok)
         left.addStretch(1)
         body.addLayout(left, 1)
         self.pad = Keypad(PIN_ROWS)
         self.pad.pressed.connect(self._key)
         body.addWidget(self.pad, 1)
         self.box.addLayout(body)
+        if portrait:  # under the keypad, where the thumb ends
+            self.box.addWidget(self.ok)
         self.box.addStretch(1)
 
     def _key(self, value: str) -> None:
@@ -234,13 +239,13 @@ class PinScreen(ScreenWidget):
         self.field.setText("●" * len(state.pin_text) or " ")
         self.message.setText(self.t("pin_wrong") if state.pin_error else "")
         self.pad.set_labels({Keypad.DELETE: self.t("kp_back"), Keypad.CLEAR: self.t("kp_clear")})
-        self.ok.setText(self.t("maint_title"))
+        self.ok.setText(self.t("pin_ok"))
 
 
 class MaintenanceScreen(ScreenWidget):
     """Printer status and test print, masked device token, server URL, connection state."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         row = QHBoxLayout()
         pic = QLabel()

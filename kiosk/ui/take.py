@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.flow import KioskState
+from kiosk.flow import KioskController, KioskState
 from kiosk.ui.base import ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.qr import qr_pixmap
@@ -36,7 +38,7 @@ def wait_text(screen: ScreenWidget, svc: dict) -> str:
 class HomeScreen(ScreenWidget):
     """Three big tiles."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.greeting = label("", "title", align=Qt.AlignCenter)
         self.box.addWidget(self.greeting)
@@ -71,7 +73,7 @@ class HomeScreen(ScreenWidget):
 class CategoriesScreen(ScreenWidget):
     """Grid of 办事类别."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.box.addWidget(self.title)
@@ -83,8 +85,12 @@ class CategoriesScreen(ScreenWidget):
 
     def render(self, state: KioskState) -> None:
         """One button per category."""
-        self.title.setText(self.t("choose_category") if state.services_loaded
-                           else self.t("loading_services"))
+        if state.services_loaded:
+            self.title.setText(self.t("choose_category"))
+        elif state.last_http == "fail":  # still retrying in the background
+            self.title.setText(self.t("server_down") + "，" + self.t("conn_connecting"))
+        else:
+            self.title.setText(self.t("loading_services"))
         key = (state.lang, tuple(state.categories()))
         if key == self._shown:
             return
@@ -102,7 +108,7 @@ class CategoriesScreen(ScreenWidget):
 class ServicesScreen(ScreenWidget):
     """Services of the chosen category with live waiting counts."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.box.addWidget(self.title)
@@ -137,7 +143,8 @@ class ServicesScreen(ScreenWidget):
             self.buttons[svc["code"]] = btn
 
 
-def id_entry(screen: ScreenWidget, on_key) -> tuple[QLabel, QLabel, Keypad]:  # noqa: ANN001
+def id_entry(screen: ScreenWidget,
+             on_key: Callable[[str], None]) -> tuple[QLabel, QLabel, Keypad]:
     """The ID number field, its live hint and the keypad."""
     field = label("", "field", wrap=False, align=Qt.AlignCenter)
     hint = label("", "hint", align=Qt.AlignCenter)
@@ -159,7 +166,7 @@ def render_id_entry(screen: ScreenWidget, state: KioskState, field: QLabel, hint
     pad.set_labels({Keypad.DELETE: screen.t("kp_back"), Keypad.CLEAR: screen.t("kp_clear")})
 
 
-def forward_id_key(ctl, value: str) -> None:  # noqa: ANN001
+def forward_id_key(ctl: KioskController, value: str) -> None:
     """Keypad value → controller."""
     if value == Keypad.DELETE:
         ctl.id_delete()
@@ -172,7 +179,7 @@ def forward_id_key(ctl, value: str) -> None:  # noqa: ANN001
 class IdPromptScreen(ScreenWidget):
     """Optional ID card / number before the ticket (green channel for 60+)."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.sub = label("", "subtitle")
@@ -221,7 +228,7 @@ class IdPromptScreen(ScreenWidget):
 class TicketScreen(ScreenWidget):
     """The issued number, wait, QR and print outcome (photo message when printing failed)."""
 
-    def __init__(self, ctl, portrait: bool) -> None:  # noqa: ANN001
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.qr_px = 360 if portrait else 330
         body = QVBoxLayout() if portrait else QHBoxLayout()
@@ -255,8 +262,13 @@ class TicketScreen(ScreenWidget):
         self.status = label("", "okBox", align=Qt.AlignCenter)
         side.addWidget(self.status)
         side.addStretch(1)
+        self.reprint = button("", ctl.print_ticket, icon_name="printer")
         self.done = button("", ctl.go_home, primary=True, icon_name="check")
-        side.addWidget(self.done)
+        actions = QHBoxLayout()
+        actions.setSpacing(20)
+        actions.addWidget(self.reprint, 1)
+        actions.addWidget(self.done, 1)
+        side.addLayout(actions)
         body.addLayout(side, 2)
         self.box.addLayout(body, 1)
         self._qr_for = ""
@@ -304,6 +316,8 @@ class TicketScreen(ScreenWidget):
             self.status.setText(self.t("printing"))
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
+        self.reprint.setVisible(state.print_state == "failed")
+        self.reprint.setText(self.t("reprint"))
         self.done.setText(self.t("done"))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtCore import QSize, Qt, pyqtSignal
+from PyQt5.QtGui import QIcon
 from PyQt5.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -57,9 +58,7 @@ def button(text: str, on_click: Callable[[], None], *, primary: bool = False,
     return btn
 
 
-def _qicon(name: str, px: int, color: str):  # noqa: ANN202 - QIcon
-    from PyQt5.QtGui import QIcon
-
+def _qicon(name: str, px: int, color: str) -> QIcon:
     return QIcon(icon(name, px, color))
 
 
@@ -76,6 +75,8 @@ class RichButton(QPushButton):
         box = QVBoxLayout() if vertical else QHBoxLayout()
         box.setContentsMargins(24, 16, 24, 16)
         box.setSpacing(10 if vertical else 24)
+        if vertical:
+            box.addStretch(1)  # keep pictogram, title and subtitle together, centred
         if icon_name:
             pic = QLabel()
             pic.setPixmap(icon(icon_name, icon_px))
@@ -92,21 +93,23 @@ class RichButton(QPushButton):
             texts.addWidget(lab)
         if not sub:
             self.sub_label.hide()
-        box.addLayout(texts, 1)
+        box.addLayout(texts, 0 if vertical else 1)
+        if vertical:
+            box.addStretch(1)
         if extra:
             self.extra_label = label(extra, "itemWait", align=Qt.AlignRight | Qt.AlignVCenter)
             self.extra_label.setAttribute(Qt.WA_TransparentForMouseEvents)
             box.addWidget(self.extra_label)
         self.setLayout(box)
 
-    def sizeHint(self):  # noqa: ANN201, N802 - Qt API
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         """Tall enough for the texts inside."""
         hint = super().sizeHint()
         inner = self.layout().sizeHint() if self.layout() else hint
         hint.setHeight(max(hint.height(), inner.height()))
         return hint
 
-    def minimumSizeHint(self):  # noqa: ANN201, N802 - Qt API
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         """Never squeeze the texts."""
         return self.sizeHint()
 

@@ -66,6 +66,8 @@ class KioskWindow(QWidget):
         self.portrait = portrait
         self.setObjectName("root")
         self.setAttribute(Qt.WA_StyledBackground, True)
+        # no text widgets take keyboard focus: readers' keystrokes never reach an IME
+        self.setAttribute(Qt.WA_InputMethodEnabled, False)
         self.setWindowTitle("通办 自助服务终端")
         self.resize(*((1080, 1920) if portrait else (1920, 1080)))
         root = QVBoxLayout(self)

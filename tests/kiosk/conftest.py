@@ -27,8 +27,10 @@ def kiosk(qtbot: Any, live: LiveServer) -> Iterator[Any]:
     """Factory: kiosk(**config changes, printer=..., live=...) -> a started KioskHarness."""
     made: list[KioskHarness] = []
 
-    def build(*, printer: Any = None, ws: bool = True, **changes: Any) -> KioskHarness:
-        harness = KioskHarness(qtbot, make_config(live.url, **changes), printer=printer, live=ws)
+    def build(*, printer: Any = None, ws: bool = True, wait_loaded: bool = True,
+              **changes: Any) -> KioskHarness:
+        harness = KioskHarness(qtbot, make_config(live.url, **changes), printer=printer, live=ws,
+                               wait_loaded=wait_loaded)
         made.append(harness)
         return harness
 

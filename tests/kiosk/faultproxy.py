@@ -15,7 +15,9 @@ class FaultProxy:
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self._marker: bytes | None = None
+        self._refuse: tuple[bytes, bytes] | None = None
         self.lost = 0
+        self.refused = 0
         self._lock = threading.Lock()
         self._server = socket.socket()
         self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -35,6 +37,12 @@ class FaultProxy:
         """Arm the fault for the next request containing `marker`."""
         with self._lock:
             self._marker = marker
+
+    def answer_next_with(self, marker: bytes, response: bytes) -> None:
+        """Answer the next request containing `marker` ourselves (e.g. a 503 from a gateway);
+        the server never sees it."""
+        with self._lock:
+            self._refuse = (marker, response)
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -63,6 +71,12 @@ class FaultProxy:
                     break
                 if to_server:
                     with self._lock:
+                        refuse = self._refuse
+                        if refuse and refuse[0] in data:
+                            self._refuse = None
+                            self.refused += 1
+                            src.sendall(refuse[1])
+                            break  # the gateway answered and closed: nothing reaches the server
                         if self._marker and self._marker in data:
                             self._marker = None
                             doomed.set()

@@ -34,7 +34,7 @@ class KioskHarness:
     """A running kiosk plus its simulated reader."""
 
     def __init__(self, qtbot: Any, config: KioskConfig, *, printer: TicketPrinter | None = None,
-                 live: bool = True) -> None:
+                 live: bool = True, wait_loaded: bool = True) -> None:
         self.qtbot = qtbot
         self.reader = SimulatedDevice()
         self.app = KioskApp(config, printer=printer, devices=[self.reader], live=live)
@@ -45,7 +45,8 @@ class KioskHarness:
         self.window.setFixedSize(*size)
         self.app.start()
         self.window.show()
-        qtbot.waitUntil(lambda: self.ctl.state.services_loaded, timeout=15000)
+        if wait_loaded:
+            qtbot.waitUntil(lambda: self.ctl.state.services_loaded, timeout=15000)
 
     @property
     def screen(self) -> str:

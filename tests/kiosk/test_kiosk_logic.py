@@ -150,7 +150,9 @@ def test_config_from_yaml_env_and_flags(tmp_path: Path) -> None:
     assert cfg.printer.kind == "network" and cfg.printer.paper == 58
     assert cfg.id_reader == DeviceSpec("serial", {"port": "/dev/ttyACM0", "baudrate": 115200})
     assert cfg.qr_scanner == DeviceSpec("wedge")
-    assert cfg.tracking_link("tok") == "http://10.0.0.5:8000/api/v1/track/tok"
+    assert cfg.tracking_link("tok") == "http://10.0.0.5:8000/t/tok"
+    assert cfg.is_tracking_link("http://10.0.0.5:8000/t/tok")
+    assert not cfg.is_tracking_link("K7PQ2M")
     assert mask_token(cfg.token) == "abcd********"
     with pytest.raises(KioskConfigError):
         KioskConfig.load(None, environ={}, lang="fr")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from kiosk.printing import TicketPrinter
-from printers import PrinterConfig, PrinterCoverOpen
+from printers import PrinterConfig, PrinterCoverOpen, render_ticket_bytes
 from tests.kiosk.faultproxy import FaultProxy
 from tests.kiosk.kiosk_kit import issue_direct, waiting
 from tests.printers.printer_testkit import LoopbackPrinter, refused_port
@@ -90,10 +91,36 @@ def test_lost_answer_is_retried_with_the_same_key(kiosk: Any, live: LiveServer) 
         proxy.close()
 
 
+def test_gateway_503_is_retried(kiosk: Any, live: LiveServer) -> None:
+    """A 503 from a proxy in front of the server is retried like no answer at all."""
+    proxy = FaultProxy(live.port)
+    try:
+        before = waiting(live.url, SOCIAL)
+        h = kiosk(server=proxy.url)
+        body = '{"error":{"code":"unavailable","message":"网关暂时不可用"}}'.encode()
+        proxy.answer_next_with(b"POST /api/v1/halls/demo/tickets",
+                               b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+                               b"application/json\r\nConnection: close\r\nContent-Length: "
+                               + str(len(body)).encode() + b"\r\n\r\n" + body)
+        take(h, "社保", "社会保障卡申领")
+        h.wait_screen("ticket", timeout=20000)
+        assert proxy.refused == 1 and h.ctl.state.retry_attempt >= 1
+        assert waiting(live.url, SOCIAL) == before + 1
+    finally:
+        proxy.close()
+
+
 def test_server_down_mid_flow_then_back(kiosk: Any, live: LiveServer) -> None:
     """Stopped server: clear message and automatic retries; restarted: exactly one ticket."""
     before = waiting(live.url, ESTATE)
     h = kiosk()
+    keys: list[str] = []
+
+    def record(request: httpx.Request) -> None:  # runs before every attempt, even refused ones
+        if request.method == "POST" and request.url.path.endswith("/tickets"):
+            keys.append(request.headers["Idempotency-Key"])
+
+    h.app.api._http.event_hooks["request"].append(record)
     h.ctl.take_number()
     h.click("不动产登记")
     h.click("不动产转移登记")
@@ -114,6 +141,7 @@ def test_server_down_mid_flow_then_back(kiosk: Any, live: LiveServer) -> None:
         live.start()
     h.wait_screen("ticket", timeout=30000)
     assert h.ctl.state.ticket["service_code"] == ESTATE
+    assert len(keys) >= 4 and set(keys) == {key}  # every attempt carried the same key
     assert waiting(live.url, ESTATE) == before + 1
     nxt = issue_direct(live.url, ESTATE)["number"]
     assert int(nxt[1:]) == int(h.ctl.state.ticket["number"][1:]) + 1
@@ -140,3 +168,44 @@ def test_give_up_while_server_down(kiosk: Any, live: LiveServer) -> None:
     h.qtbot.wait(1000)  # several retry periods: a dropped intent must not come back
     assert h.screen == "home"
     assert waiting(live.url, HUKOU) == before
+
+
+def test_kiosk_started_while_server_is_down(kiosk: Any, live: LiveServer) -> None:
+    """Booting without a server: a clear message, then the catalog once the server is up."""
+    live.stop()
+    try:
+        h = kiosk(wait_loaded=False)
+        h.qtbot.waitUntil(lambda: h.ctl.state.last_http == "fail", timeout=10000)
+        h.click("取号")
+        h.wait_screen("categories")
+        assert "暂时无法连接服务器" in h.texts()
+        assert not h.ctl.state.services_loaded
+    finally:
+        live.start()
+    h.qtbot.waitUntil(lambda: h.ctl.state.services_loaded, timeout=20000)
+    assert "请选择办事类别" in h.texts()
+    h.click("户籍")
+    h.wait_screen("services")
+
+
+def test_reprint_after_the_printer_is_fixed(kiosk: Any, live: LiveServer) -> None:
+    """Cover open, then closed: 重新打印 prints the same number; still one ticket."""
+    sent: list[bytes] = []
+    cover_open = [True]
+
+    def send(slip: Any, cfg: PrinterConfig) -> None:
+        if cover_open[0]:
+            raise PrinterCoverOpen("cover open")
+        sent.append(render_ticket_bytes(slip, cfg))
+
+    before = waiting(live.url, HUKOU)
+    h = kiosk(printer=TicketPrinter(PrinterConfig(kind="dummy"), send=send))
+    take(h, "户籍", "户口迁移登记")
+    assert_photo_screen(h, "打印机盖未关")
+    cover_open[0] = False
+    h.click("重新打印")
+    h.qtbot.waitUntil(lambda: h.ctl.state.print_state == "printed")
+    assert "重新打印" not in " ".join(b.text() for b in h.buttons())
+    number = h.ctl.state.ticket["number"]
+    assert len(sent) == 1 and number in sent[0].decode("gb18030", errors="replace")
+    assert waiting(live.url, HUKOU) == before + 1

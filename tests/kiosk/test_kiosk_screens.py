@@ -116,9 +116,11 @@ def test_every_screen(kiosk: Any, live: LiveServer, artifacts_dir: Path, portrai
     ctl.query_submit()
     h.wait_screen("query_result")
     shoot(h, out, f"{tag}-10-query-result")
-    ctl.state.retry_attempt = 2
+    # what an outage looks like (the real outage is driven in test_kiosk_resilience.py)
+    ctl.state.retry_attempt, ctl.state.connection = 2, "disconnected"
     ctl._show(Screen.RETRY)
     shoot(h, out, f"{tag}-11-server-down")
+    ctl.state.connection = "connected"
     ctl.go_home()
     ctl.open_checkin()
     h.type_keys(make_id_number("19700101", seq=778))

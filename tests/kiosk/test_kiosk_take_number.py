@@ -41,7 +41,10 @@ def test_take_number_prints_escpos_with_the_number(kiosk: Any, live: LiveServer)
     assert "社会保障卡申领" in text and "示范政务服务大厅" in text
     assert h.ctl.state.ticket_link.encode() in data  # the QR payload is in the stream
     assert waiting(live.url, SOCIAL) == before + 1
-    tracked = httpx.get(h.ctl.state.ticket_link, timeout=5).json()
+    link = h.ctl.state.ticket_link
+    assert link == f"{live.url}/t/{ticket['tracking_token']}"
+    assert httpx.get(link, timeout=5).status_code == 200  # the portal's tracking page
+    tracked = httpx.get(f"{live.url}/api/v1/track/{ticket['tracking_token']}", timeout=5).json()
     assert tracked["number"] == number and tracked["status"] == "waiting"
 
 
@@ -130,6 +133,10 @@ def test_query_by_typed_number_and_by_scanned_slip(kiosk: Any, live: LiveServer)
     h.reader.scan(link)
     h.wait_screen("query_result")
     assert number in h.texts()
+    h.ctl.go_home()
+    h.reader.scan(link)  # a slip scanned on the home screen is a query, not a booking
+    h.wait_screen("query_result")
+    assert number in h.texts()
 
 
 def test_idle_timeout_goes_home(kiosk: Any, live: LiveServer) -> None:
@@ -150,10 +157,10 @@ def test_hidden_maintenance_screen(kiosk: Any, live: LiveServer) -> None:
     h.qtbot.mouseClick(h.window.corner, Qt.LeftButton)
     h.wait_screen("pin")
     h.type_keys("1111")
-    h.click("维护")
+    h.click("确定")
     assert "密码错误" in h.texts() and h.screen == "pin"
     h.type_keys("2468")
-    h.click("维护")
+    h.click("确定")
     h.wait_screen("maintenance")
     h.qtbot.waitUntil(lambda: h.ctl.state.printer_status_key not in (None, "checking"))
     texts = h.texts()
