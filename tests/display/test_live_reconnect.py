@@ -159,7 +159,7 @@ def test_server_restart_replays_missed_calls_and_stale_ones_are_shown_not_announ
         voice_cache: Any, replay_limit: int | None) -> None:
     """With replay_limit=2 the restarted server answers `since` with a snapshot instead of a
     replay (too far behind): the fresh calls in it are announced, once, all the same."""
-    max_age = 4.0
+    max_age = 3.0
     screens = Screens(qtbot, proxy.url, voice_cache, max_age=max_age)
     screens.start()
     try:
