@@ -51,6 +51,7 @@ class HallDriver:
         self.clerks: dict[int, dict[str, str]] = {}
         self.wids: dict[int, int] = {}
         self.current: dict[int, dict[str, Any]] = {}
+        self.log: list[tuple[str, int, bool]] = []  # (number, window, recall) as made
 
     def reconnect(self, base_url: str) -> None:
         """New HTTP client after a server restart (tokens survive: they are in the database)."""
@@ -79,11 +80,14 @@ class HallDriver:
                            headers=self.clerks[window])
         assert r.status_code == 200, r.text
         self.current[window] = r.json()
+        self.log.append((r.json()["number"], window, False))
         return r.json()
 
     def recall(self, window: int) -> dict[str, Any]:
         """Recall the window's current ticket."""
-        return self.action(window, self.current[window]["id"], "recall")
+        ticket = self.action(window, self.current[window]["id"], "recall")
+        self.log.append((ticket["number"], window, True))
+        return ticket
 
     def action(self, window: int, ticket_id: int, name: str) -> dict[str, Any]:
         """One ticket transition by the window's clerk."""
