@@ -9,6 +9,9 @@ from bench.sim.replay import TicketRecord
 
 def accuracy(records: Iterable[TicketRecord]) -> dict[str, float | int | None]:
     """MAE, bias and under-estimate share of the server's estimate and the naive one."""
+    records = list(records)
+    if records and all(r.naive is None for r in records):
+        return _server_only(records)
     est, naive = [], []
     for r in records:
         if r.actual is None or r.estimate is None or r.naive is None:
@@ -36,3 +39,15 @@ def accuracy(records: Iterable[TicketRecord]) -> dict[str, float | int | None]:
     out["eta_mae_reduction"] = round(1 - out["eta_mae_min"] / out["eta_naive_mae_min"], 3) \
         if out["eta_naive_mae_min"] else None
     return out
+
+
+def _server_only(records: list[TicketRecord]) -> dict[str, float | int | None]:
+    """Live runs have no in-transaction naive baseline: the server's estimate only."""
+    errs = [r.estimate - r.actual for r in records
+            if r.actual is not None and r.estimate is not None]
+    if not errs:
+        return {"tickets": 0}
+    n = len(errs)
+    return {"tickets": n, "eta_mae_min": round(sum(abs(e) for e in errs) / n, 2),
+            "eta_bias_min": round(sum(errs) / n, 2),
+            "eta_under_share": round(sum(e < 0 for e in errs) / n, 3)}

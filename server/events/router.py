@@ -79,7 +79,9 @@ def _authorize(app: Any, hall_code: str, token: str | None) -> tuple[Hall, Princ
     if principal.kind == "citizen" or not principal.can_access_hall(hall.id):
         raise Forbidden("no access to this hall", code="forbidden_hall")
     if principal.kind == "device":
-        touch_device(app.state.db, principal.id, force=True)
+        # Rate-limited like heartbeats: a reconnect storm of displays sharing a token (or
+        # reconnecting within 30 s) must not queue thousands of writes ahead of kiosks.
+        touch_device(app.state.db, principal.id)
     return hall, principal
 
 

@@ -126,6 +126,7 @@ RESIDUAL_FLOOR = 0.3  # a busy window has at least this share of a service time 
 PAUSE_MINUTES = 10.0  # how long a pause is assumed to last
 ARRIVAL_LOOKBACK = 30.0  # minutes of issued tickets that set the expected arrival rate
 MAX_PICKS = 3000
+MAX_FUTURE = 300  # expected future arrivals simulated (bursts beyond that are not a hall day)
 
 
 @dataclass
@@ -264,12 +265,14 @@ def estimate_wait(
         return None
     horizon = starvation + 1.0
     seq = 0
-    for (sid, klass), rate in sorted(load.arrivals.items()):
+    # Past the read cap the starvation guard decides; future arrivals no longer matter.
+    arrivals = {} if ticket_id in load.beyond_cap else load.arrivals
+    for (sid, klass), rate in sorted(arrivals.items()):
         if rate <= 0 or (klass == "normal" and not _overtakes(sid, target, windows)):
             continue
         step = 1.0 / rate
         k = 0.5 * step
-        while k < horizon and seq < 600:
+        while k < horizon and seq < MAX_FUTURE:
             seq += 1
             entries.append((k, (1 << 62) + seq, sid, klass, None, None))
             k += step
