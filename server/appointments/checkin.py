@@ -190,9 +190,8 @@ def check_in(
     ticket.citizen_id = appt.citizen_id
     if appt.id_hash and not ticket.id_hash:
         ticket.id_hash, ticket.id_masked = appt.id_hash, appt.id_masked
-    if late and ticket.priority_class != "green":  # an elderly late-comer keeps the green channel
-        ticket.priority_reason = reason
-    elif appt.kind == "remote":
+    # An elderly late-comer keeps the green channel (and its reason).
+    if appt.kind == "remote" or (late and ticket.priority_class != "green"):
         ticket.priority_reason = reason
     appt.status, appt.checked_in_at, appt.ticket_id, appt.late = "checked_in", now, ticket.id, late
     s.flush()
