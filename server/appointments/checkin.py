@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
 from server.appointments.rules import Rules, local_day, rules_for
-from server.appointments.service import mark_no_shows, normalize_code
+from server.appointments.service import normalize_code
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
 from server.core.clock import utcnow
@@ -85,8 +85,6 @@ def find_for_checkin(
     if bool(booking_code) == bool(id_number):
         raise Invalid("请提供预约码 booking_code 或身份证号 id_number 之一",
                       code="checkin_key")
-    if for_update:
-        mark_no_shows(s, now=now, hall_id=hall.id)
     stmt = select(Appointment).where(Appointment.hall_id == hall.id)
     if booking_code:
         stmt = stmt.where(Appointment.booking_code == normalize_code(booking_code))
@@ -147,7 +145,10 @@ def check_in(
         prior = s.scalar(
             select(Ticket).join(IdempotencyKey, IdempotencyKey.ticket_id == Ticket.id)
             .where(IdempotencyKey.hall_id == hall.id, IdempotencyKey.key == idempotency_key))
-        if prior is not None and prior.appointment_id is not None:
+        if prior is not None and prior.appointment_id is None:
+            raise Conflict("该 Idempotency-Key 已用于普通取号，请换一个",
+                           code="idempotency_key_reused")
+        if prior is not None:
             appt = s.get(Appointment, prior.appointment_id)
             assert appt is not None
             _, _, rules = _rules(s, appt)
@@ -173,8 +174,8 @@ def check_in(
     elif late:
         reason, source, prio = arr.text, "appointment", None
     else:
-        reason, source = f"预约 {appt.slot_start.astimezone(_tz(hall)).strftime('%H:%M')} 时段", \
-            "appointment"
+        start = appt.slot_start.astimezone(_tz(hall)).strftime("%H:%M")
+        reason, source = f"预约 {start} 时段", "appointment"
         prio = {"id": appt.id, "slot_start": appt.slot_start, "reason": "预约签到优先"}
     result = issue_ticket(
         s, hall=hall, service_code=service.code, settings=settings, principal=principal,
@@ -187,7 +188,7 @@ def check_in(
     ticket.citizen_id = appt.citizen_id
     if appt.id_hash and not ticket.id_hash:
         ticket.id_hash, ticket.id_masked = appt.id_hash, appt.id_masked
-    if late:
+    if late and ticket.priority_class != "green":  # an elderly late-comer keeps the green channel
         ticket.priority_reason = reason
     elif appt.kind == "remote":
         # The place was held from the moment it was taken online.

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from server.appointments.checkin import check_in, lookup
-from server.appointments.service import book, mark_no_shows, take_remote
+from server.appointments.remote import take_remote
+from server.appointments.service import book, mark_no_shows
 from server.auth.principal import Principal
 from server.catalog.models import Hall
 from server.core.errors import Conflict
@@ -193,3 +194,23 @@ def test_remote_ticket_expires_and_needs_opening_hours(client: TestClient) -> No
     r = c.post("/api/v1/remote-tickets", headers=citizen_login(c),
                json={"hall_code": "demo", "service_code": HUKOU})
     assert r.status_code == 409 and r.json()["error"]["code"] == "hall_closed"
+
+
+def test_elderly_late_arrival_keeps_the_green_channel(client: TestClient) -> None:
+    c = client
+    set_booking(c, HUKOU, horizon_days=400000)
+    citizen_login(c)
+    settings = c.app.state.settings
+    elder = make_id_number("19500101")
+    db_of(c).write(lambda s: book(
+        s, citizen_id=1, hall_code="demo", service_code=HUKOU, slot_start=SLOT, name="郑老",
+        id_number=elder, phone="13800000000", settings=settings,
+        now=datetime(2030, 6, 1, tzinfo=UTC)))
+    with db_of(c).read() as s:
+        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+        kiosk = s.scalar(select(Device).where(Device.kind == "kiosk"))
+    p = Principal("device", kiosk.id, "kiosk", hall.id)
+    out = db_of(c).write(lambda s: (lambda r: (r.ticket.priority_class, r.appointment.late))(
+        check_in(s, hall=s.get(Hall, hall.id), booking_code=None, id_number=elder,
+                 settings=settings, principal=p, now=SLOT + timedelta(hours=2))))
+    assert out == ("green", True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -232,6 +234,32 @@ def test_remote_ticket_and_english(server: LiveServer, page: Page, artifacts_dir
     expect(page.locator("#login-msg")).to_contain_text("验证码已发送")
     page.fill("#otp-code", latest_code(api, "13800138001"))
     page.click("#login-btn")
+    expect(page.locator("#remote-btn")).to_be_visible()
+
+    # A booking for tomorrow can be moved and cancelled before the cut-off.
+    token = page.evaluate("localStorage.getItem('tb.citizen')")
+    tomorrow = (datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)).isoformat()
+    slots = api.get(f"/api/v1/halls/demo/services/{HUKOU}/slots",
+                    params={"date": tomorrow}).json()["slots"]
+    r = api.post("/api/v1/appointments", headers={"Authorization": f"Bearer {token}"}, json={
+        "hall_code": "demo", "service_code": HUKOU, "slot_start": slots[20]["start"],
+        "name": "李四", "id_number": make_id_number("19750303")})
+    assert r.status_code == 201, r.text
+    later = r.json()["booking_code"]
+    page.goto(f"{server.url}/portal/#/appt/{later}")
+    expect(page.get_by_text("10:00–10:30")).to_be_visible()
+    page.click("#reschedule-btn")
+    page.click(f'[data-start="{slots[21]["start"]}"]')
+    page.screenshot(path=str(shots / "15-reschedule.png"))
+    page.click("#book-btn")
+    expect(page.locator("#appt-code")).to_have_text(later)
+    expect(page.locator("#materials")).to_be_visible()
+    expect(page.get_by_text("10:30–11:00")).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    page.click("#cancel-btn")
+    expect(page.locator("#appt-status")).to_have_text("已取消")
+
+    page.goto(f"{server.url}/portal/#/remote/{SOCIAL}")
     page.click("#remote-btn")
     expect(page.locator("#appt-status")).to_have_text("已预约")
     expect(page.locator("#booking")).to_contain_text("前面还有 0 人")

@@ -68,7 +68,7 @@ async function route() {
     await ensureHall();
     if (parts[0] === "login") return showLogin(params.get("next") || "#/services");
     if (parts[0] === "guide") return await showGuide(parts[1]);
-    if (parts[0] === "book") { if (needLogin()) return; return await showBook(parts[1], params.get("date")); }
+    if (parts[0] === "book") { if (needLogin()) return; return await showBook(parts[1], params.get("date"), params.get("reschedule")); }
     if (parts[0] === "appt") { if (needLogin()) return; return await showAppointment(parts[1]); }
     if (parts[0] === "my") { if (needLogin()) return; return await showMy(); }
     if (parts[0] === "remote") { if (needLogin()) return; return await showRemote(parts[1]); }
@@ -153,7 +153,7 @@ async function showGuide(code) {
   const row = (k, v) => (v ? `<dt>${t(k)}</dt><dd>${esc(v)}</dd>` : "");
   render(`<article class="card" id="guide">
       <h2>${esc(g.service.name)}</h2>
-      <p class="muted small">${esc(g.service.department)} · ${esc(gd.summary || "")}</p>
+      <p class="muted small">${esc(g.service.department)}${g.service.category ? " · " + esc(g.service.category) : ""}</p>
       <h3>${t("guideConditions")}</h3><ul class="plain">${(gd.conditions || []).map(x => `<li>${esc(x)}</li>`).join("")}</ul>
       <h3>${t("guideMaterials")}</h3><ul class="plain" id="guide-materials">${mats}</ul>
       <h3>${t("guideBooking")}</h3>
@@ -173,13 +173,15 @@ function localDay(offset) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: state.hall.timezone }).format(d);
 }
 
-async function showBook(code, day) {
+async function showBook(code, day, moving) {
   day = day || localDay(0);
+  const keep = moving ? `&reschedule=${encodeURIComponent(moving)}` : "";
   const [g, sl] = await Promise.all([
     api(`/api/v1/halls/${H()}/services/${encodeURIComponent(code)}/guide`),
     api(`/api/v1/halls/${H()}/services/${encodeURIComponent(code)}/slots?date=${day}`)]);
   const days = Array.from({ length: Math.min(g.booking.horizon_days, 14) + 1 }, (_, i) => localDay(i));
-  const label = (d, i) => (i === 0 ? t("today") : i === 1 ? t("tomorrow") : d.slice(5));
+  const weekday = d => new Intl.DateTimeFormat(lang === "zh" ? "zh-CN" : "en-GB", { weekday: "short", timeZone: "UTC" }).format(new Date(d + "T12:00:00Z"));
+  const label = (d, i) => (i === 0 ? t("today") : i === 1 ? t("tomorrow") : weekday(d));
   const chips = days.map((d, i) => `<button type="button" data-day="${d}" class="${d === day ? "on" : ""}" aria-pressed="${d === day}">
       <span>${label(d, i)}</span><small>${d.slice(5)}</small></button>`).join("");
   const open = sl.slots.filter(s => s.bookable || s.booked);
@@ -188,18 +190,18 @@ async function showBook(code, day) {
       <span>${esc(s.label)}</span><small>${s.bookable ? t("remaining", { n: s.remaining }) : t("full")}</small></button>`).join("")
     : `<p class="muted">${t("noSlots")}</p>`;
   render(`<form class="card" id="book-form" novalidate>
-      <h2>${esc(g.service.name)}</h2>
+      <h2>${esc(g.service.name)}${moving ? ` · ${t("reschedule")}` : ""}</h2>
       <h3>${t("pickDate")}</h3><div class="chips" role="group" aria-label="${t("pickDate")}">${chips}</div>
       <h3>${t("pickSlot")}</h3><div class="slots" role="group" aria-label="${t("pickSlot")}">${slots}</div>
-      <h3>${t("yourInfo")}</h3>
+      ${moving ? "" : `<h3>${t("yourInfo")}</h3>
       <label class="field"><span>${t("name")}</span><input id="b-name" type="text" autocomplete="name" maxlength="50" placeholder="${t("namePh")}"></label>
       <label class="field"><span>${t("idNumber")}</span><input id="b-id" type="text" autocomplete="off" maxlength="18" placeholder="${t("idPh")}"></label>
-      <label class="field"><span>${t("contactPhone")}</span><input id="b-phone" type="tel" inputmode="numeric" maxlength="13" value="${esc(localStorage.getItem("tb.phone") || "")}"></label>
-      <button type="submit" class="primary block" id="book-btn">${t("confirmBook")}</button>
+      <label class="field"><span>${t("contactPhone")}</span><input id="b-phone" type="tel" inputmode="numeric" maxlength="13" value="${esc(localStorage.getItem("tb.phone") || "")}"></label>`}
+      <button type="submit" class="primary block" id="book-btn">${t(moving ? "confirmReschedule" : "confirmBook")}</button>
       <p class="msg error" id="book-msg" role="alert"></p></form>`);
   let chosen = null;
   view().querySelectorAll("#book-form input").forEach(i => { i.oninput = () => { $("#book-msg").textContent = ""; }; });
-  view().querySelectorAll("[data-day]").forEach(b => { b.onclick = () => { location.hash = `#/book/${encodeURIComponent(code)}?date=${b.dataset.day}`; }; });
+  view().querySelectorAll("[data-day]").forEach(b => { b.onclick = () => { location.hash = `#/book/${encodeURIComponent(code)}?date=${b.dataset.day}${keep}`; }; });
   view().querySelectorAll("[data-start]").forEach(b => {
     b.onclick = () => {
       view().querySelectorAll("[data-start]").forEach(x => { x.classList.remove("on"); x.setAttribute("aria-pressed", "false"); });
@@ -210,6 +212,13 @@ async function showBook(code, day) {
     ev.preventDefault();
     const msg = $("#book-msg");
     if (!chosen) { msg.textContent = t("needSlot"); return; }
+    if (moving) {
+      try {
+        await api(`/api/v1/appointments/${encodeURIComponent(moving)}/reschedule`, { method: "POST", json: { slot_start: chosen } });
+        location.hash = "#/appt/" + encodeURIComponent(moving);
+      } catch (e) { msg.textContent = e.message; }
+      return;
+    }
     const name = $("#b-name").value.trim(), id = $("#b-id").value.trim().toUpperCase();
     if (!name) { msg.textContent = t("needName"); return; }
     if (id.length !== 18) { msg.textContent = t("needId"); return; }
@@ -258,7 +267,8 @@ async function showAppointment(code) {
       ${remote ? "" : `<dt>${t("slot")}</dt><dd>${esc(a.slot_label)}</dd><dt>${t("name")}</dt><dd>${esc(a.citizen_name)}</dd><dt>${t("idNumber")}</dt><dd>${esc(a.id_masked)}</dd>`}
     </dl></section>
     ${remote ? "" : `<section class="card" id="materials"><h2>${t("materialsTitle")}</h2><p class="small muted">${t("fileRule")}</p>${mats}</section>`}
-    ${active ? `<section class="card"><button type="button" class="danger block" id="cancel-btn" ${a.can_cancel ? "" : "disabled"}>${t("cancelBooking")}</button>
+    ${active ? `<section class="card">${a.can_reschedule ? `<a class="btn block" id="reschedule-btn" style="margin-bottom:10px" href="#/book/${encodeURIComponent(a.service_code)}?date=${esc(a.date)}&reschedule=${encodeURIComponent(a.booking_code)}">${t("reschedule")}</a>` : ""}
+      <button type="button" class="danger block" id="cancel-btn" ${a.can_cancel ? "" : "disabled"}>${t("cancelBooking")}</button>
       <p class="small muted">${a.can_cancel ? (a.cancel_until ? esc(t("cancelUntil", { t: fmtTime(a.cancel_until) })) : "") : t("cannotCancel")}</p>
       <p class="msg error" id="cancel-msg" role="alert"></p></section>` : ""}`);
   if ($("#qr")) loadQr(a.booking_code);

@@ -17,6 +17,7 @@ function applyStrings() {
   document.title = t("trackTitle");
   $("#rating").innerHTML = `<legend class="sr-only">${t("rateTitle")}</legend>` + [5, 4, 3, 2, 1].map(n =>
     `<label><input type="radio" name="rating" value="${n}"><span>${"★".repeat(n)}${"☆".repeat(5 - n)} ${t("rate" + n)}</span></label>`).join("");
+  document.querySelectorAll("input[name=rating]").forEach(i => { i.onchange = () => { $("#rate-msg").textContent = ""; }; });
   if (last) show(last);
 }
 
