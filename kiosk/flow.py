@@ -150,6 +150,7 @@ class KioskController:
         self._taps: list[float] = []
         self._refreshing = False
         self._refresh_again = False
+        self._refresh_scheduled = False
         self._stopped = False
 
     # ------------------------------------------------------------------ plumbing
@@ -198,6 +199,7 @@ class KioskController:
     def _load_hall(self) -> None:
         if self._stopped:
             return
+
         def done(halls: list[dict[str, Any]]) -> None:
             for hall in halls:
                 if hall.get("code") == self.config.hall:
@@ -229,11 +231,17 @@ class KioskController:
         def failed(exc: Exception) -> None:
             log.info("services not loaded: %s", exc)
             self._refresh_finished()
-            if not self.state.services_loaded or isinstance(exc, ServerUnreachable):
-                self.schedule(self.config.retry_seconds, self.refresh_services)
+            if (not self.state.services_loaded or isinstance(exc, ServerUnreachable)) \
+                    and not self._refresh_scheduled:
+                self._refresh_scheduled = True  # one retry chain, however many callers
+                self.schedule(self.config.retry_seconds, self._scheduled_refresh)
             self._changed()
 
         self._call(lambda: self.api.services(self.config.hall), done, failed)
+
+    def _scheduled_refresh(self) -> None:
+        self._refresh_scheduled = False
+        self.refresh_services()
 
     def _refresh_finished(self) -> None:
         self._refreshing = False

@@ -23,6 +23,14 @@ class ScreenWidget(QWidget):
         """Text in the current language."""
         return self.ctl.text(key, **values)
 
+    def paren(self, text: str) -> str:
+        """Text in brackets: full-width in Chinese, ASCII with a space in English."""
+        return f"（{text}）" if self.ctl.state.lang == "zh" else f" ({text})"
+
+    def colon(self) -> str:
+        """A colon that suits the language."""
+        return "：" if self.ctl.state.lang == "zh" else ": "
+
     def render(self, state: KioskState) -> None:
         """Show `state`."""
         raise NotImplementedError

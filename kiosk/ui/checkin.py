@@ -111,7 +111,7 @@ class AppointmentScreen(ScreenWidget):
         info.addWidget(label(appt.get("service_name", ""), "itemTitle"))
         status = self.t(f"status_{appt.get('status', 'booked')}")
         slot = slot_text(appt, self.ctl.hall_tz)
-        details = [self.t("slot", s=slot) + f"（{status}）",
+        details = [self.t("slot", s=slot) + self.paren(status),
                    self.t("booking_code", c=appt.get("booking_code", "")),
                    self.t("citizen", n=appt.get("citizen_name_masked", ""))
                    + f"  {appt.get('id_masked', '')}"]
@@ -142,13 +142,13 @@ class AppointmentScreen(ScreenWidget):
         row = QHBoxLayout()
         style, key, mark = MAT_STYLE.get(mat.get("status", "pending"), MAT_STYLE["pending"])
         need = self.t("mat_required" if mat.get("required") else "mat_optional")
-        name = label(f"{mat.get('name', '')}（{need}）", "hint")
+        name = label(mat.get("name", "") + self.paren(need), "hint")
         row.addWidget(name, 1)
         extra = self.t(key)
         if mat.get("reused"):
             extra += " · " + self.t("mat_reused")
         if mat.get("reason"):
-            extra += f"：{mat['reason']}"
+            extra += self.colon() + mat["reason"]
         chip = label(f"{mark} {extra}", style, align=Qt.AlignRight | Qt.AlignVCenter)
         row.addWidget(chip, 1)
         return row

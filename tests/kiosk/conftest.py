@@ -17,7 +17,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
     Tests compare counts before and after, so sharing is safe; the outage tests stop it and
     start it again on the same data and port."""
-    server = LiveServer(tmp_path_factory.mktemp("kiosk-live")).start()
+    server = LiveServer(tmp_path_factory.mktemp("kiosk-live")).start(timeout=90)  # busy CI box
     yield server
     server.stop()
 

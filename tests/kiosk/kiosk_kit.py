@@ -63,10 +63,15 @@ class KioskHarness:
 
     def click(self, text: str) -> None:
         """Click the visible button whose text (or inner label) contains `text`."""
-        matches = [b for b in self.buttons() if text in button_text(b)]
-        have = [button_text(b) for b in self.buttons()]
-        assert matches, f"no visible button {text!r}; have {have}"
-        self.qtbot.mouseClick(matches[0], Qt.LeftButton)
+        def find() -> list[QPushButton]:
+            return [b for b in self.buttons() if text in button_text(b)]
+
+        try:  # new widgets become visible one event-loop turn after they are added
+            self.qtbot.waitUntil(lambda: bool(find()), timeout=3000)
+        except Exception:  # noqa: BLE001 - report what is there instead
+            have = [button_text(b) for b in self.buttons()]
+            raise AssertionError(f"no visible button {text!r}; have {have}") from None
+        self.qtbot.mouseClick(find()[0], Qt.LeftButton)
 
     def type_keys(self, keys: str) -> None:
         """Press on-screen keypad keys one by one."""

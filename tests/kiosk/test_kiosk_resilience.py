@@ -138,7 +138,7 @@ def test_server_down_mid_flow_then_back(kiosk: Any, live: LiveServer) -> None:
         assert "Cannot reach the server" in h.texts()
         h.click("中文")
     finally:
-        live.start()
+        live.start(timeout=90)
     h.wait_screen("ticket", timeout=30000)
     assert h.ctl.state.ticket["service_code"] == ESTATE
     assert len(keys) >= 4 and set(keys) == {key}  # every attempt carried the same key
@@ -164,7 +164,7 @@ def test_give_up_while_server_down(kiosk: Any, live: LiveServer) -> None:
         h.wait_screen("home")
         assert h.ctl.intent is None
     finally:
-        live.start()
+        live.start(timeout=90)
     h.qtbot.wait(1000)  # several retry periods: a dropped intent must not come back
     assert h.screen == "home"
     assert waiting(live.url, HUKOU) == before
@@ -181,7 +181,7 @@ def test_kiosk_started_while_server_is_down(kiosk: Any, live: LiveServer) -> Non
         assert "暂时无法连接服务器" in h.texts()
         assert not h.ctl.state.services_loaded
     finally:
-        live.start()
+        live.start(timeout=90)
     h.qtbot.waitUntil(lambda: h.ctl.state.services_loaded, timeout=20000)
     assert "请选择办事类别" in h.texts()
     h.click("户籍")
