@@ -107,7 +107,7 @@ def test_history_replaces_the_configured_time(db: Database, settings: Settings) 
         db.write(lambda s, at=at: call_next(s, window_id=clerk[1], principal=clerk[0],
                                             settings=settings, now=at))
         for action, delay in (("start", 0.5), ("complete", 4.0)):
-            db.write(lambda s, tid=tid, action=action, delay=delay: transition(
+            db.write(lambda s, tid=tid, action=action, delay=delay, at=at: transition(
                 s, ticket_id=tid, action=action, principal=clerk[0], settings=settings,
                 now=at + timedelta(minutes=delay)))
         at += timedelta(minutes=4)
