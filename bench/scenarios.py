@@ -164,7 +164,7 @@ async def scenario_call(run: Run) -> None:
         for tid in list(calls.returned)[-5:]:
             await displays.wait_for(tid, sz["call_displays"], 10)
         run.result.update(calls.rec.figures("call_next"))
-        _display_figures(run, displays, calls.returned, sz["call_displays"])
+        _display_figures(run.result, displays, calls.returned, sz["call_displays"])
         run.result["call_cycle"] = "call-next then no-show (2 requests per call)"
     finally:
         await displays.close()
@@ -231,9 +231,7 @@ async def _fanout_once(run: Run, subscribers: int, ncalls: int) -> dict:
         part["server_cpu_ms_per_call"] = round((run.server_cpu() - cpu0) * 1000 / ncalls, 1)
         part.update({k: v for k, v in rec.figures("call_next").items()
                      if k in ("call_next_p50_ms", "call_next_p99_ms")})
-        tmp = Run.__new__(Run)
-        tmp.result = part
-        _display_figures(tmp, displays, returned, subscribers)
+        _display_figures(part, displays, returned, subscribers)
     finally:
         await displays.close()
         await _close(clients)
@@ -241,11 +239,11 @@ async def _fanout_once(run: Run, subscribers: int, ncalls: int) -> dict:
     return part
 
 
-def _display_figures(run: Run, displays: load.Displays, returned: dict[int, float],
-                     subscribers: int) -> None:
+def _display_figures(out: dict[str, Any], displays: load.Displays,
+                     returned: dict[int, float], subscribers: int) -> None:
     lat = displays.latencies_ms(returned)
     expected = len(returned) * subscribers
-    run.result.update({
+    out.update({
         "call_to_display_p50_ms": rounded(percentile(lat, 50)),
         "call_to_display_p99_ms": rounded(percentile(lat, 99)),
         "call_to_display_max_ms": rounded(max(lat) if lat else None),

@@ -28,6 +28,7 @@ def services_with_load(
     """Catalog entries with live waiting count and estimated wait for a new ticket."""
     now = now or utcnow()
     out = []
+    hall_load = eta.hall_load(s, hall_id=hall.id, now=now, lookback=settings.eta_window_minutes)
     for svc in list_services(s, hall.id):
         load = eta.load_for(s, service=svc, now=now, lookback=settings.eta_window_minutes)
         out.append(
@@ -42,7 +43,8 @@ def services_with_load(
                 "materials": svc.materials,
                 "waiting": len(load.waiting),
                 "open_windows": load.open_windows,
-                "estimated_wait_minutes": eta.estimate_minutes(load, len(load.waiting)),
+                "estimated_wait_minutes": eta.new_ticket_minutes(
+                    hall_load, svc, starvation=settings.starvation_minutes),
             }
         )
     return out

@@ -24,6 +24,7 @@ def live_snapshot(s: Session, hall: Hall, settings: Settings, now: datetime) -> 
     """Per-service queues, per-window state and today's totals, valid at `seq`."""
     today = business_day(now, hall.timezone)
     services = []
+    hall_load = eta.hall_load(s, hall_id=hall.id, now=now, lookback=settings.eta_window_minutes)
     for svc in list_services(s, hall.id):
         load = eta.load_for(s, service=svc, now=now, lookback=settings.eta_window_minutes)
         oldest = s.scalar(select(func.min(Ticket.issued_at)).where(
@@ -32,7 +33,8 @@ def live_snapshot(s: Session, hall: Hall, settings: Settings, now: datetime) -> 
             "code": svc.code, "name": svc.name, "prefix": svc.prefix,
             "waiting": len(load.waiting), "open_windows": load.open_windows,
             "longest_wait_minutes": int((now - oldest).total_seconds() // 60) if oldest else 0,
-            "estimated_wait_minutes": eta.estimate_minutes(load, len(load.waiting)),
+            "estimated_wait_minutes": eta.new_ticket_minutes(
+                hall_load, svc, starvation=settings.starvation_minutes),
         })
     windows = []
     for w in list_windows(s, hall.id):

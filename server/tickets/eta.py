@@ -400,6 +400,16 @@ def ticket_estimate(
     return ahead, minutes, waiting
 
 
+def new_ticket_minutes(load: HallLoad, service: ServiceItem, *, starvation: float) -> int | None:
+    """Estimated minutes for a ticket taken now for `service` (catalog, board, dashboard)."""
+    minutes = round_minutes(estimate_wait(load, service_id=service.id, starvation=starvation))
+    if minutes is None and load.handled_by.get(service.id):
+        ahead = sum(1 for w in load.waiting if w[1] == service.id)
+        occ = load.occupancy.get(service.id, float(service.expected_minutes))
+        minutes = math.ceil(ahead * occ / load.handled_by[service.id])
+    return minutes
+
+
 def round_minutes(value: float | None) -> int | None:
     """Whole minutes for people (nearest, never negative)."""
     return None if value is None else max(0, int(value + 0.5))
