@@ -79,3 +79,24 @@ def any_client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
     app = create_app(make_settings(tmp_path / "data", database_url))
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def _restore_qt_app_look() -> Iterator[None]:
+    """Each Qt app styles the one shared QApplication; put it back so suites don't leak."""
+    from importlib.util import find_spec
+
+    if find_spec("PyQt5") is None:
+        yield
+        return
+    from PyQt5.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    before = (app.styleSheet(), app.font()) if app is not None else None
+    yield
+    app = QApplication.instance()
+    if app is not None and before is not None:
+        app.setStyleSheet(before[0])
+        app.setFont(before[1])
+    elif app is not None:
+        app.setStyleSheet("")
