@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PyQt5.QtWidgets import QVBoxLayout, QWidget
+from PyQt5.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from kiosk.flow import KioskController, KioskState
+from kiosk.ui.widgets import label
 
 
 class ScreenWidget(QWidget):
@@ -34,3 +35,30 @@ class ScreenWidget(QWidget):
     def render(self, state: KioskState) -> None:
         """Show `state`."""
         raise NotImplementedError
+
+
+class KeypadScreen(ScreenWidget):
+    """A screen with title, subtitle, a column of controls and a keypad beside or below it."""
+
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
+        super().__init__(ctl, portrait)
+        self.title = label("", "title")
+        self.sub = label("", "subtitle")
+        self._body = QVBoxLayout() if portrait else QHBoxLayout()
+        self._body.setSpacing(40)
+        self.left = QVBoxLayout()
+        self.left.setSpacing(20)
+        # landscape: titles sit above the field so the keypad gets the full height
+        self.head = self.box if portrait else self.left
+        self.head.addWidget(self.title)
+        self.head.addWidget(self.sub)
+
+    def place_keypad(self, pad: QWidget | QLayout) -> None:
+        """Close the control column and put the keypad (or the layout holding it) next to it."""
+        self.left.addStretch(1)
+        self._body.addLayout(self.left, 1)
+        if isinstance(pad, QLayout):
+            self._body.addLayout(pad, 1)
+        else:
+            self._body.addWidget(pad, 1)
+        self.box.addLayout(self._body, 1)

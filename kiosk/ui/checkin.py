@@ -7,27 +7,17 @@ from PyQt5.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flow import KioskController, KioskState
 from kiosk.printing import slot_text
-from kiosk.ui.base import ScreenWidget
+from kiosk.ui.base import KeypadScreen, ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.take import forward_id_key, id_entry, render_id_entry
 from kiosk.ui.widgets import button, clear_layout, label
 
 
-class CheckinScreen(ScreenWidget):
+class CheckinScreen(KeypadScreen):
     """Tap an ID card, scan a booking QR or type the ID number."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
-        self.title = label("", "title")
-        self.sub = label("", "subtitle")
-        body = QVBoxLayout() if portrait else QHBoxLayout()
-        body.setSpacing(40)
-        left = QVBoxLayout()
-        left.setSpacing(20)
-        # landscape: titles sit above the field so the keypad gets the full height
-        head = self.box if portrait else left
-        head.addWidget(self.title)
-        head.addWidget(self.sub)
         # landscape: the two pictogram cards below say the same, and height is short
         self.sub.setVisible(portrait)
         hints = QHBoxLayout() if portrait else QVBoxLayout()
@@ -45,16 +35,13 @@ class CheckinScreen(ScreenWidget):
             row.addWidget(text, 1)
             self.hint_labels.append(text)
             hints.addWidget(card, 1)
-        head.addLayout(hints)
+        self.head.addLayout(hints)
         self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
-        left.addWidget(self.field)
-        left.addWidget(self.hint)
+        self.left.addWidget(self.field)
+        self.left.addWidget(self.hint)
         self.find = button("", ctl.find_appointment, primary=True, icon_name="search")
-        left.addWidget(self.find)
-        left.addStretch(1)
-        body.addLayout(left, 1)
-        body.addWidget(self.pad, 1)
-        self.box.addLayout(body, 1)
+        self.left.addWidget(self.find)
+        self.place_keypad(self.pad)
 
     def render(self, state: KioskState) -> None:
         """Field and hint as typed."""

@@ -7,7 +7,7 @@ from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.config import mask_token
 from kiosk.flow import KioskController, KioskState
-from kiosk.ui.base import ScreenWidget
+from kiosk.ui.base import KeypadScreen, ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.theme import ACCENT, WARN
 from kiosk.ui.widgets import PIN_ROWS, Keypad, button, label
@@ -79,40 +79,27 @@ class ErrorScreen(MessageScreen):
         self.home.setText(self.t("home"))
 
 
-class QueryScreen(ScreenWidget):
+class QueryScreen(KeypadScreen):
     """Scan the slip's QR or type its number."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
-        self.title = label("", "title")
-        self.sub = label("", "subtitle")
-        body = QVBoxLayout() if portrait else QHBoxLayout()
-        body.setSpacing(40)
-        left = QVBoxLayout()
-        left.setSpacing(20)
-        # landscape: titles sit above the field so the keypad gets the full height
-        head = self.box if portrait else left
-        head.addWidget(self.title)
-        head.addWidget(self.sub)
         row = QHBoxLayout()
         pic = QLabel()
         pic.setPixmap(icon("qr", 110))
         row.addWidget(pic)
         self.scan_hint = label("", "strong")
         row.addWidget(self.scan_hint, 1)
-        left.addLayout(row)
+        self.left.addLayout(row)
         self.field = label("", "field", wrap=False, align=Qt.AlignCenter)
         self.message = label("", "hintBad", align=Qt.AlignCenter)
         self.go = button("", ctl.query_submit, primary=True, icon_name="search")
-        left.addWidget(self.field)
-        left.addWidget(self.message)
-        left.addWidget(self.go)
-        left.addStretch(1)
-        body.addLayout(left, 1)
+        self.left.addWidget(self.field)
+        self.left.addWidget(self.message)
+        self.left.addWidget(self.go)
         self.pad: Keypad | None = None
         self.pad_box = QVBoxLayout()
-        body.addLayout(self.pad_box, 1)
-        self.box.addLayout(body, 1)
+        self.place_keypad(self.pad_box)
         self._letters: tuple[str, ...] = ()
 
     def _build_pad(self, letters: tuple[str, ...]) -> None:

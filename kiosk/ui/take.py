@@ -8,7 +8,7 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flow import KioskController, KioskState
-from kiosk.ui.base import ScreenWidget
+from kiosk.ui.base import KeypadScreen, ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (
@@ -176,42 +176,29 @@ def forward_id_key(ctl: KioskController, value: str) -> None:
         ctl.id_key(value)
 
 
-class IdPromptScreen(ScreenWidget):
+class IdPromptScreen(KeypadScreen):
     """Optional ID card / number before the ticket (green channel for 60+)."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
-        self.title = label("", "title")
-        self.sub = label("", "subtitle")
-        body = QVBoxLayout() if portrait else QHBoxLayout()
-        body.setSpacing(40)
-        left = QVBoxLayout()
-        left.setSpacing(20)
-        # landscape: titles sit above the field so the keypad gets the full height
-        head = self.box if portrait else left
-        head.addWidget(self.title)
-        head.addWidget(self.sub)
         card_row = QHBoxLayout()
         pic = QLabel()
         pic.setPixmap(icon("idcard", 110 if portrait else 80))
         card_row.addWidget(pic)
         self.card_hint = label("", "strong")
         card_row.addWidget(self.card_hint, 1)
-        left.addLayout(card_row)
+        self.left.addLayout(card_row)
         self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
-        left.addWidget(self.field)
-        left.addWidget(self.hint)
+        self.left.addWidget(self.field)
+        self.left.addWidget(self.hint)
         self.confirm = button("", ctl.confirm_id, primary=True, icon_name="ticket")
         self.skip = button("", ctl.skip_id)
         actions = QHBoxLayout()
         actions.setSpacing(20)
         actions.addWidget(self.skip, 1)
         actions.addWidget(self.confirm, 1)
-        left.addLayout(actions)
-        left.addStretch(1)
-        body.addLayout(left, 1)
-        body.addWidget(self.pad, 1)
-        self.box.addLayout(body, 1)
+        self.left.addLayout(actions)
+        self.place_keypad(self.pad)
 
     def render(self, state: KioskState) -> None:
         """Field, hint and button state."""
