@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
 
-from PyQt5.QtCore import Qt, QTimer
+from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from display.model import Call, DisplayModel, ServiceView, WindowView
 from display.strings import Strings
 from display.ui.common import (
-    BG,
     DIGITS,
     HIGHLIGHT,
     HIGHLIGHT_ALT,
@@ -21,15 +19,13 @@ from display.ui.common import (
     STOP,
     TEXT,
     WARN,
-    Marquee,
     Panel,
     font,
     label,
     set_color,
 )
-from display.ui.header import Header
+from display.ui.screen import WallScreen
 
-FLASH_TICKS = 12  # 12 × 500 ms: the newest call flashes for six seconds
 RECENT_ROWS = 4
 
 
@@ -126,30 +122,18 @@ class CallRow(QWidget):
         self.window.setText(self.s("window_no", window=call.window_number) if call else "")
 
 
-class HallScreen(QWidget):
+class HallScreen(WallScreen):
     """The hall's main wall screen, landscape 1920×1080 or portrait 1080×1920."""
 
     def __init__(self, strings: Strings, *, portrait: bool = False,
                  size: tuple[int, int] | None = None, window_count: int = 10) -> None:
-        super().__init__()
-        self.s = strings
-        self.portrait = portrait
-        width, height = size or ((1080, 1920) if portrait else (1920, 1080))
-        k = min(width / 1080, height / 1920) if portrait else min(width / 1920, height / 1080)
-        self.k = k
-        self.resize(width, height)
+        super().__init__(strings, portrait=portrait, size=size)
         self.setAutoFillBackground(True)
-        self.setStyleSheet(f"HallScreen {{ background: {BG}; }}")
-        self.setAttribute(Qt.WA_StyledBackground, True)
-        self.header = Header(strings, k, portrait=portrait)
-        self.marquee = Marquee(40 * k)
+        k = self.k
         self._build_newest(k)
         self._build_windows(k, window_count)
         self._build_queues(k)
         self._layout(k)
-        self.flash_left = 0
-        self.flash_timer = QTimer(self)
-        self.flash_timer.timeout.connect(self._flash_tick)
         self.shown_newest: int | None = None
 
     # ------------------------------------------------------------------ building
@@ -297,24 +281,6 @@ class HallScreen(QWidget):
         services = model.sorted_services()
         for i, row in enumerate(self.service_rows):
             row.show_service(services[i] if i < len(services) else None)
-
-    def set_connection(self, state: str, detail: str = "") -> None:
-        """Show a discreet banner while the stream is down."""
-        self.header.set_connection(state, detail)
-
-    def set_time(self, moment: datetime) -> None:
-        """Update date and clock (hall timezone already applied)."""
-        self.header.set_time(moment)
-
-    def start_flash(self) -> None:
-        """Flash the newest-call panel for a few seconds."""
-        self.flash_left = FLASH_TICKS
-        self.flash_timer.start(500)
-
-    @property
-    def flashing(self) -> bool:
-        """Whether the newest call is currently flashing."""
-        return self.flash_left > 0
 
     def _flash_tick(self) -> None:
         self.flash_left -= 1

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PyQt5.QtCore import Qt, QTimer
+from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from display.model import DisplayModel
 from display.strings import Strings
 from display.ui.common import (
-    BG,
     DIGITS,
     HIGHLIGHT,
     HIGHLIGHT_ALT,
@@ -19,34 +16,22 @@ from display.ui.common import (
     PANEL,
     STOP,
     WARN,
-    Marquee,
     Panel,
     PhotoPlaceholder,
     label,
     set_color,
 )
-from display.ui.header import Header
-
-FLASH_TICKS = 12
+from display.ui.screen import WallScreen
 
 
-class WindowScreen(QWidget):
+class WindowScreen(WallScreen):
     """The screen above one counter."""
 
     def __init__(self, strings: Strings, window_number: int, *, portrait: bool = False,
                  size: tuple[int, int] | None = None) -> None:
-        super().__init__()
-        self.s = strings
+        super().__init__(strings, portrait=portrait, size=size)
         self.window_number = window_number
-        self.portrait = portrait
-        width, height = size or ((1080, 1920) if portrait else (1920, 1080))
-        k = min(width / 1080, height / 1920) if portrait else min(width / 1920, height / 1080)
-        self.k = k
-        self.resize(width, height)
-        self.setAttribute(Qt.WA_StyledBackground, True)
-        self.setStyleSheet(f"WindowScreen {{ background: {BG}; }}")
-        self.header = Header(strings, k, portrait=portrait)
-        self.marquee = Marquee(40 * k)
+        k = self.k
 
         self.title_panel = Panel(PANEL, radius=20 * k)
         tl = QVBoxLayout(self.title_panel) if portrait else QHBoxLayout(self.title_panel)
@@ -108,9 +93,6 @@ class WindowScreen(QWidget):
         root.addWidget(self.marquee)
 
         self.shown_seq: int | None = None
-        self.flash_left = 0
-        self.flash_timer = QTimer(self)
-        self.flash_timer.timeout.connect(self._flash_tick)
 
     def render_model(self, model: DisplayModel) -> None:
         """Draw this window's state from the model."""
@@ -162,24 +144,6 @@ class WindowScreen(QWidget):
         if f.pixelSize() != int(px):
             f.setPixelSize(int(px))
             self.number.setFont(f)
-
-    def set_connection(self, state: str, detail: str = "") -> None:
-        """Connection note."""
-        self.header.set_connection(state, detail)
-
-    def set_time(self, moment: datetime) -> None:
-        """Date and clock."""
-        self.header.set_time(moment)
-
-    def start_flash(self) -> None:
-        """Flash the ticket panel after a call or recall."""
-        self.flash_left = FLASH_TICKS
-        self.flash_timer.start(500)
-
-    @property
-    def flashing(self) -> bool:
-        """Whether the ticket panel is flashing."""
-        return self.flash_left > 0
 
     def _flash_tick(self) -> None:
         self.flash_left -= 1
