@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.display.conftest import DISPLAY_TOKEN, HallDriver
-from tests.display.netcut import CuttableProxy
 from tests.support.api import FUND, SOCIAL
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
+from tests.support.proxy import FaultProxy
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -168,7 +168,7 @@ def test_window_page(browser: Browser, shared: tuple[LiveServer, HallDriver], vi
 
 def test_page_resumes_with_since_after_a_drop_and_announces_each_call_once(
         browser: Browser, live: LiveServer, hall: HallDriver) -> None:
-    proxy = CuttableProxy(live.port)
+    proxy = FaultProxy(live.port)
     try:
         start = hall.board()["seq"]
         page = _page(browser, LANDSCAPE)

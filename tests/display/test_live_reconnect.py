@@ -23,15 +23,15 @@ from display.voice.engine import ClipVoice, VoiceSettings
 from display.voice.sinks import CaptureSink
 from hallclient import HallApi
 from tests.display.conftest import DISPLAY_TOKEN, HallDriver
-from tests.display.netcut import CuttableProxy
 from tests.support.live import LiveServer
+from tests.support.proxy import FaultProxy
 
 WAIT_MS = 20_000
 
 
 @pytest.fixture
-def proxy(live: LiveServer) -> Iterator[CuttableProxy]:
-    p = CuttableProxy(live.port)
+def proxy(live: LiveServer) -> Iterator[FaultProxy]:
+    p = FaultProxy(live.port)
     yield p
     p.close()
 
@@ -117,7 +117,7 @@ def _act(hall: HallDriver, step: int) -> None:
 
 
 def test_20_calls_with_5_during_a_network_drop_are_each_announced_once_in_order(
-        qtbot: Any, live: LiveServer, hall: HallDriver, proxy: CuttableProxy,
+        qtbot: Any, live: LiveServer, hall: HallDriver, proxy: FaultProxy,
         voice_cache: Any) -> None:
     screens = Screens(qtbot, proxy.url, voice_cache, max_age=120)
     screens.start()
@@ -155,7 +155,7 @@ def test_20_calls_with_5_during_a_network_drop_are_each_announced_once_in_order(
 
 @pytest.mark.parametrize("replay_limit", [None, 2], ids=["replay", "snapshot"])
 def test_server_restart_replays_missed_calls_and_stale_ones_are_shown_not_announced(
-        qtbot: Any, live: LiveServer, hall: HallDriver, proxy: CuttableProxy,
+        qtbot: Any, live: LiveServer, hall: HallDriver, proxy: FaultProxy,
         voice_cache: Any, replay_limit: int | None) -> None:
     """With replay_limit=2 the restarted server answers `since` with a snapshot instead of a
     replay (too far behind): the fresh calls in it are announced, once, all the same."""

@@ -9,11 +9,11 @@ import pytest
 
 from kiosk.printing import TicketPrinter
 from printers import PrinterConfig, PrinterCoverOpen, render_ticket_bytes
-from tests.kiosk.faultproxy import FaultProxy
 from tests.kiosk.kiosk_kit import issue_direct, waiting
 from tests.printers.printer_testkit import LoopbackPrinter, refused_port
 from tests.support.api import ESTATE, FUND, HUKOU, IDCARD, SOCIAL
 from tests.support.live import LiveServer
+from tests.support.proxy import FaultProxy
 
 # DLE EOT replies: online, "stopped by paper end", "paper end" (fixed bits 0x12 set)
 PAPER_OUT = {1: b"\x16", 2: b"\x32", 4: b"\x72"}

@@ -1,4 +1,4 @@
-"""A TCP proxy on 127.0.0.1 that can lose the server's answer to one request (real sockets)."""
+"""A loopback TCP proxy that injects network faults between a client and a live server."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ import threading
 
 
 class FaultProxy:
-    """Forwards bytes both ways; `lose_next_answer(marker)` drops the connection when the
-    server answers the next request whose bytes contain `marker` (the server did the work,
-    the client never hears about it: exactly the case idempotency keys exist for)."""
+    """Forwards 127.0.0.1:<port> to a server on 127.0.0.1 over real sockets.
+
+    Faults: `cut()` drops every connection and refuses new ones (accept-then-close, like a dead
+    link behind a NAT) until `restore()`; `lose_next_answer(marker)` drops the connection when
+    the server answers the next request whose bytes contain `marker` (the server did the work,
+    the client never hears about it: exactly the case idempotency keys exist for);
+    `answer_next_with(marker, response)` answers such a request itself, like a gateway.
+    """
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
@@ -19,14 +24,13 @@ class FaultProxy:
         self.lost = 0
         self.refused = 0
         self._lock = threading.Lock()
-        self._server = socket.socket()
-        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._server.bind(("127.0.0.1", 0))
-        self._server.listen(16)
-        self.port = self._server.getsockname()[1]
+        self._socks: set[socket.socket] = set()
+        self._up = threading.Event()
+        self._up.set()
         self._stop = threading.Event()
-        self._socks: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.port = self._server.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True, name="fault-proxy").start()
 
     @property
     def url(self) -> str:
@@ -44,18 +48,43 @@ class FaultProxy:
         with self._lock:
             self._refuse = (marker, response)
 
+    def cut(self) -> None:
+        """Drop the link: close all live connections, refuse new ones."""
+        self._up.clear()
+        with self._lock:
+            socks, self._socks = self._socks, set()
+        for sock in socks:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def restore(self) -> None:
+        """Bring the link back."""
+        self._up.set()
+
+    def close(self) -> None:
+        """Stop accepting and close every connection."""
+        self._stop.set()
+        self._server.close()
+        self.cut()
+
     def _accept(self) -> None:
         while not self._stop.is_set():
             try:
                 client, _ = self._server.accept()
             except OSError:
                 return
+            if not self._up.is_set():
+                client.close()
+                continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.upstream_port), 5)
             except OSError:
                 client.close()  # server down: the client sees a refused/closed connection
                 continue
-            self._socks += [client, upstream]
+            upstream.settimeout(None)  # the 5 s were for connecting; idle links stay open
+            with self._lock:
+                self._socks.update((client, upstream))
             doomed = threading.Event()
             threading.Thread(target=self._pump, args=(client, upstream, doomed, True),
                              daemon=True).start()
@@ -90,12 +119,4 @@ class FaultProxy:
             for sock in (src, dst):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-
-    def close(self) -> None:
-        """Stop accepting and close every connection."""
-        self._stop.set()
-        self._server.close()
-        for sock in self._socks:
-            with contextlib.suppress(OSError):
                 sock.close()
