@@ -150,13 +150,18 @@ class ServerProcess:
                 self.profiler.wait(20)
             except subprocess.TimeoutExpired:
                 self.profiler.kill()
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc)
+
+
+def terminate(proc: subprocess.Popen[bytes] | None) -> None:
+    """Terminate `proc` if it still runs; kill it when it does not exit within 10 s."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 def wait_ready(url: str, proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> None:
@@ -203,13 +208,7 @@ class HelperProcess:
 
     def stop(self) -> None:
         """Terminate the helper."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc)
 
 
 def _wait_tcp(port: int, proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> None:
