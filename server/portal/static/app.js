@@ -1,12 +1,6 @@
 // Citizen portal: phone login, service guide, booking, material upload, QR code, my bookings,
 // remote tickets. Plain JS, hash routes, all text from strings.js.
 "use strict";
-const S = window.STRINGS;
-let lang = localStorage.getItem("tb.lang") || "zh";
-const t = (k, vars) => String((S[lang] && S[lang][k]) || S.zh[k] || k)
-  .replace(/\{(\w+)\}/g, (_, v) => (vars && vars[v] !== undefined ? vars[v] : ""));
-const $ = sel => document.querySelector(sel);
-const esc = v => String(v ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const view = () => $("#view");
 const state = { token: localStorage.getItem("tb.citizen"), hall: null, halls: [], services: [], blobs: [] };
 const ST_TAG = { missing: "grey", pending: "amber", accepted: "green", rejected: "red" };
@@ -36,9 +30,7 @@ function setToken(tok) {
 }
 
 function applyStrings() {
-  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  document.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t); });
-  document.title = t("appTitle");
+  translatePage("appTitle");
 }
 
 function render(html) {
@@ -342,7 +334,7 @@ async function showRemote(code) {
 }
 
 // ------------------------------------------------------------------ start
-$("#lang").onclick = () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("tb.lang", lang); applyStrings(); route(); };
+$("#lang").onclick = () => { switchLang(); applyStrings(); route(); };
 $("#logout").onclick = () => {
   const tok = state.token; setToken(null);
   if (tok) fetch("/api/v1/auth/logout", { method: "POST", headers: { Authorization: "Bearer " + tok } }).catch(() => {});

@@ -1,11 +1,5 @@
 // Back-office pre-review of uploaded materials (hall manager): view, accept, reject with reason.
 "use strict";
-const S = window.STRINGS;
-let lang = localStorage.getItem("tb.lang") || "zh";
-const t = (k, vars) => String((S[lang] && S[lang][k]) || S.zh[k] || k)
-  .replace(/\{(\w+)\}/g, (_, v) => (vars && vars[v] !== undefined ? vars[v] : ""));
-const $ = sel => document.querySelector(sel);
-const esc = v => String(v ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const state = { token: sessionStorage.getItem("tb.staff"), hall: sessionStorage.getItem("tb.staffHall") };
 
 async function api(path, opts = {}) {
@@ -19,9 +13,7 @@ async function api(path, opts = {}) {
 }
 
 function applyStrings() {
-  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  document.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t); });
-  document.title = t("rvTitle");
+  translatePage("rvTitle");
 }
 
 function showLogin() { $("#staff-login").hidden = false; $("#queue").hidden = true; $("#logout").hidden = true; }
@@ -75,6 +67,6 @@ $("#staff-login").onsubmit = async ev => {
   } catch (e) { $("#rv-login-msg").textContent = e.message; }
 };
 $("#logout").onclick = () => { sessionStorage.removeItem("tb.staff"); state.token = null; showLogin(); };
-$("#lang").onclick = () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("tb.lang", lang); applyStrings(); load(); };
+$("#lang").onclick = () => { switchLang(); applyStrings(); load(); };
 applyStrings();
 load().catch(() => { sessionStorage.removeItem("tb.staff"); state.token = null; showLogin(); });

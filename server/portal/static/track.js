@@ -1,20 +1,13 @@
 // Tracking page opened from the slip's QR code: polls GET /api/v1/track/{token}, shows the
 // window when called, and the 好差评 form once the visit is done.
 "use strict";
-const S = window.STRINGS;
-let lang = localStorage.getItem("tb.lang") || "zh";
-const t = (k, vars) => String((S[lang] && S[lang][k]) || S.zh[k] || k)
-  .replace(/\{(\w+)\}/g, (_, v) => (vars && vars[v] !== undefined ? vars[v] : ""));
-const $ = sel => document.querySelector(sel);
 const token = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
 const POLL = Math.max(1, Number(new URLSearchParams(location.search).get("poll")) || 5);
 const ratedKey = "tb.rated." + token;
 let last = null, timer = null;
 
 function applyStrings() {
-  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  document.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t); });
-  document.title = t("trackTitle");
+  translatePage("trackTitle");
   $("#rating").innerHTML = `<legend class="sr-only">${t("rateTitle")}</legend>` + [5, 4, 3, 2, 1].map(n =>
     `<label><input type="radio" name="rating" value="${n}"><span>${"★".repeat(n)}${"☆".repeat(5 - n)} ${t("rate" + n)}</span></label>`).join("");
   document.querySelectorAll("input[name=rating]").forEach(i => { i.onchange = () => { $("#rate-msg").textContent = ""; }; });
@@ -80,6 +73,6 @@ $("#rate-form").onsubmit = async ev => {
     $("#status-line").textContent = t("rateThanks"); $("#status-line").className = "ok";
   } else { msg.textContent = body.error.message; msg.className = "msg error"; }
 };
-$("#lang").onclick = () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("tb.lang", lang); applyStrings(); };
+$("#lang").onclick = () => { switchLang(); applyStrings(); };
 applyStrings();
 poll();
