@@ -8,9 +8,8 @@ from PyQt5.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.flow import KioskController, KioskState
 from kiosk.printing import slot_text
 from kiosk.ui.base import KeypadScreen, ScreenWidget
-from kiosk.ui.icons import icon
 from kiosk.ui.take import forward_id_key, id_entry, render_id_entry
-from kiosk.ui.widgets import button, clear_layout, label
+from kiosk.ui.widgets import button, clear_layout, icon_row, label
 
 
 class CheckinScreen(KeypadScreen):
@@ -26,13 +25,9 @@ class CheckinScreen(KeypadScreen):
         for name in ("idcard", "qr"):
             card = QWidget()
             card.setObjectName("card")
-            row = QHBoxLayout(card)
-            row.setContentsMargins(24, 12, 24, 12)
-            pic = QLabel()
-            pic.setPixmap(icon(name, 90 if portrait else 64))
-            row.addWidget(pic)
             text = label("", "strong")
-            row.addWidget(text, 1)
+            row = icon_row(name, 90 if portrait else 64, text, QHBoxLayout(card))
+            row.setContentsMargins(24, 12, 24, 12)
             self.hint_labels.append(text)
             hints.addWidget(card, 1)
         self.head.addLayout(hints)

@@ -10,7 +10,7 @@ from kiosk.flow import KioskController, KioskState
 from kiosk.ui.base import KeypadScreen, ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.theme import ACCENT, WARN
-from kiosk.ui.widgets import PIN_ROWS, Keypad, button, label
+from kiosk.ui.widgets import PIN_ROWS, Keypad, button, icon_row, label
 
 
 class MessageScreen(ScreenWidget):
@@ -84,13 +84,8 @@ class QueryScreen(KeypadScreen):
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
-        row = QHBoxLayout()
-        pic = QLabel()
-        pic.setPixmap(icon("qr", 110))
-        row.addWidget(pic)
         self.scan_hint = label("", "strong")
-        row.addWidget(self.scan_hint, 1)
-        self.left.addLayout(row)
+        self.left.addLayout(icon_row("qr", 110, self.scan_hint))
         self.field = label("", "field", wrap=False, align=Qt.AlignCenter)
         self.message = label("", "hintBad", align=Qt.AlignCenter)
         self.go = button("", ctl.query_submit, primary=True, icon_name="search")
@@ -234,13 +229,8 @@ class MaintenanceScreen(ScreenWidget):
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
-        row = QHBoxLayout()
-        pic = QLabel()
-        pic.setPixmap(icon("wrench", 90))
-        row.addWidget(pic)
         self.title = label("", "title")
-        row.addWidget(self.title, 1)
-        self.box.addLayout(row)
+        self.box.addLayout(icon_row("wrench", 90, self.title))
         self.lines = [label("", "strong") for _ in range(7)]
         grid = QGridLayout()
         grid.setHorizontalSpacing(40)

@@ -9,7 +9,6 @@ from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from kiosk.flow import KioskController, KioskState
 from kiosk.ui.base import KeypadScreen, ScreenWidget
-from kiosk.ui.icons import icon
 from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (
     ID_ROWS,
@@ -17,6 +16,7 @@ from kiosk.ui.widgets import (
     RichButton,
     button,
     clear_layout,
+    icon_row,
     id_field_text,
     label,
 )
@@ -181,13 +181,8 @@ class IdPromptScreen(KeypadScreen):
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
-        card_row = QHBoxLayout()
-        pic = QLabel()
-        pic.setPixmap(icon("idcard", 110 if portrait else 80))
-        card_row.addWidget(pic)
         self.card_hint = label("", "strong")
-        card_row.addWidget(self.card_hint, 1)
-        self.left.addLayout(card_row)
+        self.left.addLayout(icon_row("idcard", 110 if portrait else 80, self.card_hint))
         self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
         self.left.addWidget(self.field)
         self.left.addWidget(self.hint)

@@ -43,6 +43,18 @@ def clear_layout(layout: QLayout) -> None:
             clear_layout(item.layout())
 
 
+def icon_row(icon_name: str, px: int, text: QLabel,
+             row: QHBoxLayout | None = None) -> QHBoxLayout:
+    """A pictogram followed by `text`, which takes the rest of the row."""
+    if row is None:
+        row = QHBoxLayout()
+    pic = QLabel()
+    pic.setPixmap(icon(icon_name, px))
+    row.addWidget(pic)
+    row.addWidget(text, 1)
+    return row
+
+
 def button(text: str, on_click: Callable[[], None], *, primary: bool = False,
            name: str | None = None, icon_name: str | None = None, icon_px: int = 48,
            icon_color: str | None = None) -> QPushButton:
