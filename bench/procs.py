@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -166,17 +167,26 @@ def terminate(proc: subprocess.Popen[bytes] | None) -> None:
 
 def wait_ready(url: str, proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> None:
     """Poll `url` until it answers 200, failing early if the process exits."""
+    def answers() -> bool:
+        try:
+            return httpx.get(url, timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    _wait_until(answers, proc, log_path, timeout, "not ready")
+
+
+def _wait_until(check: Callable[[], bool], proc: subprocess.Popen[bytes], log_path: Path,
+                timeout: float, failure: str) -> None:
+    """Retry `check` every 0.1 s; raise with the log's tail if `proc` exits or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"process exited: {log_path.read_text()[-2000:]}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
+        if check():
+            return
         time.sleep(0.1)
-    raise RuntimeError(f"not ready: {log_path.read_text()[-2000:]}")
+    raise RuntimeError(f"{failure}: {log_path.read_text()[-2000:]}")
 
 
 class HelperProcess:
@@ -212,13 +222,11 @@ class HelperProcess:
 
 
 def _wait_tcp(port: int, proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process exited: {log_path.read_text()[-2000:]}")
+    def accepts() -> bool:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
+                return True
         except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"not listening: {log_path.read_text()[-2000:]}")
+            return False
+
+    _wait_until(accepts, proc, log_path, timeout, "not listening")
