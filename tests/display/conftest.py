@@ -11,8 +11,7 @@ import pytest
 
 from display.voice.pack import ensure_default_pack
 from tests.support.api import FUND, HUKOU, KIOSK, SOCIAL, login, open_window
-from tests.support.databases import copy_sqlite
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, demo_server
 
 DISPLAY_TOKEN = "demo-display-token"
 
@@ -36,11 +35,8 @@ def display_artifacts(artifacts_dir: Path) -> Path:
 @pytest.fixture
 def live(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
     """A real server process on a demo SQLite file."""
-    data = tmp_path / "live"
-    copy_sqlite(sqlite_template, data)
-    server = LiveServer(data).start()
-    yield server
-    server.stop()
+    with demo_server(tmp_path / "live", sqlite_template) as server:
+        yield server
 
 
 class HallDriver:

@@ -13,8 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.display.conftest import DISPLAY_TOKEN, HallDriver
 from tests.support.api import FUND, SOCIAL
-from tests.support.databases import copy_sqlite
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, demo_server
 from tests.support.proxy import FaultProxy
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,24 +34,21 @@ def browser() -> Iterator[Browser]:
 def shared(tmp_path_factory: pytest.TempPathFactory,
            sqlite_template: Path) -> Iterator[tuple[LiveServer, HallDriver]]:
     """One server with a busy hall for the read-only tests of this module."""
-    data = tmp_path_factory.mktemp("browser") / "live"
-    copy_sqlite(sqlite_template, data)
-    server = LiveServer(data).start()
-    hall = HallDriver(server.url)
-    hall.open(1, 2, 3, 4)
-    hall.issue(6)
-    hall.issue(4, SOCIAL)
-    hall.issue(4, FUND)
-    hall.call(1)
-    hall.action(1, hall.current[1]["id"], "start")
-    hall.call(3)
-    hall.call(3)
-    hall.call(4)
-    hall.set_state(4, "pause")
-    hall.call(2)
-    yield server, hall
-    hall.close()
-    server.stop()
+    with demo_server(tmp_path_factory.mktemp("browser") / "live", sqlite_template) as server:
+        hall = HallDriver(server.url)
+        hall.open(1, 2, 3, 4)
+        hall.issue(6)
+        hall.issue(4, SOCIAL)
+        hall.issue(4, FUND)
+        hall.call(1)
+        hall.action(1, hall.current[1]["id"], "start")
+        hall.call(3)
+        hall.call(3)
+        hall.call(4)
+        hall.set_state(4, "pause")
+        hall.call(2)
+        yield server, hall
+        hall.close()
 
 
 def _page(browser: Browser, viewport: dict[str, int]) -> Page:

@@ -21,8 +21,7 @@ from display.ui.window_screen import WindowScreen
 from hallclient import HallApi
 from tests.display.conftest import DISPLAY_TOKEN, HallDriver
 from tests.support.api import FUND, SOCIAL
-from tests.support.databases import copy_sqlite
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, demo_server
 
 MOMENT = datetime(2026, 12, 1, 9, 41, 27)
 
@@ -30,11 +29,8 @@ MOMENT = datetime(2026, 12, 1, 9, 41, 27)
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
     """One server for all screenshots of this module (the flash test runs last)."""
-    data = tmp_path_factory.mktemp("screens") / "live"
-    copy_sqlite(sqlite_template, data)
-    server = LiveServer(data).start()
-    yield server
-    server.stop()
+    with demo_server(tmp_path_factory.mktemp("screens") / "live", sqlite_template) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

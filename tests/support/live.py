@@ -8,9 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from tests.support.databases import copy_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,3 +90,14 @@ class LiveServer:
         """Kill (or stop) and start again on the same data and port."""
         self.kill() if kill else self.stop()
         self.start()
+
+
+@contextmanager
+def demo_server(data_dir: Path, sqlite_template: Path) -> Iterator[LiveServer]:
+    """A started LiveServer on a copy of the demo SQLite template in `data_dir`; stopped after."""
+    copy_sqlite(sqlite_template, data_dir)
+    server = LiveServer(data_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
