@@ -73,6 +73,13 @@ class KioskHarness:
             raise AssertionError(f"no visible button {text!r}; have {have}") from None
         self.qtbot.mouseClick(find()[0], Qt.LeftButton)
 
+    def open_id_prompt(self, category: str, service: str) -> None:
+        """From home, 取号 → `category` → `service`, until the ID prompt shows."""
+        self.ctl.take_number()
+        self.click(category)
+        self.click(service)
+        self.wait_screen("id_prompt")
+
     def type_keys(self, keys: str) -> None:
         """Press on-screen keypad keys one by one."""
         for ch in keys:

@@ -21,10 +21,7 @@ PAPER_OUT = {1: b"\x16", 2: b"\x32", 4: b"\x72"}
 
 def take(h: Any, category: str, service: str) -> None:
     """Walk the UI to a ticket without an ID number."""
-    h.ctl.take_number()
-    h.click(category)
-    h.click(service)
-    h.wait_screen("id_prompt")
+    h.open_id_prompt(category, service)
     h.click("跳过")
 
 
@@ -121,10 +118,7 @@ def test_server_down_mid_flow_then_back(kiosk: Any, live: LiveServer) -> None:
             keys.append(request.headers["Idempotency-Key"])
 
     h.app.api._http.event_hooks["request"].append(record)
-    h.ctl.take_number()
-    h.click("不动产登记")
-    h.click("不动产转移登记")
-    h.wait_screen("id_prompt")
+    h.open_id_prompt("不动产登记", "不动产转移登记")
     live.stop()
     try:
         h.click("跳过")

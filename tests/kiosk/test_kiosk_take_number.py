@@ -51,10 +51,7 @@ def test_take_number_prints_escpos_with_the_number(kiosk: Any, live: LiveServer)
 def test_elder_id_typed_on_keypad_gets_green_channel(kiosk: Any, live: LiveServer) -> None:
     """The keypad validates as typed; an ID of someone over 60 makes the ticket 绿色通道."""
     h = kiosk()
-    h.ctl.take_number()
-    h.click("户籍")
-    h.click("户口迁移登记")
-    h.wait_screen("id_prompt")
+    h.open_id_prompt("户籍", "户口迁移登记")
     confirm = next(b for b in h.buttons() if "确认取号" in b.text())
     h.type_keys("110105199")
     assert "还差 9 位" in h.texts() and not confirm.isEnabled()
@@ -78,10 +75,7 @@ def test_elder_id_typed_on_keypad_gets_green_channel(kiosk: Any, live: LiveServe
 def test_young_id_from_card_reader_is_a_normal_ticket(kiosk: Any, live: LiveServer) -> None:
     """A card tap on the ID prompt issues at once; under 60 there is no badge."""
     h = kiosk()
-    h.ctl.take_number()
-    h.click("户籍")
-    h.click("居民身份证换领")
-    h.wait_screen("id_prompt")
+    h.open_id_prompt("户籍", "居民身份证换领")
     h.reader.present_card(idnumber.make_id_number(YOUNG_17), name="李四")
     h.wait_screen("ticket")
     assert h.ctl.state.ticket["priority_class"] == "normal"
