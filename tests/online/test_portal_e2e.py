@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.support.api import HUKOU, KIOSK, SOCIAL, login, open_window
+from tests.support.browser import chromium
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 from tests.support.online import (
@@ -25,8 +26,6 @@ from tests.support.online import (
     sample_png,
 )
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PHONE = "13800138000"
 
 
@@ -43,14 +42,12 @@ def server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    with chromium() as browser:
         ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
                                   device_scale_factor=1, is_mobile=True, has_touch=True)
         pg = ctx.new_page()
         pg.set_default_timeout(15000)
         yield pg
-        browser.close()
 
 
 def fits(page: Page, width: int) -> None:
