@@ -5,7 +5,7 @@ from __future__ import annotations
 from PyQt5.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from kiosk.flow import KioskController, KioskState
-from kiosk.ui.widgets import label
+from kiosk.ui.widgets import clear_layout, label
 
 
 class ScreenWidget(QWidget):
@@ -62,3 +62,26 @@ class KeypadScreen(ScreenWidget):
         else:
             self._body.addWidget(pad, 1)
         self.box.addLayout(self._body, 1)
+
+
+class ListScreen(ScreenWidget):
+    """A title over a list of items, rebuilt only when what it lists changes."""
+
+    def __init__(self, ctl: KioskController, portrait: bool, items: QLayout,
+                 spacing: int) -> None:
+        super().__init__(ctl, portrait)
+        self.title = label("", "title")
+        self.box.addWidget(self.title)
+        self.items = items
+        self.items.setSpacing(spacing)
+        self.box.addLayout(self.items)
+        self.box.addStretch(1)
+        self._shown: object = None
+
+    def needs_rebuild(self, key: object) -> bool:
+        """True (with the items cleared) when `key` differs from what was last listed."""
+        if key == self._shown:
+            return False
+        self._shown = key
+        clear_layout(self.items)
+        return True

@@ -7,9 +7,9 @@ from PyQt5.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flow import KioskController, KioskState
 from kiosk.printing import slot_text
-from kiosk.ui.base import KeypadScreen, ScreenWidget
+from kiosk.ui.base import KeypadScreen, ListScreen
 from kiosk.ui.take import forward_id_key, id_entry, render_id_entry
-from kiosk.ui.widgets import button, clear_layout, icon_row, label
+from kiosk.ui.widgets import button, icon_row, label
 
 
 class CheckinScreen(KeypadScreen):
@@ -55,29 +55,19 @@ MAT_STYLE = {"accepted": ("chipOk", "mat_accepted", "✓"), "rejected": ("chipBa
              "missing": ("chipBad", "mat_missing", "—")}
 
 
-class AppointmentScreen(ScreenWidget):
+class AppointmentScreen(ListScreen):
     """Today's appointment(s) with the pre-review status of each material."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
-        super().__init__(ctl, portrait)
-        self.title = label("", "title")
-        self.box.addWidget(self.title)
-        self.list = QVBoxLayout()
-        self.list.setSpacing(24)
-        self.box.addLayout(self.list)
-        self.box.addStretch(1)
-        self._shown: object = None
+        super().__init__(ctl, portrait, QVBoxLayout(), spacing=24)
 
     def render(self, state: KioskState) -> None:
         """One card per appointment."""
         self.title.setText(self.t("appointment_found"))
-        key = (state.lang, repr(state.appointments))
-        if key == self._shown:
+        if not self.needs_rebuild((state.lang, repr(state.appointments))):
             return
-        self._shown = key
-        clear_layout(self.list)
         for appt in state.appointments[:3]:
-            self.list.addWidget(self._card(appt))
+            self.items.addWidget(self._card(appt))
 
     def _card(self, appt: dict) -> QWidget:
         card = QWidget()

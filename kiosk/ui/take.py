@@ -8,14 +8,13 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flow import KioskController, KioskState
-from kiosk.ui.base import KeypadScreen, ScreenWidget
+from kiosk.ui.base import KeypadScreen, ListScreen, ScreenWidget
 from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (
     ID_ROWS,
     Keypad,
     RichButton,
     button,
-    clear_layout,
     icon_row,
     id_field_text,
     label,
@@ -70,18 +69,11 @@ class HomeScreen(ScreenWidget):
         self.notice.setText(self.t("green_hint"))
 
 
-class CategoriesScreen(ScreenWidget):
+class CategoriesScreen(ListScreen):
     """Grid of 办事类别."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
-        super().__init__(ctl, portrait)
-        self.title = label("", "title")
-        self.box.addWidget(self.title)
-        self.grid = QGridLayout()
-        self.grid.setSpacing(24)
-        self.box.addLayout(self.grid)
-        self.box.addStretch(1)
-        self._shown: object = None
+        super().__init__(ctl, portrait, QGridLayout(), spacing=24)
 
     def render(self, state: KioskState) -> None:
         """One button per category."""
@@ -91,45 +83,33 @@ class CategoriesScreen(ScreenWidget):
             self.title.setText(self.t("server_down") + "，" + self.t("conn_connecting"))
         else:
             self.title.setText(self.t("loading_services"))
-        key = (state.lang, tuple(state.categories()))
-        if key == self._shown:
+        if not self.needs_rebuild((state.lang, tuple(state.categories()))):
             return
-        self._shown = key
-        clear_layout(self.grid)
         cols = 2 if self.portrait else 4
         for i, (cat, count) in enumerate(state.categories()):
             btn = RichButton(cat, self.t("category_count", n=count),
                              title_name="itemTitle", sub_name="itemSub")
             btn.setObjectName("listItem")
             btn.clicked.connect(lambda _=False, c=cat: self.ctl.choose_category(c))
-            self.grid.addWidget(btn, i // cols, i % cols)
+            self.items.addWidget(btn, i // cols, i % cols)
 
 
-class ServicesScreen(ScreenWidget):
+class ServicesScreen(ListScreen):
     """Services of the chosen category with live waiting counts."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
-        super().__init__(ctl, portrait)
-        self.title = label("", "title")
-        self.box.addWidget(self.title)
-        self.grid = QGridLayout()
-        self.grid.setSpacing(20)
-        self.box.addLayout(self.grid)
-        self.box.addStretch(1)
+        super().__init__(ctl, portrait, QGridLayout(), spacing=20)
         self.buttons: dict[str, RichButton] = {}
-        self._shown: object = None
 
     def render(self, state: KioskState) -> None:
         """Counts update in place (a button under a finger is never replaced)."""
         self.title.setText(f"{state.category or ''} · {self.t('choose_service')}")
         services = state.services_in(state.category)
-        key = (state.lang, state.category, tuple(s["code"] for s in services))
-        if key == self._shown:
+        if not self.needs_rebuild((state.lang, state.category,
+                                   tuple(s["code"] for s in services))):
             for svc in services:
                 self.buttons[svc["code"]].extra_label.setText(wait_text(self, svc))
             return
-        self._shown = key
-        clear_layout(self.grid)
         self.buttons = {}
         cols = 1 if self.portrait else 2
         for i, svc in enumerate(services):
@@ -139,7 +119,7 @@ class ServicesScreen(ScreenWidget):
                              sub_name="itemSub")
             btn.setObjectName("listItem")
             btn.clicked.connect(lambda _=False, c=svc["code"]: self.ctl.choose_service(c))
-            self.grid.addWidget(btn, i // cols, i % cols)
+            self.items.addWidget(btn, i // cols, i % cols)
             self.buttons[svc["code"]] = btn
 
 
