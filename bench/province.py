@@ -140,13 +140,8 @@ async def _issue(clients: list[httpx.AsyncClient], halls: list[dict], total: int
 
     async def kiosk(http: httpx.AsyncClient) -> None:
         for hall, svc in jobs:
-            t0 = time.perf_counter()
-            r = await http.post(f"/api/v1/halls/{hall['code']}/tickets", json={"service_code": svc},
-                                headers=load.auth(hall["kiosk"]))
-            if r.status_code == 201:
-                rec.add((time.perf_counter() - t0) * 1000)
-            else:
-                rec.errors += 1
+            await load.timed_post(http, rec, f"/api/v1/halls/{hall['code']}/tickets",
+                                  json={"service_code": svc}, headers=load.auth(hall["kiosk"]))
 
     rec.begin()
     await asyncio.gather(*(kiosk(next(rr)) for _ in range(CONCURRENCY)))

@@ -51,12 +51,7 @@ async def baseline_insert(run: Run, total: int, concurrency: int = CONCURRENCY) 
 
             async def worker() -> None:
                 for _ in jobs:
-                    t0 = time.perf_counter()
-                    r = await http.post("/insert")
-                    if r.status_code == 201:
-                        rec.add((time.perf_counter() - t0) * 1000)
-                    else:
-                        rec.errors += 1
+                    await load.timed_post(http, rec, "/insert")
 
             rec.begin()
             await asyncio.gather(*(worker() for _ in range(concurrency)))
