@@ -26,6 +26,7 @@ from counter_client.config import CounterConfig
 from counter_client.documents import render_pages
 from counter_client.strings import Strings
 from hallclient import ApiError, HallApi, ServerUnreachable
+from hallclient.jobs import SyncRunner
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +41,6 @@ class Runner(Protocol):
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
             on_error: Callable[[Exception], None]) -> None: ...
-
-
-class SyncRunner:
-    """Runs jobs inline (Qt-free tests and scripts)."""
-
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[Exception], None]) -> None:
-        """Call fn now."""
-        try:
-            result = fn()
-        except Exception as exc:  # reported like the Qt worker does
-            on_error(exc)
-            return
-        on_done(result)
 
 
 @dataclass

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from hallclient import HallApi
+from hallclient.jobs import SyncRunner
 from kiosk.devices.base import ID_CARD, DeviceRead
 from kiosk.flow import KioskController, Screen
 from kiosk.printing import TicketPrinter
@@ -17,19 +18,6 @@ from tests.kiosk.kiosk_kit import KIOSK_TOKEN, make_config, waiting
 from tests.printers.printer_testkit import refused_port
 from tests.support.api import HUKOU
 from tests.support.live import LiveServer
-
-
-class SyncExecutor:
-    """Runs jobs at once on the calling thread."""
-
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[Exception], None]) -> None:
-        try:
-            result = fn()
-        except Exception as exc:  # handed over like the Qt worker does
-            on_error(exc)
-            return
-        on_done(result)
 
 
 class Rig:
@@ -43,7 +31,7 @@ class Rig:
         self.api = HallApi(config.server, KIOSK_TOKEN, timeout=2)
         self.api._http.event_hooks["request"].append(self._record)
         self.ctl = KioskController(config, self.api, TicketPrinter(PrinterConfig()),
-                                   executor=SyncExecutor(),
+                                   executor=SyncRunner(),
                                    schedule=lambda _s, fn: self.timers.append(fn),
                                    clock=lambda: self.now)
 
