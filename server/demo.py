@@ -97,7 +97,7 @@ def seed_demo(s: Session) -> bool:
     )
     services = [
         create_service(s, hall_id=hall.id, online_capable=True, sort_order=i,
-                       guide=demo_guide(i, spec), booking=dict(DEMO_BOOKING), **spec)
+                       guide=demo_guide(i, spec), **spec)
         for i, spec in enumerate(SERVICES)
     ]
     windows = [
@@ -126,12 +126,12 @@ def seed_demo(s: Session) -> bool:
 DEMO_HALL_SETTINGS: dict[str, Any] = {
     "appointment_hours": {day: [["00:00", "24:00"]]
                           for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
-    # Late = more than 45 minutes after the slot start (a 30-minute slot plus 15 minutes).
-    "booking": {"checkin_early_minutes": 30, "checkin_late_minutes": 45},
+    # Hall-wide booking rules (a service's own `booking` overrides them). Late = more than
+    # 45 minutes after the slot start (a 30-minute slot plus 15 minutes).
+    "booking": {"slot_minutes": 30, "capacity_per_slot": 20, "horizon_days": 7,
+                "lead_minutes": 0, "per_person_per_day": 1, "cancel_cutoff_minutes": 30,
+                "checkin_early_minutes": 30, "checkin_late_minutes": 45},
 }
-DEMO_BOOKING: dict[str, Any] = {"slot_minutes": 30, "capacity_per_slot": 20, "horizon_days": 7,
-                                "lead_minutes": 0, "per_person_per_day": 1,
-                                "cancel_cutoff_minutes": 30}
 # (conditions, fee, legal working days, promised working days) per service in SERVICES order.
 _GUIDES: list[tuple[list[str], str, int, int]] = [
     (["本人或户主申请", "已取得迁入地准予迁入证明"], "免费", 20, 1),

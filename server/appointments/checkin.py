@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
 from server.appointments.rules import Rules, local_day, rules_for
-from server.appointments.service import mark_no_shows, normalize_code
+from server.appointments.service import normalize_code
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
 from server.core.clock import utcnow
@@ -39,8 +39,14 @@ def arrival(appt: Appointment, rules: Rules, now: datetime) -> Arrival:
 
     if appt.status == "checked_in":
         return Arrival("on_time" if not appt.late else "late", "该预约已签到", False)
-    if appt.status in ("cancelled", "no_show", "served"):
-        return Arrival("expired", "该预约已取消或失效", False)
+    expired_remote = appt.kind == "remote" and (now > appt.slot_end
+                                                or appt.cancel_reason == "expired")
+    if expired_remote:
+        return Arrival("expired", f"远程取号须在 {hm(appt.slot_end)} 前签到，已过期", False)
+    if appt.status == "cancelled":
+        return Arrival("expired", "该预约已取消", False)
+    if appt.status == "no_show":
+        return Arrival("expired", "预约时间已过且未签到（已记爽约）", False)
     if appt.kind == "remote":
         if now > appt.slot_end:
             return Arrival("expired", f"远程取号须在 {hm(appt.slot_end)} 前签到，已过期", False)
@@ -79,8 +85,6 @@ def find_for_checkin(
     if bool(booking_code) == bool(id_number):
         raise Invalid("请提供预约码 booking_code 或身份证号 id_number 之一",
                       code="checkin_key")
-    if for_update:
-        mark_no_shows(s, now=now, hall_id=hall.id)
     stmt = select(Appointment).where(Appointment.hall_id == hall.id)
     if booking_code:
         stmt = stmt.where(Appointment.booking_code == normalize_code(booking_code))
@@ -141,7 +145,10 @@ def check_in(
         prior = s.scalar(
             select(Ticket).join(IdempotencyKey, IdempotencyKey.ticket_id == Ticket.id)
             .where(IdempotencyKey.hall_id == hall.id, IdempotencyKey.key == idempotency_key))
-        if prior is not None and prior.appointment_id is not None:
+        if prior is not None and prior.appointment_id is None:
+            raise Conflict("该 Idempotency-Key 已用于普通取号，请换一个",
+                           code="idempotency_key_reused")
+        if prior is not None:
             appt = s.get(Appointment, prior.appointment_id)
             assert appt is not None
             _, _, rules = _rules(s, appt)
@@ -160,15 +167,15 @@ def check_in(
             raise Conflict(f"签到时间未到：{arr.text}", code="too_early")
         raise Conflict(arr.text, code="appointment_expired")
     appt, arr = ready[0]
-    hall_, service, _ = _rules(s, appt)
+    _, service, _ = _rules(s, appt)
     late = arr.code == "late"
     if appt.kind == "remote":
         reason, source, prio = "远程取号签到", "remote", None
     elif late:
         reason, source, prio = arr.text, "appointment", None
     else:
-        reason, source = f"预约 {appt.slot_start.astimezone(_tz(hall)).strftime('%H:%M')} 时段", \
-            "appointment"
+        start = appt.slot_start.astimezone(_tz(hall)).strftime("%H:%M")
+        reason, source = f"预约 {start} 时段", "appointment"
         prio = {"id": appt.id, "slot_start": appt.slot_start, "reason": "预约签到优先"}
     result = issue_ticket(
         s, hall=hall, service_code=service.code, settings=settings, principal=principal,
@@ -181,7 +188,7 @@ def check_in(
     ticket.citizen_id = appt.citizen_id
     if appt.id_hash and not ticket.id_hash:
         ticket.id_hash, ticket.id_masked = appt.id_hash, appt.id_masked
-    if late:
+    if late and ticket.priority_class != "green":  # an elderly late-comer keeps the green channel
         ticket.priority_reason = reason
     elif appt.kind == "remote":
         # The place was held from the moment it was taken online.

@@ -13,17 +13,11 @@ from pydantic import AliasChoices, BaseModel, Field
 from sqlalchemy.orm import Session
 
 from server.appointments.checkin import check_in, lookup
+from server.appointments.remote import take_remote
 from server.appointments.rules import local_day, rules_for
 from server.appointments.runner import online_lifespan
-from server.appointments.service import (
-    book,
-    cancel,
-    list_own,
-    own_appointment,
-    reschedule,
-    slot_view,
-    take_remote,
-)
+from server.appointments.service import book, cancel, list_own, own_appointment, reschedule
+from server.appointments.slots import slot_view
 from server.appointments.views import appointment_citizen
 from server.auth.principal import require
 from server.catalog.service import get_hall, get_service

@@ -59,10 +59,12 @@ def rules_for(hall: Hall, service: ServiceItem) -> Rules:
     hall_booking = dict((hall.settings or {}).get("booking") or {})
     svc = dict(service.booking or {})
     values = {**DEFAULTS, **hall_booking, **svc}
-    hours = (svc.get("hours") or hall_booking.get("hours")
-             or (hall.settings or {}).get("appointment_hours") or hall.opening_hours or {})
-    closed = set((hall.settings or {}).get("closed_dates") or []) | set(svc.get("closed_dates")
-                                                                         or [])
+    candidates = (svc.get("hours"), hall_booking.get("hours"),
+                  (hall.settings or {}).get("appointment_hours"), hall.opening_hours, {})
+    hours = next(h for h in candidates if h is not None)
+    # The hall's rest days are the manager's `closed_days` (also used for case deadlines).
+    closed = set((hall.settings or {}).get("closed_days") or []) | set(svc.get("closed_days")
+                                                                        or [])
     return Rules(values=values, tz=ZoneInfo(hall.timezone), hours=hours,
                  closed_dates=frozenset(str(d) for d in closed))
 

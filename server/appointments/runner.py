@@ -11,7 +11,8 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI
 
-from server.appointments.service import mark_no_shows, send_reminders
+from server.appointments.reminders import send_reminders
+from server.appointments.service import mark_no_shows
 from server.core.clock import utcnow
 from server.core.config import Settings
 from server.core.db import Database

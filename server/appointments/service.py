@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from server.appointments.models import Appointment, SlotCounter
+from server.appointments.models import Appointment
 from server.appointments.rules import (
     Rules,
-    Slot,
-    day_slots,
-    in_service_hours,
     local_day,
     rules_for,
     why_not_bookable,
 )
+from server.appointments.slots import find_slot, release_place, take_place
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_hall, get_service
@@ -48,85 +44,18 @@ def normalize_code(raw: str) -> str:
     return re.sub(r"[\s-]", "", raw or "").upper()
 
 
-def _fmt(moment: datetime, rules: Rules, pattern: str = "%H:%M") -> str:
+def fmt_time(moment: datetime, rules: Rules, pattern: str = "%H:%M") -> str:
+    """A moment as hall-local clock time."""
     return moment.astimezone(rules.tz).strftime(pattern)
 
 
-def _day_text(moment: datetime, rules: Rules) -> str:
+def day_text(moment: datetime, rules: Rules) -> str:
+    """A moment's hall-local date as 12月3日."""
     local = moment.astimezone(rules.tz)
     return f"{local.month}月{local.day}日"
 
 
-# ---------------------------------------------------------------- slots
-
-
-def slot_view(
-    s: Session, *, hall: Hall, service: ServiceItem, rules: Rules, day: date, now: datetime
-) -> list[dict[str, Any]]:
-    """The day's slots with capacity, bookings held, remaining places and bookability."""
-    slots = day_slots(rules, day)
-    if not slots:
-        return []
-    held = dict(s.execute(
-        select(SlotCounter.slot_start, SlotCounter.booked).where(
-            SlotCounter.hall_id == hall.id, SlotCounter.service_id == service.id,
-            SlotCounter.slot_start >= slots[0].start, SlotCounter.slot_start <= slots[-1].start,
-        )).all())
-    capacity = int(rules.capacity_per_slot)
-    out = []
-    for slot in slots:
-        booked = int(held.get(slot.start, 0))
-        reason = why_not_bookable(rules, slot, now)
-        remaining = max(0, capacity - booked)
-        if reason is None and remaining == 0:
-            reason = "该时段已约满"
-        out.append({
-            "start": slot.start.isoformat(), "end": slot.end.isoformat(),
-            "label": f"{_fmt(slot.start, rules)}–{_fmt(slot.end, rules)}",
-            "capacity": capacity, "booked": min(booked, capacity), "remaining": remaining,
-            "bookable": reason is None, "reason": reason,
-        })
-    return out
-
-
-def find_slot(rules: Rules, slot_start: datetime) -> Slot:
-    """The slot starting exactly at `slot_start`, or 422."""
-    if slot_start.tzinfo is None:
-        raise Invalid("slot_start 需带时区，例如 2026-12-01T09:00:00+08:00",
-                      code="invalid_slot")
-    for slot in day_slots(rules, local_day(rules, slot_start)):
-        if slot.start == slot_start:
-            return slot
-    raise Invalid("所选时间不是可预约的时段", code="invalid_slot")
-
-
-def _take_place(s: Session, *, hall: Hall, service: ServiceItem, slot: Slot,
-                capacity: int) -> None:
-    """Atomically hold one place in the slot, or 409 when it is full."""
-    dialect = s.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    s.execute(insert(SlotCounter).values(hall_id=hall.id, service_id=service.id,
-                                         slot_start=slot.start, booked=0)
-              .on_conflict_do_nothing(index_elements=["hall_id", "service_id", "slot_start"]))
-    taken = s.execute(
-        update(SlotCounter)
-        .where(SlotCounter.hall_id == hall.id, SlotCounter.service_id == service.id,
-               SlotCounter.slot_start == slot.start, SlotCounter.booked < capacity)
-        .values(booked=SlotCounter.booked + 1)
-        .returning(SlotCounter.booked)
-    ).scalar_one_or_none()
-    if taken is None:
-        raise Conflict("该时段已约满，请选择其他时段", code="slot_full")
-
-
-def _release_place(s: Session, appt: Appointment) -> None:
-    s.execute(update(SlotCounter).where(
-        SlotCounter.hall_id == appt.hall_id, SlotCounter.service_id == appt.service_id,
-        SlotCounter.slot_start == appt.slot_start, SlotCounter.booked > 0,
-    ).values(booked=SlotCounter.booked - 1))
-
-
-def _lock_person(s: Session, key: str) -> None:
+def lock_person(s: Session, key: str) -> None:
     """Serialize bookings of one person (PostgreSQL advisory lock; SQLite writes are serial)."""
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
@@ -135,16 +64,20 @@ def _lock_person(s: Session, key: str) -> None:
 # ---------------------------------------------------------------- no-shows
 
 
-def mark_no_shows(s: Session, *, now: datetime, hall_id: int | None = None,
+def mark_no_shows(s: Session, *, now: datetime, citizen_id: int | None = None,
                   id_hash: str | None = None) -> int:
     """Booked appointments whose day is over become no_show; expired remote places lapse."""
-    stmt = select(Appointment).where(Appointment.status == "booked")
-    if hall_id is not None:
-        stmt = stmt.where(Appointment.hall_id == hall_id)
+    stmt = select(Appointment).where(
+        Appointment.status == "booked", Appointment.slot_start < now,
+        # Coarse SQL filter (no hall is more than a day ahead of UTC); exact check below.
+        or_(and_(Appointment.kind == "remote", Appointment.slot_end < now),
+            Appointment.business_day <= now.date()))
+    if citizen_id is not None:
+        stmt = stmt.where(Appointment.citizen_id == citizen_id)
     if id_hash is not None:
         stmt = stmt.where(Appointment.id_hash == id_hash)
     changed = 0
-    for appt in s.scalars(stmt.where(Appointment.slot_start < now)):
+    for appt in s.scalars(stmt):
         hall = s.get(Hall, appt.hall_id)
         assert hall is not None
         service = s.get(ServiceItem, appt.service_id)
@@ -172,7 +105,7 @@ def _check_not_blocked(s: Session, *, id_hash: str, rules: Rules, now: datetime)
         until = rows[0] + timedelta(days=int(rules.no_show_block_days))
         if until > now:
             raise Forbidden(
-                f"您近期已有 {len(rows)} 次预约未到，{_day_text(until, rules)}前暂停网上预约，"
+                f"您近期已有 {len(rows)} 次预约未到，{day_text(until, rules)}前暂停网上预约，"
                 "可到大厅现场取号办理", code="booking_blocked")
 
 
@@ -209,7 +142,7 @@ def book(
     if reason:
         raise Conflict(reason, code="slot_not_bookable")
     id_h = hash_id(parsed.value, settings.secret_key)
-    _lock_person(s, id_h)
+    lock_person(s, id_h)
     mark_no_shows(s, now=now, id_hash=id_h)
     _check_not_blocked(s, id_hash=id_h, rules=rules, now=now)
     day = local_day(rules, slot.start)
@@ -225,10 +158,10 @@ def book(
         Appointment.business_day >= local_day(rules, now)))
     if active >= int(rules.account_active_limit):
         raise Conflict("本账号待办预约过多，请先办理或取消部分预约", code="account_limit")
-    _take_place(s, hall=hall, service=service, slot=slot, capacity=int(rules.capacity_per_slot))
+    take_place(s, hall=hall, service=service, slot=slot, capacity=int(rules.capacity_per_slot))
     appt = Appointment(
         hall_id=hall.id, service_id=service.id, citizen_id=citizen_id, kind="appointment",
-        booking_code=_unique_code(s), slot_start=slot.start, slot_end=slot.end,
+        booking_code=unique_code(s), slot_start=slot.start, slot_end=slot.end,
         business_day=day, status="booked", citizen_name=name, name_masked=mask_name(name),
         id_hash=id_h, id_masked=parsed.masked, phone=phone, created_at=now,
     )
@@ -237,13 +170,14 @@ def book(
     notify(s, settings=settings, recipient=phone, kind="booked", hall_id=hall.id,
            data={"booking_code": appt.booking_code},
            body=f"【通办】您已预约{hall.name}「{service.name}」，"
-                f"时间 {_day_text(slot.start, rules)} {_fmt(slot.start, rules)}–"
-                f"{_fmt(slot.end, rules)}，预约码 {appt.booking_code}。"
+                f"时间 {day_text(slot.start, rules)} {fmt_time(slot.start, rules)}–"
+                f"{fmt_time(slot.end, rules)}，预约码 {appt.booking_code}。"
                 "请携带身份证原件按时到大厅取号机签到。")
     return appt
 
 
-def _unique_code(s: Session) -> str:
+def unique_code(s: Session) -> str:
+    """A booking code not used yet."""
     for _ in range(10):
         code = new_booking_code()
         if s.scalar(select(Appointment.id).where(Appointment.booking_code == code)) is None:
@@ -263,15 +197,14 @@ def own_appointment(s: Session, *, booking_code: str, principal: Principal,
     return appt
 
 
-def list_own(s: Session, *, citizen_id: int, now: datetime | None = None) -> list[Appointment]:
+def list_own(s: Session, *, citizen_id: int) -> list[Appointment]:
     """The citizen's appointments and remote tickets, newest slot first."""
-    now = now or utcnow()
-    rows = list(s.scalars(select(Appointment).where(Appointment.citizen_id == citizen_id)
+    return list(s.scalars(select(Appointment).where(Appointment.citizen_id == citizen_id)
                           .order_by(Appointment.slot_start.desc(), Appointment.id.desc())))
-    return rows
 
 
-def _rules_of(s: Session, appt: Appointment) -> tuple[Hall, ServiceItem, Rules]:
+def rules_of(s: Session, appt: Appointment) -> tuple[Hall, ServiceItem, Rules]:
+    """Hall, service and effective rules of an appointment."""
     hall = s.get(Hall, appt.hall_id)
     service = s.get(ServiceItem, appt.service_id)
     assert hall is not None and service is not None
@@ -285,20 +218,20 @@ def _check_cutoff(appt: Appointment, rules: Rules, now: datetime, what: str) -> 
     cutoff = appt.slot_start - rules.minutes("cancel_cutoff_minutes")
     if now > cutoff:
         raise Conflict(f"已过{what}截止时间（时段开始前 {int(rules.cancel_cutoff_minutes)} 分钟，"
-                       f"即 {_fmt(cutoff, rules)}）", code="cutoff_passed")
+                       f"即 {fmt_time(cutoff, rules)}）", code="cutoff_passed")
 
 
 def cancel(s: Session, *, appt: Appointment, settings: Settings,
            now: datetime | None = None) -> Appointment:
     """Cancel before the cut-off; the place goes back to the slot."""
     now = now or utcnow()
-    hall, service, rules = _rules_of(s, appt)
+    hall, service, rules = rules_of(s, appt)
     if appt.kind == "remote":
         if appt.status != "booked":
             raise Conflict("该远程取号已签到或失效", code="not_booked")
     else:
         _check_cutoff(appt, rules, now, "取消")
-        _release_place(s, appt)
+        release_place(s, appt)
     appt.status, appt.cancelled_at, appt.cancel_reason = "cancelled", now, "citizen"
     notify(s, settings=settings, recipient=appt.phone, kind="cancelled", hall_id=hall.id,
            data={"booking_code": appt.booking_code},
@@ -310,7 +243,7 @@ def reschedule(s: Session, *, appt: Appointment, slot_start: datetime, settings:
                now: datetime | None = None) -> Appointment:
     """Move a booking to another slot of the same service (before the cut-off, limited)."""
     now = now or utcnow()
-    hall, service, rules = _rules_of(s, appt)
+    hall, service, rules = rules_of(s, appt)
     if appt.kind != "appointment":
         raise Conflict("远程取号不能改期", code="not_reschedulable")
     _check_cutoff(appt, rules, now, "改期")
@@ -331,86 +264,17 @@ def reschedule(s: Session, *, appt: Appointment, slot_start: datetime, settings:
             Appointment.status.in_(ACTIVE)))
         if same_day >= int(rules.per_person_per_day):
             raise Conflict("同一证件当天预约次数已达上限", code="person_limit")
-    _take_place(s, hall=hall, service=service, slot=slot, capacity=int(rules.capacity_per_slot))
-    _release_place(s, appt)
+    take_place(s, hall=hall, service=service, slot=slot, capacity=int(rules.capacity_per_slot))
+    release_place(s, appt)
     appt.slot_start, appt.slot_end, appt.business_day = slot.start, slot.end, day
     appt.reschedule_count += 1
     appt.reminded_at = None
     notify(s, settings=settings, recipient=appt.phone, kind="rescheduled", hall_id=hall.id,
            data={"booking_code": appt.booking_code},
-           body=f"【通办】您的「{service.name}」预约已改至 {_day_text(slot.start, rules)} "
-                f"{_fmt(slot.start, rules)}–{_fmt(slot.end, rules)}，预约码 {appt.booking_code}。")
+           body=f"【通办】您的「{service.name}」预约已改至 {day_text(slot.start, rules)} "
+                f"{fmt_time(slot.start, rules)}–{fmt_time(slot.end, rules)}，"
+                f"预约码 {appt.booking_code}。")
     return appt
-
-
-# ---------------------------------------------------------------- remote tickets
-
-
-def take_remote(
-    s: Session, *, citizen_id: int, phone: str, hall_code: str, service_code: str,
-    settings: Settings, now: datetime | None = None,
-) -> Appointment:
-    """Hold a place in today's queue online; it must be checked in at the hall in time."""
-    now = now or utcnow()
-    hall = get_hall(s, hall_code)
-    service = get_service(s, hall.id, service_code)
-    rules = rules_for(hall, service)
-    if not service.online_capable or not rules.remote_enabled:
-        raise Conflict(f"「{service.name}」暂不支持远程取号", code="remote_disabled")
-    if not in_service_hours(rules, now):
-        raise Conflict("当前不在大厅办公时间，暂不能远程取号", code="hall_closed")
-    _lock_person(s, f"citizen:{citizen_id}")
-    mark_no_shows(s, now=now, hall_id=hall.id)
-    today = local_day(rules, now)
-    taken = s.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.citizen_id == citizen_id, Appointment.kind == "remote",
-        Appointment.business_day == today, Appointment.status != "cancelled"))
-    if taken >= int(rules.remote_per_day):
-        raise Conflict(f"每人每天最多远程取号 {int(rules.remote_per_day)} 次", code="remote_limit")
-    pending = s.scalar(select(Appointment.id).where(
-        Appointment.citizen_id == citizen_id, Appointment.kind == "remote",
-        Appointment.service_id == service.id, Appointment.status == "booked"))
-    if pending is not None:
-        raise Conflict("您已远程取过该事项的号，请到大厅签到", code="remote_pending")
-    expires = now + rules.minutes("remote_expire_minutes")
-    appt = Appointment(
-        hall_id=hall.id, service_id=service.id, citizen_id=citizen_id, kind="remote",
-        booking_code=_unique_code(s), slot_start=now, slot_end=expires, business_day=today,
-        status="booked", phone=phone, created_at=now,
-    )
-    s.add(appt)
-    s.flush()
-    notify(s, settings=settings, recipient=phone, kind="remote", hall_id=hall.id,
-           data={"booking_code": appt.booking_code},
-           body=f"【通办】您已远程取号「{service.name}」，签到码 {appt.booking_code}，请于 "
-                f"{_fmt(expires, rules)} 前到{hall.name}取号机签到，逾期作废。")
-    return appt
-
-
-# ---------------------------------------------------------------- reminders
-
-
-def send_reminders(s: Session, *, settings: Settings, now: datetime | None = None) -> int:
-    """Remind booked citizens once, `reminder_minutes` before their slot; returns how many."""
-    now = now or utcnow()
-    sent = 0
-    horizon = now + timedelta(days=1)
-    rows = s.scalars(select(Appointment).where(
-        Appointment.status == "booked", Appointment.kind == "appointment",
-        Appointment.reminded_at.is_(None), Appointment.slot_start > now,
-        Appointment.slot_start <= horizon).with_for_update(skip_locked=True))
-    for appt in rows:
-        hall, service, rules = _rules_of(s, appt)
-        if appt.slot_start - rules.minutes("reminder_minutes") > now:
-            continue
-        appt.reminded_at = now
-        notify(s, settings=settings, recipient=appt.phone, kind="reminder", hall_id=hall.id,
-               data={"booking_code": appt.booking_code},
-               body=f"【通办】温馨提醒：您预约的「{service.name}」将于 "
-                    f"{_fmt(appt.slot_start, rules)} 开始，请携带身份证原件提前到{hall.name}签到，"
-                    f"预约码 {appt.booking_code}。")
-        sent += 1
-    return sent
 
 
 STATUS_ZH = {"booked": "已预约", "checked_in": "已签到", "served": "已办结",

@@ -120,6 +120,8 @@ def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
         raise NotFound("材料已超过保存期限并已删除", code="material_purged") from None
     return Response(data, media_type=content_type, headers={
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        # Opened directly, an uploaded PDF must not run script in the server's origin.
+        "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:",
         "Content-Disposition": f"inline; filename*=UTF-8''{quote(filename, safe='')}",
     })
 

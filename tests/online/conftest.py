@@ -43,7 +43,7 @@ def set_booking(client: TestClient, service_code: str, **values: Any) -> None:
 
 
 def set_hall_settings(client: TestClient, **values: Any) -> None:
-    """Override demo hall settings (e.g. appointment_hours, closed_dates, booking)."""
+    """Override demo hall settings (e.g. appointment_hours, closed_days, booking)."""
 
     def work(s: Session) -> None:
         hall = s.query(Hall).filter_by(code="demo").one()

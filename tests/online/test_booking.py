@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from server.appointments.models import Appointment, SlotCounter
-from server.appointments.service import book, mark_no_shows, send_reminders
+from server.appointments.reminders import send_reminders
+from server.appointments.runner import online_pass
+from server.appointments.service import book, mark_no_shows
 from server.citizens.models import Notification
 from tests.online.conftest import db_of, make_citizens, set_booking, set_hall_settings
 from tests.support.api import HUKOU, IDCARD, SOCIAL, login
@@ -54,7 +56,7 @@ def test_fifty_concurrent_bookings_for_ten_places(any_client: TestClient) -> Non
 def test_slot_calendar_hours_holidays_horizon_and_lead(client: TestClient) -> None:
     c = client
     set_hall_settings(c, appointment_hours={d: [["09:00", "12:00"]] for d in WEEK},
-                      closed_dates=["2030-01-01"])
+                      closed_days=["2030-01-01"])
     set_booking(c, HUKOU, slot_minutes=60, horizon_days=400000)
     monday = c.get(f"/api/v1/halls/demo/services/{HUKOU}/slots",
                    params={"date": "2030-01-07"}).json()
@@ -200,3 +202,5 @@ def test_reminders_go_through_the_outbox_once(client: TestClient) -> None:
     with db_of(c).read() as s:
         [note] = s.scalars(select(Notification).where(Notification.kind == "reminder")).all()
     assert note.recipient == "13800000000" and "10:00" in note.body and "温馨提醒" in note.body
+    # The background pass runs the same code on the real clock: nothing is due now.
+    assert online_pass(db_of(c), settings) == (0, 0)

@@ -98,6 +98,13 @@ def test_checkin_by_id_number_and_errors(client: TestClient) -> None:
                  headers=KIOSK)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_id_number"
     assert c.post("/api/v1/halls/demo/checkins", json={"booking_code": "X"}).status_code == 401
+    walk_key = {"Idempotency-Key": "walk-in-1", **KIOSK}
+    assert c.post("/api/v1/halls/demo/tickets", json={"service_code": HUKOU},
+                  headers=walk_key).status_code == 201
+    reused = c.post("/api/v1/halls/demo/checkins", json={"id_number": booking["id_number"]},
+                    headers=walk_key)
+    assert reused.status_code == 409
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
     key = {"Idempotency-Key": "kiosk-retry-1", **KIOSK}
     first = c.post("/api/v1/halls/demo/checkins", json={"id_number": booking["id_number"]},
                    headers=key)
