@@ -182,3 +182,25 @@ def test_citizen_token_expires_and_logs_out(fast: TestClient) -> None:
     second = {"Authorization": f"Bearer {token2}"}
     assert c.post("/api/v1/auth/logout", headers=second).status_code == 204
     assert c.get("/api/v1/citizen/me", headers=second).status_code == 401
+
+
+def test_idempotency_keys_replay_only_for_their_own_caller(fast: TestClient) -> None:
+    c = fast
+    body = {"service_code": "11110000MB0123456X4000117001"}
+    key = {"Idempotency-Key": "kiosk-1-0001"}
+    first = c.post("/api/v1/halls/demo/tickets", json=body,
+                   headers={"Authorization": "Bearer demo-kiosk-token", **key})
+    again = c.post("/api/v1/halls/demo/tickets", json=body,
+                   headers={"Authorization": "Bearer demo-kiosk-token", **key})
+    assert first.status_code == again.status_code == 201
+    assert again.json()["tracking_token"] == first.json()["tracking_token"]
+    assert again.headers["idempotent-replayed"] == "true"
+    other = c.post("/api/v1/devices", headers=login(c, "admin"),
+                   json={"hall_code": "demo", "kind": "kiosk", "name": "二楼取号机"}).json()
+    for headers in ({"Authorization": f"Bearer {other['token']}"}, login(c, "clerk1")):
+        r = c.post("/api/v1/halls/demo/tickets", json=body, headers={**headers, **key})
+        assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_key_reused"
+        assert first.json()["tracking_token"] not in r.text
+        r = c.post("/api/v1/halls/demo/checkins", json={"booking_code": "NOPE99"},
+                   headers={**headers, **key})
+        assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_key_reused"
