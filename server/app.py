@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -36,6 +37,7 @@ from server.events.hub import Hub
 from server.events.router import router as events_router
 from server.materials.router import router as materials_router
 from server.migrate import upgrade
+from server.ops.headers import SecurityHeadersMiddleware
 from server.ops.inputguard import InputGuardMiddleware
 from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                        upload_limit=settings.upload_limit)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on 413/400 refusals
     for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
                    board_router, evaluations_router, events_router, stats_router, alerts_router,
                    cases_router, audit_router, dashboard_router,
@@ -150,7 +153,7 @@ def _check_metrics_access(request: Request, settings: Settings, db: Database) ->
     from server.core.deps import bearer_token
 
     token = bearer_token(request.headers.get("authorization"))
-    if settings.metrics_token and token == settings.metrics_token:
+    if settings.metrics_token and token and hmac.compare_digest(token, settings.metrics_token):
         return
     with db.read() as s:
         principal = resolve_token(s, token) if token else None

@@ -20,7 +20,7 @@ from server.core.config import Settings
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, parse_id_number
 from server.tickets.models import IdempotencyKey, Ticket
-from server.tickets.service import issue_ticket
+from server.tickets.service import issue_ticket, same_issuer
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,9 @@ def check_in(
         prior = s.scalar(
             select(Ticket).join(IdempotencyKey, IdempotencyKey.ticket_id == Ticket.id)
             .where(IdempotencyKey.hall_id == hall.id, IdempotencyKey.key == idempotency_key))
+        if prior is not None and not same_issuer(prior, principal):  # (security fix)
+            raise Conflict("该 Idempotency-Key 已被其他终端使用，请换一个",
+                           code="idempotency_key_reused")
         if prior is not None and prior.appointment_id is None:
             raise Conflict("该 Idempotency-Key 已用于普通取号，请换一个",
                            code="idempotency_key_reused")

@@ -133,8 +133,9 @@ def run_retention(db: Database, settings: Settings, *, days: int | None = None,
             storage.delete(sha256)
             removed += 1
     counts["files"] = removed
-    if db.is_sqlite:
-        # Old page images of the purged rows live on in the WAL until it is checkpointed.
+    if db.is_sqlite and any(counts.values()):
+        # Old page images of the purged rows live on in the WAL until it is checkpointed
+        # (only after a purge that changed something: the checkpoint briefly holds writers).
         # Run outside any transaction (on the raw connection), or it cannot checkpoint.
         with db.engine.connect() as conn:
             busy = conn.connection.driver_connection.execute(

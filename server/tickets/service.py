@@ -64,6 +64,10 @@ def issue_ticket(
             .where(IdempotencyKey.hall_id == hall.id, IdempotencyKey.key == idempotency_key)
         )
         if prior is not None:
+            if not same_issuer(prior, principal):
+                # Replays are for the caller's own retries, not for reading others' tickets.
+                raise Conflict("该 Idempotency-Key 已被其他终端使用，请换一个",
+                               code="idempotency_key_reused")
             return IssueResult(prior, True)
     service = get_service(s, hall.id, service_code)
     priority_class, reason, id_fields = _priority(
@@ -122,6 +126,17 @@ def issue_ticket(
         private=_private_data(ticket),
     )
     return IssueResult(ticket, False)
+
+
+def same_issuer(ticket: Ticket, principal: Principal | None) -> bool:
+    """Whether `principal` issued `ticket` (the only caller who may replay its key)."""
+    if principal is None:
+        return False
+    if principal.kind == "device":
+        return ticket.issued_by_device_id == principal.id
+    if principal.kind == "staff":
+        return ticket.issued_by_staff_id == principal.id
+    return ticket.citizen_id == principal.id
 
 
 def _priority(

@@ -87,3 +87,15 @@ def test_readiness_is_503_when_the_database_is_gone(tmp_path: Path,
         r = c.post("/api/v1/auth/login", json={"username": "clerk1", "password": "demo1234"})
         assert r.status_code == 503 and r.json()["error"]["code"] == "database_unavailable"
         assert r.headers["retry-after"] == "2"
+
+
+def test_security_headers_on_pages_api_and_errors(client: TestClient) -> None:
+    for path in ("/portal/index.html", "/dashboard/index.html", "/api/v1/halls", "/nowhere",
+                 "/api/v1/track/unknown"):
+        r = client.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert r.headers["x-frame-options"] == "DENY", path
+        assert r.headers["referrer-policy"] == "no-referrer", path
+    r = client.post("/api/v1/halls/demo/tickets", content=b"x" * 2_000_000,
+                    headers={**KIOSK, "content-type": "application/json"})
+    assert r.status_code == 413 and r.headers["x-frame-options"] == "DENY"

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from server.tickets.models import Ticket
-from tests.support.api import HUKOU, KIOSK, issue, login
+from tests.support.api import HUKOU, KIOSK, login
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 
@@ -144,36 +144,42 @@ def _raw_http(port: int, head: bytes, first_bytes: bytes) -> bytes:
 
 def test_huge_multipart_upload_is_refused_before_the_body_is_sent(
         tmp_path: Path, sqlite_template: Path) -> None:
+    from tests.support.online import book_appointment
+
     data = tmp_path / "data"
     copy_sqlite(sqlite_template, data)
     server = LiveServer(data).start()
     try:
-        # Declares 200 MB and sends none of it: the answer must come at once (no upload wait).
-        head = (f"POST {TICKETS} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                "Authorization: Bearer demo-kiosk-token\r\n"
-                "Content-Type: multipart/form-data; boundary=XyZ\r\n"
-                f"Content-Length: {200 * 1024 * 1024}\r\n\r\n").encode()
-        answer = _raw_http(server.port, head, b"--XyZ\r\n")
-        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
-        assert b"payload_too_large" in answer
-        # Streamed without a length: cut off once the upload limit (12 MB) is passed.
         with httpx.Client(base_url=server.url, timeout=30) as http:
-            def body():
-                yield b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; " \
-                      b"filename=\"../../etc/passwd\"\r\n\r\n"
+            booking = book_appointment(http, phone="13933330009")
+            upload = f"/api/v1/appointments/{booking['booking_code']}/materials"
+            token = booking["citizen_headers"]["Authorization"]
+            # Declares 200 MB and sends none of it: the answer comes at once (no upload wait).
+            head = (f"POST {upload} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    f"Authorization: {token}\r\n"
+                    "Content-Type: multipart/form-data; boundary=XyZ\r\n"
+                    f"Content-Length: {200 * 1024 * 1024}\r\n\r\n").encode()
+            answer = _raw_http(server.port, head, b"--XyZ\r\n")
+            assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+            assert b"payload_too_large" in answer
+
+            def body():  # streamed without a length: cut off once 12 MB have passed
+                yield b"--XyZ\r\nContent-Disposition: form-data; name=\"material_code\"" \
+                      b"\r\n\r\nid_card\r\n--XyZ\r\nContent-Disposition: form-data; " \
+                      b"name=\"file\"; filename=\"../../etc/passwd\"\r\n\r\n"
                 for _ in range(400):  # 26 MB
                     yield b"\0" * 65536
 
-            r = http.post(TICKETS, content=body(), headers={
-                **KIOSK, "content-type": "multipart/form-data; boundary=XyZ"})
+            r = http.post(upload, content=body(), headers={
+                **booking["citizen_headers"],
+                "content-type": "multipart/form-data; boundary=XyZ"})
             assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
-            assert http.get("/api/v1/halls/demo/board").json()["seq"] == 0
-            assert issue(http, HUKOU)["number"] == "A001"  # nothing was issued before
+            listed = http.get(upload, headers=booking["citizen_headers"])
+            assert listed.status_code == 200 and listed.json() == []  # no material recorded
     finally:
         server.stop()
-    stored = [p for p in data.rglob("*") if p.is_file() and "tongban.sqlite3" not in p.name
-              and p.name != "server.log"]
-    assert stored == []  # no upload left anything in the data directory
+    stored = [p for p in (data / "materials").rglob("*") if p.is_file()]
+    assert stored == []  # no upload left anything behind, not even a temp file
 
 
 def test_hostile_material_uploads(any_client: TestClient) -> None:

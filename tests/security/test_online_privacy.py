@@ -53,7 +53,19 @@ def test_materials_only_for_owner_and_handling_clerk_and_every_read_audited(
     assert owner.headers["cache-control"] == "private, no-store"
     ticket = c.post("/api/v1/halls/demo/checkins", json={"booking_code": b["booking_code"]},
                     headers=KIOSK).json()
-    assert "欧阳娜娜" not in json.dumps(ticket, ensure_ascii=False)  # kiosk: masked only
+    lookup = c.post("/api/v1/halls/demo/checkins/lookup", headers=KIOSK,
+                    json={"id_number": b["id_number"]}).json()
+    assert lookup["appointments"][0]["citizen_name_masked"] == "欧**娜"  # kiosk: masked only
+    seq = c.get("/api/v1/halls/demo/board").json()["seq"]
+    assert seq >= 1
+    with c.websocket_connect("/ws/halls/demo?token=demo-display-token&since=0") as ws:
+        display = json.dumps([ws.receive_json() for _ in range(seq)], ensure_ascii=False)
+    assert "ticket.issued" in display
+    public = json.dumps([ticket, c.get("/api/v1/halls/demo/board").json(), display,
+                         c.get(f"/api/v1/track/{ticket['tracking_token']}").json()],
+                        ensure_ascii=False)
+    for secret in ("欧阳娜娜", "欧**娜", b["id_number"], b["id_number"][:6] + "********"):
+        assert secret not in public, secret  # kiosk, board, display, tracking: no personal data
     w1, _ = open_window(c, clerk1, 1), open_window(c, clerk2, 2)
     assert c.post(f"/api/v1/windows/{w1}/call-next", headers=clerk1).json()["id"] == ticket["id"]
     read = c.get(url, headers=clerk1)

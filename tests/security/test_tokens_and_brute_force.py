@@ -138,3 +138,69 @@ def test_password_spraying_from_one_client_is_rate_limited(tmp_path: Path,
         # ... and once the client is limited, even correct passwords wait
         r = c.post("/api/v1/auth/login", json={"username": "manager", "password": "demo1234"})
         assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
+
+
+def _otp(c: TestClient, phone: str) -> str:
+    assert c.post("/api/v1/citizen/otp", json={"phone": phone}).status_code == 202
+    sent = c.get("/api/v1/admin/outbox", headers=login(c, "admin"),
+                 params={"recipient": phone, "kind": "otp", "limit": 1}).json()
+    return sent[0]["data"]["code"]
+
+
+def test_one_time_codes_resist_guessing(tmp_path: Path, sqlite_url: str) -> None:
+    with _app_client(tmp_path, sqlite_url, otp_failures_per_client="7/10 minutes") as c:
+        code = _otp(c, "13955550001")
+        wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        answers = [c.post("/api/v1/citizen/login", json={"phone": "13955550001", "code": wrong})
+                   .json()["error"]["code"] for _ in range(5)]
+        assert answers == ["otp_wrong"] * 4 + ["otp_attempts"]  # the code is burnt after 5
+        r = c.post("/api/v1/citizen/login", json={"phone": "13955550001", "code": code})
+        assert r.status_code == 429  # even the right code no longer works
+        # asking again for the same phone at once is refused too (resend interval)
+        r = c.post("/api/v1/citizen/otp", json={"phone": "13955550001"})
+        assert r.status_code == 429 and r.json()["error"]["code"] == "otp_too_soon"
+        # one client guessing codes of other phones is stopped by the per-client limit
+        other = _otp(c, "13955550002")
+        r = c.post("/api/v1/citizen/login", json={"phone": "13955550002", "code": wrong})
+        assert r.status_code == 401
+        r = c.post("/api/v1/citizen/login", json={"phone": "13955550002", "code": other})
+        assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
+
+
+def test_citizen_token_expires_and_logs_out(fast: TestClient) -> None:
+    c = fast
+    token = c.post("/api/v1/citizen/login", json={
+        "phone": "13955550003", "code": _otp(c, "13955550003")}).json()["access_token"]
+    citizen = {"Authorization": f"Bearer {token}"}
+    assert c.get("/api/v1/citizen/me", headers=citizen).status_code == 200
+    assert c.get("/api/v1/windows", params={"hall": "demo"}, headers=citizen).status_code == 403
+    c.app.state.db.write(lambda s: s.execute(update(AuthToken).where(
+        AuthToken.kind == "citizen").values(expires_at=utcnow())))
+    assert c.get("/api/v1/citizen/me", headers=citizen).status_code == 401
+    token2 = c.post("/api/v1/citizen/login", json={
+        "phone": "13955550004", "code": _otp(c, "13955550004")}).json()["access_token"]
+    second = {"Authorization": f"Bearer {token2}"}
+    assert c.post("/api/v1/auth/logout", headers=second).status_code == 204
+    assert c.get("/api/v1/citizen/me", headers=second).status_code == 401
+
+
+def test_idempotency_keys_replay_only_for_their_own_caller(fast: TestClient) -> None:
+    c = fast
+    body = {"service_code": "11110000MB0123456X4000117001"}
+    key = {"Idempotency-Key": "kiosk-1-0001"}
+    first = c.post("/api/v1/halls/demo/tickets", json=body,
+                   headers={"Authorization": "Bearer demo-kiosk-token", **key})
+    again = c.post("/api/v1/halls/demo/tickets", json=body,
+                   headers={"Authorization": "Bearer demo-kiosk-token", **key})
+    assert first.status_code == again.status_code == 201
+    assert again.json()["tracking_token"] == first.json()["tracking_token"]
+    assert again.headers["idempotent-replayed"] == "true"
+    other = c.post("/api/v1/devices", headers=login(c, "admin"),
+                   json={"hall_code": "demo", "kind": "kiosk", "name": "二楼取号机"}).json()
+    for headers in ({"Authorization": f"Bearer {other['token']}"}, login(c, "clerk1")):
+        r = c.post("/api/v1/halls/demo/tickets", json=body, headers={**headers, **key})
+        assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_key_reused"
+        assert first.json()["tracking_token"] not in r.text
+        r = c.post("/api/v1/halls/demo/checkins", json={"booking_code": "NOPE99"},
+                   headers={**headers, **key})
+        assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_key_reused"
