@@ -197,6 +197,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/track/{tracking_token}"): Row(
         EVERYONE, lambda w: Req(f"/api/v1/track/{w.issue()['tracking_token']}")),
     ("POST", "/api/v1/track/{tracking_token}/evaluation"): Row(EVERYONE, _done_track),
+    ("POST", "/api/v1/tickets/{ticket_id}/rating-request"): Row(
+        WINDOW1_HOLDERS, lambda w: Req(f"/api/v1/tickets/{w.ticket('done')['id']}/rating-request")),
+    # --- counter client helpers
+    ("GET", "/api/v1/windows/{window_id}/suspended"): Row(
+        DEMO_STAFF, lambda w: Req(f"/api/v1/windows/{w.w1}/suspended"), reuse=True),
+    ("GET", "/api/v1/staff/me/today"): Row(  # a platform admin belongs to no hall: 422 no_hall
+        DEMO_CLERKS | {"manager", "clerk_east"}, _const("/api/v1/staff/me/today"),
+        refused={"admin": 422}, reuse=True),
+    # --- browser wall display (token in the header here; the URL form is tested in tests/display)
+    ("GET", "/display/{hall_code}"): Row(DEMO_STAFF | {"display"}, _const("/display/demo")),
+    ("GET", "/display/_assets/{name}"): Row(EVERYONE, _const("/display/_assets/app.js")),
     # --- realtime
     ("WS", "/ws/halls/{hall_code}"): Row(DEMO_DEVICES | DEMO_STAFF, _const("/ws/halls/demo")),
     # --- manager: statistics, live, alerts
