@@ -202,11 +202,14 @@ def serve(settings: Settings) -> int:
         f"Tongban 通办 server on {base}",
         f"  database:   {where}",
         f"  API docs:   {base}/docs",
-        f"  hall board: {base}/api/v1/halls/demo/board",
+        f"  citizens:   {base}/portal/   (tracking pages: {base}/t/<tracking token>)",
+        f"  managers:   {base}/dashboard",
         f"  websocket:  ws://{settings.host}:{settings.port}/ws/halls/<hall>?token=…&since=…",
     ]
     if settings.demo:
         lines += [
+            f"  hall board: {base}/api/v1/halls/demo/board",
+            f"  wall screen in a browser: {base}/display/demo?token={DEMO_DISPLAY_TOKEN}",
             f"  demo logins: clerk1…clerk8, manager, admin / {DEMO_PASSWORD}",
             f"  demo device tokens: kiosk {DEMO_KIOSK_TOKEN}, display {DEMO_DISPLAY_TOKEN}, "
             f"counter {DEMO_COUNTER_TOKEN}",
