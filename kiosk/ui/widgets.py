@@ -100,7 +100,12 @@ class RichButton(QPushButton):
         align = Qt.AlignCenter if vertical else Qt.AlignLeft | Qt.AlignVCenter
         self.title_label = label(title, title_name, align=align)
         self.sub_label = label(sub, sub_name, align=align)
-        for lab in (self.title_label, self.sub_label):
+        labels = [self.title_label, self.sub_label]
+        if extra:
+            # Under the title, not beside it: long service names keep the full width (大字版).
+            self.extra_label = label(extra, "itemWait", align=align)
+            labels.append(self.extra_label)
+        for lab in labels:
             lab.setAttribute(Qt.WA_TransparentForMouseEvents)
             texts.addWidget(lab)
         if not sub:
@@ -108,10 +113,6 @@ class RichButton(QPushButton):
         box.addLayout(texts, 0 if vertical else 1)
         if vertical:
             box.addStretch(1)
-        if extra:
-            self.extra_label = label(extra, "itemWait", align=Qt.AlignRight | Qt.AlignVCenter)
-            self.extra_label.setAttribute(Qt.WA_TransparentForMouseEvents)
-            box.addWidget(self.extra_label)
         self.setLayout(box)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
