@@ -113,9 +113,14 @@ def notify(
     return note
 
 
-def outbox_view(note: Notification) -> dict[str, Any]:
-    """Wire form of an outbox row (admin only: it contains one-time codes)."""
+def outbox_view(note: Notification, *, reveal_codes: bool) -> dict[str, Any]:
+    """Wire form of an outbox row; one-time codes only shown when `reveal_codes` (demo)."""
+    body, data = note.body, note.data
+    code = (data or {}).get("code") if note.kind == "otp" else None
+    if code and not reveal_codes:
+        # An admin reading live codes could log in as any citizen.
+        body, data = body.replace(str(code), "******"), {**data, "code": "******"}
     return {"id": note.id, "channel": note.channel, "recipient": note.recipient,
-            "kind": note.kind, "body": note.body, "data": note.data, "status": note.status,
+            "kind": note.kind, "body": body, "data": data, "status": note.status,
             "backend": note.backend, "error": note.error,
             "created_at": note.created_at.isoformat() if note.created_at else None}

@@ -61,12 +61,12 @@ def get_citizen_me(db: DbDep, principal: PrincipalDep) -> dict:
 
 @router.get("/admin/outbox")
 def get_outbox(
-    db: DbDep, principal: PrincipalDep,
+    db: DbDep, settings: SettingsDep, principal: PrincipalDep,
     recipient: Annotated[str | None, Query(max_length=200)] = None,
     kind: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict]:
-    """Notifications recorded in the outbox, newest first (admin)."""
+    """Notifications recorded in the outbox, newest first (admin; codes masked unless demo)."""
     require(principal, staff=("admin",))
     with db.read() as s:
         stmt = select(Notification).order_by(Notification.id.desc()).limit(limit)
@@ -74,4 +74,4 @@ def get_outbox(
             stmt = stmt.where(Notification.recipient == recipient)
         if kind:
             stmt = stmt.where(Notification.kind == kind)
-        return [outbox_view(n) for n in s.scalars(stmt)]
+        return [outbox_view(n, reveal_codes=settings.demo) for n in s.scalars(stmt)]

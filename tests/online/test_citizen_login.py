@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from server.app import create_app
 from server.citizens.models import OtpCode
+from server.core.config import Settings
 from tests.conftest import make_settings
 from tests.online.conftest import db_of
 from tests.support.api import login
@@ -108,3 +109,16 @@ def test_hourly_limits_per_phone_and_per_client(no_gap: TestClient) -> None:
     assert otp(c).json()["error"]["code"] == "otp_phone_limit"
     assert [otp(c, f"1370000000{i}").status_code for i in range(4)] == [202, 202, 202, 429]
     assert otp(c, "13700000009").json()["error"]["code"] == "otp_client_limit"
+
+
+def test_outside_demo_the_outbox_hides_live_codes(tmp_path: Path, sqlite_url: str) -> None:
+    """An admin reading the outbox must not be able to log in as a citizen."""
+    settings = Settings(data_dir=tmp_path / "data", database_url=sqlite_url, demo=False,
+                        secret_key="a-real-production-secret-0123456789")
+    with TestClient(create_app(settings)) as c:
+        assert otp(c).status_code == 202
+        [note] = c.get("/api/v1/admin/outbox", headers=login(c, "admin"),
+                       params={"recipient": PHONE}).json()
+        assert note["kind"] == "otp" and note["data"]["code"] == "******"
+        assert "******" in note["body"]
+        assert not any(ch.isdigit() for ch in note["body"].split("验证码为")[1][:8])
