@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from server.auth.principal import Principal
@@ -15,6 +15,7 @@ from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_service
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
+from server.core.db import UTCDateTime
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 from server.events.service import append_event
@@ -30,10 +31,11 @@ ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahea
 
 @dataclass
 class IssueResult:
-    """A ticket and whether it was replayed from an idempotency key."""
+    """A ticket, whether it was replayed from an idempotency key, and its service."""
 
     ticket: Ticket
     replayed: bool
+    service: ServiceItem | None = None
 
 
 def issue_ticket(
@@ -121,7 +123,7 @@ def issue_ticket(
         },
         private=_private_data(ticket),
     )
-    return IssueResult(ticket, False)
+    return IssueResult(ticket, False, service)
 
 
 def _priority(
@@ -212,21 +214,20 @@ def call_next(
         hall_id=window.hall_id, window_id=window.id, now=now,
         starvation_minutes=settings.starvation_minutes,
     ).scalar_subquery()
-    ticket_id = s.execute(
+    # One statement takes the ticket and returns the whole row (no re-read, no second UPDATE).
+    ticket = s.scalars(
         update(Ticket)
         .where(Ticket.id == candidate, Ticket.status == "waiting")
         .values(
             status="called", window_id=window.id, staff_id=principal.id, called_at=now,
             call_count=Ticket.call_count + 1,
+            first_called_at=func.coalesce(Ticket.first_called_at, literal(now, UTCDateTime())),
         )
-        .returning(Ticket.id)
-    ).scalar_one_or_none()
-    if ticket_id is None:
+        .returning(Ticket),
+        execution_options={"populate_existing": True},
+    ).one_or_none()
+    if ticket is None:
         return None
-    ticket = s.get(Ticket, ticket_id, populate_existing=True)
-    assert ticket is not None
-    if ticket.first_called_at is None:
-        ticket.first_called_at = now
     ticket.call_reason = explain(
         ticket, window_id=window.id, now=now, starvation_minutes=settings.starvation_minutes,
         top_priority=_skipped_older(s, ticket=ticket, window=window),
