@@ -152,12 +152,16 @@ class HallLoad:
     occupancy: dict[int, float]  # service id → minutes a window is taken per ticket
     arrivals: dict[tuple[int, str], float] = field(default_factory=dict)  # per minute
     beyond_cap: set[int] = field(default_factory=set)  # read although past MAX_QUEUE
+    waiting_by_service: dict[int, int] = field(default_factory=dict)  # counted when capped
     handled_by: dict[int, int] = field(default_factory=dict)  # service → windows, any state
 
 
 def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
-              include_ticket: int | None = None) -> HallLoad:
-    """Read the hall's queue, windows, recent occupancy and arrival rates."""
+              include_ticket: Ticket | None = None) -> HallLoad:
+    """Read the hall's queue, windows, recent occupancy and arrival rates.
+
+    `include_ticket` (a waiting ticket of the hall) is in the queue read even past the cap.
+    """
     cols = (Ticket.id, Ticket.service_id, Ticket.priority_class, Ticket.appointment_slot_start,
             Ticket.queued_at, Ticket.target_window_id)
     base = (Ticket.hall_id == hall_id, Ticket.status == "waiting")
@@ -165,13 +169,18 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         select(*cols).where(*base).order_by(Ticket.queued_at, Ticket.id).limit(MAX_QUEUE))]
     total = len(waiting)
     beyond: set[int] = set()
+    by_service: dict[int, int] = {}
     if total == MAX_QUEUE:
-        total = s.scalar(select(func.count()).select_from(Ticket).where(*base)) or total
-        if include_ticket is not None and all(w[0] != include_ticket for w in waiting):
-            row = s.execute(select(*cols).where(Ticket.id == include_ticket)).first()
-            if row is not None:
-                waiting.append(tuple(row))
-                beyond.add(include_ticket)
+        by_service = dict(s.execute(
+            select(Ticket.service_id, func.count()).where(*base).group_by(Ticket.service_id)
+        ).all())
+        total = sum(by_service.values()) or total
+        mine = include_ticket
+        if mine is not None and all(w[0] != mine.id for w in waiting):
+            # The caller holds the row: no need to read it back.
+            waiting.append((mine.id, mine.service_id, mine.priority_class,
+                            mine.appointment_slot_start, mine.queued_at, mine.target_window_id))
+            beyond.add(mine.id)
     windows: dict[int, WindowLoad] = {}
     handled_by: dict[int, int] = defaultdict(int)
     for wid, state, changed, sid, prio in s.execute(
@@ -197,6 +206,7 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         occupancy=_occupancy(s, hall_id=hall_id, now=now, lookback=lookback),
         arrivals=_arrival_rates(s, hall_id=hall_id, now=now),
         beyond_cap=beyond,
+        waiting_by_service=by_service,
         handled_by=dict(handled_by),
     )
 
@@ -379,16 +389,16 @@ def position_in_service(load: HallLoad, ticket_id: int, *, starvation: float) ->
 
 
 def ticket_estimate(
-    s: Session, *, hall_id: int, ticket_id: int, service: ServiceItem, now: datetime,
+    s: Session, *, ticket: Ticket, service: ServiceItem, now: datetime,
     lookback: float, starvation: float,
 ) -> tuple[int | None, int | None, int]:
     """(people ahead, estimated minutes, waiting in the service) for one waiting ticket."""
-    load = hall_load(s, hall_id=hall_id, now=now, lookback=lookback, include_ticket=ticket_id)
+    ticket_id = ticket.id
+    load = hall_load(s, hall_id=ticket.hall_id, now=now, lookback=lookback,
+                     include_ticket=ticket)
     waiting = sum(1 for w in load.waiting if w[1] == service.id)
     if ticket_id in load.beyond_cap:  # a very long queue: everyone read is ahead
-        waiting = s.scalar(select(func.count()).select_from(Ticket).where(
-            Ticket.hall_id == hall_id, Ticket.status == "waiting",
-            Ticket.service_id == service.id)) or waiting
+        waiting = load.waiting_by_service.get(service.id) or waiting
         ahead: int | None = max(waiting - 1, 0)
     else:
         ahead = position_in_service(load, ticket_id, starvation=starvation)

@@ -104,7 +104,7 @@ def issue_ticket(
     if idempotency_key:
         s.add(IdempotencyKey(hall_id=hall.id, key=idempotency_key, ticket_id=ticket.id))
     ahead, minutes, waiting = eta.ticket_estimate(
-        s, hall_id=hall.id, ticket_id=ticket.id, service=service, now=now,
+        s, ticket=ticket, service=service, now=now,
         lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes)
     ticket.estimated_wait_at_issue = minutes
     # The response view reads this instead of estimating a second time.

@@ -40,7 +40,7 @@ def queue_position(
         _, ahead, minutes = cached
     else:
         ahead, minutes, _ = eta.ticket_estimate(
-            s, hall_id=ticket.hall_id, ticket_id=ticket.id, service=service, now=now,
+            s, ticket=ticket, service=service, now=now,
             lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes)
     if ahead is None:
         return None, None, minutes
