@@ -23,7 +23,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from server.catalog.models import ServiceItem
@@ -165,13 +165,17 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
     cols = (Ticket.id, Ticket.service_id, Ticket.priority_class, Ticket.appointment_slot_start,
             Ticket.queued_at, Ticket.target_window_id)
     base = (Ticket.hall_id == hall_id, Ticket.status == "waiting")
-    waiting = [tuple(r) for r in s.execute(
+    # Plain column reads on the transaction's connection: the ORM's per-row machinery is most
+    # of an estimate's cost otherwise. Pending changes are flushed first, so nothing is missed.
+    s.flush()
+    db = s.connection()
+    waiting = [tuple(r) for r in db.execute(
         select(*cols).where(*base).order_by(Ticket.queued_at, Ticket.id).limit(MAX_QUEUE))]
     total = len(waiting)
     beyond: set[int] = set()
     by_service: dict[int, int] = {}
     if total == MAX_QUEUE:
-        by_service = dict(s.execute(
+        by_service = dict(db.execute(
             select(Ticket.service_id, func.count()).where(*base).group_by(Ticket.service_id)
         ).all())
         total = sum(by_service.values()) or total
@@ -183,7 +187,7 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
             beyond.add(mine.id)
     windows: dict[int, WindowLoad] = {}
     handled_by: dict[int, int] = defaultdict(int)
-    for wid, state, changed, sid, prio in s.execute(
+    for wid, state, changed, sid, prio in db.execute(
         select(Window.id, Window.state, Window.state_changed_at, WindowService.service_id,
                WindowService.priority)
         .join(WindowService, WindowService.window_id == Window.id)
@@ -193,7 +197,7 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         if state in ("open", "paused"):
             w = windows.get(wid) or windows.setdefault(wid, WindowLoad(wid, state, changed, {}))
             w.services[sid] = prio
-    for wid, sid, first_called in s.execute(
+    for wid, sid, first_called in db.execute(
         select(Ticket.window_id, Ticket.service_id, Ticket.first_called_at).where(
             Ticket.hall_id == hall_id, Ticket.status.in_(("called", "serving")),
             Ticket.window_id.is_not(None))
@@ -203,20 +207,20 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
     return HallLoad(
         now=now, waiting=waiting, waiting_total=total,
         windows=sorted(windows.values(), key=lambda w: w.id),
-        occupancy=_occupancy(s, hall_id=hall_id, now=now, lookback=lookback),
-        arrivals=_arrival_rates(s, hall_id=hall_id, now=now),
+        occupancy=_occupancy(db, hall_id=hall_id, now=now, lookback=lookback),
+        arrivals=_arrival_rates(db, hall_id=hall_id, now=now),
         beyond_cap=beyond,
         waiting_by_service=by_service,
         handled_by=dict(handled_by),
     )
 
 
-def _occupancy(s: Session, *, hall_id: int, now: datetime, lookback: float) -> dict[int, float]:
+def _occupancy(db: Connection, *, hall_id: int, now: datetime, lookback: float) -> dict[int, float]:
     """Minutes from first call to finish per service, shrunk towards the expected time."""
     since = now - timedelta(minutes=lookback)
     sums: dict[int, float] = defaultdict(float)
     counts: dict[int, int] = defaultdict(int)
-    for sid, first, done in s.execute(
+    for sid, first, done in db.execute(
         select(Ticket.service_id, Ticket.first_called_at, Ticket.finished_at)
         .where(Ticket.hall_id == hall_id, Ticket.status.in_(("done", "no_show")),
                Ticket.finished_at >= since, Ticket.first_called_at.is_not(None),
@@ -227,7 +231,7 @@ def _occupancy(s: Session, *, hall_id: int, now: datetime, lookback: float) -> d
             sums[sid] += max((done - first).total_seconds() / 60, 0.0)
             counts[sid] += 1
     out: dict[int, float] = {}
-    for sid, expected in s.execute(
+    for sid, expected in db.execute(
         select(ServiceItem.id, ServiceItem.expected_minutes).where(
             ServiceItem.hall_id == hall_id)
     ):
@@ -236,10 +240,10 @@ def _occupancy(s: Session, *, hall_id: int, now: datetime, lookback: float) -> d
     return out
 
 
-def _arrival_rates(s: Session, *, hall_id: int, now: datetime) -> dict[tuple[int, str], float]:
+def _arrival_rates(db: Connection, *, hall_id: int, now: datetime) -> dict[tuple[int, str], float]:
     """Tickets per minute over the last half hour per (service, priority class)."""
     since = now - timedelta(minutes=ARRIVAL_LOOKBACK)
-    rows = s.execute(
+    rows = db.execute(
         select(Ticket.original_service_id, Ticket.priority_class, func.count())
         .where(Ticket.hall_id == hall_id, Ticket.issued_at >= since, Ticket.issued_at < now)
         .group_by(Ticket.original_service_id, Ticket.priority_class)

@@ -15,7 +15,7 @@ from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_service
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
-from server.core.db import UTCDateTime
+from server.core.db import UTCDateTime, keep_loaded
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 from server.events.service import append_event
@@ -176,11 +176,12 @@ def _private_data(ticket: Ticket) -> dict[str, Any] | None:
 def get_window(s: Session, window_id: int, *, for_update: bool = False) -> Window:
     """A window by id, or 404."""
     stmt = select(Window).where(Window.id == window_id)
-    if for_update:
-        stmt = stmt.with_for_update()
+    if for_update:  # the locked row, even if this transaction read it before
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     window = s.scalar(stmt)
     if window is None:
         raise NotFound(f"窗口 {window_id} 不存在", code="window_not_found")
+    keep_loaded(s, window)  # the response view shows it
     return window
 
 
@@ -267,6 +268,7 @@ def _emit(
 ) -> None:
     service = s.get(ServiceItem, ticket.service_id)
     assert service is not None
+    keep_loaded(s, service)  # the response view shows it
     data = _public_ticket_data(ticket, service)
     data["call_count"] = ticket.call_count
     if window is not None:
