@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,7 +71,12 @@ def revoke_token(s: Session, *, token: str) -> None:
 
 def resolve_token(s: Session, token: str) -> Principal | None:
     """Turn a bearer token into a principal, or None when unknown, expired or revoked."""
-    digest = token_digest(token)
+    found = resolve_digest(s, token_digest(token))
+    return found[0] if found else None
+
+
+def resolve_digest(s: Session, digest: str) -> tuple[Principal, datetime | None] | None:
+    """The principal of a token digest and when its token expires (device tokens: never)."""
     now = utcnow()
     row = s.scalar(select(AuthToken).where(AuthToken.digest == digest))
     if row is not None:
@@ -81,14 +86,16 @@ def resolve_token(s: Session, token: str) -> Principal | None:
             staff = s.get(Staff, row.subject_id)
             if staff is None or not staff.active:
                 return None
-            return Principal("staff", staff.id, staff.role, staff.hall_id, staff.full_name)
-        return Principal("citizen", row.subject_id, "citizen", None)
+            principal = Principal("staff", staff.id, staff.role, staff.hall_id, staff.full_name)
+            return principal, row.expires_at
+        return Principal("citizen", row.subject_id, "citizen", None), row.expires_at
     device = s.scalar(select(Device).where(Device.token_digest == digest))
     if device is None or device.revoked_at is not None:
         return None
-    return Principal(
+    principal = Principal(
         "device", device.id, device.kind, device.hall_id, device.name, device.window_id
     )
+    return principal, None
 
 
 def create_staff(

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # Session.info key: what a transaction wants announced once it has committed.
 COMMIT_NOTES = "tongban_commit_notes"
+# Session.info key: rows held for the rest of the transaction (see `keep_loaded`).
+KEPT_ROWS = "tongban_kept_rows"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -112,6 +114,15 @@ class Database:
     def dispose(self) -> None:
         """Close all pooled connections."""
         self.engine.dispose()
+
+
+def keep_loaded(s: Session, *rows: object) -> None:
+    """Hold rows until the session closes, so a later `s.get` of them needs no SQL.
+
+    The identity map only holds weak references: a row a helper loaded and dropped is
+    otherwise read again by the next `s.get` in the same transaction.
+    """
+    s.info.setdefault(KEPT_ROWS, []).extend(rows)
 
 
 def _is_transient(exc: OperationalError) -> bool:

@@ -5,20 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
+from server.auth.cache import principals
 from server.auth.principal import Principal
-from server.auth.service import resolve_token
+from server.auth.service import resolve_digest
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import Unauthorized
+from server.core.security import token_digest
+
+# The dependencies are `async def` on purpose: a plain `def` dependency costs a hop to the
+# thread pool on every request, and these only read app state (or the principal cache).
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     return request.app.state.settings
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     """The app's database."""
     return request.app.state.db
 
@@ -33,16 +39,28 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def optional_principal(
-    db: Annotated[Database, Depends(get_db)],
-    authorization: Annotated[str | None, Header()] = None,
+def _resolve_and_remember(db: Database, digest: str) -> Principal | None:
+    generation = principals.generation
+    with db.read() as s:
+        found = resolve_digest(s, digest)
+    if found is None:
+        return None
+    principals.put(db.url, digest, found[0], found[1], generation=generation)
+    return found[0]
+
+
+async def optional_principal(
+    request: Request, authorization: Annotated[str | None, Header()] = None,
 ) -> Principal | None:
     """The caller, or None when no token is given; a bad token is a 401."""
     token = bearer_token(authorization)
     if token is None:
         return None
-    with db.read() as s:
-        principal = resolve_token(s, token)
+    db: Database = request.app.state.db
+    digest = token_digest(token)
+    principal = principals.get(db.url, digest)
+    if principal is None:
+        principal = await run_in_threadpool(_resolve_and_remember, db, digest)
     if principal is None:
         raise Unauthorized("令牌无效、已过期或已被吊销", code="invalid_token")
     return principal

@@ -8,6 +8,7 @@ import time
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from server.auth.cache import AUTH_NEUTRAL
 from server.core.clock import utcnow
 from server.core.db import Database
 from server.core.errors import Invalid
@@ -43,6 +44,7 @@ def touch_device(db: Database, device_id: int, *, force: bool = False) -> None:
         _last_touch[device_id] = now
     db.write(
         lambda s: s.execute(
-            update(Device).where(Device.id == device_id).values(last_seen_at=utcnow())
+            update(Device).where(Device.id == device_id).values(last_seen_at=utcnow()),
+            execution_options={AUTH_NEUTRAL: True},  # a heartbeat leaves cached tokens valid
         )
     )

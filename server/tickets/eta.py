@@ -23,7 +23,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from server.catalog.models import ServiceItem
@@ -152,29 +152,42 @@ class HallLoad:
     occupancy: dict[int, float]  # service id → minutes a window is taken per ticket
     arrivals: dict[tuple[int, str], float] = field(default_factory=dict)  # per minute
     beyond_cap: set[int] = field(default_factory=set)  # read although past MAX_QUEUE
+    waiting_by_service: dict[int, int] = field(default_factory=dict)  # counted when capped
     handled_by: dict[int, int] = field(default_factory=dict)  # service → windows, any state
 
 
 def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
-              include_ticket: int | None = None) -> HallLoad:
-    """Read the hall's queue, windows, recent occupancy and arrival rates."""
+              include_ticket: Ticket | None = None) -> HallLoad:
+    """Read the hall's queue, windows, recent occupancy and arrival rates.
+
+    `include_ticket` (a waiting ticket of the hall) is in the queue read even past the cap.
+    """
     cols = (Ticket.id, Ticket.service_id, Ticket.priority_class, Ticket.appointment_slot_start,
             Ticket.queued_at, Ticket.target_window_id)
     base = (Ticket.hall_id == hall_id, Ticket.status == "waiting")
-    waiting = [tuple(r) for r in s.execute(
+    # Plain column reads on the transaction's connection: the ORM's per-row machinery is most
+    # of an estimate's cost otherwise. Pending changes are flushed first, so nothing is missed.
+    s.flush()
+    db = s.connection()
+    waiting = [tuple(r) for r in db.execute(
         select(*cols).where(*base).order_by(Ticket.queued_at, Ticket.id).limit(MAX_QUEUE))]
     total = len(waiting)
     beyond: set[int] = set()
+    by_service: dict[int, int] = {}
     if total == MAX_QUEUE:
-        total = s.scalar(select(func.count()).select_from(Ticket).where(*base)) or total
-        if include_ticket is not None and all(w[0] != include_ticket for w in waiting):
-            row = s.execute(select(*cols).where(Ticket.id == include_ticket)).first()
-            if row is not None:
-                waiting.append(tuple(row))
-                beyond.add(include_ticket)
+        by_service = dict(db.execute(
+            select(Ticket.service_id, func.count()).where(*base).group_by(Ticket.service_id)
+        ).all())
+        total = sum(by_service.values()) or total
+        mine = include_ticket
+        if mine is not None and all(w[0] != mine.id for w in waiting):
+            # The caller holds the row: no need to read it back.
+            waiting.append((mine.id, mine.service_id, mine.priority_class,
+                            mine.appointment_slot_start, mine.queued_at, mine.target_window_id))
+            beyond.add(mine.id)
     windows: dict[int, WindowLoad] = {}
     handled_by: dict[int, int] = defaultdict(int)
-    for wid, state, changed, sid, prio in s.execute(
+    for wid, state, changed, sid, prio in db.execute(
         select(Window.id, Window.state, Window.state_changed_at, WindowService.service_id,
                WindowService.priority)
         .join(WindowService, WindowService.window_id == Window.id)
@@ -184,7 +197,7 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         if state in ("open", "paused"):
             w = windows.get(wid) or windows.setdefault(wid, WindowLoad(wid, state, changed, {}))
             w.services[sid] = prio
-    for wid, sid, first_called in s.execute(
+    for wid, sid, first_called in db.execute(
         select(Ticket.window_id, Ticket.service_id, Ticket.first_called_at).where(
             Ticket.hall_id == hall_id, Ticket.status.in_(("called", "serving")),
             Ticket.window_id.is_not(None))
@@ -194,19 +207,20 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
     return HallLoad(
         now=now, waiting=waiting, waiting_total=total,
         windows=sorted(windows.values(), key=lambda w: w.id),
-        occupancy=_occupancy(s, hall_id=hall_id, now=now, lookback=lookback),
-        arrivals=_arrival_rates(s, hall_id=hall_id, now=now),
+        occupancy=_occupancy(db, hall_id=hall_id, now=now, lookback=lookback),
+        arrivals=_arrival_rates(db, hall_id=hall_id, now=now),
         beyond_cap=beyond,
+        waiting_by_service=by_service,
         handled_by=dict(handled_by),
     )
 
 
-def _occupancy(s: Session, *, hall_id: int, now: datetime, lookback: float) -> dict[int, float]:
+def _occupancy(db: Connection, *, hall_id: int, now: datetime, lookback: float) -> dict[int, float]:
     """Minutes from first call to finish per service, shrunk towards the expected time."""
     since = now - timedelta(minutes=lookback)
     sums: dict[int, float] = defaultdict(float)
     counts: dict[int, int] = defaultdict(int)
-    for sid, first, done in s.execute(
+    for sid, first, done in db.execute(
         select(Ticket.service_id, Ticket.first_called_at, Ticket.finished_at)
         .where(Ticket.hall_id == hall_id, Ticket.status.in_(("done", "no_show")),
                Ticket.finished_at >= since, Ticket.first_called_at.is_not(None),
@@ -217,7 +231,7 @@ def _occupancy(s: Session, *, hall_id: int, now: datetime, lookback: float) -> d
             sums[sid] += max((done - first).total_seconds() / 60, 0.0)
             counts[sid] += 1
     out: dict[int, float] = {}
-    for sid, expected in s.execute(
+    for sid, expected in db.execute(
         select(ServiceItem.id, ServiceItem.expected_minutes).where(
             ServiceItem.hall_id == hall_id)
     ):
@@ -226,10 +240,10 @@ def _occupancy(s: Session, *, hall_id: int, now: datetime, lookback: float) -> d
     return out
 
 
-def _arrival_rates(s: Session, *, hall_id: int, now: datetime) -> dict[tuple[int, str], float]:
+def _arrival_rates(db: Connection, *, hall_id: int, now: datetime) -> dict[tuple[int, str], float]:
     """Tickets per minute over the last half hour per (service, priority class)."""
     since = now - timedelta(minutes=ARRIVAL_LOOKBACK)
-    rows = s.execute(
+    rows = db.execute(
         select(Ticket.original_service_id, Ticket.priority_class, func.count())
         .where(Ticket.hall_id == hall_id, Ticket.issued_at >= since, Ticket.issued_at < now)
         .group_by(Ticket.original_service_id, Ticket.priority_class)
@@ -379,16 +393,16 @@ def position_in_service(load: HallLoad, ticket_id: int, *, starvation: float) ->
 
 
 def ticket_estimate(
-    s: Session, *, hall_id: int, ticket_id: int, service: ServiceItem, now: datetime,
+    s: Session, *, ticket: Ticket, service: ServiceItem, now: datetime,
     lookback: float, starvation: float,
 ) -> tuple[int | None, int | None, int]:
     """(people ahead, estimated minutes, waiting in the service) for one waiting ticket."""
-    load = hall_load(s, hall_id=hall_id, now=now, lookback=lookback, include_ticket=ticket_id)
+    ticket_id = ticket.id
+    load = hall_load(s, hall_id=ticket.hall_id, now=now, lookback=lookback,
+                     include_ticket=ticket)
     waiting = sum(1 for w in load.waiting if w[1] == service.id)
     if ticket_id in load.beyond_cap:  # a very long queue: everyone read is ahead
-        waiting = s.scalar(select(func.count()).select_from(Ticket).where(
-            Ticket.hall_id == hall_id, Ticket.status == "waiting",
-            Ticket.service_id == service.id)) or waiting
+        waiting = load.waiting_by_service.get(service.id) or waiting
         ahead: int | None = max(waiting - 1, 0)
     else:
         ahead = position_in_service(load, ticket_id, starvation=starvation)

@@ -57,7 +57,7 @@ def post_ticket(
             idempotency_key=idempotency_key,
         )
         view = ticket_staff if p.kind == "staff" else ticket_public
-        out = view(s, result.ticket, settings)
+        out = view(s, result.ticket, settings, hall=hall, service=result.service)
         out["replayed"] = result.replayed
         return out
 

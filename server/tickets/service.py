@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from server.auth.principal import Principal
@@ -15,6 +15,7 @@ from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_service
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
+from server.core.db import UTCDateTime, keep_loaded
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 from server.events.service import append_event
@@ -30,10 +31,11 @@ ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahea
 
 @dataclass
 class IssueResult:
-    """A ticket and whether it was replayed from an idempotency key."""
+    """A ticket, whether it was replayed from an idempotency key, and its service."""
 
     ticket: Ticket
     replayed: bool
+    service: ServiceItem | None = None
 
 
 def issue_ticket(
@@ -106,7 +108,7 @@ def issue_ticket(
     if idempotency_key:
         s.add(IdempotencyKey(hall_id=hall.id, key=idempotency_key, ticket_id=ticket.id))
     ahead, minutes, waiting = eta.ticket_estimate(
-        s, hall_id=hall.id, ticket_id=ticket.id, service=service, now=now,
+        s, ticket=ticket, service=service, now=now,
         lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes)
     ticket.estimated_wait_at_issue = minutes
     # The response view reads this instead of estimating a second time.
@@ -125,7 +127,7 @@ def issue_ticket(
         },
         private=_private_data(ticket),
     )
-    return IssueResult(ticket, False)
+    return IssueResult(ticket, False, service)
 
 
 def same_issuer(ticket: Ticket, principal: Principal | None) -> bool:
@@ -189,11 +191,12 @@ def _private_data(ticket: Ticket) -> dict[str, Any] | None:
 def get_window(s: Session, window_id: int, *, for_update: bool = False) -> Window:
     """A window by id, or 404."""
     stmt = select(Window).where(Window.id == window_id)
-    if for_update:
-        stmt = stmt.with_for_update()
+    if for_update:  # the locked row, even if this transaction read it before
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     window = s.scalar(stmt)
     if window is None:
         raise NotFound(f"窗口 {window_id} 不存在", code="window_not_found")
+    keep_loaded(s, window)  # the response view shows it
     return window
 
 
@@ -227,21 +230,20 @@ def call_next(
         hall_id=window.hall_id, window_id=window.id, now=now,
         starvation_minutes=settings.starvation_minutes,
     ).scalar_subquery()
-    ticket_id = s.execute(
+    # One statement takes the ticket and returns the whole row (no re-read, no second UPDATE).
+    ticket = s.scalars(
         update(Ticket)
         .where(Ticket.id == candidate, Ticket.status == "waiting")
         .values(
             status="called", window_id=window.id, staff_id=principal.id, called_at=now,
             call_count=Ticket.call_count + 1,
+            first_called_at=func.coalesce(Ticket.first_called_at, literal(now, UTCDateTime())),
         )
-        .returning(Ticket.id)
-    ).scalar_one_or_none()
-    if ticket_id is None:
+        .returning(Ticket),
+        execution_options={"populate_existing": True},
+    ).one_or_none()
+    if ticket is None:
         return None
-    ticket = s.get(Ticket, ticket_id, populate_existing=True)
-    assert ticket is not None
-    if ticket.first_called_at is None:
-        ticket.first_called_at = now
     ticket.call_reason = explain(
         ticket, window_id=window.id, now=now, starvation_minutes=settings.starvation_minutes,
         top_priority=_skipped_older(s, ticket=ticket, window=window),
@@ -281,6 +283,7 @@ def _emit(
 ) -> None:
     service = s.get(ServiceItem, ticket.service_id)
     assert service is not None
+    keep_loaded(s, service)  # the response view shows it
     data = _public_ticket_data(ticket, service)
     data["call_count"] = ticket.call_count
     if window is not None:

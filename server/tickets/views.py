@@ -40,7 +40,7 @@ def queue_position(
         _, ahead, minutes = cached
     else:
         ahead, minutes, _ = eta.ticket_estimate(
-            s, hall_id=ticket.hall_id, ticket_id=ticket.id, service=service, now=now,
+            s, ticket=ticket, service=service, now=now,
             lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes)
     if ahead is None:
         return None, None, minutes
@@ -48,13 +48,15 @@ def queue_position(
 
 
 def ticket_public(
-    s: Session, ticket: Ticket, settings: Settings, *, now: datetime | None = None
+    s: Session, ticket: Ticket, settings: Settings, *, now: datetime | None = None,
+    hall: Hall | None = None, service: ServiceItem | None = None,
 ) -> dict[str, Any]:
-    """What anyone holding the slip may see: no personal data."""
+    """What anyone holding the slip may see: no personal data.
+
+    `hall` and `service` are the ticket's own rows when the caller has them loaded already.
+    """
     now = now or utcnow()
-    service = s.get(ServiceItem, ticket.service_id)
-    hall = s.get(Hall, ticket.hall_id)
-    assert service is not None and hall is not None
+    hall, service = _hall_and_service(s, ticket, hall, service)
     position, ahead, minutes = queue_position(s, ticket, service, settings, now)
     window = s.get(Window, ticket.window_id) if ticket.window_id else None
     return {
@@ -84,11 +86,14 @@ def ticket_public(
 
 
 def ticket_staff(
-    s: Session, ticket: Ticket, settings: Settings, *, now: datetime | None = None
+    s: Session, ticket: Ticket, settings: Settings, *, now: datetime | None = None,
+    hall: Hall | None = None, service: ServiceItem | None = None,
 ) -> dict[str, Any]:
     """The full ticket for clerks: adds masked personal data, timings and call reason."""
-    data = ticket_public(s, ticket, settings, now=now)
-    original = s.get(ServiceItem, ticket.original_service_id)
+    hall, service = _hall_and_service(s, ticket, hall, service)
+    data = ticket_public(s, ticket, settings, now=now, hall=hall, service=service)
+    original = (service if ticket.original_service_id == service.id
+                else s.get(ServiceItem, ticket.original_service_id))
     data.update(
         {
             "id_masked": ticket.id_masked,
@@ -111,12 +116,20 @@ def ticket_staff(
         }
     )
     # The counter client shows a serving timer against this and disables 重呼 at the limit.
-    service = s.get(ServiceItem, ticket.service_id)
-    hall = s.get(Hall, ticket.hall_id)
-    data["expected_minutes"] = service.expected_minutes if service else None
-    data["recall_limit"] = int((hall.settings if hall else {}).get("recall_limit",
-                                                                   settings.recall_limit))
+    data["expected_minutes"] = service.expected_minutes
+    data["recall_limit"] = int(hall.settings.get("recall_limit", settings.recall_limit))
     from server.appointments.views import appointment_for_ticket  # appointments import tickets
 
     data.update(appointment_for_ticket(s, ticket))
     return data
+
+
+def _hall_and_service(
+    s: Session, ticket: Ticket, hall: Hall | None, service: ServiceItem | None
+) -> tuple[Hall, ServiceItem]:
+    if hall is None or hall.id != ticket.hall_id:
+        hall = s.get(Hall, ticket.hall_id)
+    if service is None or service.id != ticket.service_id:
+        service = s.get(ServiceItem, ticket.service_id)
+    assert hall is not None and service is not None
+    return hall, service

@@ -73,6 +73,22 @@ def test_logout_revokes_only_that_token(fast: TestClient) -> None:
     assert fast.get("/api/v1/auth/me", headers=second).status_code == 200
 
 
+def test_disabled_clerk_is_refused_on_the_very_next_request(fast: TestClient) -> None:
+    # The server remembers resolved tokens for a few seconds; disabling must still bite at once.
+    clerk, manager = login(fast, "clerk3"), login(fast, "manager")
+    assert fast.get("/api/v1/auth/me", headers=clerk).status_code == 200
+    with fast.app.state.db.read() as s:
+        staff_id = s.scalar(select(Staff.id).where(Staff.username == "clerk3"))
+    r = fast.patch(f"/api/v1/halls/demo/config/staff/{staff_id}", headers=manager,
+                   json={"active": False})
+    assert r.status_code == 200, r.text
+    r = fast.get("/api/v1/auth/me", headers=clerk)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_token"
+    fast.patch(f"/api/v1/halls/demo/config/staff/{staff_id}", headers=manager,
+               json={"active": True})
+    assert fast.get("/api/v1/auth/me", headers=clerk).status_code == 200
+
+
 def test_revoked_device_is_refused_and_its_live_socket_cut(fast: TestClient) -> None:
     admin = login(fast, "admin")
     dev = fast.post("/api/v1/devices", headers=admin,
