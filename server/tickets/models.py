@@ -22,6 +22,8 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("hall_id", "prefix", "business_day", "seq_no"),
         Index("ix_tickets_queue", "hall_id", "status", "service_id"),
+        Index("ix_tickets_waiting_order", "hall_id", "status", "queued_at", "id"),
+        Index("ix_tickets_hall_issued", "hall_id", "issued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
