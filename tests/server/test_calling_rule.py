@@ -4,9 +4,7 @@ with explicit clocks (real SQLite file)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,18 +21,6 @@ from tests.support.api import HUKOU, IDCARD, SOCIAL
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 OLD_ID = "11010519491231002X"  # born 1949: green channel
-
-
-@pytest.fixture
-def db(sqlite_url: str) -> Database:
-    database = Database(sqlite_url)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, demo=True, starvation_minutes=30)
 
 
 def _hall(s: Session) -> Hall:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,18 +19,6 @@ from server.windows.service import set_state
 from tests.support.api import HUKOU
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-
-
-@pytest.fixture
-def db(sqlite_url: str) -> Database:
-    database = Database(sqlite_url)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, demo=True, starvation_minutes=30)
 
 
 def _hall(s: Session) -> Hall:
