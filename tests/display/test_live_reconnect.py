@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from PyQt5.QtCore import QCoreApplication
 
 from display.app import DisplayController
