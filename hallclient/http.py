@@ -96,6 +96,10 @@ class HallApi:
 
     # ------------------------------------------------------------------ kiosk
 
+    def ticket_by_number(self, hall: str, number: str) -> dict[str, Any]:
+        """Today's ticket of the hall by its number (kiosk/staff): queue facts only."""
+        return self.request("GET", f"/api/v1/halls/{hall}/tickets/by-number/{number}")
+
     @staticmethod
     def new_idempotency_key() -> str:
         """A fresh key; reuse it for every retry of the same intent."""

@@ -26,7 +26,9 @@ from kiosk.strings import t
 
 log = logging.getLogger(__name__)
 
-NUMBER_RE = re.compile(r"^[A-Z]{1,2}\d{3}$")
+# the service prefix (1-2 letters) and the day's sequence (3 digits, more after 999)
+NUMBER_RE = re.compile(r"^[A-Z]{1,2}\d{3,5}$")
+QUERY_MAX = 7  # AB12345: the longest number NUMBER_RE accepts
 BOOKING_RE = re.compile(r"[A-Z0-9]{4,16}")
 REFRESH_EVENTS = ("ticket.", "queue.stats", "window.")
 
@@ -69,7 +71,7 @@ Scheduler = Callable[[float, Callable[[], None]], None]
 class Intent:
     """One thing the citizen asked for; its key stays the same across every retry."""
 
-    kind: str  # ticket | lookup | checkin | track | services
+    kind: str  # ticket | lookup | checkin | track | number
     body: dict[str, Any]
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     attempts: int = 0
@@ -144,7 +146,6 @@ class KioskController:
         self.state = KioskState(lang=config.lang, large=config.large)
         self.listeners: list[Callable[[KioskState], None]] = []
         self.intent: Intent | None = None
-        self.history: dict[str, tuple[date, str]] = {}  # number -> (day, tracking token)
         self.hall_tz = "Asia/Shanghai"
         self._last_touch = clock()
         self._taps: list[float] = []
@@ -425,7 +426,7 @@ class KioskController:
 
     def query_key(self, char: str) -> None:
         """Keypad for a ticket number (letters and digits)."""
-        if len(self.state.query_text) < 5:
+        if len(self.state.query_text) + len(char) <= QUERY_MAX:
             self.state.query_text += char.upper()
             self.state.query_message_key = None
             self._changed()
@@ -436,18 +437,14 @@ class KioskController:
         self._changed()
 
     def query_submit(self) -> None:
-        """Look up a typed ticket number in this kiosk's tickets of today."""
+        """Look up a typed number among all of today's tickets of this hall (any kiosk,
+        counter or remote check-in); the server answers with queue facts only."""
         number = self.state.query_text.strip().upper()
         if not NUMBER_RE.match(number):
             self.state.query_message_key = "query_bad_input"
             self._changed()
             return
-        entry = self.history.get(number)
-        if entry is None or entry[0] != self.today():
-            self.state.query_message_key = "query_not_found"
-            self._changed()
-            return
-        self._start(Intent("track", {"token": entry[1]}))
+        self._start(Intent("number", {"number": number}))
 
     def query_scan(self, qr_text: str) -> None:
         """Look up a scanned slip QR (tracking URL or bare token)."""
@@ -471,7 +468,7 @@ class KioskController:
                 self._set_id(read.value, from_card=True)
                 self.find_appointment()
         elif read.source == QR:
-            if screen == Screen.QUERY or (screen == Screen.HOME
+            if screen in (Screen.QUERY, Screen.QUERY_RESULT) or (screen == Screen.HOME
                                           and self.config.is_tracking_link(read.value)):
                 self.query_scan(read.value)
             elif screen in (Screen.HOME, Screen.CHECKIN, Screen.APPOINTMENT):
@@ -518,6 +515,8 @@ class KioskController:
                                        json=body)
         if intent.kind == "track":
             return lambda: api.track(body["token"])
+        if intent.kind == "number":
+            return lambda: api.ticket_by_number(hall, body["number"])
         raise ValueError(intent.kind)
 
     def _failed(self, intent: Intent, exc: Exception) -> None:
@@ -529,8 +528,10 @@ class KioskController:
             self.schedule(self.config.retry_seconds, lambda: self._retry(intent))
             return
         self.intent = None
-        if intent.kind == "track" and isinstance(exc, ApiError) and exc.status == 404:
-            self.state.query_message_key = "query_not_found"
+        if intent.kind in ("track", "number") and isinstance(exc, ApiError) \
+                and exc.status in (404, 422):
+            self.state.query_message_key = ("query_not_found" if exc.status == 404
+                                            else "query_bad_input")
             self._show(Screen.QUERY)
             return
         self.state.error_message = exc.message if isinstance(exc, ApiError) else ""
@@ -542,7 +543,8 @@ class KioskController:
             log.exception("unexpected error for %s", intent.kind, exc_info=exc)
             self.state.error_message = self.text("error_generic")
         self.state.error_back = {"lookup": Screen.CHECKIN, "checkin": Screen.CHECKIN,
-                                 "track": Screen.QUERY}.get(intent.kind, Screen.HOME)
+                                 "track": Screen.QUERY, "number": Screen.QUERY,
+                                 }.get(intent.kind, Screen.HOME)
         self._show(Screen.ERROR)
 
     def _retry(self, intent: Intent) -> None:
@@ -559,7 +561,7 @@ class KioskController:
         elif intent.kind == "lookup":
             self.state.appointments = list(result.get("appointments", []))
             self._show(Screen.APPOINTMENT)
-        elif intent.kind == "track":
+        elif intent.kind in ("track", "number"):
             self.state.query_result = result
             self._show(Screen.QUERY_RESULT)
 
@@ -569,7 +571,6 @@ class KioskController:
         s = self.state
         s.ticket = ticket
         s.ticket_link = self.config.tracking_link(ticket["tracking_token"])
-        self.history[ticket["number"]] = (self.today(), ticket["tracking_token"])
         appt = ticket.get("appointment")
         s.appointment_line = (self.text("appt_checked_in_line", s=slot_text(appt, self.hall_tz))
                               if appt else None)

@@ -118,9 +118,9 @@ _T: dict[str, tuple[str, str]] = {
     "query_sub2": ("请扫描号票上的二维码，或输入号码（如 A012）",
                    "Scan the QR on your ticket, or type its number (e.g. A012)"),
     "query_go": ("查询", "Look up"),
-    "query_not_found": ("未找到该号码。本机只能按号码查询今天在本机取的号，"
-                        "其他号票请扫描二维码", "Number not found. Only numbers taken at this "
-                        "kiosk today can be typed; please scan the QR on other tickets."),
+    "query_not_found": ("今天本大厅没有这个号码，请核对号票上的号码",
+                        "No ticket with this number in this hall today; please check the "
+                        "number on your ticket."),
     "query_status": ("当前状态：{s}", "Status: {s}"),
     "query_called": ("请到 {w} 办理", "Please go to {w}"),
     "query_bad_input": ("号码格式应为字母加3位数字，如 A012",

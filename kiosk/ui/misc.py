@@ -158,7 +158,7 @@ class QueryResultScreen(ScreenWidget):
         self.box.addStretch(2)
 
     def render(self, state: KioskState) -> None:
-        """From GET /track/{token}."""
+        """From GET /track/{token} (scanned slip) or GET /halls/{hall}/tickets/by-number/{n}."""
         r = state.query_result or {}
         self.caption.setText(self.t("your_number"))
         self.number.setText(r.get("number", ""))

@@ -14,8 +14,15 @@ from server.core.clock import utcnow
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
 from server.tickets.queue import window_queue
-from server.tickets.service import call_next, get_ticket, get_window, issue_ticket, transition
-from server.tickets.views import ticket_public, ticket_staff
+from server.tickets.service import (
+    call_next,
+    find_by_number,
+    get_ticket,
+    get_window,
+    issue_ticket,
+    transition,
+)
+from server.tickets.views import ticket_lookup, ticket_public, ticket_staff
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 STAFF = ("clerk", "manager", "admin")
@@ -75,6 +82,17 @@ def get_one_ticket(ticket_id: int, db: DbDep, settings: SettingsDep,
         ticket = get_ticket(s, ticket_id)
         require(principal, staff=STAFF, hall_id=ticket.hall_id)
         return ticket_staff(s, ticket, settings)
+
+
+@router.get("/halls/{hall_code}/tickets/by-number/{number}")
+def get_ticket_by_number(hall_code: str, number: str, db: DbDep, settings: SettingsDep,
+                         principal: PrincipalDep) -> dict:
+    """查询 at a kiosk of the hall (or its staff): today's ticket by number, queue facts only."""
+    with db.read() as s:
+        hall = get_hall(s, hall_code)
+        # Numbers are guessable: only devices and staff of this hall may look them up.
+        require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        return ticket_lookup(s, find_by_number(s, hall=hall, number=number), settings)
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -324,6 +325,28 @@ def get_ticket(s: Session, ticket_id: int) -> Ticket:
     ticket = s.get(Ticket, ticket_id)
     if ticket is None:
         raise NotFound(f"号码 {ticket_id} 不存在", code="ticket_not_found")
+    return ticket
+
+
+# What a citizen types: the service's prefix (1-2 capital letters, never digits) and the
+# day's sequence, at least three digits. Letters-then-digits splits unambiguously, and
+# (hall, prefix, business day, seq) is unique in the table, so a number names one ticket.
+NUMBER_RE = re.compile(r"^([A-Z]{1,2})(\d{3,5})$")
+
+
+def find_by_number(s: Session, *, hall: Hall, number: str, now: datetime | None = None) -> Ticket:
+    """The ticket of the hall's current business day with this number (A012), or 404."""
+    text = (number or "").strip().upper()
+    match = NUMBER_RE.match(text)
+    if match is None:
+        raise Invalid("号码格式应为字母加数字，如 A012", code="invalid_ticket_number")
+    day = business_day(now or utcnow(), hall.timezone)
+    ticket = s.scalar(select(Ticket).where(
+        Ticket.hall_id == hall.id, Ticket.business_day == day,
+        Ticket.prefix == match.group(1), Ticket.seq_no == int(match.group(2))))
+    # A0012 parses to the same seq as A012 but is not a number anyone was given.
+    if ticket is None or ticket.number != text:
+        raise NotFound(f"今天本大厅没有 {text} 号，请核对号票", code="ticket_not_found")
     return ticket
 
 

@@ -14,7 +14,7 @@ from server.core.config import Settings
 from server.tickets import eta
 from server.tickets.models import Ticket
 from server.tickets.ordering import reason_text
-from server.tickets.service import ETA_CACHE, STATUS_ZH
+from server.tickets.service import ACTIVE, ETA_CACHE, STATUS_ZH
 from server.windows.models import Window, WindowService
 
 
@@ -83,6 +83,21 @@ def ticket_public(
         "called_at": iso(ticket.called_at),
         "finished_at": iso(ticket.finished_at),
     }
+
+
+def ticket_lookup(s: Session, ticket: Ticket, settings: Settings, *,
+                  now: datetime | None = None) -> dict[str, Any]:
+    """A ticket found by its (guessable) number: queue facts only.
+
+    Unlike `ticket_public` (for holders of the slip's unguessable token) it leaves out the
+    tracking token (the key to the tracking page and 好差评), the id, the source and the
+    priority class (绿色通道 would tell that the holder is over 60).
+    """
+    full = ticket_public(s, ticket, settings, now=now)
+    called = ticket.status in ACTIVE
+    keep = ("number", "hall_code", "hall_name", "service_code", "service_name", "status",
+            "status_text", "position", "people_ahead", "estimated_wait_minutes", "window_hint")
+    return {**{k: full[k] for k in keep}, "window": full["window"] if called else None}
 
 
 def ticket_staff(

@@ -170,6 +170,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/halls/{hall_code}/tickets"): Row(
         DEMO_STAFF | {"kiosk"}, _const("/api/v1/halls/demo/tickets",
                                        json={"service_code": HUKOU})),
+    # 查询 by the number on the slip: kiosks and staff of the hall (numbers are guessable)
+    ("GET", "/api/v1/halls/{hall_code}/tickets/by-number/{number}"): Row(
+        KIOSK_AND_STAFF, lambda w: Req(f"/api/v1/halls/demo/tickets/by-number/"
+                                       f"{w.issue()['number']}"), reuse=True),
     ("GET", "/api/v1/tickets/{ticket_id}"): Row(
         DEMO_STAFF, lambda w: Req(f"/api/v1/tickets/{w.issue()['id']}")),
     ("POST", "/api/v1/windows/{window_id}/call-next"): Row(WINDOW1_HOLDERS, _call_next),
