@@ -32,10 +32,10 @@ from display.ui.common import (
 from display.ui.screen import WallScreen
 
 RECENT_ROWS = 4
-# Queue rows (columns, rows per column): 2 × 5 landscape, 1 × 8 portrait. More rows would push
+# Queue rows (columns, rows per column): 2 × 5 landscape, 1 × 10 portrait. More rows would push
 # the text under QUEUE_MIN_PX, the smallest we accept on a wall screen (26 px ≈ 16 mm on a
 # 55-inch 1080p panel); a hall with more services pages through them instead.
-QUEUE_ROWS = {False: (2, 5), True: (1, 8)}
+QUEUE_ROWS = {False: (2, 5), True: (1, 10)}
 QUEUE_MIN_PX = 26
 
 
@@ -228,9 +228,13 @@ class HallScreen(WallScreen):
             grid.addWidget(row, 1 + i % self.queue_rows, i // self.queue_rows)
         self.page_label = label("", QUEUE_MIN_PX * k, color=MUTED,
                                 align=Qt.AlignRight | Qt.AlignVCenter)
-        self.page_label.setContentsMargins(0, 0, int(12 * k), 0)
         self.page_label.hide()  # shown only when there is more than one page
-        ql.addWidget(self.page_label)
+        if self.portrait:
+            # Ten rows fill the portrait panel: the indicator goes into the wide header row.
+            self.queue_headers[0].layout().insertWidget(1, self.page_label)
+        else:
+            self.page_label.setContentsMargins(0, 0, int(12 * k), 0)
+            ql.addWidget(self.page_label)
 
     def _layout(self, k: float) -> None:
         root = QVBoxLayout(self)
