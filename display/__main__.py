@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from display.model import DEFAULT_MAX_AGE, DisplayModel
+from display.paging import DEFAULT_PAGE_SECONDS, MIN_PAGE_SECONDS
 from display.strings import LANGS, Strings
 from display.voice.announcer import Announcer
 from display.voice.engine import VoiceSettings, make_voice
@@ -47,11 +48,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--audio", choices=("auto", "none", *PLAYERS), default="auto")
     p.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE,
                    help="replayed calls older than this many seconds are shown, not announced")
+    p.add_argument("--page-seconds", type=float, default=DEFAULT_PAGE_SECONDS,
+                   help="a hall with more services than fit shows them in pages, "
+                        "turning every this many seconds")
     p.add_argument("--screenshot", type=Path,
                    help="connect, save a PNG of the screen and exit (installation check)")
     args = p.parse_args(argv)
     if args.mode == "window" and args.window is None:
         p.error("--mode window needs --window N")
+    if args.page_seconds < MIN_PAGE_SECONDS:
+        p.error(f"--page-seconds must be at least {MIN_PAGE_SECONDS:g}")
     return args
 
 
@@ -69,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     strings = Strings(args.lang)
     screen = (WindowScreen(strings, args.window, portrait=args.portrait) if args.mode == "window"
-              else HallScreen(strings, portrait=args.portrait))
+              else HallScreen(strings, portrait=args.portrait, page_seconds=args.page_seconds))
     screen.setWindowTitle(strings("app_title"))
     announcer = None
     if args.voice != "none":

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PyQt5.QtCore import QRectF, Qt, QTimer
-from PyQt5.QtGui import QColor, QFont, QFontDatabase, QPainter, QPainterPath, QPaintEvent
+from PyQt5.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+)
 from PyQt5.QtWidgets import QLabel, QSizePolicy, QWidget
 
 FONT_FAMILY = "WenQuanYi Micro Hei"
@@ -53,14 +61,31 @@ def set_color(w: QLabel, color: str) -> None:
 
 
 class ElidedLabel(QLabel):
-    """A label that ends with … instead of overflowing its cell."""
+    """A label that ends with … instead of overflowing its cell.
+
+    With `min_px` set, a text that is too wide is first drawn smaller (down to `min_px`), so a
+    slightly long service name is shown whole instead of losing its last characters.
+    """
+
+    min_px: int | None = None
+
+    def fitted(self) -> tuple[QFont, str]:
+        """The font and the (possibly elided) text that paintEvent draws."""
+        f = QFont(self.font())
+        text, width = self.text(), self.width()
+        px = f.pixelSize()
+        while self.min_px and px > self.min_px and \
+                QFontMetrics(f).horizontalAdvance(text) > width:
+            px -= 1
+            f.setPixelSize(px)
+        return f, QFontMetrics(f).elidedText(text, Qt.ElideRight, width)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         """Draw the elided text."""
+        f, text = self.fitted()
         p = QPainter(self)
-        p.setFont(self.font())
+        p.setFont(f)
         p.setPen(self.palette().color(self.foregroundRole()))
-        text = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, self.width())
         p.drawText(self.rect(), int(self.alignment()), text)
         p.end()
 

@@ -1,13 +1,18 @@
-"""综合屏: newest call (flashing), recent calls, every window, queues, notice, date and clock."""
+"""综合屏: newest call (flashing), recent calls, every window, queues, notice, date and clock.
+
+A hall with more services than the queue panel holds rotates through balanced pages of them
+every `page_seconds` (with a 第 1/2 页 indicator); the call panels never move or page.
+"""
 
 from __future__ import annotations
 
 import math
 
-from PyQt5.QtCore import Qt
+from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from display.model import Call, DisplayModel, ServiceView, WindowView
+from display.paging import DEFAULT_PAGE_SECONDS, Pager
 from display.strings import Strings
 from display.ui.common import (
     DIGITS,
@@ -27,6 +32,11 @@ from display.ui.common import (
 from display.ui.screen import WallScreen
 
 RECENT_ROWS = 4
+# Queue rows (columns, rows per column): 2 × 5 landscape, 1 × 10 portrait. More rows would push
+# the text under QUEUE_MIN_PX, the smallest we accept on a wall screen (26 px ≈ 16 mm on a
+# 55-inch 1080p panel); a hall with more services pages through them instead.
+QUEUE_ROWS = {False: (2, 5), True: (1, 10)}
+QUEUE_MIN_PX = 26
 
 
 class WindowCard(Panel):
@@ -76,10 +86,12 @@ class ServiceRow(QWidget):
     def __init__(self, s: Strings, k: float) -> None:
         super().__init__()
         self.s = s
+        self.code = ""  # the service shown (empty row: "")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(int(12 * k), 0, int(12 * k), 0)
-        lay.setSpacing(int(10 * k))
+        lay.setSpacing(int(8 * k))  # 9-character names fit whole at QUEUE_MIN_PX
         self.name = label("", 28 * k, elide=True)
+        self.name.min_px = int(QUEUE_MIN_PX * k)  # long names shrink a little before eliding
         self.waiting = label("", 32 * k, color=DIGITS, bold=True,
                              align=Qt.AlignRight | Qt.AlignVCenter)
         self.eta = label("", 26 * k, color=MUTED, align=Qt.AlignRight | Qt.AlignVCenter)
@@ -91,6 +103,7 @@ class ServiceRow(QWidget):
 
     def show_service(self, svc: ServiceView | None) -> None:
         """Render (or blank) a row."""
+        self.code = svc.code if svc is not None else ""
         if svc is None:
             for w in (self.name, self.waiting, self.eta):
                 w.setText("")
@@ -126,7 +139,8 @@ class HallScreen(WallScreen):
     """The hall's main wall screen, landscape 1920×1080 or portrait 1080×1920."""
 
     def __init__(self, strings: Strings, *, portrait: bool = False,
-                 size: tuple[int, int] | None = None, window_count: int = 10) -> None:
+                 size: tuple[int, int] | None = None, window_count: int = 10,
+                 page_seconds: float = DEFAULT_PAGE_SECONDS) -> None:
         super().__init__(strings, portrait=portrait, size=size)
         self.setAutoFillBackground(True)
         k = self.k
@@ -135,6 +149,11 @@ class HallScreen(WallScreen):
         self._build_queues(k)
         self._layout(k)
         self.shown_newest: int | None = None
+        self._services: list[ServiceView] = []
+        self.page_timer = QTimer(self)
+        self.page_timer.setInterval(int(page_seconds * 1000))
+        self.page_timer.timeout.connect(self.next_page)
+        self.page_timer.start()
 
     # ------------------------------------------------------------------ building
 
@@ -185,16 +204,15 @@ class HallScreen(WallScreen):
     def _build_queues(self, k: float) -> None:
         self.queues = Panel(PANEL, radius=18 * k)
         ql = QVBoxLayout(self.queues)
-        ql.setContentsMargins(int(8 * k), int(8 * k), int(8 * k), int(8 * k))
+        ql.setContentsMargins(int(8 * k), int(8 * k), int(8 * k), int(4 * k))
         ql.setSpacing(0)
         grid = QGridLayout()
         grid.setHorizontalSpacing(int(18 * k))
         grid.setVerticalSpacing(0)
         ql.addLayout(grid, 1)
         self.queue_headers = []
-        columns = 1 if self.portrait else 2
-        per_col = 10 // columns
-        for col in range(columns):
+        self.queue_cols, self.queue_rows = QUEUE_ROWS[self.portrait]
+        for col in range(self.queue_cols):
             head = ServiceRow(self.s, k)
             head.name.setText(self.s("queue"))
             head.waiting.setText(self.s("waiting_head"))
@@ -204,9 +222,19 @@ class HallScreen(WallScreen):
                 w.setFont(font(26 * k, bold=True))
             grid.addWidget(head, 0, col)
             self.queue_headers.append(head)
-        self.service_rows = [ServiceRow(self.s, k) for _ in range(10)]
+        self.pager = Pager(self.queue_cols * self.queue_rows)
+        self.service_rows = [ServiceRow(self.s, k) for _ in range(self.pager.capacity)]
         for i, row in enumerate(self.service_rows):
-            grid.addWidget(row, 1 + i % per_col, i // per_col)
+            grid.addWidget(row, 1 + i % self.queue_rows, i // self.queue_rows)
+        self.page_label = label("", QUEUE_MIN_PX * k, color=MUTED,
+                                align=Qt.AlignRight | Qt.AlignVCenter)
+        self.page_label.hide()  # shown only when there is more than one page
+        if self.portrait:
+            # Ten rows fill the portrait panel: the indicator goes into the wide header row.
+            self.queue_headers[0].layout().insertWidget(1, self.page_label)
+        else:
+            self.page_label.setContentsMargins(0, 0, int(12 * k), 0)
+            ql.addWidget(self.page_label)
 
     def _layout(self, k: float) -> None:
         root = QVBoxLayout(self)
@@ -278,9 +306,32 @@ class HallScreen(WallScreen):
             self.window_cards[w.number] = card
         for card in self._card_pool[len(windows):]:
             card.hide()
-        services = model.sorted_services()
-        for i, row in enumerate(self.service_rows):
-            row.show_service(services[i] if i < len(services) else None)
+        self._services = model.sorted_services()
+        self._show_services()
+
+    def next_page(self) -> None:
+        """Show the next page of services (the rotation timer calls this)."""
+        self.pager.advance()
+        self._show_services()
+
+    def shown_services(self) -> list[str]:
+        """Codes of the services on screen now, in reading order (column by column)."""
+        return [row.code for row in self.service_rows if row.code]
+
+    def _show_services(self) -> None:
+        items = self.pager.show(self._services)
+        # Fill the columns evenly (7 on a page → 4 + 3, not 5 + 2).
+        per_col = max(1, math.ceil(len(items) / self.queue_cols))
+        slots: list[ServiceView | None] = [None] * len(self.service_rows)
+        for j, svc in enumerate(items):
+            slots[(j // per_col) * self.queue_rows + j % per_col] = svc
+        for row, svc in zip(self.service_rows, slots, strict=True):
+            row.show_service(svc)
+        paged = self.pager.total > 1
+        self.page_label.setVisible(paged)
+        if paged:
+            self.page_label.setText(self.s("page", page=self.pager.page + 1,
+                                           total=self.pager.total))
 
     def _flash_tick(self) -> None:
         self.flash_left -= 1

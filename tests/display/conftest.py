@@ -14,6 +14,14 @@ from tests.support.api import FUND, HUKOU, KIOSK, SOCIAL, login, open_window
 from tests.support.live import LiveServer, demo_server
 
 DISPLAY_TOKEN = "demo-display-token"
+DEMO_SERVICES = 10
+# Service items a big hall adds to the demo's ten (letters I and O are not used: 1 and 0).
+EXTRA_SERVICES = [
+    ("婚姻登记", "J"), ("残疾人证办理", "K"), ("退役军人优待证", "L"), ("人才引进落户", "M"),
+    ("法律援助申请", "N"), ("公证服务", "P"), ("食品经营许可", "Q"), ("建设工程规划许可", "R"),
+    ("城镇排水许可", "S"), ("水电气网联合报装", "T"), ("老年人优待证", "U"),
+    ("城乡居民养老保险", "V"), ("机动车登记", "W"), ("驾驶证换领", "X"), ("生育登记", "Y"),
+]
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +104,31 @@ class HallDriver:
         r = self.http.post(f"/api/v1/windows/{self.wids[window]}/{state}",
                            headers=self.clerks[window])
         assert r.status_code == 200, r.text
+
+    def grow_catalog(self, total: int) -> list[str]:
+        """Add service items (via the manager's API) until the hall has `total`; a few waiting
+        tickets in each new one. Returns every service code in display order."""
+        manager = login(self.http, "manager")
+        have = len(self.board()["services"])
+        for i in range(have, total):
+            name, prefix = EXTRA_SERVICES[i - DEMO_SERVICES]
+            code = f"11110000MB0999999X40009{i:05d}"
+            r = self.http.post("/api/v1/halls/demo/services", headers=manager, json={
+                "code": code, "name": name, "prefix": prefix, "department": "综合窗口",
+                "expected_minutes": 10, "sort_order": 100 + i})
+            assert r.status_code == 201, r.text
+            self.issue(1 + i % 4, code)
+        # Window 3 (综合受理) takes the new items too, so they get estimated waits.
+        windows = self.http.get("/api/v1/windows", params={"hall": "demo"}, headers=manager)
+        w3 = next(w for w in windows.json() if w["number"] == 3)
+        codes = [svc["code"] for svc in self.board()["services"]]
+        handled = {x["code"] for x in w3["services"]}
+        body = [{"service_code": x["code"], "priority": x["priority"]} for x in w3["services"]]
+        body += [{"service_code": c, "priority": 3} for c in codes if c not in handled]
+        r = self.http.put(f"/api/v1/windows/{w3['id']}/services", headers=manager, json=body)
+        assert r.status_code == 200, r.text
+        assert len(codes) == total
+        return codes
 
     def board(self) -> dict[str, Any]:
         """The server's board, as the display device sees it."""

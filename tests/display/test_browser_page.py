@@ -4,8 +4,10 @@ screenshots in both orientations, and resume with `since` after a real network d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -18,6 +20,7 @@ from tests.support.live import LiveServer, demo_server
 from tests.support.proxy import FaultProxy
 
 LANDSCAPE = {"width": 1920, "height": 1080}
+MOMENT = datetime(2026, 12, 1, 9, 41, 27, tzinfo=ZoneInfo("Asia/Shanghai"))
 PORTRAIT = {"width": 1080, "height": 1920}
 
 
@@ -197,3 +200,85 @@ def test_page_resumes_with_since_after_a_drop_and_announces_each_call_once(
         page.context.close()
     finally:
         proxy.close()
+
+
+@pytest.fixture(scope="module")
+def big_hall(tmp_path_factory: pytest.TempPathFactory,
+             sqlite_template: Path) -> Iterator[tuple[LiveServer, HallDriver]]:
+    """A demo server whose hall grows to 14, then 25 service items (windows 1–3 calling)."""
+    with demo_server(tmp_path_factory.mktemp("browser-big") / "live", sqlite_template) as server:
+        hall = HallDriver(server.url)
+        hall.open(1, 2, 3)
+        hall.issue(6)
+        hall.issue(3, SOCIAL)
+        for w in (1, 2, 3, 1):
+            hall.call(w)
+        yield server, hall
+        hall.close()
+
+
+QUEUE_STATE = """() => ({
+  page: document.querySelector('#queue-page').hidden ? null
+    : document.querySelector('#queue-page').textContent,
+  codes: [...document.querySelectorAll('.qrow[data-code]')].map(r => r.dataset.code),
+  elided: [...document.querySelectorAll('.qrow[data-code] .sname')]
+    .filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent),
+  minPx: Math.min(...[...document.querySelectorAll('.qrow span, #queue-page')]
+    .map(e => parseFloat(getComputedStyle(e).fontSize))),
+  newest: document.querySelector('#newest-number').textContent,
+  recent: [...document.querySelectorAll('#recent .num')].map(e => e.textContent),
+  boxes: ['#newest', '#recent'].map(s => JSON.stringify(
+    document.querySelector(s).getBoundingClientRect())),
+})"""
+
+
+@pytest.mark.parametrize("total", [14, 25])
+def test_big_hall_page_rotates_through_every_service_and_keeps_the_calls(
+        browser: Browser, big_hall: tuple[LiveServer, HallDriver], display_artifacts: Path,
+        total: int) -> None:
+    server, hall = big_hall
+    codes = hall.grow_catalog(total)
+    names = {svc["code"]: svc["name"] for svc in hall.board()["services"]}
+    pages = 2 if total == 14 else 3
+    for lang, viewport in (("zh", LANDSCAPE), ("en", LANDSCAPE), ("zh", PORTRAIT)):
+        orient = "landscape" if viewport is LANDSCAPE else "portrait"
+        page = _page(browser, viewport)
+        # Page turns are driven by Playwright's clock: paused, then advanced exactly.
+        page.clock.install(time=MOMENT - timedelta(hours=1))
+        page.clock.pause_at(MOMENT)
+        board = hall.board()
+        _open(page, server.url, f"mode=hall&voice=off&lang={lang}&page_seconds=7", board["seq"])
+        first: dict[str, Any] = page.evaluate(QUEUE_STATE)
+        assert first["newest"] == board["recent_calls"][0]["number"]
+        seen = []
+        for n in range(pages):
+            state: dict[str, Any] = page.evaluate(QUEUE_STATE)
+            label = f"第 {n + 1}/{pages} 页" if lang == "zh" else f"Page {n + 1}/{pages}"
+            assert state["page"] == label
+            assert state["minPx"] >= 26  # the smallest text we accept on a wall screen
+            # Names of up to nine characters are shown whole (longer ones may end in …).
+            assert [t for t in state["elided"] if len(t.split("\u2002")[-1]) <= 9] == []
+            # The calls never page: same numbers, same place.
+            for key in ("newest", "recent", "boxes"):
+                assert state[key] == first[key], key
+            page.screenshot(path=str(display_artifacts /
+                                     f"browser-hall-{total}-services-{orient}-{lang}-p{n + 1}.png"))
+            assert _overflow(page) == []
+            seen.append(state["codes"])
+            page.clock.run_for(6_999)
+            assert page.evaluate(QUEUE_STATE)["codes"] == state["codes"]  # not yet
+            page.clock.run_for(1)
+        assert [c for p in seen for c in p] == codes  # every service once per rotation
+        assert max(map(len, seen)) - min(map(len, seen)) <= 1  # balanced pages
+        assert page.evaluate(QUEUE_STATE)["codes"] == seen[0]  # and round again
+        names_shown = page.eval_on_selector_all(".qrow[data-code] .sname",
+                                                "es => es.map(e => e.textContent)")
+        assert all(t.endswith(names[c]) for t, c in zip(names_shown, seen[0], strict=True))
+        if viewport is LANDSCAPE and lang == "zh":
+            # A live call redraws the screen but keeps the page being read.
+            page.clock.run_for(7_000)
+            number = hall.call(2)["number"]
+            page.wait_for_function("n => document.querySelector('#newest-number')"
+                                   ".textContent === n", arg=number)
+            assert page.evaluate(QUEUE_STATE)["codes"] == seen[1]
+        page.context.close()

@@ -23,6 +23,11 @@ def test_cli_options_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         parse_args(["--token", "t", "--mode", "window"])
     assert "--window" in capsys.readouterr().err
+    assert parse_args(["--token", "t"]).page_seconds == 10
+    assert parse_args(["--token", "t", "--page-seconds", "6"]).page_seconds == 6
+    with pytest.raises(SystemExit):
+        parse_args(["--token", "t", "--page-seconds", "1"])  # nobody reads a page in 1 s
+    assert "--page-seconds must be at least 3" in capsys.readouterr().err
 
 
 def test_python_m_display_draws_the_window_screen(live: LiveServer, voice_cache: Path,

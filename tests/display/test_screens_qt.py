@@ -16,7 +16,7 @@ from display.app import DisplayController
 from display.model import DisplayModel
 from display.strings import Strings
 from display.ui.common import FONT_FAMILY, ElidedLabel
-from display.ui.hall import HallScreen
+from display.ui.hall import QUEUE_MIN_PX, HallScreen
 from display.ui.window_screen import WindowScreen
 from hallclient import HallApi
 from tests.display.conftest import DISPLAY_TOKEN, HallDriver
@@ -206,5 +206,92 @@ def test_wrong_token_is_explained_on_screen(qtbot: Any, live: LiveServer) -> Non
         qtbot.waitUntil(lambda: screen.header.status.text().startswith("无法连接"),
                         timeout=15000)
         assert ctl.bridge is None
+    finally:
+        ctl.stop()
+
+
+@pytest.fixture(scope="module")
+def big_hall(tmp_path_factory: pytest.TempPathFactory,
+             sqlite_template: Path) -> Iterator[tuple[LiveServer, HallDriver]]:
+    """A demo server whose hall grows to 14, then 25 service items (windows 1–3 calling)."""
+    with demo_server(tmp_path_factory.mktemp("big") / "live", sqlite_template) as server:
+        hall = HallDriver(server.url)
+        hall.open(1, 2, 3)
+        hall.issue(6)
+        hall.issue(3, SOCIAL)
+        for w in (1, 2, 3, 1):
+            hall.call(w)
+        yield server, hall
+        hall.close()
+
+
+@pytest.mark.parametrize("total", [14, 25])
+def test_big_hall_pages_through_every_service_and_never_hides_the_calls(
+        qtbot: Any, big_hall: tuple[LiveServer, HallDriver], display_artifacts: Path,
+        total: int) -> None:
+    server, hall = big_hall
+    codes = hall.grow_catalog(total)
+    pages = 2 if total == 14 else 3  # ten a page: 2 × 5 landscape, 1 × 10 portrait
+    for lang, portrait in (("zh", False), ("en", False), ("zh", True)):
+        s = Strings(lang)
+        screen = HallScreen(s, portrait=portrait, page_seconds=7)
+        ctl = _show(qtbot, server, screen)
+        try:
+            screen.page_timer.stop()  # turned by hand below: no race with the real timer
+            assert screen.page_timer.interval() == 7000
+            board = hall.board()
+            by_code = {svc["code"]: svc for svc in board["services"]}
+            newest = board["recent_calls"][0]["number"]
+            recent = [row.number.text() for row in screen.recent_rows]
+            call_area = (screen.newest.geometry(), screen.recent.geometry())
+            seen = []
+            for page in range(pages):
+                assert screen.page_label.isVisible()
+                assert screen.page_label.text() == s("page", page=page + 1, total=pages)
+                for row in screen.service_rows:
+                    if row.code:
+                        svc = by_code[row.code]
+                        assert row.name.text().endswith(svc["name"])
+                        assert row.waiting.text() == s("people", n=svc["waiting"])
+                        assert row.name.font().pixelSize() >= 28
+                        assert row.name.fitted()[0].pixelSize() >= QUEUE_MIN_PX
+                        if len(svc["name"]) <= 9:  # long names may end in …, these must not
+                            assert row.name.fitted()[1] == row.name.text(), svc["name"]
+                # The calls stay put and whole on every page.
+                assert screen.newest_number.text() == newest
+                assert [row.number.text() for row in screen.recent_rows] == recent
+                assert (screen.newest.geometry(), screen.recent.geometry()) == call_area
+                assert _clipped(screen) == []
+                orient = "portrait" if portrait else "landscape"
+                _save(screen, display_artifacts / f"qt-hall-{total}-services-{orient}-{lang}-"
+                      f"p{page + 1}.png", (1080, 1920) if portrait else (1920, 1080))
+                seen.append(screen.shown_services())
+                screen.page_timer.timeout.emit()
+            # One full rotation showed every service exactly once, in catalog order, and
+            # came back to the first page; pages are balanced (no lonely last row).
+            assert [c for page in seen for c in page] == codes
+            assert max(map(len, seen)) - min(map(len, seen)) <= 1
+            assert screen.pager.page == 0 and screen.shown_services() == seen[0]
+            if lang == "zh" and not portrait:
+                # A new call re-renders the screen but keeps the page being read.
+                screen.page_timer.timeout.emit()
+                number = hall.call(2)["number"]
+                qtbot.waitUntil(lambda n=number, sc=screen: sc.newest_number.text() == n,
+                                timeout=15000)
+                assert screen.pager.page == 1 and screen.shown_services() == seen[1]
+        finally:
+            ctl.stop()
+
+
+def test_small_hall_has_one_page_and_no_indicator(qtbot: Any, live: LiveServer,
+                                                  busy_hall: HallDriver) -> None:
+    screen = HallScreen(Strings("zh"))
+    ctl = _show(qtbot, live, screen)
+    try:
+        codes = [svc["code"] for svc in busy_hall.board()["services"]]
+        assert len(codes) == 10 and screen.shown_services() == codes
+        assert not screen.page_label.isVisible()
+        screen.page_timer.timeout.emit()
+        assert screen.shown_services() == codes
     finally:
         ctl.stop()

@@ -14,10 +14,12 @@
   const fmt = (s, v) => s.replace(/\{(\w)\}/g, (_, k) => v[k]);
   const $ = (id) => document.getElementById(id);
   const model = new window.DisplayModel({ maxAge: Number(q.get("max_age") || 120) });
+  // Big halls: the queue list turns a page every pageSeconds (never faster than 3 s).
+  const pageSeconds = Math.max(3, Number(q.get("page_seconds")) || 10);
 
   // Exposed for diagnostics and the end-to-end test.
   const state = window.tongbanDisplay = { model, announced: [], connection: "connecting",
-    connects: 0, lastSince: null };
+    connects: 0, lastSince: null, queuePage: { page: 0, total: 1 } };
 
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   document.body.classList.add(mode);
@@ -129,22 +131,56 @@
       card.children[3].textContent = S[key];
       grid.appendChild(card);
     }
+    renderQueues();
+  }
+  // Queue rows (columns, rows per column) as on the Qt screen: 2 × 5 landscape, 1 × 10 portrait;
+  // a hall with more services shows them in balanced pages (14 → 7 + 7, 25 → 9 + 8 + 8).
+  const queueShape = () => (isPortrait() ? [1, 10] : [2, 5]);
+  function pageItems(items, capacity, page) {
+    const pages = Math.max(1, Math.ceil(items.length / capacity));
+    page = Math.min(Math.max(page, 0), pages - 1);
+    const base = Math.floor(items.length / pages), extra = items.length % pages;
+    const start = page * base + Math.min(page, extra);
+    return items.slice(start, start + base + (page < extra ? 1 : 0));
+  }
+  function renderQueues() {
+    const [cols, rows] = queueShape(), pager = state.queuePage;
+    pager.total = Math.max(1, Math.ceil(model.services.length / (cols * rows)));
+    pager.page = Math.min(pager.page, pager.total - 1);
+    const items = pageItems(model.services, cols * rows, pager.page);
     const box = $("queues");
     box.innerHTML = "";
-    const cols = isPortrait() ? 1 : 2, perCol = Math.ceil(Math.max(model.services.length, 1) / cols);
-    box.style.gridTemplateRows = `repeat(${perCol + 1}, 1fr)`;
-    const row = (cls, a, b, c) => {
+    box.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
+    box.style.gridTemplateRows = `repeat(${rows + 1}, 1fr)`;  // same row height on every page
+    const row = (cls, col, line, a, b, c) => {
       const el = document.createElement("div");
       el.className = "qrow " + cls;
+      el.style.gridColumn = String(col + 1);
+      el.style.gridRow = String(line + 1);
       el.innerHTML = `<span class="sname"></span><span class="swait"></span><span class="seta"></span>`;
       [a, b, c].forEach((t, i) => { el.children[i].textContent = t; });
       box.appendChild(el);
+      return el;
     };
-    model.services.forEach((s, i) => {
-      if (i % perCol === 0) row("qhead", S.service, S.waitingHead, S.etaHead);
-      row("", (s.prefix ? s.prefix + "\u2002" : "") + s.name, fmt(S.people, { n: s.waiting }),
+    const perCol = Math.max(1, Math.ceil(items.length / cols));  // fill columns evenly
+    for (let c = 0; items.length && c < cols; c++) row("qhead", c, 0, S.service, S.waitingHead, S.etaHead);
+    items.forEach((s, j) => {
+      const el = row("", Math.floor(j / perCol), 1 + (j % perCol),
+        (s.prefix ? s.prefix + "\u2002" : "") + s.name, fmt(S.people, { n: s.waiting }),
         !s.waiting || !s.estimated_wait_minutes ? S.noWait : fmt(S.eta, { m: s.estimated_wait_minutes }));
+      el.dataset.code = s.code;
+      // A slightly long name is drawn at 26 px (the smallest we accept) before it is elided.
+      const name = el.children[0];
+      if (name.scrollWidth > name.clientWidth) name.classList.add("tight");
     });
+    const indicator = $("queue-page");
+    indicator.hidden = pager.total < 2;
+    indicator.textContent = fmt(S.page, { p: pager.page + 1, t: pager.total });
+  }
+  function nextPage() {
+    const pager = state.queuePage;
+    pager.page = pager.total > 1 ? (pager.page + 1) % pager.total : 0;
+    if (mode === "hall") renderQueues();
   }
   function renderWindow() {
     $("w-title").textContent = fmt(S.windowNo, { w: windowNo });
@@ -272,6 +308,7 @@
   }
   tick();
   setInterval(tick, 1000);
+  setInterval(nextPage, pageSeconds * 1000);
   if (window.speechSynthesis) window.speechSynthesis.getVoices();  // starts loading voices
   start();
 })();
