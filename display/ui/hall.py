@@ -110,10 +110,15 @@ class ServiceRow(QWidget):
             return
         self.name.setText(f"{svc.prefix}  {svc.name}" if svc.prefix else svc.name)
         self.waiting.setText(self.s("people", n=svc.waiting))
-        if svc.waiting == 0 or not svc.eta_minutes:
-            self.eta.setText(self.s("eta_none"))
-        else:
-            self.eta.setText(self.s("eta", m=svc.eta_minutes))
+        self.eta.setText(self.eta_text(svc))
+
+    def eta_text(self, svc: ServiceView) -> str:
+        """Nobody waiting, no open window to estimate from (—), about to be called, or ~N min."""
+        if svc.waiting == 0:
+            return self.s("eta_none")
+        if svc.eta_minutes is None:
+            return self.s("eta_unknown")
+        return self.s("eta", m=svc.eta_minutes) if svc.eta_minutes >= 1 else self.s("eta_soon")
 
 
 class CallRow(QWidget):

@@ -125,6 +125,13 @@ def test_hall_page(browser: Browser, shared: tuple[LiveServer, HallDriver], view
     assert by_number[1][1] == "办理中" and by_number[4][1] == "暂停服务"
     assert by_number[2][1] == "请到窗口" and by_number[10][1] == "已关闭"
     assert page.locator(".qrow:not(.qhead)").count() == len(board["services"])
+    etas = dict(page.eval_on_selector_all(
+        ".qrow:not(.qhead)", "rs => rs.map(r => [r.dataset.code, r.children[2].textContent])"))
+    for svc in board["services"]:
+        m = svc["estimated_wait_minutes"]
+        want = ("无需等候" if not svc["waiting"] else "—" if m is None
+                else "即将叫号" if m < 1 else f"约 {m} 分钟")
+        assert etas[svc["code"]] == want, svc
     family = page.eval_on_selector("body", "e => getComputedStyle(e).fontFamily")
     assert family.startswith('"WenQuanYi Micro Hei"')
     assert page.evaluate("document.fonts.check('40px \"WenQuanYi Micro Hei\"', '示范')")

@@ -13,10 +13,10 @@ from PyQt5.QtGui import QFontInfo
 from PyQt5.QtWidgets import QLabel, QWidget
 
 from display.app import DisplayController
-from display.model import DisplayModel
+from display.model import DisplayModel, ServiceView
 from display.strings import Strings
 from display.ui.common import FONT_FAMILY, ElidedLabel
-from display.ui.hall import QUEUE_MIN_PX, HallScreen
+from display.ui.hall import QUEUE_MIN_PX, HallScreen, ServiceRow
 from display.ui.window_screen import WindowScreen
 from hallclient import HallApi
 from tests.display.conftest import DISPLAY_TOKEN, HallDriver
@@ -295,3 +295,19 @@ def test_small_hall_has_one_page_and_no_indicator(qtbot: Any, live: LiveServer,
         assert screen.shown_services() == codes
     finally:
         ctl.stop()
+
+
+@pytest.mark.parametrize(("lang", "waiting", "eta", "shown"), [
+    ("zh", 0, None, "无需等候"),
+    ("zh", 3, None, "—"),  # nobody open for it: no promise, and certainly not "no wait"
+    ("zh", 2, 0, "即将叫号"),
+    ("zh", 5, 12, "约 12 分钟"),
+    ("en", 3, None, "—"),
+    ("en", 2, 0, "soon"),
+])
+def test_queue_row_never_says_no_wait_while_people_wait(
+        qtbot: Any, lang: str, waiting: int, eta: int | None, shown: str) -> None:
+    row = ServiceRow(Strings(lang), 1.0)
+    qtbot.addWidget(row)
+    row.show_service(ServiceView("S1", "社保", "B", waiting=waiting, eta_minutes=eta))
+    assert row.eta.text() == shown

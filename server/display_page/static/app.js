@@ -143,6 +143,13 @@
     const start = page * base + Math.min(page, extra);
     return items.slice(start, start + base + (page < extra ? 1 : 0));
   }
+  // Nobody waiting, no open window to estimate from (—), about to be called, or ~N min.
+  function etaText(s) {
+    const m = s.estimated_wait_minutes;
+    if (!s.waiting) return S.noWait;
+    if (m === null || m === undefined) return S.etaUnknown;
+    return m >= 1 ? fmt(S.eta, { m }) : S.soon;
+  }
   function renderQueues() {
     const [cols, rows] = queueShape(), pager = state.queuePage;
     pager.total = Math.max(1, Math.ceil(model.services.length / (cols * rows)));
@@ -167,7 +174,7 @@
     items.forEach((s, j) => {
       const el = row("", Math.floor(j / perCol), 1 + (j % perCol),
         (s.prefix ? s.prefix + "\u2002" : "") + s.name, fmt(S.people, { n: s.waiting }),
-        !s.waiting || !s.estimated_wait_minutes ? S.noWait : fmt(S.eta, { m: s.estimated_wait_minutes }));
+        etaText(s));
       el.dataset.code = s.code;
       // A slightly long name is drawn at 26 px (the smallest we accept) before it is elided.
       const name = el.children[0];
