@@ -19,6 +19,7 @@ from server.alerts.router import router as alerts_router
 from server.alerts.runner import alert_loop
 from server.appointments.router import router as appointments_router
 from server.audit.router import router as audit_router
+from server.auth.cache import AUTH_ACK_CHANNEL, AUTH_CHANNEL, principals
 from server.auth.ratelimit import CredentialLimiter
 from server.auth.router import router as auth_router
 from server.board.router import router as board_router
@@ -34,6 +35,7 @@ from server.devices.router import router as devices_router
 from server.display_page.router import router as display_page_router
 from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
+from server.events.pglisten import PgListener
 from server.events.router import router as events_router
 from server.materials.router import router as materials_router
 from server.migrate import upgrade
@@ -60,7 +62,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     if settings.clock:
         clock.configure(settings.clock)
     db = Database(settings.effective_database_url)
-    hub = Hub(db, queue_size=settings.ws_queue_size, poll_seconds=settings.hub_poll_seconds)
+    # The hub's LISTEN connection also carries other processes' auth changes (cache.py).
+    hub = Hub(db, queue_size=settings.ws_queue_size, poll_seconds=settings.hub_poll_seconds,
+              extra_channels={AUTH_CHANNEL: principals.on_notify,
+                              AUTH_ACK_CHANNEL: principals.on_ack},
+              acks={AUTH_CHANNEL: AUTH_ACK_CHANNEL},
+              on_listener=lambda listener: _sync_principals(db.url, listener))
     db.commit_listeners.append(hub.notify)
 
     @asynccontextmanager
@@ -140,6 +147,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     return app
+
+
+def _sync_principals(db_url: str, listener: PgListener | None) -> None:
+    """Let the principal cache read pending auth NOTIFYs before trusting itself."""
+    if listener is None:
+        principals.listeners.pop(db_url, None)
+    else:
+        principals.listeners[db_url] = listener
 
 
 def _open_alerts(db: Database) -> int:
