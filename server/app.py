@@ -20,7 +20,7 @@ from server.alerts.runner import alert_loop
 from server.appointments.router import router as appointments_router
 from server.audit.router import router as audit_router
 from server.auth.cache import AUTH_ACK_CHANNEL, AUTH_CHANNEL, principals
-from server.auth.ratelimit import CredentialLimiter
+from server.auth.ratelimit import CredentialLimiter, open_storage
 from server.auth.router import router as auth_router
 from server.board.router import router as board_router
 from server.cases.router import router as cases_router
@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.limiter = CredentialLimiter({
         "login": settings.login_failures_per_client,
         "otp_verify": settings.otp_failures_per_client,
-    })
+    }, storage=open_storage(settings.rate_limit_storage))
     install_error_handlers(app)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.json_body_limit,
