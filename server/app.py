@@ -39,6 +39,7 @@ from server.events.pglisten import PgListener
 from server.events.router import router as events_router
 from server.materials.router import router as materials_router
 from server.migrate import upgrade
+from server.ops.docs import router as docs_router
 from server.ops.headers import SecurityHeadersMiddleware
 from server.ops.inputguard import InputGuardMiddleware
 from server.ops.limits import BodyLimitMiddleware
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         version="1.0",
         description="Queue, kiosk and appointment server for government service halls.",
         lifespan=lifespan,
+        docs_url=None,  # served by server/ops/docs.py without inline script (CSP)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -119,7 +122,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                    board_router, evaluations_router, events_router, stats_router, alerts_router,
                    cases_router, audit_router, dashboard_router,
                    citizens_router, appointments_router, materials_router, portal_router,
-                   display_page_router):
+                   display_page_router, docs_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
