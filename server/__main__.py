@@ -26,6 +26,8 @@ environment variables (flags win):
   TONGBAN_RETENTION_DAYS  purge personal data of visits older than this (default 180)
   TONGBAN_RETENTION_INTERVAL_HOURS  how often the server purges (default 6, 0 = never)
   TONGBAN_LOGIN_FAILURES_PER_CLIENT  failed logins per client address (default 20/10 minutes)
+  TONGBAN_RATE_LIMIT_STORAGE  where those limits count: memory:// (default, per process) or
+                          redis://host:6379/0[?key_prefix=tongban] (shared by all processes)
 """
 
 
@@ -183,8 +185,13 @@ def serve(settings: Settings) -> int:
         )
         return 2
     from server.app import create_app
+    from server.auth.ratelimit import RateLimitStorageError
 
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except RateLimitStorageError as exc:
+        sys.stderr.write(f"refusing to start: {exc}\n")
+        return 2
     if settings.demo:
         from server.demo import (
             DEMO_COUNTER_TOKEN,

@@ -19,7 +19,8 @@ from server.alerts.router import router as alerts_router
 from server.alerts.runner import alert_loop
 from server.appointments.router import router as appointments_router
 from server.audit.router import router as audit_router
-from server.auth.ratelimit import CredentialLimiter
+from server.auth.cache import AUTH_ACK_CHANNEL, AUTH_CHANNEL, principals
+from server.auth.ratelimit import CredentialLimiter, open_storage
 from server.auth.router import router as auth_router
 from server.board.router import router as board_router
 from server.cases.router import router as cases_router
@@ -34,9 +35,11 @@ from server.devices.router import router as devices_router
 from server.display_page.router import router as display_page_router
 from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
+from server.events.pglisten import PgListener
 from server.events.router import router as events_router
 from server.materials.router import router as materials_router
 from server.migrate import upgrade
+from server.ops.docs import router as docs_router
 from server.ops.headers import SecurityHeadersMiddleware
 from server.ops.inputguard import InputGuardMiddleware
 from server.ops.limits import BodyLimitMiddleware
@@ -60,7 +63,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     if settings.clock:
         clock.configure(settings.clock)
     db = Database(settings.effective_database_url)
-    hub = Hub(db, queue_size=settings.ws_queue_size, poll_seconds=settings.hub_poll_seconds)
+    # The hub's LISTEN connection also carries other processes' auth changes (cache.py).
+    hub = Hub(db, queue_size=settings.ws_queue_size, poll_seconds=settings.hub_poll_seconds,
+              extra_channels={AUTH_CHANNEL: principals.on_notify,
+                              AUTH_ACK_CHANNEL: principals.on_ack},
+              acks={AUTH_CHANNEL: AUTH_ACK_CHANNEL},
+              on_listener=lambda listener: _sync_principals(db.url, listener))
     db.commit_listeners.append(hub.notify)
 
     @asynccontextmanager
@@ -89,6 +97,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         version="1.0",
         description="Queue, kiosk and appointment server for government service halls.",
         lifespan=lifespan,
+        docs_url=None,  # served by server/ops/docs.py without inline script (CSP)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -100,7 +110,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.limiter = CredentialLimiter({
         "login": settings.login_failures_per_client,
         "otp_verify": settings.otp_failures_per_client,
-    })
+    }, storage=open_storage(settings.rate_limit_storage))
     install_error_handlers(app)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.json_body_limit,
@@ -112,7 +122,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                    board_router, evaluations_router, events_router, stats_router, alerts_router,
                    cases_router, audit_router, dashboard_router,
                    citizens_router, appointments_router, materials_router, portal_router,
-                   display_page_router):
+                   display_page_router, docs_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
@@ -140,6 +150,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     return app
+
+
+def _sync_principals(db_url: str, listener: PgListener | None) -> None:
+    """Let the principal cache read pending auth NOTIFYs before trusting itself."""
+    if listener is None:
+        principals.listeners.pop(db_url, None)
+    else:
+        principals.listeners[db_url] = listener
 
 
 def _open_alerts(db: Database) -> int:

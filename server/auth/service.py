@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.auth.models import AuthToken, Staff
+from server.auth.models import AuthToken, LoginFailure, Staff
 from server.auth.principal import Principal
 from server.core.clock import utcnow
 from server.core.errors import Conflict, DomainError, Invalid, TooManyRequests, Unauthorized
@@ -16,6 +17,8 @@ from server.devices.models import Device
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+# Failures further apart than this start counting again from one (same rule for every name).
+FAILURE_WINDOW = timedelta(minutes=15)
 # Verified against unknown usernames so response time does not reveal which names exist.
 _DUMMY_HASH = hash_password("not-a-real-password")
 
@@ -24,26 +27,49 @@ def login(
     s: Session, *, username: str, password: str, ttl_hours: float
 ) -> tuple[str | None, Staff | None, DomainError | None]:
     """Check a password and issue a token; failures are returned (not raised) so the
-    failure counter commits, and the account locks after repeated failures."""
-    staff = s.scalar(select(Staff).where(Staff.username == username))
+    failure counter commits. Failures are counted per submitted username whether or not
+    the account exists, so unknown and real names answer and lock alike."""
     now = utcnow()
-    bad = Unauthorized("用户名或密码错误", code="bad_credentials")
-    if staff is None or not staff.active:
-        verify_password(_DUMMY_HASH, password)
-        return None, None, bad
-    if staff.locked_until and staff.locked_until > now:
-        return None, staff, TooManyRequests(
+    staff = s.scalar(select(Staff).where(Staff.username == username))
+    record = s.get(LoginFailure, username)
+    if record is not None and record.locked_until and record.locked_until > now:
+        return None, None, TooManyRequests(
             "登录失败次数过多，账号已临时锁定，请15分钟后再试", code="account_locked"
         )
-    if not verify_password(staff.password_hash, password):
-        staff.failed_logins += 1
-        if staff.failed_logins >= MAX_FAILED_LOGINS:
-            staff.locked_until = now + LOCKOUT
-            staff.failed_logins = 0
-        return None, staff, bad
-    staff.failed_logins = 0
-    staff.locked_until = None
+    usable = staff is not None and staff.active
+    # Always one argon2 verification, so timing does not tell known names from unknown.
+    ok = verify_password(staff.password_hash if usable else _DUMMY_HASH, password)
+    if not (usable and ok):
+        _count_failure(s, username=username, now=now)
+        return None, None, Unauthorized("用户名或密码错误", code="bad_credentials")
+    assert staff is not None
+    if record is not None:
+        s.delete(record)
     return issue_token(s, kind="staff", subject_id=staff.id, ttl_hours=ttl_hours), staff, None
+
+
+def _count_failure(s: Session, *, username: str, now: datetime) -> None:
+    """One more failure for this name (one upsert: safe under concurrent guesses)."""
+    # Forget names nobody has failed on lately and whose lock ran out: the table stays small
+    # even when an attacker submits many made-up names.
+    s.execute(delete(LoginFailure).where(
+        LoginFailure.last_failed_at < now - FAILURE_WINDOW,
+        or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until <= now),
+        LoginFailure.username != username,
+    ))
+    dialect = s.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stale = LoginFailure.last_failed_at < now - FAILURE_WINDOW
+    stmt = insert(LoginFailure).values(username=username, failures=1, last_failed_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["username"],
+        set_={"failures": case((stale, 1), else_=LoginFailure.failures + 1),
+              "last_failed_at": now},
+    ).returning(LoginFailure.failures)
+    failures = int(s.execute(stmt).scalar_one())
+    if failures >= MAX_FAILED_LOGINS:
+        s.execute(update(LoginFailure).where(LoginFailure.username == username)
+                  .values(failures=0, locked_until=now + LOCKOUT))
 
 
 def issue_token(s: Session, *, kind: str, subject_id: int, ttl_hours: float) -> str:

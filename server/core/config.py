@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         60.0, description="How often reminders and expiries run (0 = never)")
     login_failures_per_client: str = Field(
         "20/10 minutes", description="Failed logins allowed per client address (0 = no limit)")
+    rate_limit_storage: str = Field(
+        "memory://", description="Where per-client limits count: memory:// (per process) or "
+        "redis://host:6379/0[?key_prefix=...] (shared by every server process)")
     otp_failures_per_client: str = Field(
         "30/10 minutes", description="Wrong one-time codes allowed per client address (0 = off)")
     retention_days: int = Field(

@@ -56,6 +56,13 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
 
 
+class Unavailable(DomainError):
+    """A dependency (e.g. the shared rate-limit store) does not answer: try again later."""
+
+    status = 503
+    code = "service_unavailable"
+
+
 def error_body(code: str, message: str, **extra: object) -> dict:
     """The one error envelope of the public contract."""
     return {"error": {"code": code, "message": message, **extra}}

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,8 +94,15 @@ class Hub:
     """Owns the hall channels; thread-safe `notify` is called after each commit."""
 
     def __init__(self, db: Database, *, queue_size: int, poll_seconds: float = 1.0,
-                 listen: bool | None = None) -> None:
+                 listen: bool | None = None,
+                 extra_channels: dict[str, Callable[[str], None]] | None = None,
+                 acks: dict[str, str] | None = None,
+                 on_listener: Callable[[PgListener | None], None] | None = None) -> None:
         self.db = db
+        # Other payload-free NOTIFY channels served by the same LISTEN connection.
+        self.extra_channels = dict(extra_channels or {})
+        self.acks = dict(acks or {})
+        self.on_listener = on_listener or (lambda _listener: None)
         self.queue_size = queue_size
         self.poll_seconds = poll_seconds
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -110,7 +117,9 @@ class Hub:
         self.loop = asyncio.get_running_loop()
         if self.listen and self.listener is None:
             self.listener = PgListener(self.db.url, on_notes=self.notify,
-                                       on_connect=self.wake_all).start()
+                                       on_connect=self.wake_all,
+                                       extra=self.extra_channels, acks=self.acks).start()
+            self.on_listener(self.listener)
 
     def poll_interval(self) -> float:
         """Seconds a pump sleeps without a wake-up: long while LISTEN is up, short if not."""
@@ -129,6 +138,7 @@ class Hub:
     async def stop(self) -> None:
         """Cancel all pumps and stop listening."""
         if self.listener is not None:
+            self.on_listener(None)
             await to_thread.run_sync(self.listener.stop)
             self.listener = None
         for ch in self.channels.values():

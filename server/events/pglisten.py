@@ -3,15 +3,21 @@
 The notification carries no event data; the hub reads events from the database exactly as
 after a local commit. After a (re)connect every hall channel is woken, so each re-reads from
 its last delivered seq and nothing committed while the listener was away is lost.
+
+The same connection also listens on extra channels (e.g. `tongban_auth`, "drop your remembered
+principals"); their callbacks get the payload as soon as a notification arrives, and "" once
+after every (re)connect, since notifications sent while disconnected are lost.
 """
 
 from __future__ import annotations
 
 import logging
+import select
 import threading
 from collections.abc import Callable, Iterable
 
 import psycopg
+from psycopg import sql
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
@@ -45,14 +51,25 @@ class PgListener:
         on_notes: Callable[[Iterable[tuple[int, int]]], None],
         on_connect: Callable[[], None],
         on_state: Callable[[bool], None] | None = None,
+        extra: dict[str, Callable[[str], None]] | None = None,
+        acks: dict[str, str] | None = None,
     ) -> None:
         self.conninfo = libpq_url(url)
+        self.extra = dict(extra or {})
+        # channel -> ack channel: after the callback ran, NOTIFY the ack channel with the
+        # same payload, so the sender knows this process has acted on it.
+        self.acks = dict(acks or {})
         self.on_notes = on_notes
         self.on_connect = on_connect
         self.on_state = on_state or (lambda _up: None)
         self.connected = threading.Event()
         self.connects = 0
         self._stop = threading.Event()
+        # Held while reading the socket, by the listener thread or by catch_up().
+        self._lock = threading.Lock()
+        self._conn: psycopg.Connection | None = None
+        self._notes: dict[int, int] = {}  # hall -> highest seq, not yet handed to on_notes
+        self._pending_acks: list[tuple[str, str]] = []
         self._thread = threading.Thread(target=self._run, name="pg-listener", daemon=True)
 
     def start(self) -> PgListener:
@@ -71,19 +88,32 @@ class PgListener:
             try:
                 with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5,
                                      application_name=APPLICATION_NAME) as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
-                    self.connects += 1
-                    self.connected.set()
-                    self.on_state(True)
-                    backoff = 0.2
-                    # Resync: anything committed while we were not listening is read now.
-                    self.on_connect()
+                    # Notifications psycopg reads while running our own statements.
+                    conn.add_notify_handler(lambda n: self._handle(n.channel, n.payload))
+                    with self._lock:
+                        conn.execute(f"LISTEN {CHANNEL}")
+                        for channel in self.extra:
+                            conn.execute(f"LISTEN {channel}")
+                        self.connects += 1
+                        self.connected.set()
+                        self.on_state(True)
+                        backoff = 0.2
+                        # Resync: anything committed while we were not listening is read now.
+                        self.on_connect()
+                        for callback in self.extra.values():
+                            callback("")
+                        self._flush(conn)
+                        self._conn = conn
                     self._listen(conn)
             except Exception as exc:  # connection lost or refused: retry
                 if self._stop.is_set():
                     break
                 log.warning("LISTEN connection lost (%s); reconnecting in %.1fs", exc, backoff)
             finally:
+                with self._lock:
+                    self._conn = None
+                    self._notes.clear()
+                    self._pending_acks.clear()
                 if self.connected.is_set():
                     self.connected.clear()
                     self.on_state(False)
@@ -91,14 +121,67 @@ class PgListener:
             backoff = min(backoff * 2, 5.0)
 
     def _listen(self, conn: psycopg.Connection) -> None:
+        fd = conn.pgconn.socket
         while not self._stop.is_set():
-            notes: dict[int, int] = {}
-            for n in conn.notifies(timeout=1.0, stop_after=256):
-                parsed = parse_payload(n.payload)
-                if parsed:
-                    hall, seq = parsed
-                    notes[hall] = max(seq, notes.get(hall, 0))
-            if notes:
-                self.on_notes(notes.items())
+            readable, _, _ = select.select([fd], [], [], 1.0)
+            if readable:
+                with self._lock:
+                    self._drain(conn)
             elif conn.closed or conn.broken:
                 raise psycopg.OperationalError("listener connection closed")
+
+    def _drain(self, conn: psycopg.Connection) -> None:
+        """Read what has arrived and dispatch it (caller holds `_lock`)."""
+        pgconn = conn.pgconn
+        pgconn.consume_input()  # raises OperationalError once the connection is gone
+        encoding = conn.info.encoding
+        while (n := pgconn.notifies()) is not None:
+            self._handle(n.relname.decode(encoding), n.extra.decode(encoding))
+        self._flush(conn)
+
+    def _handle(self, channel: str, payload: str) -> None:
+        """One notification (caller holds `_lock`); acks and hall wake-ups wait for _flush."""
+        callback = self.extra.get(channel)
+        if callback is not None:
+            callback(payload)  # at once: a revoked token stops working now
+            ack = self.acks.get(channel)
+            if ack and payload:
+                self._pending_acks.append((ack, payload))
+            return
+        parsed = parse_payload(payload)
+        if parsed:
+            hall, seq = parsed
+            self._notes[hall] = max(seq, self._notes.get(hall, 0))
+
+    def _flush(self, conn: psycopg.Connection) -> None:
+        """Send queued acks (statements may bring more notifications) and wake halls."""
+        while self._pending_acks:
+            ack, payload = self._pending_acks.pop(0)
+            conn.execute(sql.SQL("SELECT pg_notify({}, {})").format(ack, payload))
+        if self._notes:
+            notes, self._notes = self._notes, {}
+            self.on_notes(notes.items())
+
+    def catch_up(self) -> bool:
+        """Dispatch notifications already waiting on the socket, from the calling thread.
+
+        Lets a request act on a NOTIFY that has reached this process but that the listener
+        thread has not been scheduled to read yet. False when that cannot be known without
+        waiting (the listener thread is reading right now); True otherwise, including while
+        disconnected (then callers rely on their own expiry).
+        """
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            conn = self._conn
+            if conn is None:
+                return True
+            try:
+                readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
+                if readable:
+                    self._drain(conn)
+            except (psycopg.Error, OSError, ValueError):
+                return True  # the listener thread notices and reconnects
+            return True
+        finally:
+            self._lock.release()

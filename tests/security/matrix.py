@@ -115,7 +115,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     # --- public documentation and probes
     ("GET", "/openapi.json"): Row(EVERYONE, _const("/openapi.json")),
     ("GET", "/docs"): Row(EVERYONE, _const("/docs")),
-    ("GET", "/docs/oauth2-redirect"): Row(EVERYONE, _const("/docs/oauth2-redirect")),
+    ("GET", "/docs/swagger-init.js"): Row(EVERYONE, _const("/docs/swagger-init.js")),
     ("GET", "/redoc"): Row(EVERYONE, _const("/redoc")),
     ("GET", "/healthz"): Row(EVERYONE, _const("/healthz")),
     ("GET", "/readyz"): Row(EVERYONE, _const("/readyz")),

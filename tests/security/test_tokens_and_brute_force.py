@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from starlette.websockets import WebSocketDisconnect
 
 from server.app import create_app
-from server.auth.models import AuthToken, Staff
+from server.auth.models import AuthToken, LoginFailure, Staff
 from server.core.clock import utcnow
 from tests.conftest import make_settings
 from tests.support.api import login
@@ -135,11 +135,52 @@ def test_account_lockout_stops_guessing_one_account(fast: TestClient) -> None:
     r = fast.post("/api/v1/auth/login", json={"username": "clerk4", "password": "demo1234"})
     assert r.status_code == 429 and r.json()["error"]["code"] == "account_locked"
     with fast.app.state.db.read() as s:
-        locked_until = s.scalar(select(Staff.locked_until).where(Staff.username == "clerk4"))
+        locked_until = s.scalar(select(LoginFailure.locked_until)
+                                .where(LoginFailure.username == "clerk4"))
     assert locked_until is not None and locked_until > utcnow()
     # other accounts are unaffected
     assert fast.post("/api/v1/auth/login", json={
         "username": "clerk5", "password": "demo1234"}).status_code == 200
+
+
+def _answers(c: TestClient, username: str, n: int) -> list[tuple[int, str, str]]:
+    out = []
+    for _ in range(n):
+        r = c.post("/api/v1/auth/login", json={"username": username, "password": "guess-it"})
+        err = r.json()["error"]
+        out.append((r.status_code, err["code"], err["message"]))
+    return out
+
+
+def test_lockout_does_not_reveal_which_usernames_exist(fast: TestClient) -> None:
+    real, ghost = _answers(fast, "clerk6", 7), _answers(fast, "no-such-user", 7)
+    # the same answers, in the same order: five refusals, then the same lock
+    assert real == ghost
+    assert [a[:2] for a in real] == [(401, "bad_credentials")] * 5 + [(429, "account_locked")] * 2
+    # a made-up name is locked in the database exactly like a real account
+    with fast.app.state.db.read() as s:
+        locks = dict(s.execute(select(LoginFailure.username, LoginFailure.locked_until)).all())
+    assert locks["clerk6"] > utcnow() and locks["no-such-user"] > utcnow()
+    # a disabled account answers like an unknown one too
+    with fast.app.state.db.read() as s:
+        staff_id = s.scalar(select(Staff.id).where(Staff.username == "clerk7"))
+    manager = login(fast, "manager")
+    assert fast.patch(f"/api/v1/halls/demo/config/staff/{staff_id}", headers=manager,
+                      json={"active": False}).status_code == 200
+    disabled = [fast.post("/api/v1/auth/login", json={"username": "clerk7", "password": p})
+                for p in ("demo1234", "guess-it")]
+    assert [(r.status_code, r.json()["error"]) for r in disabled] == [
+        (401, {"code": "bad_credentials", "message": real[0][2]})] * 2
+
+
+def test_a_successful_login_clears_earlier_failures(fast: TestClient) -> None:
+    assert [a[0] for a in _answers(fast, "clerk8", 4)] == [401] * 4
+    assert fast.post("/api/v1/auth/login", json={
+        "username": "clerk8", "password": "demo1234"}).status_code == 200
+    # four more failures do not lock: the count started again after the success
+    assert [a[0] for a in _answers(fast, "clerk8", 4)] == [401] * 4
+    assert fast.post("/api/v1/auth/login", json={
+        "username": "clerk8", "password": "demo1234"}).status_code == 200
 
 
 def test_password_spraying_from_one_client_is_rate_limited(tmp_path: Path,

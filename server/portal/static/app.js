@@ -40,7 +40,8 @@ function render(html) {
 }
 function fail(e) {
   render(`<div class="card"><p class="error" role="alert">${esc(e.message || t("error"))}</p>
-    <button type="button" class="block" onclick="route()">${t("retry")}</button></div>`);
+    <button type="button" class="block" id="retry-btn">${t("retry")}</button></div>`);
+  $("#retry-btn").onclick = () => route();  // no inline handlers: the CSP forbids them
 }
 const statusText = s => t("s" + s.charAt(0).toUpperCase() + s.slice(1));
 
@@ -259,7 +260,7 @@ async function showAppointment(code) {
       ${remote ? "" : `<dt>${t("slot")}</dt><dd>${esc(a.slot_label)}</dd><dt>${t("name")}</dt><dd>${esc(a.citizen_name)}</dd><dt>${t("idNumber")}</dt><dd>${esc(a.id_masked)}</dd>`}
     </dl></section>
     ${remote ? "" : `<section class="card" id="materials"><h2>${t("materialsTitle")}</h2><p class="small muted">${t("fileRule")}</p>${mats}</section>`}
-    ${active ? `<section class="card">${a.can_reschedule ? `<a class="btn block" id="reschedule-btn" style="margin-bottom:10px" href="#/book/${encodeURIComponent(a.service_code)}?date=${esc(a.date)}&reschedule=${encodeURIComponent(a.booking_code)}">${t("reschedule")}</a>` : ""}
+    ${active ? `<section class="card">${a.can_reschedule ? `<a class="btn block gap-below" id="reschedule-btn" href="#/book/${encodeURIComponent(a.service_code)}?date=${esc(a.date)}&reschedule=${encodeURIComponent(a.booking_code)}">${t("reschedule")}</a>` : ""}
       <button type="button" class="danger block" id="cancel-btn" ${a.can_cancel ? "" : "disabled"}>${t("cancelBooking")}</button>
       <p class="small muted">${a.can_cancel ? (a.cancel_until ? esc(t("cancelUntil", { t: fmtTime(a.cancel_until) })) : "") : t("cannotCancel")}</p>
       <p class="msg error" id="cancel-msg" role="alert"></p></section>` : ""}`);
@@ -288,7 +289,12 @@ function setMatMsg(code, text, ok) {
 async function loadQr(code) {
   try {
     const r = await api(`/api/v1/appointments/${encodeURIComponent(code)}/qr.png`, { raw: true });
-    const url = URL.createObjectURL(await r.blob()); state.blobs.push(url);
+    // A data: URL (the CSP allows img-src 'self' data:, not blob:).
+    const url = await new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result); reader.onerror = () => reject(reader.error);
+      r.blob().then(b => reader.readAsDataURL(b), reject);
+    });
     const img = $("#qr"); if (img) img.src = url;
   } catch (e) { /* the typed code below still works */ }
 }
@@ -307,7 +313,7 @@ async function uploadFile(code, input) {
 // ------------------------------------------------------------------ my bookings, remote
 async function showMy() {
   const list = await api("/api/v1/appointments");
-  const items = list.map(a => `<a class="card svc appt-item" data-code="${esc(a.booking_code)}" href="#/appt/${encodeURIComponent(a.booking_code)}" style="text-decoration:none;color:inherit">
+  const items = list.map(a => `<a class="card svc appt-item" data-code="${esc(a.booking_code)}" href="#/appt/${encodeURIComponent(a.booking_code)}">
       <div class="name">${esc(a.service_name)}</div>
       <div class="meta">${a.kind === "remote" ? t("myRemote") : esc(a.slot_label)} · ${t("bookingCode")} ${esc(a.booking_code)}</div>
       <span class="tag ${a.status === "booked" ? "green" : "grey"}">${statusText(a.status)}</span>

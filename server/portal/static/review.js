@@ -29,7 +29,7 @@ async function load() {
       <div class="small muted">${esc(m.filename)} · ${esc(m.content_type)} · ${Math.ceil(m.size / 1024)} KB</div></div>
       <div class="actions"><button type="button" data-view="${m.id}">${t("rvView")}</button>
         <button type="button" class="primary" data-accept="${m.id}">${t("rvAccept")}</button></div>
-      <label class="field" style="margin-top:10px"><span>${t("rvReason")}</span><input type="text" maxlength="200" data-reason="${m.id}"></label>
+      <label class="field gap-above"><span>${t("rvReason")}</span><input type="text" maxlength="200" data-reason="${m.id}"></label>
       <button type="button" class="danger block" data-reject="${m.id}">${t("rvReject")}</button>
       <p class="msg error" data-msg="${m.id}" role="alert"></p></article>`).join("") || `<div class="card muted">${t("rvEmpty")}</div>`;
   document.querySelectorAll("[data-reason]").forEach(i => { i.oninput = () => { document.querySelector(`[data-msg="${i.dataset.reason}"]`).textContent = ""; }; });

@@ -33,7 +33,7 @@ function show(d) {
   } else if (d.status === "done") {
     line.textContent = t("trackDone");
   } else if (d.status === "no_show") {
-    line.textContent = t("trackNoShow"); line.className = "error";
+    line.textContent = t("trackNoShow"); line.className = "error centered strong";
   } else if (d.status === "cancelled") {
     line.textContent = t("trackCancelled");
   } else if (d.status === "suspended") {
@@ -70,7 +70,7 @@ $("#rate-form").onsubmit = async ev => {
   if (r.ok || (body.error && body.error.code === "already_rated")) {
     localStorage.setItem(ratedKey, "1");
     $("#rate-form").hidden = true;
-    $("#status-line").textContent = t("rateThanks"); $("#status-line").className = "ok";
+    $("#status-line").textContent = t("rateThanks"); $("#status-line").className = "ok centered strong";
   } else { msg.textContent = body.error.message; msg.className = "msg error"; }
 };
 $("#lang").onclick = () => { switchLang(); applyStrings(); };
