@@ -49,6 +49,7 @@ from server.portal.router import router as portal_router
 from server.retention.runner import retention_loop
 from server.stats.router import router as stats_router
 from server.tickets.router import router as tickets_router
+from server.tracking.router import router as tracking_router
 from server.windows.router import router as windows_router
 
 log = logging.getLogger(__name__)
@@ -119,8 +120,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on 413/400 refusals
     for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
-                   board_router, evaluations_router, events_router, stats_router, alerts_router,
-                   cases_router, audit_router, dashboard_router,
+                   board_router, tracking_router, evaluations_router, events_router,
+                   stats_router, alerts_router, cases_router, audit_router, dashboard_router,
                    citizens_router, appointments_router, materials_router, portal_router,
                    display_page_router, docs_router):
         app.include_router(router)

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     ws_queue_size: int = Field(2000, description="Bounded outgoing queue per websocket")
     ws_replay_limit: int = Field(1000, description="Most events replayed before a snapshot")
     heartbeat_seconds: float = Field(20.0, description="Websocket heartbeat interval")
+    track_ws_per_token: int = Field(
+        5, ge=1, description="Live tracking sockets one tracking token may hold open at once")
+    track_debounce_seconds: float = Field(
+        0.2, ge=0, description="Pause after a hall event so a burst costs one tracking recompute")
+    track_threads: int = Field(
+        4, ge=1, description="Threads recomputing tracking views (kept apart from HTTP threads)")
     eta_window_minutes: float = Field(120.0, description="Look-back for recent service times")
     alert_interval_seconds: float = Field(
         15.0, description="How often the 电子监察 rules are evaluated (0 = never)")

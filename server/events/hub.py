@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 PUMP_BATCH = 500
 # While LISTEN/NOTIFY is healthy the poll is only a safety net.
 LISTENING_POLL_SECONDS = 30.0
+# Event types after which a ticket's queue position, ETA, window or state may differ.
+WATCHED_PREFIXES = ("ticket.", "window.")
 
 
 @dataclass(eq=False)
@@ -50,6 +52,17 @@ class Subscriber:
             self.overflowed.set()
 
 
+@dataclass(eq=False)
+class Watcher:
+    """A change flag for one tracking socket: set when a pumped batch could alter its view.
+
+    Watchers get no events, only the flag, so a batch of any size costs each of them one
+    `Event.set()` and the socket recomputes its view once for everything that happened.
+    """
+
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class HallChannel:
     """Subscribers of one hall and the pump that feeds them."""
 
@@ -59,6 +72,7 @@ class HallChannel:
         self.code = code
         self.last_sent = start_seq
         self.subscribers: set[Subscriber] = set()
+        self.watchers: set[Watcher] = set()
         self.wake = asyncio.Event()
         self.wake.set()  # catch anything committed while the channel was being created
         self.task = asyncio.create_task(self._pump(), name=f"hub-pump-{code}")
@@ -82,10 +96,15 @@ class HallChannel:
             batch = await to_thread.run_sync(
                 self.hub.fetch, self.hall_id, self.code, self.last_sent
             )
-            for seq, public_json, staff_json in batch:
+            relevant = False
+            for seq, type_, public_json, staff_json in batch:
                 for sub in list(self.subscribers):
                     sub.offer(seq, public_json, staff_json)
                 self.last_sent = seq
+                relevant = relevant or type_.startswith(WATCHED_PREFIXES)
+            if relevant:
+                for watcher in list(self.watchers):
+                    watcher.changed.set()
             if len(batch) < PUMP_BATCH:
                 return
 
@@ -162,17 +181,34 @@ class Hub:
         if ch is not None:
             ch.wake.set()
 
+    async def _channel(self, hall_id: int, code: str) -> HallChannel:
+        async with self._lock:
+            ch = self.channels.get(hall_id)
+            if ch is None:
+                start = await to_thread.run_sync(self._current_seq, hall_id)
+                ch = HallChannel(self, hall_id, code, start)
+                self.channels[hall_id] = ch
+        return ch
+
     async def subscribe(self, hall: Hall, *, private: bool) -> Subscriber:
         """Register a subscriber; it receives every event pumped from now on."""
-        async with self._lock:
-            ch = self.channels.get(hall.id)
-            if ch is None:
-                start = await to_thread.run_sync(self._current_seq, hall.id)
-                ch = HallChannel(self, hall.id, hall.code, start)
-                self.channels[hall.id] = ch
+        ch = await self._channel(hall.id, hall.code)
         sub = Subscriber(private=private, queue=asyncio.Queue(self.queue_size))
         ch.subscribers.add(sub)
         return sub
+
+    async def watch(self, hall_id: int, code: str) -> Watcher:
+        """Register a watcher whose flag is set after every pumped ticket/window batch."""
+        ch = await self._channel(hall_id, code)
+        watcher = Watcher()
+        ch.watchers.add(watcher)
+        return watcher
+
+    def unwatch(self, hall_id: int, watcher: Watcher) -> None:
+        """Forget a watcher."""
+        ch = self.channels.get(hall_id)
+        if ch is not None:
+            ch.watchers.discard(watcher)
 
     def unsubscribe(self, hall_id: int, sub: Subscriber) -> None:
         """Forget a subscriber (the channel and its pump stay for reuse)."""
@@ -181,20 +217,21 @@ class Hub:
             ch.subscribers.discard(sub)
 
     def subscriber_count(self) -> int:
-        """Open subscriptions across halls (for metrics)."""
-        return sum(len(ch.subscribers) for ch in self.channels.values())
+        """Open hall subscriptions and tracking watchers across halls (for metrics)."""
+        return sum(len(ch.subscribers) + len(ch.watchers) for ch in self.channels.values())
 
     def _current_seq(self, hall_id: int) -> int:
         with self.db.read() as s:
             return current_seq(s, hall_id)
 
-    def fetch(self, hall_id: int, code: str, after: int) -> list[tuple[int, str, str]]:
-        """Read and serialise the next batch of events (public and staff forms)."""
+    def fetch(self, hall_id: int, code: str, after: int) -> list[tuple[int, str, str, str]]:
+        """Read and serialise the next batch of events: (seq, type, public, staff form)."""
         with self.db.read() as s:
             events = events_after(s, hall_id=hall_id, since=after, limit=PUMP_BATCH)
             return [
                 (
                     e.seq,
+                    e.type,
                     dumps(envelope(e, code, include_private=False)),
                     dumps(envelope(e, code, include_private=True)),
                 )

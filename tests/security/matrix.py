@@ -214,6 +214,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/display/_assets/{name}"): Row(EVERYONE, _const("/display/_assets/app.js")),
     # --- realtime
     ("WS", "/ws/halls/{hall_code}"): Row(DEMO_DEVICES | DEMO_STAFF, _const("/ws/halls/demo")),
+    # the tracking token is the credential; any bearer token sent along is ignored
+    ("WS", "/ws/track/{tracking_token}"): Row(
+        EVERYONE, lambda w: Req(f"/ws/track/{w.issue()['tracking_token']}")),
     # --- manager: statistics, live, alerts
     ("GET", "/api/v1/halls/{hall}/stats"): Row(MANAGERS, _const("/api/v1/halls/demo/stats")),
     ("GET", "/api/v1/halls/{hall}/stats/export.{fmt}"): Row(

@@ -91,8 +91,8 @@ def _ws_status(world: World, req: Req, headers: dict[str, str]) -> int:
     try:
         with world.c.websocket_connect(url) as ws:
             first = ws.receive_json()
-            return 200 if first.get("type") in ("snapshot", "ticket.issued") or "seq" in first \
-                else 500
+            return 200 if first.get("type") in ("snapshot", "ticket.issued", "track") \
+                or "seq" in first else 500
     except WebSocketDisconnect as exc:
         return {4401: 401, 4403: 403}.get(exc.code, 1000 + exc.code)
 

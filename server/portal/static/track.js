@@ -1,10 +1,16 @@
-// Tracking page opened from the slip's QR code: polls GET /api/v1/track/{token}, shows the
-// window when called, and the 好差评 form once the visit is done.
+// Tracking page opened from the slip's QR code. Live over WS /ws/track/{token}; while the
+// socket is down it reconnects with backoff and polls GET /api/v1/track/{token} every
+// ?poll= seconds (default 5) meanwhile. Shows the window when called, the 好差评 form once done.
 "use strict";
 const token = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
 const POLL = Math.max(1, Number(new URLSearchParams(location.search).get("poll")) || 5);
+const FINAL = ["done", "no_show", "cancelled"];
+const PING_MS = 15000, STALE_MS = 40000, MAX_BACKOFF_S = 30, TOO_MANY_RETRY_S = 30;
 const ratedKey = "tb.rated." + token;
-let last = null, timer = null;
+let last = null;          // the newest view shown
+let link = "connecting";  // connecting | live | reconnecting | polling
+let stopped = false;      // final state, unknown or expired token: nothing more will change
+let ws = null, pollTimer = null, retryTimer = null, backoff = 1, lastHeard = 0;
 
 function applyStrings() {
   translatePage("trackTitle");
@@ -12,6 +18,7 @@ function applyStrings() {
     `<label><input type="radio" name="rating" value="${n}"><span>${"★".repeat(n)}${"☆".repeat(5 - n)} ${t("rate" + n)}</span></label>`).join("");
   document.querySelectorAll("input[name=rating]").forEach(i => { i.onchange = () => { $("#rate-msg").textContent = ""; }; });
   if (last) show(last);
+  showLink();
 }
 
 function show(d) {
@@ -20,14 +27,18 @@ function show(d) {
   $("#number").textContent = d.number;
   $("#service").textContent = d.service_name;
   const w = d.window ? d.window.number : "";
-  const called = $("#called"), stats = $("#waiting-stats"), line = $("#status-line");
-  called.hidden = true; stats.hidden = true; line.textContent = "";
+  const box = $("#called-box"), stats = $("#waiting-stats"), line = $("#status-line");
+  box.hidden = true; stats.hidden = true; line.textContent = ""; line.className = "ok";
+  document.title = t("trackTitle");
   if (d.status === "waiting") {
     stats.hidden = false;
     $("#ahead").textContent = d.people_ahead ?? "—";
     $("#eta").textContent = d.estimated_wait_minutes ?? "—";
   } else if (d.status === "called") {
-    called.hidden = false; called.textContent = t("trackCalled", { n: w });
+    box.hidden = false;
+    $("#called").innerHTML = t("trackCalled", { n: `<b class="win">${esc(w)}</b>` });
+    $("#called-note").textContent = t("trackCalledNote") + (d.call_count > 1 ? " · " + t("trackCallCount", { n: d.call_count }) : "");
+    document.title = t("trackCalled", { n: w });  // visible on the tab / task switcher too
   } else if (d.status === "serving") {
     line.textContent = t("trackServing", { n: w });
   } else if (d.status === "done") {
@@ -40,23 +51,96 @@ function show(d) {
     line.textContent = t("trackSuspended");
   }
   $("#windows").textContent = d.window_hint ? t("trackWindows", { w: d.window_hint }) : "";
-  $("#updated").textContent = ["done", "no_show", "cancelled"].includes(d.status) ? "" : t("trackUpdated", { s: POLL });
   const rated = localStorage.getItem(ratedKey);
   $("#rate-form").hidden = d.status !== "done" || !!rated;
-  if (d.status === "done" && rated) { $("#status-line").textContent = t("trackDone") + " · " + t("rateThanks"); }
+  if (d.status === "done" && rated) { line.textContent = t("trackDone") + " · " + t("rateThanks"); }
+  if (FINAL.includes(d.status)) finish();
 }
 
+function showLink() {
+  const el = $("#link");
+  if (stopped) { el.textContent = ""; el.className = "small link"; return; }
+  el.className = "small link " + (link === "live" ? "on" : link === "connecting" ? "" : "off");
+  el.textContent = link === "live" ? t("trackLive") : link === "connecting" ? t("trackConnecting")
+    : link === "polling" ? t("trackUpdated", { s: POLL }) : t("trackReconnecting", { s: POLL });
+}
+function setLink(state) { link = state; showLink(); }
+const socketLive = () => ws !== null && ws.readyState === WebSocket.OPEN;
+
+// Nothing about this ticket will change any more: stop every timer (the server closes the socket).
+function finish() {
+  stopped = true;
+  stopPolling();
+  clearTimeout(retryTimer); retryTimer = null;
+  showLink();
+}
+function fail(message) { $("#track-error").textContent = message; finish(); }
+
+// --- polling: only while the socket is down (or the browser has no WebSocket)
+function startPolling() { if (pollTimer === null && !stopped) poll(); }
+function stopPolling() { if (typeof pollTimer === "number") clearTimeout(pollTimer); pollTimer = null; }
 async function poll() {
+  pollTimer = true;  // in flight
   try {
     const r = await fetch("/api/v1/track/" + encodeURIComponent(token), { cache: "no-store" });
     const body = await r.json();
-    if (!r.ok) { $("#track-error").textContent = r.status === 404 ? t("trackNotFound") : body.error.message; return; }
-    $("#track-error").textContent = "";
-    show(body);
-    if (["done", "no_show", "cancelled"].includes(body.status)) return;
-  } catch (e) { $("#track-error").textContent = t("error"); }
-  timer = setTimeout(poll, POLL * 1000);
+    if (socketLive() || pollTimer !== true) {  // the socket's view is newer
+      if (pollTimer === true) pollTimer = null;
+      return;
+    }
+    if (r.status === 404) { fail(t("trackNotFound")); return; }
+    if (!r.ok) { $("#track-error").textContent = body.error.message; }
+    else { $("#track-error").textContent = ""; show(body); }
+  } catch (e) {
+    if (!last) $("#track-error").textContent = t("error");  // else the link line says it
+  }
+  if (pollTimer === true && !stopped && !socketLive()) pollTimer = setTimeout(poll, POLL * 1000);
+  else if (pollTimer === true) pollTimer = null;
 }
+
+// --- live socket
+function connect() {
+  retryTimer = null;
+  if (stopped || ws) return;
+  if (!("WebSocket" in window)) { setLink("polling"); startPolling(); return; }
+  const sock = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host +
+    "/ws/track/" + encodeURIComponent(token));
+  ws = sock;
+  sock.onopen = () => { backoff = 1; lastHeard = Date.now(); stopPolling(); setLink("live"); };
+  sock.onmessage = ev => {
+    lastHeard = Date.now();
+    let m;
+    try { m = JSON.parse(ev.data); } catch (e) { return; }
+    if (m.type === "track") { $("#track-error").textContent = ""; show(m.data); }
+  };
+  sock.onclose = ev => {
+    if (ws !== sock) return;
+    ws = null;
+    if (stopped) return;
+    if (ev.code === 4404) { fail(t("trackNotFound")); return; }
+    if (ev.code === 4410) { fail(t("trackExpired")); return; }
+    setLink("reconnecting");
+    startPolling();
+    const wait = ev.code === 4429 ? TOO_MANY_RETRY_S : backoff;  // 4429: this number is open elsewhere too
+    backoff = Math.min(backoff * 2, MAX_BACKOFF_S);
+    retryTimer = setTimeout(connect, wait * (1 + Math.random() * 0.3) * 1000);
+  };
+}
+
+// Heartbeat from this side too: a silently dead link (phone changed network) is dropped and redialled.
+setInterval(() => {
+  if (!socketLive()) return;
+  if (Date.now() - lastHeard > STALE_MS) { ws.close(); return; }
+  ws.send(JSON.stringify({ type: "ping" }));
+}, PING_MS);
+
+// Back from the lock screen or offline: try now instead of waiting out the backoff.
+function redialNow() {
+  if (stopped || ws || document.hidden) return;
+  clearTimeout(retryTimer); backoff = 1; connect();
+}
+document.addEventListener("visibilitychange", redialNow);
+window.addEventListener("online", redialNow);
 
 $("#rate-form").onsubmit = async ev => {
   ev.preventDefault();
@@ -75,4 +159,4 @@ $("#rate-form").onsubmit = async ev => {
 };
 $("#lang").onclick = () => { switchLang(); applyStrings(); };
 applyStrings();
-poll();
+connect();

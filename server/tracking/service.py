@@ -1,0 +1,66 @@
+"""What a citizen holding the slip sees: the tracking view behind GET and WS /…/track/{token}."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.catalog.models import Hall
+from server.core.clock import business_day, utcnow
+from server.core.config import Settings
+from server.core.errors import NotFound
+from server.tickets.models import Ticket
+from server.tickets.views import ticket_public
+
+# After these a ticket never changes again: the live channel sends it once more and closes.
+FINAL_STATUSES = frozenset({"done", "no_show", "cancelled"})
+# Tokens are secrets.token_urlsafe(16) (22 characters); the column holds 64.
+MAX_TOKEN_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class TrackedTicket:
+    """Which ticket (and hall) a tracking token names, for the live channel."""
+
+    ticket_id: int
+    hall_id: int
+    hall_code: str
+
+
+def find_ticket(s: Session, tracking_token: str) -> Ticket:
+    """The ticket behind a tracking token, or NotFound."""
+    ticket = None
+    if 0 < len(tracking_token) <= MAX_TOKEN_LENGTH:
+        ticket = s.scalar(select(Ticket).where(Ticket.tracking_token == tracking_token))
+    if ticket is None:
+        raise NotFound("未找到该号码，请核对二维码", code="ticket_not_found")
+    return ticket
+
+
+def locate(s: Session, tracking_token: str) -> TrackedTicket:
+    """Ticket and hall ids of a tracking token (NotFound when unknown)."""
+    ticket = find_ticket(s, tracking_token)
+    hall = s.get(Hall, ticket.hall_id)
+    assert hall is not None
+    return TrackedTicket(ticket_id=ticket.id, hall_id=hall.id, hall_code=hall.code)
+
+
+def track_view(s: Session, ticket: Ticket, settings: Settings,
+               *, now: datetime | None = None) -> dict[str, Any]:
+    """The public view of one ticket (number, status, position, wait, window); no personal data."""
+    data = ticket_public(s, ticket, settings, now=now)
+    data.pop("id", None)  # the tracking token is the public handle, not the row id
+    return data
+
+
+def is_expired(s: Session, ticket: Ticket, *, now: datetime | None = None) -> bool:
+    """A number is only good for its own business day (hall timezone): later it is stale."""
+    if ticket.status in FINAL_STATUSES:
+        return False
+    hall = s.get(Hall, ticket.hall_id)
+    assert hall is not None
+    return ticket.business_day < business_day(now or utcnow(), hall.timezone)
