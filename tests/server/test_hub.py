@@ -54,3 +54,41 @@ def test_slow_subscriber_overflows_alone(sqlite_url: str) -> None:
 
     asyncio.run(scenario())
     db.dispose()
+
+
+def test_watchers_wake_only_for_ticket_or_window_events(
+        sqlite_url: str) -> None:
+    db = Database(sqlite_url)
+    with db.read() as s:
+        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+
+    def append(types: list[str]) -> None:
+        def work(s) -> None:  # noqa: ANN001
+            for t in types:
+                append_event(s, hall_id=hall.id, type=t, data={})
+        db.write(work)
+
+    async def scenario() -> None:
+        hub = Hub(db, queue_size=10, poll_seconds=0.05)
+        db.commit_listeners.append(hub.notify)
+        hub.start()
+        watcher = await hub.watch(hall.id, hall.code)
+        probe = await hub.subscribe(hall, private=False)  # tells us when a batch was pumped
+
+        async def pumped(n: int) -> None:
+            for _ in range(n):
+                await asyncio.wait_for(probe.queue.get(), 10)
+
+        await asyncio.to_thread(append, ["alert.raised", "notice.updated", "queue.stats"])
+        await pumped(3)
+        assert not watcher.changed.is_set()  # nothing a tracking page shows can have moved
+        await asyncio.to_thread(append, ["ticket.issued"] * 8 + ["window.paused"])
+        await pumped(9)
+        assert watcher.changed.is_set()
+        assert hub.subscriber_count() == 2
+        hub.unwatch(hall.id, watcher)
+        assert hub.subscriber_count() == 1
+        await hub.stop()
+
+    asyncio.run(scenario())
+    db.dispose()

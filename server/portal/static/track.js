@@ -50,7 +50,8 @@ function show(d) {
   } else if (d.status === "suspended") {
     line.textContent = t("trackSuspended");
   }
-  $("#windows").textContent = d.window_hint ? t("trackWindows", { w: d.window_hint }) : "";
+  const atWindow = d.status === "called" || d.status === "serving";  // the one window is shown
+  $("#windows").textContent = d.window_hint && !atWindow ? t("trackWindows", { w: d.window_hint }) : "";
   const rated = localStorage.getItem(ratedKey);
   $("#rate-form").hidden = d.status !== "done" || !!rated;
   if (d.status === "done" && rated) { line.textContent = t("trackDone") + " · " + t("rateThanks"); }

@@ -1,0 +1,133 @@
+"""The /t/{token} page in Chromium (390×844): live over the websocket, polling only as fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.support.api import HUKOU, issue, login, open_window
+from tests.support.browser import chromium
+from tests.support.databases import copy_sqlite
+from tests.support.live import LiveServer
+
+
+@pytest.fixture
+def server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
+    data = tmp_path / "data"
+    srv = LiveServer(data, copy_sqlite(sqlite_template, data),
+                     env={"TONGBAN_ALERT_INTERVAL_SECONDS": "0"}).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with chromium() as browser:
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                  device_scale_factor=1, is_mobile=True, has_touch=True)
+        pg = ctx.new_page()
+        pg.set_default_timeout(15000)
+        yield pg
+
+
+def _requests_to_track_api(page: Page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if "/api/v1/track/" in r.url else None)
+    return seen
+
+
+def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page: Page,
+                                                       artifacts_dir: Path) -> None:
+    shots = artifacts_dir / "online"
+    shots.mkdir(parents=True, exist_ok=True)
+    http = httpx.Client(base_url=server.url, timeout=10)
+    ahead = [issue(http, HUKOU) for _ in range(2)]
+    mine = issue(http, HUKOU)
+    polls = _requests_to_track_api(page)
+    # ?poll=3600: if anything below shows up, it came over the websocket.
+    page.goto(f"{server.url}/t/{mine['tracking_token']}?poll=3600")
+    expect(page.locator("#number")).to_have_text(mine["number"])
+    expect(page.locator("#ahead")).to_have_text("2")
+    expect(page.locator("#link")).to_have_text("已连接 · 实时更新")
+    page.screenshot(path=str(shots / "track-live-waiting.png"))
+
+    clerk = login(http, "clerk1")
+    wid = open_window(http, clerk, 1)
+    first = http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
+    assert first["id"] == ahead[0]["id"]
+    expect(page.locator("#ahead")).to_have_text("1")
+    http.post(f"/api/v1/tickets/{first['id']}/no-show", headers=clerk)
+    second = http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
+    expect(page.locator("#ahead")).to_have_text("0")
+
+    # The clerk finishes the one before us and calls ours: the page says where to go.
+    http.post(f"/api/v1/tickets/{second['id']}/no-show", headers=clerk)
+    assert http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()["id"] == \
+        mine["id"]
+    expect(page.locator("#called")).to_have_text("请到 1 号窗口办理")
+    expect(page.locator("#called-note")).to_have_text("正在呼叫您的号码，请尽快前往")
+    expect(page.locator("#waiting-stats")).to_be_hidden()
+    assert page.title() == "请到 1 号窗口办理"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "track-live-called.png"))
+
+    http.post(f"/api/v1/tickets/{mine['id']}/start", headers=clerk)
+    http.post(f"/api/v1/tickets/{mine['id']}/complete", headers=clerk)
+    expect(page.locator("#rate-form")).to_be_visible()
+    expect(page.locator("#link")).to_have_text("")  # finished: no "connected" line any more
+    assert polls == [], f"the page polled although the socket was up: {polls}"
+
+
+def test_page_polls_while_the_server_is_down_and_goes_live_again(
+        server: LiveServer, page: Page, artifacts_dir: Path) -> None:
+    http = httpx.Client(base_url=server.url, timeout=10)
+    first = issue(http, HUKOU)
+    mine = issue(http, HUKOU)
+    page.goto(f"{server.url}/t/{mine['tracking_token']}?poll=2")
+    expect(page.locator("#link")).to_have_text("已连接 · 实时更新")
+    expect(page.locator("#ahead")).to_have_text("1")
+
+    server.kill()
+    expect(page.locator("#link")).to_have_text("重新连接中… 暂时每 2 秒刷新")
+    page.screenshot(path=str(artifacts_dir / "online" / "track-reconnecting.png"))
+    expect(page.locator("#number")).to_have_text(mine["number"])  # last view stays up
+    expect(page.locator("#track-error")).to_have_text("")
+
+    server.start()
+    expect(page.locator("#link")).to_have_text("已连接 · 实时更新", timeout=45000)
+    clerk = login(http, "clerk1")
+    wid = open_window(http, clerk, 1)
+    assert http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()["id"] == \
+        first["id"]
+    expect(page.locator("#ahead")).to_have_text("0")
+
+
+def test_page_without_websocket_polls(server: LiveServer, page: Page) -> None:
+    http = httpx.Client(base_url=server.url, timeout=10)
+    first = issue(http, HUKOU)
+    mine = issue(http, HUKOU)
+    page.add_init_script("delete window.WebSocket")
+    page.goto(f"{server.url}/t/{mine['tracking_token']}?poll=1")
+    expect(page.locator("#link")).to_have_text("每 1 秒自动刷新")
+    expect(page.locator("#ahead")).to_have_text("1")
+    clerk = login(http, "clerk1")
+    wid = open_window(http, clerk, 1)
+    assert http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()["id"] == \
+        first["id"]
+    expect(page.locator("#ahead")).to_have_text("0")
+
+
+def test_unknown_token_says_so_and_stops(server: LiveServer, page: Page) -> None:
+    attempts: list[str] = []
+    page.on("websocket", lambda ws: attempts.append(ws.url))
+    page.goto(f"{server.url}/t/no-such-ticket?poll=1")
+    expect(page.locator("#track-error")).to_have_text("未找到该号码，请核对二维码")
+    expect(page.locator("#link")).to_have_text("")
+    expect(page.locator("#number")).to_have_text("—")
+    assert len(attempts) == 1  # no reconnect loop for a number that does not exist
