@@ -28,7 +28,7 @@ function show(d) {
   $("#service").textContent = d.service_name;
   const w = d.window ? d.window.number : "";
   const box = $("#called-box"), stats = $("#waiting-stats"), line = $("#status-line");
-  box.hidden = true; stats.hidden = true; line.textContent = ""; line.className = "ok";
+  box.hidden = true; stats.hidden = true; line.textContent = ""; line.className = "ok centered strong";
   document.title = t("trackTitle");
   if (d.status === "waiting") {
     stats.hidden = false;
