@@ -1,4 +1,5 @@
-"""Background pass: appointment reminders and lapsing of no-shows / expired remote places."""
+"""Background pass: appointment reminders, lapsing of no-shows / expired remote places, and
+closing earlier business days' queues."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from server.appointments.service import mark_no_shows
 from server.core.clock import utcnow
 from server.core.config import Settings
 from server.core.db import Database
+from server.tickets.service import close_past_days
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,9 @@ def online_pass(db: Database, settings: Settings) -> tuple[int, int]:
     """One pass: (reminders sent, appointments lapsed)."""
     sent = db.write(lambda s: send_reminders(s, settings=settings))
     lapsed = db.write(lambda s: mark_no_shows(s, now=utcnow()))
+    closed = db.write(lambda s: close_past_days(s))
+    if closed:
+        log.info("day close: %d ticket(s) of earlier business days lapsed", closed)
     return sent, lapsed
 
 

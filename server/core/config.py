@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     smtp_url: str | None = Field(None, description="smtp://user:pass@host:port for e-mail")
     material_max_bytes: int = Field(10_000_000, description="Largest pre-submitted file")
     online_interval_seconds: float = Field(
-        60.0, description="How often reminders and expiries run (0 = never)")
+        60.0, description="How often reminders, expiries and the day close run (0 = never)")
     login_failures_per_client: str = Field(
         "20/10 minutes", description="Failed logins allowed per client address (0 = no limit)")
     rate_limit_storage: str = Field(

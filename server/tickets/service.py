@@ -413,6 +413,35 @@ def transition(
     return ticket
 
 
+# What is left of an earlier business day's queue when a new day starts.
+DAY_CLOSE = {"waiting": ("cancelled", "ticket.cancelled"),
+             "suspended": ("cancelled", "ticket.cancelled"),
+             "called": ("no_show", "ticket.no_show")}
+
+
+def close_past_days(s: Session, *, hall_id: int | None = None,
+                    now: datetime | None = None) -> int:
+    """Lapse tickets of earlier business days still waiting, suspended or called.
+
+    Nobody calls yesterday's numbers first thing in the morning, and they must not count in
+    today's queues and estimates. A ticket being served is left to its clerk.
+    """
+    now = now or utcnow()
+    halls = s.scalars(select(Hall) if hall_id is None else select(Hall).where(Hall.id == hall_id))
+    closed = 0
+    for hall in list(halls):
+        stale = s.scalars(select(Ticket).where(
+            Ticket.hall_id == hall.id, Ticket.status.in_(tuple(DAY_CLOSE)),
+            Ticket.business_day < business_day(now, hall.timezone)).with_for_update()).all()
+        for ticket in stale:
+            status, event = DAY_CLOSE[ticket.status]
+            window = s.get(Window, ticket.window_id) if ticket.status == "called" else None
+            ticket.status, ticket.finished_at = status, now
+            _emit(s, ticket, event, window=window, now=now, extra={"reason": "day_closed"})
+            closed += 1
+    return closed
+
+
 def _hall(s: Session, ticket: Ticket) -> Hall:
     hall = s.get(Hall, ticket.hall_id)
     assert hall is not None

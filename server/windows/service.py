@@ -15,7 +15,7 @@ from server.core.clock import utcnow
 from server.core.errors import Conflict, Forbidden, Invalid
 from server.events.service import append_event
 from server.tickets.models import Ticket
-from server.tickets.service import check_window_holder, get_window
+from server.tickets.service import check_window_holder, close_past_days, get_window
 from server.windows.models import Window, WindowService
 
 WINDOW_EVENTS = {"open": "window.opened", "paused": "window.paused", "closed": "window.closed"}
@@ -32,6 +32,9 @@ def set_state(
         raise Forbidden("无权操作其他大厅的窗口", code="forbidden_hall")
     if state == "open":
         _claim(s, window, principal, force=force)
+        # Opening on a new day (or finding the window left open) clears what earlier days
+        # left in the queues, before anyone can call it.
+        close_past_days(s, hall_id=window.hall_id, now=now)
     else:
         check_window_holder(window, principal)
     if state == "closed":
