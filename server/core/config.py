@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         5, ge=1, description="Live tracking sockets one tracking token may hold open at once")
     track_debounce_seconds: float = Field(
         0.2, ge=0, description="Pause after a hall event so a burst costs one tracking recompute")
+    track_pace_seconds: float = Field(
+        2.0, ge=0, description="Least time between two tracking recomputes for others' moves "
+        "(a change of the ticket itself is pushed at once)")
     track_threads: int = Field(
         4, ge=1, description="Threads recomputing tracking views (kept apart from HTTP threads)")
     eta_window_minutes: float = Field(120.0, description="Look-back for recent service times")

@@ -60,7 +60,11 @@ class Watcher:
     `Event.set()` and the socket recomputes its view once for everything that happened.
     """
 
+    ticket_id: int | None = None
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set with `changed` when the batch had an event about the watcher's own ticket (called,
+    # finished...): that one is pushed at once, other changes may wait for the socket's pace.
+    own: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class HallChannel:
@@ -97,13 +101,19 @@ class HallChannel:
                 self.hub.fetch, self.hall_id, self.code, self.last_sent
             )
             relevant = False
-            for seq, type_, public_json, staff_json in batch:
+            touched: set[int] = set()
+            for seq, type_, ticket_id, public_json, staff_json in batch:
                 for sub in list(self.subscribers):
                     sub.offer(seq, public_json, staff_json)
                 self.last_sent = seq
-                relevant = relevant or type_.startswith(WATCHED_PREFIXES)
+                if type_.startswith(WATCHED_PREFIXES):
+                    relevant = True
+                    if ticket_id is not None:
+                        touched.add(ticket_id)
             if relevant:
                 for watcher in list(self.watchers):
+                    if watcher.ticket_id in touched:
+                        watcher.own.set()
                     watcher.changed.set()
             if len(batch) < PUMP_BATCH:
                 return
@@ -197,10 +207,10 @@ class Hub:
         ch.subscribers.add(sub)
         return sub
 
-    async def watch(self, hall_id: int, code: str) -> Watcher:
+    async def watch(self, hall_id: int, code: str, ticket_id: int | None = None) -> Watcher:
         """Register a watcher whose flag is set after every pumped ticket/window batch."""
         ch = await self._channel(hall_id, code)
-        watcher = Watcher()
+        watcher = Watcher(ticket_id=ticket_id)
         ch.watchers.add(watcher)
         return watcher
 
@@ -224,14 +234,16 @@ class Hub:
         with self.db.read() as s:
             return current_seq(s, hall_id)
 
-    def fetch(self, hall_id: int, code: str, after: int) -> list[tuple[int, str, str, str]]:
-        """Read and serialise the next batch of events: (seq, type, public, staff form)."""
+    def fetch(self, hall_id: int, code: str,
+              after: int) -> list[tuple[int, str, int | None, str, str]]:
+        """Read and serialise the next batch: (seq, type, ticket id, public, staff form)."""
         with self.db.read() as s:
             events = events_after(s, hall_id=hall_id, since=after, limit=PUMP_BATCH)
             return [
                 (
                     e.seq,
                     e.type,
+                    e.ticket_id,
                     dumps(envelope(e, code, include_private=False)),
                     dumps(envelope(e, code, include_private=True)),
                 )

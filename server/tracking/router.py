@@ -83,7 +83,7 @@ async def track_socket(websocket: WebSocket, tracking_token: str) -> None:
         return
     reg.open[tracking_token] += 1
     hub: Hub = app.state.hub
-    watcher = await hub.watch(tracked.hall_id, tracked.hall_code)
+    watcher = await hub.watch(tracked.hall_id, tracked.hall_code, tracked.ticket_id)
     app.state.metrics_ws_open = getattr(app.state, "metrics_ws_open", 0) + 1
     try:
         await _run(websocket, app, tracked, watcher, reg)
@@ -137,6 +137,8 @@ async def _push_loop(websocket: WebSocket, app: Any, tracked: TrackedTicket, wat
     settings = app.state.settings
     heartbeat = settings.heartbeat_seconds
     debounce = settings.track_debounce_seconds
+    pace = settings.track_pace_seconds
+    last_compute = 0.0
     last_view: str | None = None
     last_sent = time.monotonic()
     first = True
@@ -151,9 +153,18 @@ async def _push_loop(websocket: WebSocket, app: Any, tracked: TrackedTicket, wat
                 continue
             if debounce:
                 await asyncio.sleep(debounce)  # let the rest of a burst land: one recompute
+            # People ahead moving is paced (hundreds of phones in a busy hall each recompute
+            # the estimate); the ticket's own change (called, finished) is not.
+            remaining = pace - (time.monotonic() - last_compute)
+            if remaining > 0 and not watcher.own.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(remaining):
+                        await watcher.own.wait()
         first = False
         # Cleared before computing: events pumped while the thread runs trigger one more round.
         watcher.changed.clear()
+        watcher.own.clear()
+        last_compute = time.monotonic()
         view, state = await to_thread.run_sync(_compute, app, tracked.ticket_id,
                                                limiter=reg.limiter)
         if view is None:

@@ -151,3 +151,34 @@ def _admitted(url: str) -> ClientConnection | None:
         ws.close()
         return None
     return ws
+
+
+def test_others_moves_are_paced_but_being_called_is_pushed_at_once(
+        tmp_path: Path, sqlite_template: Path) -> None:
+    """Hundreds of phones must not each recompute their estimate on every call in the hall:
+    with a (deliberately huge) pace, people ahead moving waits, the citizen's own call does not."""
+    data = tmp_path / "paced"
+    server = LiveServer(data, copy_sqlite(sqlite_template, data),
+                        env={"TONGBAN_ALERT_INTERVAL_SECONDS": "0",
+                             "TONGBAN_TRACK_PACE_SECONDS": "600"}).start()
+    try:
+        http = httpx.Client(base_url=server.url, timeout=10)
+        ahead = issue(http, HUKOU)
+        mine = issue(http, HUKOU)
+        clerk = login(http, "clerk1")
+        wid = open_window(http, clerk, 1)
+        with connect(f"{server.ws_url}/ws/track/{mine['tracking_token']}") as ws:
+            assert _track(ws)["people_ahead"] == 1
+            # Window opened and A001 called: a change for us, but not ours — held back.
+            assert http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()["id"] \
+                == ahead["id"]
+            assert http.post(f"/api/v1/tickets/{ahead['id']}/no-show",
+                             headers=clerk).status_code == 200
+            with pytest.raises(TimeoutError):
+                _track(ws, timeout=1.5)
+            assert http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()["id"] \
+                == mine["id"]
+            view = _track(ws)  # well inside the 600 s pace
+            assert view["status"] == "called" and view["window"]["number"] == 1
+    finally:
+        server.stop()

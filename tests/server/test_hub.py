@@ -68,6 +68,12 @@ def test_watchers_wake_only_for_ticket_or_window_events(
                 append_event(s, hall_id=hall.id, type=t, data={})
         db.write(work)
 
+    def append_for(pairs: list[tuple[str, int]]) -> None:
+        def work(s) -> None:  # noqa: ANN001
+            for t, ticket_id in pairs:
+                append_event(s, hall_id=hall.id, type=t, data={}, ticket_id=ticket_id)
+        db.write(work)
+
     async def scenario() -> None:
         hub = Hub(db, queue_size=10, poll_seconds=0.05)
         db.commit_listeners.append(hub.notify)
@@ -88,6 +94,15 @@ def test_watchers_wake_only_for_ticket_or_window_events(
         assert hub.subscriber_count() == 2
         hub.unwatch(hall.id, watcher)
         assert hub.subscriber_count() == 1
+        # A watcher of one ticket is told apart when its own ticket is in the batch.
+        mine = await hub.watch(hall.id, hall.code, ticket_id=41)
+        await asyncio.to_thread(append_for, [("ticket.called", 40)])
+        await pumped(1)
+        assert mine.changed.is_set() and not mine.own.is_set()
+        mine.changed.clear()
+        await asyncio.to_thread(append_for, [("ticket.called", 39), ("ticket.called", 41)])
+        await pumped(2)
+        assert mine.changed.is_set() and mine.own.is_set()
         await hub.stop()
 
     asyncio.run(scenario())
