@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,8 +20,13 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 # Failures further apart than this start counting again from one (same rule for every name).
 FAILURE_WINDOW = timedelta(minutes=15)
-# Verified against unknown usernames so response time does not reveal which names exist.
-_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against unknown usernames so response time does not reveal which names exist
+    (made on first use: hashing at import slowed every start and every test process)."""
+    return hash_password("not-a-real-password")
 
 
 def login(
@@ -38,7 +44,7 @@ def login(
         )
     usable = staff is not None and staff.active
     # Always one argon2 verification, so timing does not tell known names from unknown.
-    ok = verify_password(staff.password_hash if usable else _DUMMY_HASH, password)
+    ok = verify_password(staff.password_hash if usable else _dummy_hash(), password)
     if not (usable and ok):
         _count_failure(s, username=username, now=now)
         return None, None, Unauthorized("用户名或密码错误", code="bad_credentials")

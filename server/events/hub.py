@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 PUMP_BATCH = 500
 # While LISTEN/NOTIFY is healthy the poll is only a safety net.
 LISTENING_POLL_SECONDS = 30.0
+# How long stopping waits for the pumps to finish after cancelling them.
+STOP_TIMEOUT_SECONDS = 5.0
 # Event types after which a ticket's queue position, ETA, window or state may differ.
 WATCHED_PREFIXES = ("ticket.", "window.")
 
@@ -83,8 +85,11 @@ class HallChannel:
 
     async def _pump(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: on 3.11 wait_for returns normally when the wake-up
+            # and a cancel land together, so a stopping hub waited for this pump forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=self.hub.poll_interval())
+                async with asyncio.timeout(self.hub.poll_interval()):
+                    await self.wake.wait()
             self.wake.clear()
             try:
                 await self._drain()
@@ -170,11 +175,15 @@ class Hub:
             self.on_listener(None)
             await to_thread.run_sync(self.listener.stop)
             self.listener = None
-        for ch in self.channels.values():
-            ch.task.cancel()
-        for ch in self.channels.values():
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await ch.task
+        tasks = [ch.task for ch in self.channels.values()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            # Bounded: a pump that does not stop must not hold the whole shutdown hostage.
+            _, stuck = await asyncio.wait(tasks, timeout=STOP_TIMEOUT_SECONDS)
+            for task in stuck:
+                log.warning("event pump %s did not stop within %.0f s", task.get_name(),
+                            STOP_TIMEOUT_SECONDS)
         self.channels.clear()
 
     def notify(self, notes: Iterable[tuple[int, int]]) -> None:

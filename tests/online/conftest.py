@@ -1,15 +1,44 @@
-"""Fixtures for the online side: direct database access and quick citizen accounts."""
+"""Fixtures for the online side: direct database access, quick citizen accounts, a live
+server and a phone-sized Chromium page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Page
 from sqlalchemy.orm import Session
 
 from server.auth.service import issue_token
 from server.catalog.models import Hall, ServiceItem
 from server.citizens.models import Citizen
+from tests.support.browser import chromium
+from tests.support.databases import copy_sqlite
+from tests.support.live import LiveServer
+
+
+@pytest.fixture
+def server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
+    data = tmp_path / "data"
+    srv = LiveServer(data, copy_sqlite(sqlite_template, data),
+                     env={"TONGBAN_ALERT_INTERVAL_SECONDS": "0"}).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with chromium() as browser:
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                  device_scale_factor=1, is_mobile=True, has_touch=True)
+        pg = ctx.new_page()
+        pg.set_default_timeout(15000)
+        yield pg
 
 
 def db_of(client: TestClient) -> Any:

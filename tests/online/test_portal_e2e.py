@@ -4,18 +4,14 @@ see the pre-review, check in at the kiosk, get called, rate (Playwright, 390×84
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.api import HUKOU, KIOSK, SOCIAL, login, open_window
-from tests.support.browser import chromium
-from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 from tests.support.online import (
     current_slot,
@@ -27,27 +23,6 @@ from tests.support.online import (
 )
 
 PHONE = "13800138000"
-
-
-@pytest.fixture
-def server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
-    data = tmp_path / "data"
-    srv = LiveServer(data, copy_sqlite(sqlite_template, data),
-                     env={"TONGBAN_ALERT_INTERVAL_SECONDS": "0"}).start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium() as browser:
-        ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
-                                  device_scale_factor=1, is_mobile=True, has_touch=True)
-        pg = ctx.new_page()
-        pg.set_default_timeout(15000)
-        yield pg
 
 
 def fits(page: Page, width: int) -> None:

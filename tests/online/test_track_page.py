@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.api import HUKOU, issue, login, open_window
-from tests.support.browser import chromium
-from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
-
-
-@pytest.fixture
-def server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
-    data = tmp_path / "data"
-    srv = LiveServer(data, copy_sqlite(sqlite_template, data),
-                     env={"TONGBAN_ALERT_INTERVAL_SECONDS": "0"}).start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium() as browser:
-        ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
-                                  device_scale_factor=1, is_mobile=True, has_touch=True)
-        pg = ctx.new_page()
-        pg.set_default_timeout(15000)
-        yield pg
 
 
 def _requests_to_track_api(page: Page) -> list[str]:
