@@ -107,3 +107,28 @@ def test_watchers_wake_only_for_ticket_or_window_events(
 
     asyncio.run(scenario())
     db.dispose()
+
+
+def test_stopping_while_a_wake_up_lands_stops_every_pump(sqlite_url: str) -> None:
+    """A server shutting down just as an event arrives must not hang: the pump's wait has to
+    give way to the cancel whatever the order (3.11's wait_for could swallow it)."""
+    db = Database(sqlite_url)
+    with db.read() as s:
+        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+
+    async def scenario(spins: int) -> bool:
+        hub = Hub(db, queue_size=10, poll_seconds=30)  # no poll wake-ups of its own
+        hub.start()
+        await hub.subscribe(hall, private=False)
+        ch = hub.channels[hall.id]
+        await asyncio.sleep(0.3)  # the pump has read the backlog and waits for a wake-up
+        ch.wake.set()
+        for _ in range(spins):
+            await asyncio.sleep(0)
+        task = ch.task
+        await hub.stop()
+        return task.done()
+
+    for spins in range(6):
+        assert asyncio.run(scenario(spins)), f"pump still running after stop (spins={spins})"
+    db.dispose()
