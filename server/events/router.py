@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from anyio import to_thread
@@ -169,9 +170,9 @@ def _token_still_valid(app: Any, token: str) -> bool:
         return resolve_token(s, token) is not None
 
 
-async def _receive_loop(
-    websocket: WebSocket, app: Any, principal: Principal, sub: Subscriber
-) -> None:
+async def answer_pings(websocket: WebSocket, pong: Callable[[], dict[str, Any]],
+                       on_ping: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Read client messages until the socket closes; a {"type": "ping"} gets a pong."""
     while True:
         raw = await websocket.receive_text()
         try:
@@ -179,7 +180,16 @@ async def _receive_loop(
         except ValueError:
             continue
         if isinstance(msg, dict) and msg.get("type") == "ping":
-            await websocket.send_text(dumps({"type": "pong", "seq": sub.delivered,
-                                             "at": iso(utcnow())}))
-            if principal.kind == "device":
-                await to_thread.run_sync(touch_device, app.state.db, principal.id)
+            await websocket.send_text(dumps({"type": "pong", **pong(), "at": iso(utcnow())}))
+            if on_ping is not None:
+                await on_ping()
+
+
+async def _receive_loop(
+    websocket: WebSocket, app: Any, principal: Principal, sub: Subscriber
+) -> None:
+    async def touch() -> None:
+        await to_thread.run_sync(touch_device, app.state.db, principal.id)
+
+    await answer_pings(websocket, lambda: {"seq": sub.delivered},
+                       touch if principal.kind == "device" else None)

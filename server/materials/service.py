@@ -111,6 +111,20 @@ def _check_uploadable(appt: Appointment, service: ServiceItem, code: str) -> dic
     return _definition(service, code)
 
 
+def _new_version(s: Session, appt: Appointment, definition: dict[str, Any], material_code: str,
+                 **fields: Any) -> Material:
+    """Add a material row for the appointment; the one it replaces is marked replaced."""
+    now = utcnow()
+    previous = current_materials(s, appt.id).get(material_code)
+    if previous is not None:
+        previous.replaced_at = now
+    m = Material(hall_id=appt.hall_id, appointment_id=appt.id, citizen_id=appt.citizen_id,
+                 id_hash=appt.id_hash, material_code=material_code, name=definition["name"],
+                 required=definition["required"], uploaded_at=now, **fields)
+    s.add(m)
+    return m
+
+
 def upload(
     db: Database, *, settings: Settings, storage: Storage, principal: Principal,
     booking_code: str, material_code: str, filename: str | None, stream: BinaryIO,
@@ -145,18 +159,9 @@ def upload(
         service = s.get(ServiceItem, appt.service_id)
         assert service is not None
         definition = _check_uploadable(appt, service, material_code)
-        now = utcnow()
-        for old in current_materials(s, appt.id).values():
-            if old.material_code == material_code:
-                old.replaced_at = now
-        m = Material(
-            hall_id=appt.hall_id, appointment_id=appt.id, citizen_id=appt.citizen_id,
-            id_hash=appt.id_hash, material_code=material_code, name=definition["name"],
-            required=definition["required"], filename=_safe_name(filename),
-            content_type=content_type, size=staged.size, sha256=staged.sha256,
-            review_status="pending", uploaded_at=now,
-        )
-        s.add(m)
+        m = _new_version(s, appt, definition, material_code, filename=_safe_name(filename),
+                         content_type=content_type, size=staged.size, sha256=staged.sha256,
+                         review_status="pending")
         s.flush()
         return material_view(s, m)
 
@@ -210,19 +215,11 @@ def reuse(s: Session, *, appt: Appointment, material_code: str) -> dict[str, Any
         raise NotFound("没有可复用的已审核材料", code="nothing_to_reuse")
     prior = s.get(Material, offer["from_material_id"])
     assert prior is not None
-    now = utcnow()
-    for old in current_materials(s, appt.id).values():
-        if old.material_code == material_code:
-            old.replaced_at = now
-    m = Material(
-        hall_id=appt.hall_id, appointment_id=appt.id, citizen_id=appt.citizen_id,
-        id_hash=appt.id_hash, material_code=material_code, name=definition["name"],
-        required=definition["required"], filename=prior.filename,
-        content_type=prior.content_type, size=prior.size, sha256=prior.sha256,
-        review_status="accepted", review_reason=None, reviewed_by=prior.reviewed_by,
-        reviewed_at=prior.reviewed_at, reused_from_id=prior.id, uploaded_at=now,
-    )
-    s.add(m)
+    m = _new_version(s, appt, definition, material_code, filename=prior.filename,
+                     content_type=prior.content_type, size=prior.size, sha256=prior.sha256,
+                     review_status="accepted", review_reason=None,
+                     reviewed_by=prior.reviewed_by, reviewed_at=prior.reviewed_at,
+                     reused_from_id=prior.id)
     s.flush()
     return material_view(s, m)
 

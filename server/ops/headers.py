@@ -15,7 +15,7 @@ HEADERS = (
 # plugins, no <base> tricks, no framing. The websocket origin is spelled out because older
 # browsers do not let 'self' cover ws:/wss:.
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self' {ws}; font-src 'self'; media-src 'self'; object-src 'none'; "
+            "connect-src 'self'{ws}; font-src 'self'; media-src 'self'; object-src 'none'; "
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 # The OpenAPI pages (/docs, /redoc) run the Swagger UI / ReDoc bundles from jsDelivr; their
 # own start-up code is a static file here, so inline script stays forbidden. ReDoc injects
@@ -35,8 +35,8 @@ def content_security_policy(path: str, host: str | None) -> str:
     if path in DOCS_PATHS:
         return DOCS_CSP
     # Only a well-formed Host is echoed, so a forged header cannot inject directives.
-    ws = f"ws://{host} wss://{host}" if host and _HOST.match(host) else ""
-    return PAGE_CSP.format(ws=ws).replace("'self' ;", "'self';")
+    ws = f" ws://{host} wss://{host}" if host and _HOST.match(host) else ""
+    return PAGE_CSP.format(ws=ws)
 
 
 class SecurityHeadersMiddleware:

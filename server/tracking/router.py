@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections import Counter
@@ -23,6 +22,7 @@ from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, SettingsDep
 from server.core.errors import NotFound
 from server.events.hub import Hub, Watcher, dumps
+from server.events.router import answer_pings
 from server.tickets.models import Ticket
 from server.tracking.service import (
     FINAL_STATUSES,
@@ -119,7 +119,7 @@ async def _run(websocket: WebSocket, app: Any, tracked: TrackedTicket, watcher: 
                reg: TrackSockets) -> None:
     """Push views and answer client pings until the ticket is final or either side stops."""
     sender = asyncio.create_task(_push_loop(websocket, app, tracked, watcher, reg))
-    receiver = asyncio.create_task(_receive_loop(websocket))
+    receiver = asyncio.create_task(answer_pings(websocket, dict))
     done, pending = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:
         task.cancel()
@@ -181,14 +181,3 @@ async def _push_loop(websocket: WebSocket, app: Any, tracked: TrackedTicket, wat
         if state == "expired":
             await websocket.close(CLOSE_EXPIRED, "ticket_expired")
             return
-
-
-async def _receive_loop(websocket: WebSocket) -> None:
-    while True:
-        raw = await websocket.receive_text()
-        try:
-            msg = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(msg, dict) and msg.get("type") == "ping":
-            await websocket.send_text(dumps({"type": "pong", "at": iso(utcnow())}))
