@@ -181,7 +181,9 @@ def test_page_resumes_with_since_after_a_drop_and_announces_each_call_once(
         page.wait_for_function("s => window.tongbanDisplay.model.seq === s",
                                arg=hall.board()["seq"])
         proxy.cut()
-        page.wait_for_function("window.tongbanDisplay.connection !== 'connected'")
+        # A function, not an expression: Playwright polls expressions with eval, which the
+        # page's CSP (rightly) refuses.
+        page.wait_for_function("() => window.tongbanDisplay.connection !== 'connected'")
         for w in (1, 2, 3, 1):
             hall.call(w)
         hall.recall(1)

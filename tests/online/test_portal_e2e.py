@@ -84,8 +84,8 @@ def test_citizen_walkthrough(server: LiveServer, page: Page, artifacts_dir: Path
     code_el = page.locator("#appt-code")
     expect(code_el).to_have_text(re.compile(r"^[2-9A-HJ-NP-Z]{8}$"))
     booking_code = code_el.inner_text().strip()
-    page.wait_for_function("document.querySelector('#qr') && document.querySelector('#qr')"
-                           ".naturalWidth > 100")
+    page.wait_for_function("() => document.querySelector('#qr')"  # a function: no eval (CSP)
+                           " && document.querySelector('#qr').naturalWidth > 100")
     expect(page.locator("#appt-status")).to_have_text("已预约")
     shot("05-booking-qr")
 
