@@ -56,6 +56,9 @@ class DisplayController(QObject):
         self.stats_timer.timeout.connect(self.refresh_stats)
         self.stats_period = QTimer(self)
         self.stats_period.timeout.connect(self.refresh_stats)
+        self._stopped = False
+        # A screen closed without stop() must not leave timers drawing on deleted widgets.
+        screen.destroyed.connect(self.stop)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -69,13 +72,18 @@ class DisplayController(QObject):
         self.worker.run(lambda: self.api.board(self.hall), self._on_board, self._on_board_error)
 
     def stop(self) -> None:
-        """Stop streaming and timers."""
+        """Stop streaming and timers (a pending retry will not start them again)."""
+        self._stopped = True
         self.clock.stop()
         self.stats_timer.stop()
         self.stats_period.stop()
         if self.bridge is not None:
             self.bridge.stop()
         self.worker.wait(5000)
+
+    def _retry(self) -> None:
+        if not self._stopped:
+            self.start()
 
     def _on_board(self, board: dict[str, Any]) -> None:
         self._announce(self.model.apply_snapshot(board))
@@ -100,10 +108,10 @@ class DisplayController(QObject):
         if isinstance(exc, ApiError) and exc.status in (401, 403, 404):
             # Wrong token or hall: say so on screen, retry slowly (someone may fix the config).
             self.screen.set_connection("stopped", exc.message)
-            QTimer.singleShot(10 * RETRY_MS, self.start)
+            QTimer.singleShot(10 * RETRY_MS, self._retry)
             return
         self.screen.set_connection("disconnected")
-        QTimer.singleShot(RETRY_MS, self.start)
+        QTimer.singleShot(RETRY_MS, self._retry)
 
     # ------------------------------------------------------------------ stream
 
