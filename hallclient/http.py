@@ -1,4 +1,4 @@
-"""Synchronous HTTP client for the public contract (DESIGN.md §5)."""
+"""Synchronous HTTP client for the public contract (docs/contract.md)."""
 
 from __future__ import annotations
 

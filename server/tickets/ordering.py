@@ -1,4 +1,4 @@
-"""The calling rule (DESIGN §4): who a window calls next, and why."""
+"""The calling rule (docs/contract.md § Calling rule): who a window calls next, and why."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""DESIGN §4 calling rule, numbering by business day, and ETA, through the service layer
-with explicit clocks (real SQLite file)."""
+"""The calling rule (docs/contract.md), numbering by business day, and ETA, through the service
+layer with explicit clocks (real SQLite file)."""
 
 from __future__ import annotations
 
