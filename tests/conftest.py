@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.support.databases import (
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+FUZZ_SUMMARY = ARTIFACTS / "security" / "fuzz-summary.json"
 
 
 @pytest.fixture(scope="session")
@@ -100,3 +102,21 @@ def _restore_qt_app_look() -> Iterator[None]:
         app.setFont(before[1])
     elif app is not None:
         app.setStyleSheet("")
+
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Drop last run's fuzz summary, so the closing lines only report this run's."""
+    FUZZ_SUMMARY.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say what the schemathesis tests were: one test per operation, many requests each."""
+    if hasattr(terminalreporter.config, "workerinput") or not FUZZ_SUMMARY.exists():
+        return
+    fuzz = json.loads(FUZZ_SUMMARY.read_text())
+    terminalreporter.write_line(
+        f"schemathesis: {fuzz['operations']} operations (one test each), up to "
+        f"{fuzz['max_examples_per_operation']} generated cases per operation, each sent as "
+        f"{len(fuzz['roles'])} roles: {fuzz['cases']} requests, "
+        f"{fuzz['server_errors']} answered 5xx")

@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from server.app import create_app
-from tests.conftest import ARTIFACTS, make_settings
+from tests.conftest import FUZZ_SUMMARY, make_settings
 from tests.support.api import login
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
@@ -49,15 +49,13 @@ def live(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
             if headers:
                 assert client.get("/api/v1/auth/me", headers=headers).status_code == 200, role
     server.stop()
-    summary = ARTIFACTS / "security" / "fuzz-summary.json"
-    summary.parent.mkdir(parents=True, exist_ok=True)
+    FUZZ_SUMMARY.parent.mkdir(parents=True, exist_ok=True)
     figures = {"cases": sum(TALLY.values()), "operations": len(OPERATIONS),
                "max_examples_per_operation": EXAMPLES, "roles": ROLE_NAMES,
                "excluded": [f"{m} {p}" for m, p in EXCLUDED],
                "server_errors": sum(n for k, n in TALLY.items() if k.startswith("5")),
                "by_status": dict(sorted(TALLY.items()))}
-    summary.write_text(json.dumps(figures, indent=1))
-    print(f"\nfuzz: {json.dumps(figures)}")
+    FUZZ_SUMMARY.write_text(json.dumps(figures, indent=1))
 
 
 @pytest.fixture(scope="module")
