@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
 import signal
 import ssl
@@ -32,7 +31,7 @@ from tests.support.shared_redis import REDIS_URL, clear_prefix, redis_prefix
 pytestmark = pytest.mark.postgres
 RENDER = ROOT / "deploy" / "nginx" / "render.py"
 METRICS_TOKEN = "deploy-test-metrics-token"
-LOGIN_ALLOWANCE = 3
+LOGIN_ALLOWANCE = 2
 UPLOAD_LIMIT = 2_000_000
 
 
@@ -272,7 +271,6 @@ def test_site_redirects_serves_static_files_and_hides_metrics(site: Site) -> Non
         assert http.get("/portal/../core/config.py").status_code == 404
         assert http.get("/metrics", headers={
             "Authorization": f"Bearer {METRICS_TOKEN}"}).status_code == 404
-    assert all(_metrics(w)["tongban_alerts_open"] == 0 for w in site.workers)
 
 
 def test_oversized_request_gets_the_servers_json_413_from_nginx(site: Site) -> None:
@@ -314,7 +312,7 @@ def test_clients_cannot_pick_their_address_and_both_workers_count_together(
     assert all(n >= 1 for n in served), served  # both workers counted into one allowance
 
 
-def test_a_display_reconnecting_after_a_worker_restart_misses_nothing(site: Site) -> None:
+def test_a_display_whose_worker_stops_reconnects_and_misses_nothing(site: Site) -> None:
     # Last in this module: it takes a worker down for good, as the first step of a rolling
     # restart does (starting it again would add a server start-up to the suite's time).
     with site.client() as http:
@@ -340,6 +338,5 @@ def test_a_display_reconnecting_after_a_worker_restart_misses_nothing(site: Site
 
 def test_render_refuses_a_worker_that_is_not_host_and_port() -> None:
     r = subprocess.run([sys.executable, str(RENDER), "--server-name", "hall.example",
-                        "--worker", "10.0.0.1"], capture_output=True, text=True, timeout=30,
-                       env={**os.environ, "PYTHONPATH": ""})
+                        "--worker", "10.0.0.1"], capture_output=True, text=True, timeout=30)
     assert r.returncode == 2 and "not host:port: 10.0.0.1" in r.stderr
