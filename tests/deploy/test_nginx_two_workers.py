@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
 import signal
 import ssl
 import subprocess
@@ -24,25 +23,16 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.support.api import HUKOU, KIOSK, login, open_window
-from tests.support.databases import PostgresFactory, in_ci, require_postgres
+from tests.support.databases import PostgresFactory, require_postgres
 from tests.support.live import ROOT, LiveServer, free_port
 from tests.support.shared_redis import REDIS_URL, clear_prefix, redis_prefix
+from tests.support.tools import require_tool
 
 pytestmark = pytest.mark.postgres
 RENDER = ROOT / "deploy" / "nginx" / "render.py"
 METRICS_TOKEN = "deploy-test-metrics-token"
 LOGIN_ALLOWANCE = 2
 UPLOAD_LIMIT = 2_000_000
-
-
-def _tool(name: str) -> str:
-    """Path of a Debian tool the test needs; skip without it locally, fail under CI=true."""
-    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
-    if path:
-        return path
-    if in_ci():
-        pytest.fail(f"{name} is required when CI=true (scripts/setup.sh installs it)")
-    pytest.skip(f"{name} not installed")
 
 
 def _self_signed(openssl: str, folder: Path) -> tuple[Path, Path]:
@@ -131,7 +121,7 @@ def _wait_until_served(site: Site, timeout: float = 15.0) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, pg_factory: PostgresFactory) -> Iterator[Site]:
     """Two workers on one fresh demo database, nginx rendered from the shipped template."""
-    nginx, openssl = _tool("nginx"), _tool("openssl")
+    nginx, openssl = require_tool("nginx"), require_tool("openssl")
     require_postgres(pg_factory)
     folder = tmp_path_factory.mktemp("deploy")
     with redis_prefix() as prefix:
