@@ -194,17 +194,23 @@ def _recv_until(ws: ClientConnection, done: Callable[[list[dict]], bool]) -> lis
     return got
 
 
-def _holder(site: Site) -> tuple[LiveServer, LiveServer]:
-    """(worker holding the one open websocket, the other worker)."""
+def _socket_counts(site: Site, want: list[int]) -> list[float]:
+    """Each worker's open websockets, once they are `want` (sorted): a socket an earlier test
+    closed may still be being torn down."""
     deadline = time.monotonic() + 10
-    while True:  # a socket an earlier test closed may still be being torn down
+    while True:
         counts = [_metrics(w)["tongban_websocket_connections"] for w in site.workers]
-        if sorted(counts) == [0, 1] or time.monotonic() > deadline:
+        if sorted(counts) == want or time.monotonic() > deadline:
             break
         time.sleep(0.05)
-    assert sorted(counts) == [0, 1], counts
+    assert sorted(counts) == want, counts
+    return counts
+
+
+def _holder(site: Site) -> tuple[LiveServer, LiveServer]:
+    """(worker holding the one open websocket, the other worker)."""
     first, second = site.workers
-    return (first, second) if counts[0] == 1 else (second, first)
+    return (first, second) if _socket_counts(site, [0, 1])[0] == 1 else (second, first)
 
 
 def test_hall_flow_through_nginx_reaches_a_display_on_the_other_worker(site: Site) -> None:
@@ -282,6 +288,7 @@ def test_oversized_request_gets_the_servers_json_413_from_nginx(site: Site) -> N
 
 def test_clients_cannot_pick_their_address_and_both_workers_count_together(
         site: Site) -> None:
+    _socket_counts(site, [0, 0])  # no open socket tilts nginx's least_conn choice
     before = [_metrics(w) for w in site.workers]
     codes = []
     try:
