@@ -8,6 +8,9 @@ from sqlalchemy import create_engine, pool
 from server.models import metadata
 
 config = context.config
+# Several workers start together in a multi-process deployment: one migrates, the others wait
+# for it on this lock and then find nothing left to do (any constant works; it names our app).
+MIGRATION_LOCK_KEY = 0x746F6E67  # "tong"
 
 
 def run_migrations_online() -> None:
@@ -30,6 +33,8 @@ def _run(connection) -> None:  # noqa: ANN001 - alembic hands a Connection
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         context.run_migrations()
     connection.commit()
 

@@ -40,3 +40,23 @@ def test_online_migration_round_trip(backend: str, tmp_path: Path,
     assert "tickets" in tables()
     upgrade(url)
     assert tables() >= TABLES
+
+
+@pytest.mark.postgres
+def test_several_processes_migrating_at_once_all_succeed(pg_factory: PostgresFactory) -> None:
+    """Workers of a multi-process deployment start together: none may fail on the migration."""
+    import subprocess
+    import sys
+
+    require_postgres(pg_factory)
+    url = pg_factory.new_database(seeded=False)
+    code = "import sys; from server.migrate import upgrade; upgrade(sys.argv[1])"
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [rc for rc, _ in results] == [0, 0, 0], [err[-400:] for _, err in results]
+    engine = create_engine(url)
+    try:
+        assert "tickets" in set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
