@@ -216,6 +216,8 @@ def _idle_windows(s: Session, hall: Hall, now: datetime, r: dict[str, Any],
 def evaluate_alerts(s: Session, hall: Hall, now: datetime | None = None) -> dict[str, int]:
     """Raise, escalate/de-escalate and clear the hall's alerts; safe to run any number of times."""
     now = now or utcnow()
+    # Passes of several server processes take turns per hall (no duplicate alerts).
+    s.execute(select(Hall.id).where(Hall.id == hall.id).with_for_update())
     wanted = {(c.rule, c.subject): c for c in conditions(s, hall, now)}
     open_rows = {(a.rule, a.subject): a for a in s.scalars(
         select(Alert).where(Alert.hall_id == hall.id, Alert.cleared_at.is_(None)))}

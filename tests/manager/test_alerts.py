@@ -175,3 +175,31 @@ def test_background_pass_survives_a_broken_hall(app_client: TestClient) -> None:
     assert evaluate_all(db) == 1
     db.write(lambda s: s.execute(update(Hall).values(settings={})))
     assert evaluate_all(db) == 0
+
+
+def test_overlapping_passes_of_two_workers_raise_one_alert(app_client: TestClient) -> None:
+    """Two server processes may run the alert pass at the same moment: one alert, not two."""
+    import threading
+
+    app = app_client.app
+    db = app.state.db
+    t0 = local(2026, 3, 2, 9, 0)
+    Seeder(db, app.state.settings).issue(HUKOU, t0)
+    late = t0 + timedelta(minutes=31)
+    second_started = threading.Event()
+
+    def first(s) -> None:  # noqa: ANN001
+        evaluate_alerts(s, s.scalar(select(Hall).where(Hall.code == "demo")), late)
+        second_started.wait(5)
+        # Hold the transaction open while the other pass reads the open alerts.
+        threading.Event().wait(0.5)
+
+    worker = threading.Thread(target=lambda: db.write(first))
+    worker.start()
+    threading.Event().wait(0.2)
+    second_started.set()
+    _eval(db, late)
+    worker.join(10)
+    with db.read() as s:
+        rows = s.scalars(select(Alert).where(Alert.rule == "long_wait")).all()
+    assert len(rows) == 1
