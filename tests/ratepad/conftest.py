@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.counter.conftest import counter  # noqa: F401 - the counter client fixture, reused
 from tests.support.api import issue, login, open_window
 from tests.support.live import LiveServer, demo_server
 

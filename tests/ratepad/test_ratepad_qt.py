@@ -3,10 +3,11 @@ clerk's 办结, reasons for a bad level, thanks, back to idle; a good level is s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QWidget
@@ -16,37 +17,48 @@ from ratepad.app import PadController
 from ratepad.model import IDLE, PROMPT, REASONS, THANKS
 from ratepad.strings import Strings
 from ratepad.ui.screen import PadScreen
+from tests.counter.conftest import press
 from tests.ratepad.conftest import Clerk
+from tests.support.api import SOCIAL, issue
 from tests.support.live import LiveServer
 
 WAIT = 15000
 
 
 @pytest.fixture
-def pad(qtbot: Any, live: LiveServer) -> Iterator[tuple[PadScreen, PadController]]:
-    screen = PadScreen(Strings("zh"))
-    qtbot.addWidget(screen)
-    ctl = PadController(HallApi(live.url, "demo-ratepad-token"), "demo-ratepad-token", screen,
-                        thanks_ms=300, max_backoff=0.5)
-    screen.chose.connect(ctl.choose)
-    screen.toggled.connect(ctl.toggle)
-    screen.back_clicked.connect(ctl.back)
-    screen.submit_clicked.connect(ctl.submit)
-    screen.show()
-    ctl.start()
-    qtbot.waitUntil(lambda: ctl.bridge is not None and ctl.bridge.stream.state == "connected",
-                    timeout=WAIT)
-    yield screen, ctl
-    ctl.stop()
+def pads(qtbot: Any, live: LiveServer) -> Iterator[Callable[[str], tuple[PadScreen,
+                                                                        PadController]]]:
+    """Factory: a connected pad screen for a device token (wired like `python -m ratepad`)."""
+    made: list[PadController] = []
+
+    def make(token: str) -> tuple[PadScreen, PadController]:
+        screen = PadScreen(Strings("zh"))
+        qtbot.addWidget(screen)
+        ctl = PadController(HallApi(live.url, token), token, screen, thanks_ms=300,
+                            max_backoff=0.5)
+        made.append(ctl)
+        screen.chose.connect(ctl.choose)
+        screen.toggled.connect(ctl.toggle)
+        screen.back_clicked.connect(ctl.back)
+        screen.submit_clicked.connect(ctl.submit)
+        screen.show()
+        ctl.start()
+        qtbot.waitUntil(lambda: ctl.bridge is not None and
+                        ctl.bridge.stream.state == "connected", timeout=WAIT)
+        return screen, ctl
+
+    yield make
+    for ctl in made:
+        ctl.stop()
 
 
 def _shot(widget: QWidget, path: Path) -> None:
     assert widget.grab().save(str(path))
 
 
-def test_pad_prompt_reasons_thanks_idle(qtbot: Any, live: LiveServer, pad: tuple[PadScreen,
-                                        PadController], pad_artifacts: Path) -> None:
-    screen, ctl = pad
+def test_pad_prompt_reasons_thanks_idle(qtbot: Any, live: LiveServer, pads: Any,
+                                        pad_artifacts: Path) -> None:
+    screen, ctl = pads("demo-ratepad-token")
     assert screen.size().width() == 1280 and screen.size().height() == 800
     assert ctl.model.clerk is None and screen.idle_name.text() == "本窗口暂无工作人员"
     clerk = Clerk(live.url, 1)
@@ -91,3 +103,26 @@ def test_pad_prompt_reasons_thanks_idle(qtbot: Any, live: LiveServer, pad: tuple
     r = clerk.http.post("/api/v1/ratepad/ratings", json={"ticket_id": second["id"], "rating": 4},
                         headers={"Authorization": "Bearer demo-ratepad-token"})
     assert r.status_code == 409
+
+
+def test_counter_complete_prompts_the_pad_and_shows_the_result(
+        qtbot: Any, live: LiveServer, pads: Any, counter: Any, pad_artifacts: Path) -> None:
+    screen, ctl = pads("demo-ratepad-token-3")
+    app = counter("clerk3", 3)
+    with httpx.Client(base_url=live.url, timeout=15) as http:
+        ticket = issue(http, SOCIAL)
+    qtbot.waitUntil(lambda: [i["number"] for i in app.session.queue] == [ticket["number"]],
+                    timeout=WAIT)
+    for key in (Qt.Key_F1, Qt.Key_F3, Qt.Key_F4):  # 叫号, 开始办理, 办结
+        press(qtbot, app, key)
+    qtbot.waitUntil(lambda: ctl.model.screen == PROMPT, timeout=WAIT)
+    assert screen.prompt_ticket.text() == f"您的号码 {ticket['number']}"
+    assert screen.prompt_clerk.staff_no.text() == "工号：clerk3"
+    main = app.main
+    assert main.rating_status.text() == "评价器已提示群众评价…"
+
+    qtbot.mouseClick(screen.level_buttons[3], Qt.LeftButton)  # 基本满意: no reasons asked
+    qtbot.waitUntil(lambda: ctl.model.screen == THANKS, timeout=WAIT)
+    qtbot.waitUntil(lambda: main.rating_status.text() == "已评价：基本满意", timeout=WAIT)
+    assert main.rating_box.isVisible()
+    _shot(main, pad_artifacts / "counter-rated.png")
