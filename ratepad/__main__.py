@@ -1,4 +1,5 @@
-"""python -m ratepad --server URL --token T [--lang zh|en] [--windowed] [--screenshot out.png]"""
+"""python -m ratepad --server URL --token T [--lang zh|en] [--windowed] [--screenshot out.png]
+[--thanks-seconds 6] [--prompt-seconds 90]"""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    required=not env("TONGBAN_RATEPAD_TOKEN"),
                    help="rating pad device token (bound to one window)")
     p.add_argument("--lang", choices=LANGS, default="zh")
+    p.add_argument("--thanks-seconds", type=float, default=6.0,
+                   help="how long the thank-you screen stays before the clerk card")
+    p.add_argument("--prompt-seconds", type=float, default=90.0,
+                   help="an untouched prompt goes back to the clerk card after this long")
     p.add_argument("--windowed", action="store_true", help="not full screen (testing)")
     p.add_argument("--screenshot", type=Path,
                    help="connect, save a PNG of the screen and exit (installation check)")
@@ -44,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     strings = Strings(args.lang)
     screen = PadScreen(strings)
     screen.setWindowTitle(strings("app_title"))
-    controller = PadController(HallApi(args.server, args.token), args.token, screen)
+    controller = PadController(HallApi(args.server, args.token), args.token, screen,
+                               thanks_ms=int(args.thanks_seconds * 1000),
+                               prompt_ms=int(args.prompt_seconds * 1000))
     screen.chose.connect(controller.choose)
     screen.toggled.connect(controller.toggle)
     screen.back_clicked.connect(controller.back)

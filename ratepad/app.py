@@ -13,8 +13,8 @@ from ratepad.model import IDLE, PROMPT, REASONS, THANKS, PadModel
 
 log = logging.getLogger(__name__)
 
-THANKS_MS = 6000  # the thank-you screen, then the clerk card again
-PROMPT_MS = 90_000  # a prompt nobody touches goes back to the clerk card
+THANKS_MS = 6000  # the thank-you screen, then the clerk card again (--thanks-seconds)
+PROMPT_MS = 90_000  # a prompt nobody touches goes back to the clerk card (--prompt-seconds)
 RETRY_MS = 3000
 
 

@@ -177,6 +177,8 @@ class PadScreen(QWidget):
         self.level_buttons: dict[int, LevelButton] = {}
         for rating in (5, 4, 3, 2, 1):
             b = LevelButton(rating)
+            if self.s.lang == "en":  # "Dissatisfied" needs the whole button width at 28 px
+                b.text.setFont(font(24, bold=True))
             b.clicked.connect(partial(self.chose.emit, rating))
             self.level_buttons[rating] = b
             row.addWidget(b)
