@@ -41,6 +41,7 @@ class PadModel:
     sending: bool = False
     message: str | None = None  # a strings key: why the last submission did not go through
     thanked_level: int | None = None
+    done_ticket: int | None = None  # the last prompt, rated or timed out: not re-offered by state
 
     # ------------------------------------------------------------------ server input
 
@@ -54,8 +55,9 @@ class PadModel:
         self.levels = state["levels"]
         self.bad_max = state["bad_max"]
         self.reasons = state["reasons"]
-        if state.get("prompt") and self.screen == IDLE:
-            self.start_prompt(state["prompt"])
+        prompt = state.get("prompt")
+        if prompt and self.screen == IDLE and prompt["ticket_id"] != self.done_ticket:
+            self.start_prompt(prompt)
 
     def apply_event(self, env: dict[str, Any]) -> bool:
         """Follow one hall event; True when the pad should re-read its state (window change)."""
@@ -141,6 +143,7 @@ class PadModel:
 
     def to_idle(self) -> None:
         """Back to the clerk card (after thanks, or when nobody touches the prompt)."""
+        self.done_ticket = self.prompt.ticket_id if self.prompt else self.done_ticket
         self.screen, self.prompt, self.rating, self.picked = IDLE, None, None, []
         self.sending, self.message = False, None
 

@@ -8,6 +8,7 @@
       this.levels = []; this.badMax = 2; this.reasons = [];
       this.screen = "idle"; this.prompt = null; this.rating = null; this.picked = [];
       this.sending = false; this.message = null; this.thankedLevel = null;
+      this.doneTicket = null;  // the last prompt, rated or timed out: not re-offered by state
     }
     applyState(state) {
       Object.assign(this, {
@@ -16,7 +17,9 @@
         clerk: state.clerk || null, levels: state.levels, badMax: state.bad_max,
         reasons: state.reasons,
       });
-      if (state.prompt && this.screen === "idle") this.startPrompt(state.prompt);
+      if (state.prompt && this.screen === "idle" && state.prompt.ticket_id !== this.doneTicket) {
+        this.startPrompt(state.prompt);
+      }
     }
     // True when the pad should re-read its state (its window opened, closed, changed clerk).
     applyEvent(env) {
@@ -79,6 +82,7 @@
       }
     }
     toIdle() {
+      if (this.prompt) this.doneTicket = this.prompt.ticketId;
       Object.assign(this, { screen: "idle", prompt: null, rating: null, picked: [],
                             sending: false, message: null });
     }
