@@ -480,8 +480,11 @@ class CounterSession:
             ticket, rating = result
             self._set_ticket(ticket)
             token = (rating or {}).get("tracking_token") or ticket["tracking_token"]
+            # With a rating pad at the window the citizen rates there; `result` is filled in
+            # by the evaluation.received event, whichever channel the rating came from.
             self.rating = {"number": ticket["number"], "url": self.rating_url(token),
-                           "requested": rating is not None}
+                           "requested": rating is not None, "ticket_id": ticket["id"],
+                           "ratepad": bool((rating or {}).get("ratepad")), "result": None}
             self._notify("rating")
             self._say("msg_completed", "ok", number=ticket["number"])
         else:
@@ -593,6 +596,10 @@ class CounterSession:
                 self.refresh("suspended")
         elif kind.startswith("window."):
             self.refresh("windows")
+        elif kind == "evaluation.received" and self.rating \
+                and data.get("ticket_id") == self.rating["ticket_id"]:
+            self.rating = {**self.rating, "result": data.get("rating_label")}
+            self._notify("rating")
 
     def handle_snapshot(self, _snapshot: dict[str, Any]) -> None:
         """The stream could not replay (first connect or too far behind): reload."""

@@ -73,6 +73,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # rating
     "rating_title": ("请办事群众扫码评价（好差评）", "Please ask the citizen to rate (scan)"),
     "rating_sent": ("已向 {number} 发起评价", "Rating requested for {number}"),
+    "rating_pad_waiting": ("评价器已提示群众评价…", "Rating pad is asking the citizen…"),
+    "rating_result": ("已评价：{label}", "Rated: {label}"),
     # messages
     "msg_called": ("已叫号 {number}", "Called {number}"),
     "msg_nobody": ("当前没有等候的号码", "Nobody is waiting"),

@@ -189,6 +189,17 @@ class HallApi:
         """Mark a material as checked against the original by the clerk."""
         return self.request("POST", f"/api/v1/materials/{material_id}/verify")
 
+    # ------------------------------------------------------------------ rating pad (评价器)
+
+    def ratepad_state(self) -> dict[str, Any]:
+        """The pad's window, signed-in clerk, levels, reasons and a prompt it may have missed."""
+        return self.request("GET", "/api/v1/ratepad/state")
+
+    def ratepad_rate(self, ticket_id: int, rating: int, reasons: list[str]) -> dict[str, Any]:
+        """Rate a ticket finished at the pad's window (409 already_rated the second time)."""
+        return self.request("POST", "/api/v1/ratepad/ratings",
+                            json={"ticket_id": ticket_id, "rating": rating, "reasons": reasons})
+
 
 def _api_error(r: httpx.Response) -> ApiError:
     try:

@@ -7,9 +7,13 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server.core.config import DEMO_SECRET, Settings
 from server.ops.requestlog import configure_logging
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger("server")
 MIN_SECRET_LENGTH = 16
@@ -54,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--timezone", default="Asia/Shanghai")
     d = sub.add_parser("create-device", help="register a device and print its token once")
     d.add_argument("hall_code")
-    d.add_argument("kind", choices=["kiosk", "display", "counter"])
+    d.add_argument("kind", choices=["kiosk", "display", "counter", "ratepad"])
     d.add_argument("name")
+    d.add_argument("--window", type=int, help="window number the device belongs to (ratepad)")
     sub.add_parser("migrate", help="apply database migrations and exit")
     b = sub.add_parser("backup", help="online backup of the SQLite data directory (VACUUM INTO)")
     b.add_argument("dest", type=Path, help="new directory to write the backup into")
@@ -108,9 +113,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _setup_command(args: argparse.Namespace, db: object) -> int:
     from server.auth.service import create_staff
-    from server.catalog.service import create_hall, get_hall
+    from server.catalog.service import create_hall
     from server.core.errors import DomainError
-    from server.devices.service import create_device
 
     try:
         if args.command == "create-admin":
@@ -123,13 +127,32 @@ def _setup_command(args: argparse.Namespace, db: object) -> int:
                                            timezone=args.timezone))
             sys.stdout.write(f"hall {args.code} created\n")
         elif args.command == "create-device":
-            token = db.write(lambda s: create_device(
-                s, hall_id=get_hall(s, args.hall_code).id, kind=args.kind, name=args.name)[1])
+            token = db.write(lambda s: _create_device(s, args))
             sys.stdout.write(f"device token (shown once): {token}\n")
     except DomainError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
         return 2
     return 0
+
+
+def _create_device(s: Session, args: argparse.Namespace) -> str:
+    """Register a device from the command line; returns its token."""
+    from sqlalchemy import select
+
+    from server.catalog.service import get_hall
+    from server.core.errors import NotFound
+    from server.devices.service import create_device
+    from server.windows.models import Window
+
+    hall = get_hall(s, args.hall_code)
+    window_id = None
+    if args.window is not None:
+        window_id = s.scalar(select(Window.id).where(Window.hall_id == hall.id,
+                                                     Window.number == args.window))
+        if window_id is None:
+            raise NotFound(f"窗口 {args.window} 不存在", code="window_not_found")
+    return create_device(s, hall_id=hall.id, kind=args.kind, name=args.name,
+                         window_id=window_id)[1]
 
 
 def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -198,6 +221,7 @@ def serve(settings: Settings) -> int:
             DEMO_DISPLAY_TOKEN,
             DEMO_KIOSK_TOKEN,
             DEMO_PASSWORD,
+            DEMO_RATEPAD_TOKEN,
             seed_demo,
         )
 
@@ -219,7 +243,8 @@ def serve(settings: Settings) -> int:
             f"  wall screen in a browser: {base}/display/demo?token={DEMO_DISPLAY_TOKEN}",
             f"  demo logins: clerk1…clerk8, manager, admin / {DEMO_PASSWORD}",
             f"  demo device tokens: kiosk {DEMO_KIOSK_TOKEN}, display {DEMO_DISPLAY_TOKEN}, "
-            f"counter {DEMO_COUNTER_TOKEN}",
+            f"counter {DEMO_COUNTER_TOKEN}, rating pad of window 1 {DEMO_RATEPAD_TOKEN}",
+            f"  rating pad in a browser: {base}/ratepad/?token={DEMO_RATEPAD_TOKEN}",
         ]
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()

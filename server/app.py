@@ -46,6 +46,8 @@ from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
 from server.ops.requestlog import RequestIdMiddleware
 from server.portal.router import router as portal_router
+from server.ratepad.router import page_router as ratepad_page_router
+from server.ratepad.router import router as ratepad_router
 from server.retention.runner import retention_loop
 from server.stats.router import router as stats_router
 from server.tickets.router import router as tickets_router
@@ -123,7 +125,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                    board_router, tracking_router, evaluations_router, events_router,
                    stats_router, alerts_router, cases_router, audit_router, dashboard_router,
                    citizens_router, appointments_router, materials_router, portal_router,
-                   display_page_router, docs_router):
+                   display_page_router, ratepad_router, ratepad_page_router, docs_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

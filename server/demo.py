@@ -20,6 +20,8 @@ DEMO_PASSWORD = "demo1234"
 DEMO_KIOSK_TOKEN = "demo-kiosk-token"
 DEMO_DISPLAY_TOKEN = "demo-display-token"
 DEMO_COUNTER_TOKEN = "demo-counter-token"
+# 评价器 of window 1; window N (2…10) has demo-ratepad-token-N.
+DEMO_RATEPAD_TOKEN = "demo-ratepad-token"
 
 
 def _m(code: str, name: str, required: bool = True, presubmit: bool = True) -> dict[str, Any]:
@@ -117,8 +119,16 @@ def seed_demo(s: Session) -> bool:
     create_device(s, hall_id=hall.id, kind="display", name="大厅综合屏", token=DEMO_DISPLAY_TOKEN)
     create_device(s, hall_id=hall.id, kind="counter", name="1号窗口终端",
                   token=DEMO_COUNTER_TOKEN, window_id=windows[0].id)
+    for w in windows:
+        create_device(s, hall_id=hall.id, kind="ratepad", name=f"{w.number}号窗口评价器",
+                      window_id=w.id, token=demo_ratepad_token(w.number))
     log.info("seeded demo hall with %d services and %d windows", len(services), len(windows))
     return True
+
+
+def demo_ratepad_token(window_number: int) -> str:
+    """The demo rating pad token of a window."""
+    return DEMO_RATEPAD_TOKEN if window_number == 1 else f"{DEMO_RATEPAD_TOKEN}-{window_number}"
 
 
 # Online side (issue 3). The demo hall takes appointments around the clock so the demo and the

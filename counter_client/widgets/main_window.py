@@ -162,8 +162,13 @@ class MainWindow(QMainWindow):
         self.rating_text = label(self.s("rating_title"), wrap=True)
         self.rating_text.setMaximumWidth(180)
         self.rating_text.setStyleSheet("font-size: 12px;")
+        # The window's rating pad: prompt out, then the citizen's level (any channel).
+        self.rating_status = label("", wrap=True)
+        self.rating_status.setMaximumWidth(180)
+        self.rating_status.setStyleSheet("font-size: 12px; font-weight: bold;")
         rb.addWidget(self.rating_qr, 0, Qt.AlignCenter)
         rb.addWidget(self.rating_text)
+        rb.addWidget(self.rating_status)
         row.addWidget(self.rating_box)
         return card
 
@@ -537,6 +542,9 @@ class MainWindow(QMainWindow):
             self.rating_qr.setPixmap(qr_pixmap(rating["url"], 128))
             self.rating_qr.setToolTip(rating["url"])
             self.rating_text.setText(f"{self.s('rating_title')}\n{rating['number']}")
+            status = self.s("rating_result", label=rating["result"]) if rating.get("result") \
+                else self.s("rating_pad_waiting") if rating.get("ratepad") else ""
+            self.rating_status.setText(status)
 
     def render_log(self) -> None:
         """Other windows' calls, newest first."""

@@ -59,7 +59,7 @@ class StaffPatch(BaseModel):
 
 
 class DeviceNew(BaseModel):
-    kind: str = Field(pattern="^(kiosk|display|counter)$")
+    kind: str = Field(pattern="^(kiosk|display|counter|ratepad)$")
     name: str = Field(min_length=1, max_length=100)
     window_id: int | None = None
 

@@ -1,4 +1,4 @@
-"""Hall devices (kiosks, displays, counter terminals) with hashed tokens."""
+"""Hall devices (kiosks, displays, counter terminals, rating pads) with hashed tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.core.clock import utcnow
 from server.core.db import Base, UTCDateTime
 
-DEVICE_KINDS = ("kiosk", "display", "counter")
+DEVICE_KINDS = ("kiosk", "display", "counter", "ratepad")
+# Kinds that belong to one window of the hall (a rating pad rates that window's tickets).
+WINDOW_KINDS = ("ratepad",)
 
 
 class Device(Base):

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["devices"])
 
 class DeviceIn(BaseModel):
     hall_code: str
-    kind: str = Field(pattern="^(kiosk|display|counter)$")
+    kind: str = Field(pattern="^(kiosk|display|counter|ratepad)$")
     name: str = Field(min_length=1, max_length=100)
     window_id: int | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.auth.cache import AUTH_NEUTRAL
@@ -13,7 +13,8 @@ from server.core.clock import utcnow
 from server.core.db import Database
 from server.core.errors import Invalid
 from server.core.security import new_token, token_digest
-from server.devices.models import DEVICE_KINDS, Device
+from server.devices.models import DEVICE_KINDS, WINDOW_KINDS, Device
+from server.windows.models import Window
 
 _seen_lock = threading.Lock()
 _last_touch: dict[int, float] = {}
@@ -26,13 +27,26 @@ def create_device(
 ) -> tuple[Device, str]:
     """Register a device and return it with its bearer token (shown once)."""
     if kind not in DEVICE_KINDS:
-        raise Invalid("设备类型必须是 kiosk、display 或 counter", code="invalid_kind")
+        raise Invalid("设备类型必须是 kiosk、display、counter 或 ratepad", code="invalid_kind")
+    if kind in WINDOW_KINDS:
+        window = s.get(Window, window_id) if window_id is not None else None
+        if window is None or window.hall_id != hall_id:
+            raise Invalid("评价器必须绑定本大厅的一个窗口", code="window_required")
     token = token or new_token()
     device = Device(hall_id=hall_id, kind=kind, name=name, token_digest=token_digest(token),
                     window_id=window_id)
     s.add(device)
     s.flush()
     return device, token
+
+
+def window_has_ratepad(s: Session, window_id: int | None) -> bool:
+    """Whether a rating pad (not revoked) is bound to this window."""
+    if window_id is None:
+        return False
+    return s.scalar(select(Device.id).where(
+        Device.window_id == window_id, Device.kind == "ratepad",
+        Device.revoked_at.is_(None)).limit(1)) is not None
 
 
 def touch_device(db: Database, device_id: int, *, force: bool = False) -> None:

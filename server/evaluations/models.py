@@ -14,6 +14,16 @@ from server.core.db import Base, UTCDateTime
 RATING_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 DIMENSIONS = ("attitude", "efficiency", "quality", "integrity")  # 态度 效率 质量 廉洁
 CHANNELS = ("tracking", "counter", "kiosk", "pad")
+# Preset reasons a citizen picks for 不满意/非常不满意 at a rating pad: code -> (dimension it
+# marks down, Chinese label, English label). The label goes into the rating's comment.
+BAD_REASONS: dict[str, tuple[str, str, str]] = {
+    "attitude": ("attitude", "服务态度不好", "Unfriendly service"),
+    "slow": ("efficiency", "办事效率低", "Slow handling"),
+    "long_wait": ("efficiency", "等候时间过长", "Waited too long"),
+    "unclear": ("quality", "一次性告知不清", "Requirements not explained at once"),
+    "not_done": ("quality", "事情没有办成", "Matter not resolved"),
+    "integrity": ("integrity", "存在吃拿卡要", "Improper demands"),
+}
 
 
 class Evaluation(Base):

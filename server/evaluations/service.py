@@ -7,9 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.auth.models import Staff
 from server.auth.principal import Principal
 from server.cases.service import open_case_for
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
+from server.devices.service import window_has_ratepad
 from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evaluation
 from server.events.service import append_event
 from server.tickets.models import Ticket
@@ -25,12 +27,26 @@ def evaluate(
     comment: str = "",
     channel: str = "tracking",
 ) -> Evaluation:
-    """Store a rating for a finished ticket; a second rating is a 409."""
+    """Store a rating for the finished ticket of a tracking token; a second rating is a 409."""
     ticket = s.scalar(
         select(Ticket).where(Ticket.tracking_token == tracking_token).with_for_update()
     )
     if ticket is None:
         raise NotFound("未找到该号码", code="ticket_not_found")
+    return rate_ticket(s, ticket, rating=rating, dimensions=dimensions, comment=comment,
+                       channel=channel)
+
+
+def rate_ticket(
+    s: Session,
+    ticket: Ticket,
+    *,
+    rating: int,
+    dimensions: dict[str, int] | None = None,
+    comment: str = "",
+    channel: str = "tracking",
+) -> Evaluation:
+    """Store a rating for a finished ticket (locked by the caller); a second rating is a 409."""
     if ticket.status != "done":
         raise Conflict("业务办结后才能评价", code="not_finished")
     if rating not in RATING_LABELS:
@@ -70,7 +86,8 @@ def request_rating(s: Session, *, ticket_id: int, principal: Principal) -> dict[
     """Announce that a finished ticket's citizen is asked to rate (event ticket.rating_requested).
 
     Only the clerk who finished the ticket (or a manager/admin of the hall) may ask; the event
-    carries no personal data, so displays may show it.
+    carries no citizen data, so displays may show it; the window's rating pad shows it as its
+    prompt (with the clerk's name and 工号, as on the window screen).
     """
     ticket = s.get(Ticket, ticket_id)
     if ticket is None:
@@ -81,11 +98,24 @@ def request_rating(s: Session, *, ticket_id: int, principal: Principal) -> dict[
         raise Forbidden("只能为自己办结的号码发起评价", code="not_your_ticket")
     if ticket.status != "done":
         raise Conflict("业务办结后才能发起评价", code="not_finished")
-    window = s.get(Window, ticket.window_id) if ticket.window_id else None
     append_event(s, hall_id=ticket.hall_id, type="ticket.rating_requested", ticket_id=ticket.id,
-                 data={"ticket_id": ticket.id, "number": ticket.number,
-                       "window_id": window.id if window else None,
-                       "window_number": window.number if window else None})
+                 data=rating_prompt(s, ticket))
     return {"ticket_id": ticket.id, "number": ticket.number,
             "tracking_token": ticket.tracking_token,
-            "evaluation_path": f"/api/v1/track/{ticket.tracking_token}/evaluation"}
+            "evaluation_path": f"/api/v1/track/{ticket.tracking_token}/evaluation",
+            "ratepad": window_has_ratepad(s, ticket.window_id)}
+
+
+def rating_prompt(s: Session, ticket: Ticket) -> dict[str, Any]:
+    """What a rating pad shows for a finished ticket: number, window and the clerk who served."""
+    window = s.get(Window, ticket.window_id) if ticket.window_id else None
+    return {"ticket_id": ticket.id, "number": ticket.number,
+            "window_id": window.id if window else None,
+            "window_number": window.number if window else None,
+            "clerk": clerk_card(s, ticket.staff_id)}
+
+
+def clerk_card(s: Session, staff_id: int | None) -> dict[str, str] | None:
+    """The clerk as citizens see them at the window: name and 工号 (their staff login)."""
+    staff = s.get(Staff, staff_id) if staff_id else None
+    return {"name": staff.full_name, "staff_no": staff.username} if staff else None

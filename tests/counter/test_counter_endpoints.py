@@ -118,8 +118,9 @@ def test_rating_request_event_has_no_personal_data(client: TestClient) -> None:
     assert c.post(f"/api/v1/tickets/{t['id']}/rating-request", headers=clerk).status_code == 200
     with c.app.state.db.read() as s:
         ev = s.scalar(select(Event).where(Event.type == "ticket.rating_requested"))
+        # The window's rating pad shows the clerk (staff name and 工号), never the citizen.
         assert ev.data == {"ticket_id": t["id"], "number": t["number"], "window_id": wid,
-                           "window_number": 1}
+                           "window_number": 1, "clerk": {"name": "王芳", "staff_no": "clerk1"}}
         assert ev.private is None
         completed = s.scalar(select(Event).where(Event.type == "ticket.completed"))
         # The acting clerk is staff-only data, never in the public part.

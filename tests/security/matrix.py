@@ -212,6 +212,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     # --- browser wall display (token in the header here; the URL form is tested in tests/display)
     ("GET", "/display/{hall_code}"): Row(DEMO_STAFF | {"display"}, _const("/display/demo")),
     ("GET", "/display/_assets/{name}"): Row(EVERYONE, _const("/display/_assets/app.js")),
+    # --- 评价器: only a window's rating pad (no role here; its rules are in tests/ratepad)
+    ("GET", "/api/v1/ratepad/state"): Row(frozenset(), _const("/api/v1/ratepad/state")),
+    ("POST", "/api/v1/ratepad/ratings"): Row(
+        frozenset(), lambda w: Req("/api/v1/ratepad/ratings",
+                                   json={"ticket_id": w.ticket("done")["id"], "rating": 5})),
+    ("GET", "/ratepad/"): Row(frozenset(), _const("/ratepad/")),
+    ("GET", "/ratepad/_assets/{name}"): Row(EVERYONE, _const("/ratepad/_assets/app.js")),
     # --- realtime
     ("WS", "/ws/halls/{hall_code}"): Row(DEMO_DEVICES | DEMO_STAFF, _const("/ws/halls/demo")),
     # the tracking token is the credential; any bearer token sent along is ignored

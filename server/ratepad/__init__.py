@@ -1,0 +1,1 @@
+"""评价器: the citizen-facing rating pad at a window (API and browser page)."""
