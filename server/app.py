@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
               extra_channels={AUTH_CHANNEL: principals.on_notify,
                               AUTH_ACK_CHANNEL: principals.on_ack},
               acks={AUTH_CHANNEL: AUTH_ACK_CHANNEL},
-              on_listener=lambda listener: _sync_principals(db.url, listener))
+              on_listener=lambda listener: _sync_principals(db.url, listener),
+              listen_ping_seconds=settings.listen_ping_seconds,
+              listen_ping_timeout=settings.listen_ping_timeout_seconds)
     db.commit_listeners.append(hub.notify)
 
     @asynccontextmanager
@@ -107,6 +109,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.metrics_ws_open = 0
     metrics = Metrics(ws_connections=hub.subscriber_count)
     metrics.gauge("tongban_alerts_open", "Open supervision alerts", lambda: _open_alerts(db))
+    metrics.counter("tongban_pg_listen_reconnects", "LISTEN connections lost (broken or "
+                    "stalled) and re-established", hub.listen_reconnects)
     app.state.metrics = metrics
     app.state.limiter = CredentialLimiter({
         "login": settings.login_failures_per_client,

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         6.0, ge=0, description="How often the retention purge runs in the server (0 = never)")
     hub_poll_seconds: float = Field(
         1.0, description="Event pump poll when no wake-up arrives (30 s while LISTEN is up)")
+    listen_ping_seconds: float = Field(
+        5.0, gt=0, description="PostgreSQL LISTEN connection: round trip every N s to detect "
+        "a silent stall (also its TCP keepalive idle time)")
+    listen_ping_timeout_seconds: float = Field(
+        5.0, gt=0, description="No answer to that round trip within N s: reconnect and resync")
     ws_compression: bool = Field(
         False, description="permessage-deflate on websockets (small events: costs more than saved)")
     clock: str | None = Field(
