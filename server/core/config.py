@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         180, ge=1, description="Days after which finished visits lose their personal data")
     retention_interval_hours: float = Field(
         6.0, ge=0, description="How often the retention purge runs in the server (0 = never)")
+    min_free_mb: float = Field(
+        100.0, ge=0, description="Free space the data directory must keep: below it /readyz "
+        "answers 503, uploads 507 and the managers get a 存储空间不足 alert (yellow below twice)")
+    orphan_file_minutes: float = Field(
+        15.0, gt=0, description="Upload temp files and unreferenced material files older than "
+        "this are deleted at start and with each retention run")
     hub_poll_seconds: float = Field(
         1.0, description="Event pump poll when no wake-up arrives (30 s while LISTEN is up)")
     listen_ping_seconds: float = Field(
