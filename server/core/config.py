@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         15.0, description="How often the 电子监察 rules are evaluated (0 = never)")
     log_level: str = Field("INFO", description="Logging level")
     log_json: bool = Field(False, description="Log one JSON object per line")
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="A request's line and headers must arrive within this (else 408)")
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest pause between two chunks of a request body (else 408)")
+    connections_per_client: int = Field(
+        256, ge=0, description="Open HTTP connections one client address may hold (0 = no cap; "
+        "behind a reverse proxy on the same host all clients share its address)")
     json_body_limit: int = Field(1_000_000, description="Largest JSON request body in bytes")
     upload_limit: int = Field(12_000_000, description="Largest multipart request body in bytes")
     metrics_token: str | None = Field(None, description="Bearer token for /metrics (else admin)")
