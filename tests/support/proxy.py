@@ -142,6 +142,8 @@ class FaultProxy:
         except OSError:
             pass
         finally:
+            with self._lock:
+                self._links = [other for other in self._links if other is not link]
             for sock in (src, dst):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
