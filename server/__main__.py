@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("server")
 MIN_SECRET_LENGTH = 16
+RECOMMENDED_FD_LIMIT = 65536  # LimitNOFILE in the service unit
+LOW_FD_LIMIT = 4096  # below this a few hundred slow clients or displays use it all up
 
 ENV_HELP = """
 environment variables (flags win):
@@ -209,6 +211,7 @@ def serve(settings: Settings) -> int:
         return 2
     from server.app import create_app
     from server.auth.ratelimit import RateLimitStorageError
+    from server.ops.slowclients import connection_limit, guarded_protocol, raise_fd_limit
 
     try:
         app = create_app(settings)
@@ -248,9 +251,17 @@ def serve(settings: Settings) -> int:
         ]
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
+    fd_limit = raise_fd_limit()
+    if fd_limit < LOW_FD_LIMIT:
+        log.warning("open-files limit is %d: set LimitNOFILE=%d (see docs/reliability.md)",
+                    fd_limit, RECOMMENDED_FD_LIMIT)
+    protocol = guarded_protocol(header_timeout=settings.header_timeout_seconds,
+                                body_timeout=settings.body_timeout_seconds,
+                                per_client=settings.connections_per_client)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
                 ws_ping_interval=20, ws_ping_timeout=20,
-                ws_per_message_deflate=settings.ws_compression)
+                ws_per_message_deflate=settings.ws_compression, http=protocol,
+                limit_concurrency=connection_limit(fd_limit))
     return 0
 
 

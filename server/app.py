@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server.alerts.models import Alert
 from server.alerts.router import router as alerts_router
-from server.alerts.runner import alert_loop
+from server.alerts.runner import alert_loop, storage_conditions
 from server.appointments.router import router as appointments_router
 from server.audit.router import router as audit_router
 from server.auth.cache import AUTH_ACK_CHANNEL, AUTH_CHANNEL, principals
@@ -39,6 +39,7 @@ from server.events.pglisten import PgListener
 from server.events.router import router as events_router
 from server.materials.router import router as materials_router
 from server.migrate import upgrade
+from server.ops.disk import MB, storage_state
 from server.ops.docs import router as docs_router
 from server.ops.headers import SecurityHeadersMiddleware
 from server.ops.inputguard import InputGuardMiddleware
@@ -71,13 +72,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
               extra_channels={AUTH_CHANNEL: principals.on_notify,
                               AUTH_ACK_CHANNEL: principals.on_ack},
               acks={AUTH_CHANNEL: AUTH_ACK_CHANNEL},
-              on_listener=lambda listener: _sync_principals(db.url, listener))
+              on_listener=lambda listener: _sync_principals(db.url, listener),
+              listen_ping_seconds=settings.listen_ping_seconds,
+              listen_ping_timeout=settings.listen_ping_timeout_seconds)
     db.commit_listeners.append(hub.notify)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         hub.start()
-        alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds))
+        alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds,
+                                                 extra=lambda: storage_conditions(settings)))
                   if settings.alert_interval_seconds > 0 else None)
         retention = (asyncio.create_task(retention_loop(db, settings))
                      if settings.retention_interval_hours > 0 else None)
@@ -109,6 +113,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.metrics_ws_open = 0
     metrics = Metrics(ws_connections=hub.subscriber_count)
     metrics.gauge("tongban_alerts_open", "Open supervision alerts", lambda: _open_alerts(db))
+    metrics.counter("tongban_pg_listen_reconnects", "LISTEN connections lost (broken or "
+                    "stalled) and re-established", hub.listen_reconnects)
     app.state.metrics = metrics
     app.state.limiter = CredentialLimiter({
         "login": settings.login_failures_per_client,
@@ -134,10 +140,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], response_model=None,
-             responses={503: {"description": "database unreachable"}})
+             responses={503: {"description": "database unreachable or data directory full"}})
     def readyz() -> Response | dict:
-        """Readiness: the database answers (503 when it does not)."""
+        """Readiness: the database answers and the data directory takes writes (else 503)."""
         kind = "sqlite" if db.is_sqlite else "postgresql"
+        disk = storage_state(settings.data_dir, round(settings.min_free_mb * MB))
+        if disk.problem:
+            log.warning("not ready: data directory %s (%d bytes free)", disk.problem,
+                        disk.free_bytes)
+            return JSONResponse({"status": "unavailable", "database": kind,
+                                 "storage": disk.problem}, 503)
         try:
             with db.read() as s:
                 s.execute(text("SELECT 1"))

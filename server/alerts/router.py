@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query
 from sqlalchemy.orm import Session
 
 from server.alerts.models import Alert
+from server.alerts.runner import storage_conditions
 from server.alerts.service import (
     acknowledge,
     alert_public,
@@ -19,7 +20,7 @@ from server.alerts.service import (
 from server.audit.service import record
 from server.auth.principal import require
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import NotFound
 from server.events.service import append_event
 
@@ -38,13 +39,14 @@ def get_alerts(hall: str, db: DbDep, principal: PrincipalDep,
 
 
 @router.post("/halls/{hall}/alerts/evaluate")
-def post_evaluate(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
+def post_evaluate(hall: str, db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
     """Evaluate the rules now (the background task does this every few seconds)."""
 
     def work(s: Session) -> dict:
         h = get_hall(s, hall)
         require(principal, staff=MANAGERS, hall_id=h.id)
-        return evaluate_alerts(s, h)
+        # With the server-wide conditions, or this pass would clear the storage alert.
+        return evaluate_alerts(s, h, extra=storage_conditions(settings))
 
     return db.write(work)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from server.core.clock import iso, utcnow
 from server.core.errors import Conflict, Invalid, NotFound
 from server.devices.models import Device
 from server.events.service import append_event
+from server.ops.disk import MB, StorageState
 from server.tickets.models import Ticket
 from server.windows.models import Window, WindowService
 
@@ -39,7 +41,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
 }
 RULE_NAMES_ZH = {
     "long_wait": "等候超时", "crowd": "排队积压", "window_idle": "窗口空闲/暂停",
-    "slow_service": "办理超时", "device_silent": "设备离线",
+    "slow_service": "办理超时", "device_silent": "设备离线", "storage_low": "存储空间不足",
 }
 LEVEL_RANK = {"yellow": 1, "red": 2}
 
@@ -173,6 +175,26 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
     return out
 
 
+def storage_condition(state: StorageState) -> Condition | None:
+    """存储空间不足: red when the data directory is below its reserve or cannot be written
+    (uploads are refused, readiness fails), yellow below twice the reserve (act before)."""
+    free_mb = state.free_bytes / MB
+    reserve_mb = state.min_free_bytes / MB
+    if state.problem == "not_writable":
+        level, message = "red", "服务器数据目录无法写入，请立即检查磁盘"
+    elif state.problem == "low_space":
+        level, message = "red", (f"服务器磁盘仅剩 {free_mb:.0f} MB（低于保留的 "
+                                 f"{reserve_mb:g} MB），已暂停接收材料上传，请立即清理或扩容")
+    elif state.free_bytes < 2 * state.min_free_bytes:
+        level, message = "yellow", (f"服务器磁盘仅剩 {free_mb:.0f} MB，接近保留的 "
+                                    f"{reserve_mb:g} MB，请尽快清理或扩容")
+    else:
+        return None
+    return Condition("storage_low", "server:data_dir", level, round(free_mb, 1), message,
+                     {"free_mb": round(free_mb, 1), "reserve_mb": reserve_mb,
+                      "writable": state.writable})
+
+
 def _idle_windows(s: Session, hall: Hall, now: datetime, r: dict[str, Any],
                   waiting: list[Any]) -> list[Condition]:
     waiting_by_service: dict[int, int] = defaultdict(int)
@@ -213,12 +235,16 @@ def _idle_windows(s: Session, hall: Hall, now: datetime, r: dict[str, Any],
     return out
 
 
-def evaluate_alerts(s: Session, hall: Hall, now: datetime | None = None) -> dict[str, int]:
-    """Raise, escalate/de-escalate and clear the hall's alerts; safe to run any number of times."""
+def evaluate_alerts(s: Session, hall: Hall, now: datetime | None = None,
+                    extra: Iterable[Condition] = ()) -> dict[str, int]:
+    """Raise, escalate/de-escalate and clear the hall's alerts; safe to run any number of times.
+
+    `extra`: conditions of the server itself (storage), not computed from the hall's data.
+    """
     now = now or utcnow()
     # Passes of several server processes take turns per hall (no duplicate alerts).
     s.execute(select(Hall.id).where(Hall.id == hall.id).with_for_update())
-    wanted = {(c.rule, c.subject): c for c in conditions(s, hall, now)}
+    wanted = {(c.rule, c.subject): c for c in [*conditions(s, hall, now), *extra]}
     open_rows = {(a.rule, a.subject): a for a in s.scalars(
         select(Alert).where(Alert.hall_id == hall.id, Alert.cleared_at.is_(None)))}
     counts = {"raised": 0, "changed": 0, "cleared": 0}

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         15.0, description="How often the 电子监察 rules are evaluated (0 = never)")
     log_level: str = Field("INFO", description="Logging level")
     log_json: bool = Field(False, description="Log one JSON object per line")
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="A request's line and headers must arrive within this (else 408)")
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Longest pause between two chunks of a request body (else 408)")
+    connections_per_client: int = Field(
+        256, ge=0, description="Open HTTP connections one client address may hold (0 = no cap; "
+        "behind a reverse proxy on the same host all clients share its address)")
     json_body_limit: int = Field(1_000_000, description="Largest JSON request body in bytes")
     upload_limit: int = Field(12_000_000, description="Largest multipart request body in bytes")
     metrics_token: str | None = Field(None, description="Bearer token for /metrics (else admin)")
@@ -70,8 +77,19 @@ class Settings(BaseSettings):
         180, ge=1, description="Days after which finished visits lose their personal data")
     retention_interval_hours: float = Field(
         6.0, ge=0, description="How often the retention purge runs in the server (0 = never)")
+    min_free_mb: float = Field(
+        100.0, ge=0, description="Free space the data directory must keep: below it /readyz "
+        "answers 503, uploads 507 and the managers get a 存储空间不足 alert (yellow below twice)")
+    orphan_file_minutes: float = Field(
+        15.0, gt=0, description="Upload temp files and unreferenced material files older than "
+        "this are deleted at start and with each retention run")
     hub_poll_seconds: float = Field(
         1.0, description="Event pump poll when no wake-up arrives (30 s while LISTEN is up)")
+    listen_ping_seconds: float = Field(
+        5.0, gt=0, description="PostgreSQL LISTEN connection: round trip every N s to detect "
+        "a silent stall (also its TCP keepalive idle time)")
+    listen_ping_timeout_seconds: float = Field(
+        5.0, gt=0, description="No answer to that round trip within N s: reconnect and resync")
     ws_compression: bool = Field(
         False, description="permessage-deflate on websockets (small events: costs more than saved)")
     clock: str | None = Field(

@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.ops.disk import is_disk_full
+
 log = logging.getLogger(__name__)
 
 
@@ -63,6 +65,16 @@ class Unavailable(DomainError):
     code = "service_unavailable"
 
 
+class StorageFull(DomainError):
+    """The server's disk is (nearly) full: nothing was stored, try again later."""
+
+    status = 507
+    code = "storage_full"
+
+
+STORAGE_FULL_MESSAGE = "服务器存储空间不足，未能保存，请稍后重试或联系大厅工作人员"
+
+
 def error_body(code: str, message: str, **extra: object) -> dict:
     """The one error envelope of the public contract."""
     return {"error": {"code": code, "message": message, **extra}}
@@ -101,6 +113,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(error_body("value_out_of_range", "参数数值超出允许范围"), 422)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("internal_error", "服务器内部错误，请稍后重试"), 500)
+
+    @app.exception_handler(OSError)
+    async def _os_error(request: Request, exc: OSError) -> JSONResponse:
+        if not is_disk_full(exc):
+            raise exc  # a real bug: the 500 handler logs it
+        log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(error_body(StorageFull.code, STORAGE_FULL_MESSAGE), StorageFull.status)
 
     @app.exception_handler(OperationalError)
     async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:

@@ -131,8 +131,10 @@ class Hub:
                  listen: bool | None = None,
                  extra_channels: dict[str, Callable[[str], None]] | None = None,
                  acks: dict[str, str] | None = None,
-                 on_listener: Callable[[PgListener | None], None] | None = None) -> None:
+                 on_listener: Callable[[PgListener | None], None] | None = None,
+                 listen_ping_seconds: float = 5.0, listen_ping_timeout: float = 5.0) -> None:
         self.db = db
+        self.listen_ping = (listen_ping_seconds, listen_ping_timeout)
         # Other payload-free NOTIFY channels served by the same LISTEN connection.
         self.extra_channels = dict(extra_channels or {})
         self.acks = dict(acks or {})
@@ -152,7 +154,9 @@ class Hub:
         if self.listen and self.listener is None:
             self.listener = PgListener(self.db.url, on_notes=self.notify,
                                        on_connect=self.wake_all,
-                                       extra=self.extra_channels, acks=self.acks).start()
+                                       extra=self.extra_channels, acks=self.acks,
+                                       ping_seconds=self.listen_ping[0],
+                                       ping_timeout=self.listen_ping[1]).start()
             self.on_listener(self.listener)
 
     def poll_interval(self) -> float:
@@ -160,6 +164,10 @@ class Hub:
         if self.listener is not None and self.listener.connected.is_set():
             return max(self.poll_seconds, LISTENING_POLL_SECONDS)
         return self.poll_seconds
+
+    def listen_reconnects(self) -> int:
+        """LISTEN connections lost (broken or stalled) and replaced so far (for metrics)."""
+        return self.listener.losses if self.listener is not None else 0
 
     def wake_all(self) -> None:
         """Thread-safe: make every pump re-read from its last delivered seq."""

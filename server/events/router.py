@@ -11,6 +11,7 @@ from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlalchemy.exc import SQLAlchemyError
 
 from server.auth.principal import Principal
 from server.auth.service import resolve_token
@@ -18,6 +19,7 @@ from server.board.service import board_snapshot
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
+from server.core.db import Database
 from server.core.errors import DomainError, Forbidden, Unauthorized
 from server.devices.service import touch_device
 from server.events.hub import Hub, Subscriber, dumps
@@ -30,6 +32,8 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 4408
+CLOSE_INTERNAL_ERROR = 1011
+CLOSE_TRY_AGAIN_LATER = 1013
 
 
 @router.websocket("/ws/halls/{hall_code}")
@@ -47,10 +51,14 @@ async def hall_events(websocket: WebSocket, hall_code: str) -> None:
     try:
         hall, principal = await to_thread.run_sync(_authorize, app, hall_code, token)
     except DomainError as exc:
-        code = {401: CLOSE_UNAUTHORIZED, 403: CLOSE_FORBIDDEN, 404: CLOSE_NOT_FOUND}.get(
+        code = {401: CLOSE_UNAUTHORIZED, 403: CLOSE_FORBIDDEN, 404: CLOSE_NOT_FOUND,
+                503: CLOSE_TRY_AGAIN_LATER}.get(
             exc.status, 1008
         )
         await websocket.close(code, exc.code)
+        return
+    except Exception as exc:  # database down, disk full...: say so, do not just drop
+        await _close_failed(websocket, exc)
         return
     hub: Hub = app.state.hub
     sub = await hub.subscribe(hall, private=principal.sees_personal_data)
@@ -60,9 +68,32 @@ async def hall_events(websocket: WebSocket, hall_code: str) -> None:
         await _run(websocket, app, principal, sub, token or "")
     except (WebSocketDisconnect, RuntimeError, ConnectionError):
         pass
+    except Exception as exc:
+        await _close_failed(websocket, exc)
     finally:
         hub.unsubscribe(hall.id, sub)
         app.state.metrics_ws_open -= 1
+
+
+async def _close_failed(websocket: WebSocket, exc: Exception) -> None:
+    """Close with a code the client can act on: 1013 (retry later) when the database or the
+    disk is unavailable, 1011 for anything else."""
+    if isinstance(exc, SQLAlchemyError | OSError):
+        log.warning("websocket closed, service unavailable: %s", exc.__class__.__name__)
+        code, reason = CLOSE_TRY_AGAIN_LATER, "service unavailable: reconnect later"
+    else:
+        log.error("websocket failed", exc_info=exc)
+        code, reason = CLOSE_INTERNAL_ERROR, "internal error"
+    with contextlib.suppress(Exception):  # the client may be gone already
+        await websocket.close(code, reason)
+
+
+def _touch_quietly(db: Database, device_id: int) -> None:
+    """Record a device heartbeat; a failed write (disk full) must not cut the device's feed."""
+    try:
+        touch_device(db, device_id)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("heartbeat of device %s not recorded: %s", device_id, exc)
 
 
 def _header_token(websocket: WebSocket) -> str | None:
@@ -82,7 +113,7 @@ def _authorize(app: Any, hall_code: str, token: str | None) -> tuple[Hall, Princ
     if principal.kind == "device":
         # Rate-limited like heartbeats: a reconnect storm of displays sharing a token (or
         # reconnecting within 30 s) must not queue thousands of writes ahead of kiosks.
-        touch_device(app.state.db, principal.id)
+        _touch_quietly(app.state.db, principal.id)
     return hall, principal
 
 
@@ -189,7 +220,7 @@ async def _receive_loop(
     websocket: WebSocket, app: Any, principal: Principal, sub: Subscriber
 ) -> None:
     async def touch() -> None:
-        await to_thread.run_sync(touch_device, app.state.db, principal.id)
+        await to_thread.run_sync(_touch_quietly, app.state.db, principal.id)
 
     await answer_pings(websocket, lambda: {"seq": sub.delivered},
                        touch if principal.kind == "device" else None)

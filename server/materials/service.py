@@ -18,10 +18,18 @@ from server.citizens.notify import notify
 from server.core.clock import iso, utcnow
 from server.core.config import Settings
 from server.core.db import Database
-from server.core.errors import Conflict, Forbidden, Invalid, NotFound
+from server.core.errors import (
+    STORAGE_FULL_MESSAGE,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    StorageFull,
+)
 from server.materials.models import Material, MaterialAccess
 from server.materials.sniff import check_content
 from server.materials.storage import LocalStorage, Storage, TooLarge
+from server.ops.disk import MB, free_bytes
 from server.tickets.models import Ticket
 from server.windows.models import Window
 
@@ -141,6 +149,9 @@ def upload(
         service = s.get(ServiceItem, appt.service_id)
         assert service is not None
         _check_uploadable(appt, service, material_code)
+    # Below the reserve the space is kept for tickets and the database, not for uploads.
+    if free_bytes(settings.data_dir) < settings.min_free_mb * MB:
+        raise StorageFull(STORAGE_FULL_MESSAGE)
     try:
         staged = storage.stage(stream, max_bytes=settings.material_max_bytes)
     except TooLarge:
@@ -148,10 +159,10 @@ def upload(
         raise Invalid(f"文件超过大小限制（最大 {limit:g} MB）", code="file_too_large") from None
     try:
         content_type = check_content(staged.path, staged.head, staged.size)
+        created = storage.commit(staged)  # ENOSPC here (a new fan-out directory) too
     except Exception:
         storage.discard(staged)
         raise
-    created = storage.commit(staged)
 
     def record(s: Session) -> dict[str, Any]:
         appt = own_appointment(s, booking_code=booking_code, principal=principal,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -89,9 +91,13 @@ class LocalStorage:
     def commit(self, staged: Staged) -> bool:
         """Atomic rename into place (same directory tree, so a reader never sees half a file)."""
         target = self.path_for(staged.sha256)
-        if target.exists():
+        try:
+            # Fresh mtime: the orphan sweep leaves the blob alone until our row is written.
+            os.utime(target)
             staged.path.unlink(missing_ok=True)
             return False
+        except FileNotFoundError:
+            pass
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged.path, target)
         return True
@@ -115,3 +121,41 @@ class LocalStorage:
     def read_path(self, sha256: str) -> Path:
         """Local path of an object (for streaming responses)."""
         return self.path_for(sha256)
+
+    def sweep(self, *, older_than: float, in_use: Callable[[list[str]], set[str]]) -> int:
+        """Delete temp files and unused blobs untouched for `older_than` seconds.
+
+        What an upload killed mid-way leaves behind: a temp file, or a blob renamed into place
+        whose database row was never written. Recent files may belong to an upload in progress.
+        """
+        cutoff = time.time() - older_than
+        removed = sum(_unlink_if_older(path, cutoff) for path in self.tmp.glob("up-*"))
+        blobs = {path.name: path for path in self._blobs() if _older(path, cutoff)}
+        used = in_use(sorted(blobs)) if blobs else set()
+        for name, path in blobs.items():
+            if name not in used:
+                removed += _unlink_if_older(path, cutoff)  # again: an upload may have reused it
+        return removed
+
+    def _blobs(self) -> Iterator[Path]:
+        for path in self.root.glob("??/*"):
+            try:
+                self.path_for(path.name)
+            except ValueError:
+                continue  # not ours
+            if path.parent.name == path.name[:2]:
+                yield path
+
+
+def _older(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime < cutoff
+    except FileNotFoundError:
+        return False
+
+
+def _unlink_if_older(path: Path, cutoff: float) -> int:
+    if not _older(path, cutoff):
+        return 0
+    path.unlink(missing_ok=True)
+    return 1

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -34,9 +36,24 @@ class Metrics:
         """Register a gauge computed on scrape (e.g. open alerts)."""
         Gauge(name, doc, registry=self.registry).set_function(fn)
 
+    def counter(self, name: str, doc: str, fn: Callable[[], float]) -> None:
+        """Register a counter read on scrape from a running total kept elsewhere."""
+        self.registry.register(_ReadCounter(name, doc, fn))
+
     def render(self) -> bytes:
         """Exposition text for /metrics."""
         return generate_latest(self.registry)
+
+
+class _ReadCounter(Collector):
+    """A counter whose value lives in another object (e.g. the LISTEN thread's tally)."""
+
+    def __init__(self, name: str, doc: str, fn: Callable[[], float]) -> None:
+        self.name, self.doc, self.fn = name, doc, fn
+
+    def collect(self) -> list[CounterMetricFamily]:
+        """One sample: the current total."""
+        return [CounterMetricFamily(self.name, self.doc, value=self.fn())]
 
 
 class MetricsMiddleware:

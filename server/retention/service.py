@@ -133,6 +133,7 @@ def run_retention(db: Database, settings: Settings, *, days: int | None = None,
             storage.delete(sha256)
             removed += 1
     counts["files"] = removed
+    counts["orphan_files"] = sweep_orphan_files(db, settings)
     if db.is_sqlite and any(counts.values()):
         # Old page images of the purged rows live on in the WAL until it is checkpointed
         # (only after a purge that changed something: the checkpoint briefly holds writers).
@@ -143,3 +144,23 @@ def run_retention(db: Database, settings: Settings, *, days: int | None = None,
         if busy:
             log.info("WAL checkpoint after the purge was partial (busy readers)")
     return counts
+
+
+def sweep_orphan_files(db: Database, settings: Settings) -> int:
+    """Delete upload leftovers (temp files, blobs no material row uses) older than
+    TONGBAN_ORPHAN_FILE_MINUTES: what a killed server process left half-way."""
+
+    def in_use(names: list[str]) -> set[str]:
+        used: set[str] = set()
+        with db.read() as s:
+            for i in range(0, len(names), 500):
+                used.update(s.scalars(select(Material.sha256).where(
+                    Material.sha256.in_(names[i:i + 500]),
+                    Material.filename != PURGED_FILENAME)))
+        return used
+
+    removed = storage_for(settings).sweep(older_than=settings.orphan_file_minutes * 60,
+                                          in_use=in_use)
+    if removed:
+        log.warning("removed %d orphaned upload file(s) from %s", removed, settings.data_dir)
+    return removed

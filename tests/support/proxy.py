@@ -14,7 +14,9 @@ class FaultProxy:
     link behind a NAT) until `restore()`; `lose_next_answer(marker)` drops the connection when
     the server answers the next request whose bytes contain `marker` (the server did the work,
     the client never hears about it: exactly the case idempotency keys exist for);
-    `answer_next_with(marker, response)` answers such a request itself, like a gateway.
+    `answer_next_with(marker, response)` answers such a request itself, like a gateway;
+    `stall(marker)` freezes the open connections whose first bytes contain `marker`: they stay
+    open and forward nothing (a NAT that silently dropped the flow) while new ones work.
     """
 
     def __init__(self, upstream_port: int) -> None:
@@ -25,6 +27,8 @@ class FaultProxy:
         self.refused = 0
         self._lock = threading.Lock()
         self._socks: set[socket.socket] = set()
+        # Per connection: an Event cleared while stalled, and the client's first bytes.
+        self._links: list[tuple[threading.Event, bytearray]] = []
         self._up = threading.Event()
         self._up.set()
         self._stop = threading.Event()
@@ -48,6 +52,20 @@ class FaultProxy:
         with self._lock:
             self._refuse = (marker, response)
 
+    def stall(self, marker: bytes = b"") -> int:
+        """Freeze open connections whose client sent `marker` first; returns how many."""
+        with self._lock:
+            links = [flowing for flowing, seen in self._links if marker in seen]
+        for flowing in links:
+            flowing.clear()
+        return len(links)
+
+    def unstall(self) -> None:
+        """Let frozen connections forward again (what they held back is delivered)."""
+        with self._lock:
+            for flowing, _ in self._links:
+                flowing.set()
+
     def cut(self) -> None:
         """Drop the link: close all live connections, refuse new ones."""
         self._up.clear()
@@ -66,6 +84,7 @@ class FaultProxy:
         """Stop accepting and close every connection."""
         self._stop.set()
         self._server.close()
+        self.unstall()
         self.cut()
 
     def _accept(self) -> None:
@@ -83,22 +102,29 @@ class FaultProxy:
                 client.close()  # server down: the client sees a refused/closed connection
                 continue
             upstream.settimeout(None)  # the 5 s were for connecting; idle links stay open
+            link = (threading.Event(), bytearray())
+            link[0].set()
             with self._lock:
                 self._socks.update((client, upstream))
+                self._links.append(link)
             doomed = threading.Event()
-            threading.Thread(target=self._pump, args=(client, upstream, doomed, True),
+            threading.Thread(target=self._pump, args=(client, upstream, doomed, True, link),
                              daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, doomed, False),
+            threading.Thread(target=self._pump, args=(upstream, client, doomed, False, link),
                              daemon=True).start()
 
     def _pump(self, src: socket.socket, dst: socket.socket, doomed: threading.Event,
-              to_server: bool) -> None:
+              to_server: bool, link: tuple[threading.Event, bytearray]) -> None:
+        flowing, seen = link
         try:
             while True:
                 data = src.recv(65536)
                 if not data:
                     break
+                flowing.wait()  # stalled: hold the bytes, keep the connection open
                 if to_server:
+                    if len(seen) < 4096:
+                        seen.extend(data[: 4096 - len(seen)])
                     with self._lock:
                         refuse = self._refuse
                         if refuse and refuse[0] in data:
@@ -116,6 +142,8 @@ class FaultProxy:
         except OSError:
             pass
         finally:
+            with self._lock:
+                self._links = [other for other in self._links if other is not link]
             for sock in (src, dst):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
