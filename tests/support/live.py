@@ -48,7 +48,7 @@ class LiveServer:
         """Base websocket URL."""
         return f"ws://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> LiveServer:
+    def start(self, timeout: float = 90.0) -> LiveServer:
         """Start the process and wait until /readyz answers."""
         env = {**os.environ, "TONGBAN_HEARTBEAT_SECONDS": "2", **self.extra_env}
         cmd = [sys.executable, "-m", "server", "--demo", "--host", "127.0.0.1",
