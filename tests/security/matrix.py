@@ -146,6 +146,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/metrics"): Row(ADMIN, _const("/metrics")),
     ("GET", "/dashboard"): Row(EVERYONE, _const("/dashboard")),
     ("GET", "/dashboard/{name:path}"): Row(EVERYONE, _const("/dashboard/index.html")),
+    ("GET", "/backoffice"): Row(EVERYONE, _const("/backoffice")),
+    ("GET", "/backoffice/{name:path}"): Row(EVERYONE, _const("/backoffice/index.html")),
     # --- auth and staff accounts
     ("POST", "/api/v1/auth/login"): Row(EVERYONE, _const(
         "/api/v1/auth/login", json={"username": "clerk8", "password": "demo1234"})),
