@@ -295,12 +295,14 @@ def post_pickup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
         if not ready:
             raise NotFound("没有待领取的办理结果，请核对身份证或稍后再来",
                            code="nothing_to_pick_up")
-        code = str((hall.settings or {}).get("pickup_service", PICKUP_SERVICE))
-        result = issue_ticket(s, hall=hall, service_code=code, settings=settings, principal=p,
-                              id_number=body.id_number)
-        apps.link_pickup(s, ready, ticket_id=result.ticket.id, number=result.ticket.number,
-                         principal=p, now=result.ticket.issued_at)
-        out = ticket_public(s, result.ticket, settings, hall=hall, service=result.service)
+        ticket = apps.open_pickup_ticket(s, ready)
+        if ticket is None:  # a second press at the kiosk reprints the number still queued
+            code = str((hall.settings or {}).get("pickup_service", PICKUP_SERVICE))
+            ticket = issue_ticket(s, hall=hall, service_code=code, settings=settings,
+                                  principal=p, id_number=body.id_number).ticket
+            apps.link_pickup(s, ready, ticket_id=ticket.id, number=ticket.number,
+                             principal=p, now=ticket.issued_at)
+        out = ticket_public(s, ticket, settings, hall=hall)
         out["applications"] = [apps.public_view(s, a) for a in ready]
         return out
 

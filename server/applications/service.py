@@ -32,6 +32,7 @@ from server.core.clock import business_day, iso, utcnow
 from server.core.config import Settings
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.events.service import append_event
+from server.tickets.models import Ticket
 
 DEFAULT_LEGAL_DAYS = 20
 OPEN = ("accepted", "in_review", "correction")  # the clock runs (or is paused) until decided
@@ -323,6 +324,15 @@ def ready_for(s: Session, *, hall: Hall, id_hash: str) -> list[Application]:
     return list(s.scalars(select(Application).where(
         Application.hall_id == hall.id, Application.id_hash == id_hash,
         Application.status == "ready_for_pickup").order_by(Application.id)))
+
+
+def open_pickup_ticket(s: Session, ready: list[Application]) -> Ticket | None:
+    """The pickup number all these results already wait on, while it is still queued."""
+    ids = {a.pickup_ticket_id for a in ready}
+    if len(ids) != 1 or None in ids:
+        return None
+    ticket = s.get(Ticket, ids.pop())
+    return ticket if ticket is not None and ticket.status in ("waiting", "called") else None
 
 
 def link_pickup(s: Session, apps: list[Application], *, ticket_id: int, number: str,

@@ -81,6 +81,9 @@ def test_accept_review_in_two_departments_ready_pickup_at_kiosk(any_client: Test
                         json={"id_number": DEMO_LICENCE_ID}), 201)
     assert pickup["number"].startswith("Q") and pickup["service_code"] == "PICKUP"
     assert [a["receipt_no"] for a in pickup["applications"]] == [app["receipt_no"]]
+    again = _ok(c.post("/api/v1/halls/demo/pickups", headers=KIOSK,
+                       json={"id_number": DEMO_LICENCE_ID}), 201)
+    assert again["number"] == pickup["number"]  # pressed twice: the same number, not a new one
     issue(c, ESTATE)  # a new applicant arrives after: the 出件 window does not call them
     handout = login(c, "clerk8")
     wid = open_window(c, handout, 11)
