@@ -199,3 +199,30 @@ def test_migration_goes_down_and_up(tmp_path: Path) -> None:
             inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_booking_acceptance_counts_online_files_and_the_citizen_follows_it(
+        client: TestClient) -> None:
+    from tests.support.online import book_appointment, sample_png
+
+    b = book_appointment(client, service_code=HUKOU, id_number=_person(7), phone="13900000077",
+                         materials={"id_card": ("身份证.png", sample_png(), "image/png")},
+                         accept=("id_card",))
+    clerk = login(client, "clerk1")
+    r = client.post(f"/api/v1/appointments/{b['booking_code']}/application", headers=clerk,
+                    json={"materials": ["hukou_book", "move_proof"]})
+    assert r.status_code == 201, r.text
+    sources = {m["code"]: m["source"] for m in r.json()["materials"]}
+    assert sources == {"id_card": "online", "hukou_book": "window", "move_proof": "window"}
+    twice = client.post(f"/api/v1/appointments/{b['booking_code']}/application", headers=clerk,
+                        json={"materials": ["hukou_book", "move_proof"]})
+    assert twice.status_code == 409
+
+    mine = client.get("/api/v1/citizen/applications", headers=b["citizen_headers"]).json()
+    assert [a["receipt_no"] for a in mine] == [r.json()["receipt_no"]]
+    assert [s["status_text"] for s in mine[0]["timeline"]] == ["已受理", "审批中"]
+    assert "id_masked" not in mine[0] and "13900000077" not in str(mine)
+    other = book_appointment(client, service_code=HUKOU, id_number=_person(8),
+                             phone="13900000078")
+    assert client.get("/api/v1/citizen/applications",
+                      headers=other["citizen_headers"]).json() == []
