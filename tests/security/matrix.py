@@ -118,7 +118,7 @@ def _application(state: str, action: str, body: Any = None, **kw: Any,  # noqa: 
 
 
 def _accept_booking(w: World) -> Req:
-    b = w.booking(f"136{w.n():08d}", accept=True)  # a new account: no pending-booking limit
+    b = w.booking(f"136{w.n():08d}", material=False)  # a new account: no pending limit
     return Req(f"/api/v1/appointments/{b['booking_code']}/application",
                json={"materials": ALL_MATERIALS})
 
