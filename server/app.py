@@ -17,6 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from server.alerts.models import Alert
 from server.alerts.router import router as alerts_router
 from server.alerts.runner import alert_loop, storage_conditions
+from server.applications.page import router as backoffice_router
+from server.applications.router import router as applications_router
 from server.appointments.router import router as appointments_router
 from server.audit.router import router as audit_router
 from server.auth.cache import AUTH_ACK_CHANNEL, AUTH_CHANNEL, principals
@@ -131,7 +133,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                    board_router, tracking_router, evaluations_router, events_router,
                    stats_router, alerts_router, cases_router, audit_router, dashboard_router,
                    citizens_router, appointments_router, materials_router, portal_router,
-                   display_page_router, ratepad_router, ratepad_page_router, docs_router):
+                   display_page_router, ratepad_router, ratepad_page_router, docs_router,
+                   applications_router, backoffice_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

@@ -8,9 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.applications.licences import add_licence
 from server.auth.service import create_staff
 from server.catalog.models import Hall
 from server.catalog.service import create_hall, create_service
+from server.core.config import DEMO_SECRET
+from server.core.ids import hash_id
 from server.devices.service import create_device
 from server.windows.service import create_window
 
@@ -24,12 +27,17 @@ DEMO_COUNTER_TOKEN = "demo-counter-token"
 DEMO_RATEPAD_TOKEN = "demo-ratepad-token"
 
 
-def _m(code: str, name: str, required: bool = True, presubmit: bool = True) -> dict[str, Any]:
-    return {"code": code, "name": name, "required": required, "presubmit": presubmit}
+def _m(code: str, name: str, required: bool = True, presubmit: bool = True,
+       licence_type: str | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"code": code, "name": name, "required": required,
+                            "presubmit": presubmit}
+    if licence_type:  # the 电子证照库 may hold it: then nobody is asked to bring it
+        spec["licence_type"] = licence_type
+    return spec
 
 
 ID_CARD = _m("id_card", "居民身份证", presubmit=True)
-HUKOU = _m("hukou_book", "居民户口簿")
+HUKOU = _m("hukou_book", "居民户口簿", licence_type="hukou_book")
 
 SERVICES: list[dict[str, Any]] = [
     {"code": "11110000MB0123456X4000117001", "name": "户口迁移登记", "department": "公安局",
@@ -51,7 +59,8 @@ SERVICES: list[dict[str, Any]] = [
     {"code": "11110000MB0456789A4000417001", "name": "不动产转移登记",
      "department": "不动产登记中心",
      "category": "不动产登记", "prefix": "E", "expected_minutes": 25,
-     "materials": [ID_CARD, _m("property_cert", "不动产权证书"), _m("sale_contract", "买卖合同"),
+     "materials": [ID_CARD, _m("property_cert", "不动产权证书", licence_type="property_cert"),
+                   _m("sale_contract", "买卖合同"),
                    _m("tax_receipt", "完税凭证")]},
     {"code": "11110000MB0567890B4000517001", "name": "企业设立登记（营业执照）",
      "department": "市场监管局", "category": "营业执照", "prefix": "F", "expected_minutes": 20,
@@ -81,6 +90,24 @@ WINDOWS: list[tuple[int, str, list[tuple[int, int]]]] = [
     (9, "出入境窗口", [(7, 9)]),
     (10, "税务窗口", [(8, 9), (9, 9)]),
 ]
+
+# 统一出件: results are handed out at their own window from their own queue, so a citizen
+# collecting a result never waits behind new applications. Not offered on the kiosk's
+# service list (catalog category 出件): the kiosk's 取件 button issues these numbers.
+PICKUP_SERVICE: dict[str, Any] = {
+    "code": "PICKUP", "name": "统一出件（取件）", "department": "政务服务中心", "category": "出件",
+    "prefix": "Q", "expected_minutes": 3, "materials": [ID_CARD]}
+PICKUP_WINDOW = (11, "统一出件窗口")
+# 后台审批: one reviewer per department of the demo's approval work.
+REVIEWERS = [("reviewer1", "孙审批", "不动产登记中心"), ("reviewer2", "钱审批", "税务局"),
+             ("reviewer3", "周审批", "公安局")]
+# 并联审批: 不动产转移登记 needs both the registry and the tax office.
+JOINT_REVIEW = {5: ["不动产登记中心", "税务局"]}
+# A demo person whose 户口簿 and 不动产权证书 are in the 电子证照库 (the local store).
+DEMO_LICENCE_ID = "110101198001010010"
+DEMO_LICENCES = [("hukou_book", "居民户口簿", "HK-110101-000123", "示范市公安局"),
+                 ("property_cert", "不动产权证书", "示(2024)不动产权第0001234号",
+                  "示范市不动产登记中心")]
 
 OPENING_HOURS = {
     day: [["08:30", "12:00"], ["13:30", "17:30"]] for day in ("mon", "tue", "wed", "thu", "fri")
@@ -115,6 +142,7 @@ def seed_demo(s: Session) -> bool:
                  hall_id=hall.id, full_name="周主任")
     create_staff(s, username="admin", password=DEMO_PASSWORD, role="admin", hall_id=None,
                  full_name="平台管理员")
+    _seed_applications(s, hall)
     create_device(s, hall_id=hall.id, kind="kiosk", name="一楼取号机", token=DEMO_KIOSK_TOKEN)
     create_device(s, hall_id=hall.id, kind="display", name="大厅综合屏", token=DEMO_DISPLAY_TOKEN)
     create_device(s, hall_id=hall.id, kind="counter", name="1号窗口终端",
@@ -157,6 +185,20 @@ _GUIDES: list[tuple[list[str], str, int, int]] = [
 ]
 
 
+def _seed_applications(s: Session, hall: Hall) -> None:
+    """The 出件 service and window, the back-office reviewers and the demo licences."""
+    pickup = create_service(s, hall_id=hall.id, sort_order=len(SERVICES), **PICKUP_SERVICE)
+    create_window(s, hall_id=hall.id, number=PICKUP_WINDOW[0], name=PICKUP_WINDOW[1],
+                  services=[(pickup.id, 9)])
+    for username, full_name, department in REVIEWERS:
+        create_staff(s, username=username, password=DEMO_PASSWORD, role="reviewer",
+                     hall_id=hall.id, full_name=full_name, department=department)
+    id_hash = hash_id(DEMO_LICENCE_ID, DEMO_SECRET)
+    for licence_type, name, number, issuer in DEMO_LICENCES:
+        add_licence(s, id_hash=id_hash, licence_type=licence_type, name=name,
+                    licence_no=number, issuer=issuer, valid_until=None)
+
+
 def demo_guide(index: int, spec: dict[str, Any]) -> dict[str, Any]:
     """The 办事指南 of a demo service: conditions, fees, time limits, where to go."""
     conditions, fee, legal, promised = _GUIDES[index]
@@ -174,4 +216,5 @@ def demo_guide(index: int, spec: dict[str, Any]) -> dict[str, Any]:
         "phone": "12345",
         "online": "可网上预约、网上预审材料，材料预审通过后到现场最多跑一次",
         "basis": f"《{spec['department']}政务服务事项实施清单》",
+        "review_departments": JOINT_REVIEW.get(index, [spec["department"]]),
     }

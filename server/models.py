@@ -13,6 +13,7 @@ from server.tickets import models as ticket_models  # noqa: F401
 from server.windows import models as window_models  # noqa: F401
 
 metadata = Base.metadata
+from server.applications import models as application_models  # noqa: F401, E402
 from server.appointments import models as appointment_models  # noqa: F401, E402
 from server.citizens import models as citizen_models  # noqa: F401, E402
 from server.materials import models as material_models  # noqa: F401, E402

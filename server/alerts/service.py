@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.applications.service import running
 from server.catalog.models import Hall, ServiceItem
-from server.core.clock import iso, utcnow
+from server.core.clock import business_day, iso, utcnow
 from server.core.errors import Conflict, Invalid, NotFound
 from server.devices.models import Device
 from server.events.service import append_event
@@ -38,10 +39,13 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "slow_service": {"enabled": True, "yellow_factor": 2.0, "red_factor": 3.0},
     # kiosk/display without heartbeat (only devices that have been seen at least once)
     "device_silent": {"enabled": True, "yellow_minutes": 3, "red_minutes": 10},
+    # an application (办件) near its promised time limit (yellow) or past it (red)
+    "application_due": {"enabled": True, "yellow_days_left": 1},
 }
 RULE_NAMES_ZH = {
     "long_wait": "等候超时", "crowd": "排队积压", "window_idle": "窗口空闲/暂停",
     "slow_service": "办理超时", "device_silent": "设备离线", "storage_low": "存储空间不足",
+    "application_due": "办件超期",
 }
 LEVEL_RANK = {"yellow": 1, "red": 2}
 
@@ -172,6 +176,25 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
                     "device_silent", f"device:{d.id}", level, round(minutes, 1),
                     f"{kind}「{d.name}」已 {int(minutes)} 分钟无心跳",
                     {"device_id": d.id, "device_kind": d.kind}))
+    r = rules["application_due"]
+    if r["enabled"]:
+        out += _due_applications(s, hall, now, r)
+    return out
+
+
+def _due_applications(s: Session, hall: Hall, now: datetime,
+                      r: dict[str, Any]) -> list[Condition]:
+    """办件 whose promised time limit is near (yellow) or passed (red); paused ones wait."""
+    out = []
+    for app, service_name, left in running(s, hall, business_day(now, hall.timezone)):
+        level = "red" if left < 0 else "yellow" if left <= r["yellow_days_left"] else None
+        if level:
+            when = f"已超过承诺时限 {-left} 个工作日" if left < 0 else f"剩余 {left} 个工作日到期"
+            out.append(Condition(
+                "application_due", f"application:{app.id}", level, float(left),
+                f"办件 {app.receipt_no}（{service_name}）{when}",
+                {"application_id": app.id, "receipt_no": app.receipt_no,
+                 "promised_due": app.promised_due.isoformat()}))
     return out
 
 

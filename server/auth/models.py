@@ -10,11 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.core.clock import utcnow
 from server.core.db import Base, UTCDateTime
 
-ROLES = ("clerk", "manager", "admin")
+ROLES = ("clerk", "manager", "admin", "reviewer")
 
 
 class Staff(Base):
-    """A clerk, manager or admin; admins may have no hall (platform-wide)."""
+    """A clerk, reviewer, manager or admin; admins may have no hall (platform-wide).
+
+    A reviewer (后台审批) belongs to one department and sees only its review queue.
+    """
 
     __tablename__ = "staff"
 
@@ -23,6 +26,7 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     full_name: Mapped[str] = mapped_column(String(100), default="")
     role: Mapped[str] = mapped_column(String(16))
+    department: Mapped[str] = mapped_column(String(100), default="")
     hall_id: Mapped[int | None] = mapped_column(
         ForeignKey("halls.id", ondelete="CASCADE"), nullable=True, index=True
     )

@@ -12,7 +12,10 @@ Kind = Literal["staff", "device", "citizen"]
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller; `role` is clerk/manager/admin, kiosk/display/counter or citizen."""
+    """An authenticated caller.
+
+    `role` is clerk/reviewer/manager/admin (staff), kiosk/display/counter (devices) or citizen.
+    """
 
     kind: Kind
     id: int
@@ -20,6 +23,7 @@ class Principal:
     hall_id: int | None
     name: str = ""
     window_id: int | None = None
+    department: str = ""  # a reviewer's department (后台审批科室)
 
     @property
     def is_admin(self) -> bool:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.auth.models import ROLES as STAFF_ROLES
 from server.auth.models import Staff
 from server.auth.principal import require
 from server.auth.ratelimit import client_key, get_limiter
@@ -29,9 +30,10 @@ class LoginIn(BaseModel):
 class StaffIn(BaseModel):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     password: str = Field(min_length=8, max_length=200)
-    role: str = Field(pattern="^(clerk|manager|admin)$")
+    role: str = Field(pattern="^(clerk|reviewer|manager|admin)$")
     hall_code: str | None = None
     full_name: str = Field("", max_length=100)
+    department: str = Field("", max_length=100, description="reviewer: 所属审批部门")
 
 
 @router.post("/auth/login")
@@ -65,7 +67,7 @@ def post_logout(
     db: DbDep, principal: PrincipalDep, authorization: Annotated[str | None, Header()] = None
 ) -> None:
     """Revoke the caller's token."""
-    require(principal, staff=("clerk", "manager", "admin"), citizen=True)
+    require(principal, staff=STAFF_ROLES, citizen=True)
     token = bearer_token(authorization)
     assert token is not None
     db.write(lambda s: revoke_token(s, token=token))
@@ -74,25 +76,28 @@ def post_logout(
 @router.get("/auth/me")
 def get_me(db: DbDep, principal: PrincipalDep) -> dict:
     """Who the token belongs to."""
-    p = require(principal, staff=("clerk", "manager", "admin"), devices=("kiosk", "display",
-                "counter"), citizen=True)
+    p = require(principal, staff=STAFF_ROLES, devices=("kiosk", "display", "counter"),
+                citizen=True)
     with db.read() as s:
         hall = s.get(Hall, p.hall_id) if p.hall_id else None
     return {"kind": p.kind, "id": p.id, "role": p.role, "name": p.name,
-            "hall_code": hall.code if hall else None, "window_id": p.window_id}
+            "hall_code": hall.code if hall else None, "window_id": p.window_id,
+            "department": p.department}
 
 
 @router.post("/staff", status_code=201)
 def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
-    """Create a staff account (admin; managers may create clerks of their hall)."""
+    """Create a staff account (admin; managers may create clerks and reviewers of their hall)."""
     p = require(principal, staff=("manager", "admin"))
 
     def work(s: Session) -> dict:
         hall = get_hall(s, body.hall_code) if body.hall_code else None
-        if not p.is_admin and (body.role != "clerk" or hall is None or hall.id != p.hall_id):
-            raise Forbidden("大厅管理员只能为本大厅创建窗口人员", code="forbidden_role")
+        if not p.is_admin and (body.role not in ("clerk", "reviewer") or hall is None
+                               or hall.id != p.hall_id):
+            raise Forbidden("大厅管理员只能为本大厅创建窗口或审批人员", code="forbidden_role")
         staff = create_staff(s, username=body.username, password=body.password, role=body.role,
-                             hall_id=hall.id if hall else None, full_name=body.full_name)
+                             hall_id=hall.id if hall else None, full_name=body.full_name,
+                             department=body.department)
         return _staff_out(staff, hall)
 
     return db.write(work)
@@ -110,4 +115,5 @@ def list_staff(db: DbDep, principal: PrincipalDep, hall: Annotated[str, Query()]
 
 def _staff_out(staff: Staff, hall: Hall | None) -> dict:
     return {"id": staff.id, "username": staff.username, "full_name": staff.full_name,
-            "role": staff.role, "hall_code": hall.code if hall else None, "active": staff.active}
+            "role": staff.role, "department": staff.department,
+            "hall_code": hall.code if hall else None, "active": staff.active}

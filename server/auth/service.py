@@ -9,7 +9,7 @@ from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.auth.models import AuthToken, LoginFailure, Staff
+from server.auth.models import ROLES, AuthToken, LoginFailure, Staff
 from server.auth.principal import Principal
 from server.core.clock import utcnow
 from server.core.errors import Conflict, DomainError, Invalid, TooManyRequests, Unauthorized
@@ -118,7 +118,8 @@ def resolve_digest(s: Session, digest: str) -> tuple[Principal, datetime | None]
             staff = s.get(Staff, row.subject_id)
             if staff is None or not staff.active:
                 return None
-            principal = Principal("staff", staff.id, staff.role, staff.hall_id, staff.full_name)
+            principal = Principal("staff", staff.id, staff.role, staff.hall_id, staff.full_name,
+                                  department=staff.department)
             return principal, row.expires_at
         return Principal("citizen", row.subject_id, "citizen", None), row.expires_at
     device = s.scalar(select(Device).where(Device.token_digest == digest))
@@ -138,10 +139,13 @@ def create_staff(
     role: str,
     hall_id: int | None,
     full_name: str = "",
+    department: str = "",
 ) -> Staff:
-    """Create a staff account with an argon2 password hash."""
-    if role not in ("clerk", "manager", "admin"):
-        raise Invalid("角色必须是 clerk、manager 或 admin", code="invalid_role")
+    """Create a staff account with an argon2 password hash (reviewers need a department)."""
+    if role not in ROLES:
+        raise Invalid("角色必须是 clerk、reviewer、manager 或 admin", code="invalid_role")
+    if role == "reviewer" and not department.strip():
+        raise Invalid("后台审批人员必须指定所属部门", code="department_required")
     if role != "admin" and hall_id is None:
         raise Invalid("窗口人员和大厅管理员必须属于一个大厅", code="hall_required")
     if len(password) < 8:
@@ -154,6 +158,7 @@ def create_staff(
         role=role,
         hall_id=hall_id,
         full_name=full_name or username,
+        department=department.strip(),
     )
     s.add(staff)
     s.flush()

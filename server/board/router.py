@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from server.auth.models import ROLES as STAFF_ROLES
 from server.auth.principal import require
 from server.board.service import board_snapshot
 from server.catalog.service import get_hall
@@ -18,7 +19,7 @@ def get_board(hall_code: str, db: DbDep, settings: SettingsDep, principal: Princ
     with db.read() as s:
         hall = get_hall(s, hall_code)
         if principal is not None and principal.kind != "citizen":
-            require(principal, staff=("clerk", "manager", "admin"),
+            require(principal, staff=STAFF_ROLES,
                     devices=("kiosk", "display", "counter"), hall_id=hall.id)
         return board_snapshot(s, hall, settings)
 

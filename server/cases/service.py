@@ -36,7 +36,8 @@ def add_working_days(start: date, days: int, closed_days: set[date] | None = Non
     return current
 
 
-def _closed_days(hall: Hall) -> set[date]:
+def closed_days(hall: Hall) -> set[date]:
+    """The hall's holidays and other closed days (settings `closed_days`, ISO dates)."""
     out = set()
     for raw in (hall.settings or {}).get("closed_days", []):
         try:
@@ -56,7 +57,7 @@ def open_case_for(
     hall = s.get(Hall, ev.hall_id)
     assert hall is not None
     days = int((hall.settings or {}).get("case_deadline_days", DEFAULT_DEADLINE_DAYS))
-    due = add_working_days(business_day(now, hall.timezone), days, _closed_days(hall))
+    due = add_working_days(business_day(now, hall.timezone), days, closed_days(hall))
     case = FollowUpCase(
         hall_id=ev.hall_id, evaluation_id=ev.id, ticket_id=ev.ticket_id, rating=ev.rating,
         service_id=ev.service_id, window_id=ev.window_id, rated_staff_id=ev.staff_id,

@@ -25,6 +25,8 @@ class MaterialIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     required: bool = True
     presubmit: bool = True
+    licence_type: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_]+$",
+                                     description="电子证照 type that can stand in for it")
 
 
 class HallIn(BaseModel):
@@ -85,7 +87,7 @@ def post_service(hall_code: str, body: ServiceIn, db: DbDep, principal: Principa
         hall = get_hall(s, hall_code)
         require(principal, staff=("manager", "admin"), hall_id=hall.id)
         fields = body.model_dump()
-        fields["materials"] = [m.model_dump() for m in body.materials]
+        fields["materials"] = [m.model_dump(exclude_none=True) for m in body.materials]
         svc = create_service(s, hall_id=hall.id, **fields)
         return {"code": svc.code, "name": svc.name, "prefix": svc.prefix, "id": svc.id}
 

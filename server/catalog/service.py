@@ -29,12 +29,18 @@ def get_service(s: Session, hall_id: int, code: str, *, active_only: bool = True
     return svc
 
 
+# Services of this category (统一出件) are queues for collecting results: their numbers come
+# from the kiosk's 取件 flow, so they are not offered in the list of services.
+PICKUP_CATEGORY = "出件"
+
+
 def list_services(s: Session, hall_id: int) -> list[ServiceItem]:
-    """Active services of a hall in display order."""
+    """Active services of a hall in display order (without 出件 queues)."""
     return list(
         s.scalars(
             select(ServiceItem)
-            .where(ServiceItem.hall_id == hall_id, ServiceItem.active.is_(True))
+            .where(ServiceItem.hall_id == hall_id, ServiceItem.active.is_(True),
+                   ServiceItem.category != PICKUP_CATEGORY)
             .order_by(ServiceItem.sort_order, ServiceItem.id)
         )
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.demo import SERVICES
 from tests.security.world import ROLES, World
 from tests.support.api import HUKOU, SOCIAL
 
@@ -50,6 +51,9 @@ WINDOW1_HOLDERS = frozenset({"clerk_w1"}) | MANAGERS  # managers/admins may act 
 KIOSK_AND_STAFF = DEMO_STAFF | {"kiosk"}
 OWNER = frozenset({"citizen_a"})
 NOT_YOURS = {"citizen_b": 404}  # another citizen's booking does not exist for them
+DEMO_BACK_OFFICE = DEMO_STAFF | {"reviewer"}  # the reviewer of 公安局, which reviews 户口迁移
+REVIEWERS = MANAGERS | {"reviewer"}
+ALL_MATERIALS = sorted({m["code"] for svc in SERVICES for m in svc["materials"]})
 
 
 def _const(url: str, **kw: Any) -> Callable[[World], Req]:  # noqa: ANN401
@@ -107,6 +111,26 @@ def _upload(w: World) -> Req:
                files={"file": ("../../身份证.pdf", sample_pdf(), "application/pdf")})
 
 
+def _application(state: str, action: str, body: Any = None, **kw: Any,  # noqa: ANN401
+                 ) -> Callable[[World], Req]:
+    return lambda w: Req(f"/api/v1/applications/{w.application(state, **kw)}/{action}",
+                         json=body)
+
+
+def _accept_booking(w: World) -> Req:
+    b = w.booking(f"136{w.n():08d}", material=False)  # a new account: no pending limit
+    return Req(f"/api/v1/appointments/{b['booking_code']}/application",
+               json={"materials": ALL_MATERIALS})
+
+
+def _pickup(path: str) -> Callable[[World], Req]:
+    def make(w: World) -> Req:
+        person = w.id_number()
+        w.application("ready_for_pickup", id_number=person)
+        return Req(f"/api/v1/halls/demo/{path}", json={"id_number": person})
+    return make
+
+
 def _material(action: str, body: Any = None) -> Callable[[World], Req]:  # noqa: ANN401
     return lambda w: Req(f"/api/v1/materials/{w.handled_material()[0]}/{action}", json=body)
 
@@ -122,11 +146,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/metrics"): Row(ADMIN, _const("/metrics")),
     ("GET", "/dashboard"): Row(EVERYONE, _const("/dashboard")),
     ("GET", "/dashboard/{name:path}"): Row(EVERYONE, _const("/dashboard/index.html")),
+    ("GET", "/backoffice"): Row(EVERYONE, _const("/backoffice")),
+    ("GET", "/backoffice/{name:path}"): Row(EVERYONE, _const("/backoffice/index.html")),
     # --- auth and staff accounts
     ("POST", "/api/v1/auth/login"): Row(EVERYONE, _const(
         "/api/v1/auth/login", json={"username": "clerk8", "password": "demo1234"})),
     ("POST", "/api/v1/auth/logout"): Row(
-        DEMO_STAFF | CITIZENS | {"clerk_east"}, _const("/api/v1/auth/logout", fresh_token=True)),
+        DEMO_STAFF | CITIZENS | {"clerk_east", "reviewer"},
+        _const("/api/v1/auth/logout", fresh_token=True)),
     ("GET", "/api/v1/auth/me"): Row(AUTHENTICATED, _const("/api/v1/auth/me")),
     ("POST", "/api/v1/staff"): Row(MANAGERS, lambda w: Req("/api/v1/staff", json={
         "username": f"newclerk{w.n()}", "password": "clerk12345", "role": "clerk",
@@ -220,7 +247,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/ratepad/"): Row(frozenset(), _const("/ratepad/")),
     ("GET", "/ratepad/_assets/{name}"): Row(EVERYONE, _const("/ratepad/_assets/app.js")),
     # --- realtime
-    ("WS", "/ws/halls/{hall_code}"): Row(DEMO_DEVICES | DEMO_STAFF, _const("/ws/halls/demo")),
+    # reviewers too: the back-office page follows application events live
+    ("WS", "/ws/halls/{hall_code}"): Row(DEMO_DEVICES | DEMO_STAFF | {"reviewer"},
+                                         _const("/ws/halls/demo")),
     # the tracking token is the credential; any bearer token sent along is ignored
     ("WS", "/ws/track/{tracking_token}"): Row(
         EVERYONE, lambda w: Req(f"/ws/track/{w.issue()['tracking_token']}")),
@@ -338,4 +367,48 @@ MATRIX: dict[tuple[str, str], Row] = {
         MANAGERS, _material("audit"), reuse=True),
     ("GET", "/api/v1/halls/{hall_code}/materials"): Row(
         MANAGERS, _const("/api/v1/halls/demo/materials")),
+    # --- 办件: acceptance at the window (the clerk serving the ticket) or from a booking
+    ("POST", "/api/v1/tickets/{ticket_id}/application"): Row(
+        WINDOW1_HOLDERS, lambda w: Req(f"/api/v1/tickets/{w.ticket('serving')['id']}/application",
+                                       json={"id_number": w.id_number(),
+                                             "materials": ALL_MATERIALS})),
+    ("POST", "/api/v1/appointments/{booking_code}/application"): Row(DEMO_STAFF, _accept_booking),
+    ("GET", "/api/v1/tickets/{ticket_id}/licence-materials"): Row(
+        DEMO_STAFF, lambda w: Req(f"/api/v1/tickets/{w.issue()['id']}/licence-materials"),
+        reuse=True),
+    # --- 办件: back office (a reviewer only sees their department's applications)
+    ("GET", "/api/v1/halls/{hall_code}/applications"): Row(
+        DEMO_BACK_OFFICE, _const("/api/v1/halls/demo/applications")),
+    ("GET", "/api/v1/halls/{hall_code}/applications/stats"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/applications/stats")),
+    ("GET", "/api/v1/applications/{app_id}"): Row(
+        DEMO_BACK_OFFICE, lambda w: Req(f"/api/v1/applications/{w.application()}"), reuse=True),
+    ("POST", "/api/v1/applications/{app_id}/review"): Row(
+        REVIEWERS, _application("in_review", "review", {"decision": "approve"})),
+    ("POST", "/api/v1/applications/{app_id}/correction"): Row(
+        REVIEWERS, _application("in_review", "correction", {"note": "请补充材料"})),
+    ("POST", "/api/v1/applications/{app_id}/resume"): Row(
+        DEMO_BACK_OFFICE, _application("correction", "resume")),
+    ("POST", "/api/v1/applications/{app_id}/ready"): Row(
+        DEMO_STAFF, _application("decided", "ready")),
+    ("POST", "/api/v1/applications/{app_id}/mail"): Row(
+        DEMO_STAFF, _application("decided", "mail", {"tracking_no": "SF1234567890"},
+                                 delivery="mail")),
+    ("POST", "/api/v1/applications/{app_id}/handover"): Row(
+        DEMO_STAFF, _application("ready_for_pickup", "handover")),
+    # --- 办件: the citizen's side (kiosk 取件/查询 by ID card, tracking token, portal)
+    ("POST", "/api/v1/halls/{hall_code}/pickups"): Row(
+        KIOSK_AND_STAFF, _pickup("pickups"), reuse=True),
+    ("POST", "/api/v1/halls/{hall_code}/applications/lookup"): Row(
+        KIOSK_AND_STAFF, _pickup("applications/lookup"), reuse=True),
+    ("GET", "/api/v1/track/{tracking_token}/applications"): Row(
+        EVERYONE, lambda w: Req(f"/api/v1/track/{w.issue()['tracking_token']}/applications"),
+        reuse=True),
+    ("GET", "/api/v1/citizen/applications"): Row(CITIZENS, _const("/api/v1/citizen/applications")),
+    # --- 电子证照 store (platform admin)
+    ("GET", "/api/v1/licences"): Row(ADMIN, _const("/api/v1/licences")),
+    ("POST", "/api/v1/licences"): Row(ADMIN, lambda w: Req("/api/v1/licences", json={
+        "id_number": w.id_number(), "licence_type": "property_cert", "name": "不动产权证书"})),
+    ("DELETE", "/api/v1/licences/{licence_id}"): Row(
+        ADMIN, lambda w: Req(f"/api/v1/licences/{w.licence()}")),
 }

@@ -2,7 +2,8 @@
 
 Roles: anonymous, citizen A and B, the demo hall's kiosk, display and counter devices, a kiosk
 of the second hall "east", clerk1 holding demo window 1, clerk2 holding demo window 2, the
-east hall's clerk, the demo manager and the platform admin.
+east hall's clerk, the demo hall's 公安局 back-office reviewer, the demo manager and the
+platform admin.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ from tests.support.online import (
 COUNTER = {"Authorization": "Bearer demo-counter-token"}
 ROLES = (
     "anonymous", "citizen_a", "citizen_b", "kiosk", "display", "counter", "kiosk_east",
-    "clerk_w1", "clerk_w2", "clerk_east", "manager", "admin",
+    "clerk_w1", "clerk_w2", "clerk_east", "reviewer", "manager", "admin",
 )
 STAFF_LOGINS = {"clerk_w1": ("clerk1", PASSWORD), "clerk_w2": ("clerk2", PASSWORD),
-                "clerk_east": ("eastclerk", "east12345"), "manager": ("manager", PASSWORD),
+                "clerk_east": ("eastclerk", "east12345"), "reviewer": ("reviewer3", PASSWORD),
+                "manager": ("manager", PASSWORD),
                 "admin": ("admin", PASSWORD)}
 CITIZEN_PHONES = {"citizen_a": "13900000001", "citizen_b": "13900000002"}
 ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -193,6 +195,31 @@ class World:
             self.ok(self.c.post(f"/api/v1/cases/{case_id}/reply", headers=manager,
                                 json={"text": "已回访致歉"}))
         return case_id
+
+    def application(self, state: str = "in_review", *, delivery: str = "pickup",
+                    id_number: str | None = None) -> int:
+        """A 户口迁移 application (公安局 reviews it) accepted at window 1, moved to `state`:
+        in_review, correction, decided (approved) or ready_for_pickup."""
+        t = self.ticket("serving")
+        body = {"id_number": id_number or self.id_number(), "delivery": delivery,
+                "mail_address": "示范市人民路2号" if delivery == "mail" else "",
+                "materials": ["id_card", "hukou_book", "move_proof"]}
+        app = self.ok(self.c.post(f"/api/v1/tickets/{t['id']}/application", json=body,
+                                  headers=self.headers["clerk_w1"]))
+        manager = self.headers["manager"]
+        steps = {"in_review": [], "correction": [("correction", {"note": "请补充迁入证明原件"})],
+                 "decided": [("review", {"decision": "approve"})],
+                 "ready_for_pickup": [("review", {"decision": "approve"}), ("ready", None)]}
+        for action, step_body in steps[state]:
+            self.ok(self.c.post(f"/api/v1/applications/{app['id']}/{action}", json=step_body,
+                                headers=manager))
+        return app["id"]
+
+    def licence(self) -> int:
+        """A throw-away licence in the 电子证照 store."""
+        return self.ok(self.c.post("/api/v1/licences", headers=self.headers["admin"], json={
+            "id_number": self.id_number(), "licence_type": "hukou_book",
+            "name": "居民户口簿"}))["id"]
 
     def alert(self) -> int:
         """An open demo-hall alert (inserted directly: the rules need real waiting time)."""
