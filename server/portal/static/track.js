@@ -30,7 +30,9 @@ function show(d) {
   const box = $("#called-box"), stats = $("#waiting-stats"), line = $("#status-line");
   box.hidden = true; stats.hidden = true; line.textContent = ""; line.className = "ok centered strong";
   document.title = t("trackTitle");
-  if (d.status === "waiting") {
+  if (d.expired) {  // an earlier day's number the day close has not lapsed yet
+    line.textContent = t("trackExpired"); line.className = "error centered strong";
+  } else if (d.status === "waiting") {
     stats.hidden = false;
     $("#ahead").textContent = d.people_ahead ?? "—";
     $("#eta").textContent = d.estimated_wait_minutes ?? "—";
