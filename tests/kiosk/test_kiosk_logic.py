@@ -165,6 +165,8 @@ def test_booking_code_from_a_scan(text: str, code: str | None) -> None:
 def test_classify_wedge_reads() -> None:
     """A wedge sends both kinds; an 18-character ID pattern is a card read."""
     assert classify("11010519491231002x") == DeviceRead(ID_CARD, "11010519491231002X")
+    full_width = "１１０１０５１９４９１２３１００２ｘ"
+    assert classify(full_width) == DeviceRead(ID_CARD, "11010519491231002X")
     assert classify("https://a/b/K7PQ2M").source == QR
 
 
