@@ -53,7 +53,8 @@ function show(d) {
     line.textContent = t("trackSuspended");
   }
   const atWindow = d.status === "called" || d.status === "serving";  // the one window is shown
-  $("#windows").textContent = d.window_hint && !atWindow ? t("trackWindows", { w: d.window_hint }) : "";
+  const where = d.window_hint && !atWindow && !d.expired;
+  $("#windows").textContent = where ? t("trackWindows", { w: d.window_hint }) : "";
   const rated = localStorage.getItem(ratedKey);
   $("#rate-form").hidden = d.status !== "done" || !!rated;
   if (d.status === "done" && rated) { line.textContent = t("trackDone") + " · " + t("rateThanks"); }
