@@ -46,6 +46,8 @@ _T: dict[str, tuple[str, str]] = {
     "id_err_chars": ("身份证号码只能包含数字，最后一位可以是X",
                      "Digits only; the last character may be X"),
     "id_err_x_position": ("X 只能出现在最后一位", "X can only be the last character"),
+    "id_err_region": ("前两位地区代码不存在，请核对身份证号码",
+                      "The first two digits are not a region code; please check"),
     "id_err_birth": ("出生日期不正确，请核对第7至14位", "Birth date (digits 7-14) is not valid"),
     "id_err_check": ("最后一位校验码不对，请核对号码是否输错",
                      "The check digit does not match; please check the number"),

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from kiosk.idnumber import normalize
+
 ID_CARD, QR = "id_card", "qr"
-_ID_RE = re.compile(r"^\d{17}[\dXx]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class InputDevice(Protocol):
 def classify(text: str, default: str = QR) -> DeviceRead:
     """Tell an ID number from a QR payload for input devices that can send both (wedges)."""
     value = text.strip()
-    if _ID_RE.match(value):
-        return DeviceRead(ID_CARD, value.upper())
+    number = normalize(value)  # ASCII digits and X, whatever the reader or keyboard layout sent
+    if _ID_RE.match(number):
+        return DeviceRead(ID_CARD, number)
     return DeviceRead(default, value)

@@ -76,6 +76,7 @@ def appointment_citizen(s: Session, appt: Appointment, *,
         if status == "booked":
             out["people_ahead"] = s.scalar(select(func.count()).select_from(Ticket).where(
                 Ticket.service_id == service.id, Ticket.status == "waiting",
+                Ticket.business_day == appt.business_day,
                 Ticket.queued_at < appt.slot_start))
     return out
 

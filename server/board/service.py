@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server.auth.models import Staff
 from server.catalog.models import Hall
 from server.catalog.service import list_services
-from server.core.clock import iso, utcnow
+from server.core.clock import business_day, day_start, iso, utcnow
 from server.core.config import Settings
 from server.events.models import Event
 from server.tickets import eta
@@ -54,9 +54,11 @@ def board_snapshot(s: Session, hall: Hall, settings: Settings) -> dict[str, Any]
     """Everything a wall screen needs to draw itself, with the seq it is valid at."""
     now = utcnow()
     seq = hall.event_seq
+    # Only the current business day is on the wall, whether or not the day close has run.
+    today = business_day(now, hall.timezone)
     windows = []
     for w in list_windows(s, hall.id):
-        current = _current_ticket(s, w)
+        current = _current_ticket(s, w, today)
         windows.append(
             {
                 "id": w.id,
@@ -73,6 +75,9 @@ def board_snapshot(s: Session, hall: Hall, settings: Settings) -> dict[str, Any]
         .order_by(Event.seq.desc())
         .limit(10)
     ).all()
+    # The last ten calls, of today only (filtered here: Event.at has no index to seek on).
+    since = day_start(today, hall.timezone)
+    calls = [e for e in calls if e.at >= since]
     return {
         "hall": {"code": hall.code, "name": hall.name, "timezone": hall.timezone},
         "seq": seq,
@@ -89,10 +94,11 @@ def board_snapshot(s: Session, hall: Hall, settings: Settings) -> dict[str, Any]
     }
 
 
-def _current_ticket(s: Session, window: Window) -> dict[str, Any] | None:
+def _current_ticket(s: Session, window: Window, today: date) -> dict[str, Any] | None:
     ticket = s.scalar(
         select(Ticket)
-        .where(Ticket.window_id == window.id, Ticket.status.in_(("called", "serving")))
+        .where(Ticket.window_id == window.id, Ticket.status.in_(("called", "serving")),
+               Ticket.business_day == today)
         .limit(1)
     )
     if ticket is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from zoneinfo import ZoneInfo
 
 
@@ -71,6 +72,11 @@ def utcnow() -> datetime:
 def business_day(moment: datetime, tz_name: str) -> date:
     """The calendar day of `moment` in the hall's timezone."""
     return moment.astimezone(ZoneInfo(tz_name)).date()
+
+
+def day_start(day: date, tz_name: str) -> datetime:
+    """The UTC moment a business day begins (local midnight in the hall's timezone)."""
+    return datetime.combine(day, day_time.min, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -8,22 +8,31 @@ from dataclasses import dataclass
 from datetime import date
 
 from server.core.errors import Invalid
+from tongban_common import idnumber
+from tongban_common.idnumber import check_digit
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+__all__ = ["IdNumber", "check_digit", "hash_id", "mask_id", "mask_name", "parse_id_number"]
+
+# Why a number is refused, by the shared rule's reason (one code: invalid_id_number).
+_MESSAGES = {
+    "chars": "身份证号码只能包含数字，最后一位可为X",
+    "x_position": "身份证号码只能包含数字，最后一位可为X",
+    "region": "身份证号码前两位不是有效的省级行政区划代码，请核对",
+    "birth": "身份证号码中的出生日期无效",
+    "check": "身份证号码校验位错误，请核对后重新输入",
+}
 
 
 @dataclass(frozen=True)
 class IdNumber:
-    """A validated 18-digit ID number."""
+    """A validated 18-character ID number in ASCII (digits, X last)."""
 
     value: str
     birth_date: date
 
     def age_on(self, day: date) -> int:
         """Full years of age on `day`."""
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return idnumber.age_on(self.birth_date, day)
 
     @property
     def masked(self) -> str:
@@ -31,32 +40,22 @@ class IdNumber:
         return mask_id(self.value)
 
 
-def check_digit(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK[total % 11]
-
-
 def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
-    """Validate format, birth date and check digit; raise Invalid with a clear message."""
-    value = (raw or "").strip().upper()
-    last_ok = value[17:].isdigit() or value[17:] == "X"
-    if len(value) != 18 or not value[:17].isdigit() or not last_ok:
-        raise Invalid("身份证号码应为18位（最后一位可为X）", code="invalid_id_number")
-    try:
-        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        raise Invalid("身份证号码中的出生日期无效", code="invalid_id_number") from None
-    if birth > (today or date.today()) or birth.year < 1900:
-        raise Invalid("身份证号码中的出生日期无效", code="invalid_id_number")
-    if check_digit(value[:17]) != value[17]:
-        raise Invalid("身份证号码校验位错误，请核对后重新输入", code="invalid_id_number")
-    return IdNumber(value=value, birth_date=birth)
+    """Normalise (any script's digits to ASCII) and validate; raise Invalid with a clear message.
+
+    The rule is `tongban_common.idnumber`, the same the kiosk checks as it is typed, so tickets,
+    appointments and check-ins store and hash one form per person.
+    """
+    verdict = idnumber.check(raw or "", today=today or date.today())
+    if not verdict.ok or verdict.birth_date is None:
+        message = _MESSAGES.get(verdict.reason, "身份证号码应为18位（最后一位可为X）")
+        raise Invalid(message, code="invalid_id_number")
+    return IdNumber(value=verdict.value, birth_date=verdict.birth_date)
 
 
 def mask_id(value: str) -> str:
     """110105********1234 style mask."""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "****"
+    return idnumber.mask(value)
 
 
 def mask_name(name: str) -> str:

@@ -28,7 +28,8 @@ def live_snapshot(s: Session, hall: Hall, settings: Settings, now: datetime) -> 
     for svc in list_services(s, hall.id):
         load = eta.load_for(s, service=svc, now=now, lookback=settings.eta_window_minutes)
         oldest = s.scalar(select(func.min(Ticket.issued_at)).where(
-            Ticket.service_id == svc.id, Ticket.status == "waiting"))
+            Ticket.service_id == svc.id, Ticket.status == "waiting",
+            Ticket.business_day == today))
         services.append({
             "code": svc.code, "name": svc.name, "prefix": svc.prefix,
             "waiting": len(load.waiting), "open_windows": load.open_windows,

@@ -21,14 +21,14 @@ import heapq
 import math
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from server.catalog.models import ServiceItem
 from server.tickets.models import Ticket
-from server.tickets.ordering import QueueEntry, sort_key, starve_cutoff
+from server.tickets.ordering import QueueEntry, queue_day, sort_key, starve_cutoff
 from server.windows.models import Window, WindowService
 
 # ---------------------------------------------------------------- the naive baseline
@@ -76,7 +76,8 @@ def load_for(s: Session, *, service: ServiceItem, now: datetime, lookback: float
         for row in s.execute(
             select(
                 Ticket.id, Ticket.priority_class, Ticket.appointment_slot_start, Ticket.queued_at
-            ).where(Ticket.service_id == service.id, Ticket.status == "waiting")
+            ).where(Ticket.service_id == service.id, Ticket.status == "waiting",
+                    Ticket.business_day == queue_day(s, service.hall_id, now))
         ).all()
     ]
     counts = s.execute(
@@ -158,13 +159,15 @@ class HallLoad:
 
 def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
               include_ticket: Ticket | None = None) -> HallLoad:
-    """Read the hall's queue, windows, recent occupancy and arrival rates.
+    """Read the hall's queue (its current business day only), windows, recent occupancy and
+    arrival rates.
 
     `include_ticket` (a waiting ticket of the hall) is in the queue read even past the cap.
     """
     cols = (Ticket.id, Ticket.service_id, Ticket.priority_class, Ticket.appointment_slot_start,
             Ticket.queued_at, Ticket.target_window_id)
-    base = (Ticket.hall_id == hall_id, Ticket.status == "waiting")
+    day = queue_day(s, hall_id, now)
+    base = (Ticket.hall_id == hall_id, Ticket.status == "waiting", Ticket.business_day == day)
     # Plain column reads on the transaction's connection: the ORM's per-row machinery is most
     # of an estimate's cost otherwise. Pending changes are flushed first, so nothing is missed.
     s.flush()
@@ -180,7 +183,8 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         ).all())
         total = sum(by_service.values()) or total
         mine = include_ticket
-        if mine is not None and all(w[0] != mine.id for w in waiting):
+        if mine is not None and mine.business_day == day and all(
+                w[0] != mine.id for w in waiting):
             # The caller holds the row: no need to read it back.
             waiting.append((mine.id, mine.service_id, mine.priority_class,
                             mine.appointment_slot_start, mine.queued_at, mine.target_window_id))
@@ -208,7 +212,7 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         now=now, waiting=waiting, waiting_total=total,
         windows=sorted(windows.values(), key=lambda w: w.id),
         occupancy=_occupancy(db, hall_id=hall_id, now=now, lookback=lookback),
-        arrivals=_arrival_rates(db, hall_id=hall_id, now=now),
+        arrivals=_arrival_rates(db, hall_id=hall_id, now=now, day=day),
         beyond_cap=beyond,
         waiting_by_service=by_service,
         handled_by=dict(handled_by),
@@ -240,12 +244,14 @@ def _occupancy(db: Connection, *, hall_id: int, now: datetime, lookback: float) 
     return out
 
 
-def _arrival_rates(db: Connection, *, hall_id: int, now: datetime) -> dict[tuple[int, str], float]:
-    """Tickets per minute over the last half hour per (service, priority class)."""
+def _arrival_rates(db: Connection, *, hall_id: int, now: datetime,
+                   day: date) -> dict[tuple[int, str], float]:
+    """Tickets per minute over the last half hour of business day `day` per (service, class)."""
     since = now - timedelta(minutes=ARRIVAL_LOOKBACK)
     rows = db.execute(
         select(Ticket.original_service_id, Ticket.priority_class, func.count())
-        .where(Ticket.hall_id == hall_id, Ticket.issued_at >= since, Ticket.issued_at < now)
+        .where(Ticket.hall_id == hall_id, Ticket.business_day == day,
+               Ticket.issued_at >= since, Ticket.issued_at < now)
         .group_by(Ticket.original_service_id, Ticket.priority_class)
     ).all()
     return {(sid, klass): n / ARRIVAL_LOOKBACK for sid, klass, n in rows}

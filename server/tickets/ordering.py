@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, literal, or_, select
+from sqlalchemy.orm import Session
 
+from server.catalog.models import Hall
+from server.core.clock import business_day
 from server.core.db import UTCDateTime
 from server.tickets.models import Ticket
 from server.windows.models import WindowService
@@ -57,11 +60,23 @@ def starve_cutoff(now: datetime, minutes: float) -> datetime:
     return now - timedelta(minutes=minutes)
 
 
+def queue_day(s: Session, hall_id: int, now: datetime) -> date:
+    """The hall's current business day (hall timezone): the only day its queues hold.
+
+    Queues, estimates and boards filter on it themselves, so tickets an earlier day left
+    waiting are never called or counted, even before the day-close pass has lapsed them.
+    """
+    hall = s.get(Hall, hall_id)
+    assert hall is not None
+    return business_day(now, hall.timezone)
+
+
 def next_candidate_query(
-    *, hall_id: int, window_id: int, now: datetime, starvation_minutes: float,
+    *, hall_id: int, window_id: int, now: datetime, day: date, starvation_minutes: float,
     limit: int = 1, lock: bool = True,
 ) -> Select:
-    """SELECT of the tickets a window should call next, in order (skip-locked on PG)."""
+    """SELECT of the tickets of business day `day` a window should call next, in order
+    (skip-locked on PG)."""
     cutoff = literal(starve_cutoff(now, starvation_minutes), UTCDateTime())
     now_lit = literal(now, UTCDateTime())
     starving = Ticket.queued_at <= cutoff
@@ -82,6 +97,7 @@ def next_candidate_query(
         .where(
             Ticket.hall_id == hall_id,
             Ticket.status == "waiting",
+            Ticket.business_day == day,
             or_(
                 and_(Ticket.target_window_id.is_(None), WindowService.window_id.is_not(None)),
                 Ticket.target_window_id == window_id,

@@ -12,7 +12,13 @@ from server.catalog.models import ServiceItem
 from server.core.clock import iso
 from server.core.config import Settings
 from server.tickets.models import Ticket
-from server.tickets.ordering import QueueEntry, class_rank, next_candidate_query, starve_cutoff
+from server.tickets.ordering import (
+    QueueEntry,
+    class_rank,
+    next_candidate_query,
+    queue_day,
+    starve_cutoff,
+)
 from server.windows.models import Window
 
 RANK_RULES = {0: "starvation", 1: "appointment", 2: "green", 3: "longest_wait"}
@@ -24,6 +30,7 @@ def window_queue(
     """Waiting tickets this window may call, first-to-be-called first."""
     ordered_ids = (
         next_candidate_query(hall_id=window.hall_id, window_id=window.id, now=now,
+                             day=queue_day(s, window.hall_id, now),
                              starvation_minutes=settings.starvation_minutes,
                              limit=limit, lock=False)
     )

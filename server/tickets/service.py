@@ -23,7 +23,7 @@ from server.events.service import append_event
 from server.tickets import eta
 from server.tickets.models import IdempotencyKey, Ticket
 from server.tickets.numbering import format_number, next_number
-from server.tickets.ordering import explain, next_candidate_query, reason_text
+from server.tickets.ordering import explain, next_candidate_query, queue_day, reason_text
 from server.windows.models import Window, WindowService
 
 ACTIVE = ("called", "serving")
@@ -229,7 +229,7 @@ def call_next(
         raise Conflict(f"请先办结、过号或退回当前号码 {busy}", code="window_busy")
     candidate = next_candidate_query(
         hall_id=window.hall_id, window_id=window.id, now=now,
-        starvation_minutes=settings.starvation_minutes,
+        day=queue_day(s, window.hall_id, now), starvation_minutes=settings.starvation_minutes,
     ).scalar_subquery()
     # One statement takes the ticket and returns the whole row (no re-read, no second UPDATE).
     ticket = s.scalars(
@@ -265,6 +265,7 @@ def _skipped_older(s: Session, *, ticket: Ticket, window: Window) -> bool:
                 exists().where(
                     Ticket.hall_id == window.hall_id,
                     Ticket.status == "waiting",
+                    Ticket.business_day == ticket.business_day,
                     Ticket.queued_at < ticket.queued_at,
                     Ticket.target_window_id.is_(None),
                     Ticket.service_id.in_(

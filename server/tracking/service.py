@@ -14,12 +14,14 @@ from server.core.clock import business_day, utcnow
 from server.core.config import Settings
 from server.core.errors import NotFound
 from server.tickets.models import Ticket
+from server.tickets.service import DAY_CLOSE
 from server.tickets.views import ticket_public
 
 # After these a ticket never changes again: the live channel sends it once more and closes.
 FINAL_STATUSES = frozenset({"done", "no_show", "cancelled"})
 # Tokens are secrets.token_urlsafe(16) (22 characters); the column holds 64.
 MAX_TOKEN_LENGTH = 64
+EXPIRED_TEXT = "已过期"
 
 
 @dataclass(frozen=True)
@@ -51,15 +53,27 @@ def locate(s: Session, tracking_token: str) -> TrackedTicket:
 
 def track_view(s: Session, ticket: Ticket, settings: Settings,
                *, now: datetime | None = None) -> dict[str, Any]:
-    """The public view of one ticket (number, status, position, wait, window); no personal data."""
+    """The public view of one ticket (number, status, position, wait, window); no personal data.
+
+    A number of an earlier business day that the day close has not lapsed yet is shown as it
+    will end (已过期: cancelled, or no-show if it was called), never as still waiting.
+    """
+    now = now or utcnow()
     data = ticket_public(s, ticket, settings, now=now)
     data.pop("id", None)  # the tracking token is the public handle, not the row id
+    data["expired"] = is_expired(s, ticket, now=now)
+    if data["expired"]:
+        data.update(status=DAY_CLOSE[ticket.status][0], status_text=EXPIRED_TEXT, position=None,
+                    people_ahead=None, estimated_wait_minutes=None, window=None)
     return data
 
 
 def is_expired(s: Session, ticket: Ticket, *, now: datetime | None = None) -> bool:
-    """A number is only good for its own business day (hall timezone): later it is stale."""
-    if ticket.status in FINAL_STATUSES:
+    """A number is only good for its own business day (hall timezone): later it is stale.
+
+    The statuses the day close lapses only: a ticket still being served stays with its clerk.
+    """
+    if ticket.status not in DAY_CLOSE:
         return False
     hall = s.get(Hall, ticket.hall_id)
     assert hall is not None

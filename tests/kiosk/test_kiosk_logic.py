@@ -57,6 +57,60 @@ def test_validator_agrees_on_arbitrary_input(value: str) -> None:
     assert idnumber.check_id_number(value, today=TODAY).ok == server_accepts(value)
 
 
+SCRIPTS = ["0123456789", "０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", "०१२३४५६७८९"]
+
+
+# A plausible number with one character swapped for anything, digit look-alikes often.
+one_odd_character = st.builds(
+    lambda value, at, c: value[:at] + c + value[at + 1:], id_like, st.integers(0, 17),
+    st.one_of(st.sampled_from("²³¹⁰½①⑨٣۵०９ｘⅩ𝟗"), st.characters()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=24), one_odd_character))
+def test_validator_never_raises_on_any_unicode(value: str) -> None:
+    """Every key press is checked: no input (superscripts, fractions, emoji…) may raise."""
+    check = idnumber.check_id_number(value, today=TODAY)
+    assert check.state in (idnumber.INCOMPLETE, idnumber.VALID, idnumber.INVALID)
+    assert check.ok == server_accepts(value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(id_like, st.lists(st.sampled_from(SCRIPTS), min_size=18, max_size=18),
+       st.sampled_from(["X", "x", "Ｘ", "ｘ"]))
+def test_digits_of_any_script_are_the_same_number(value: str, scripts: list[str],
+                                                  x: str) -> None:
+    """Full-width, Arabic-Indic, Persian, Devanagari digits (mixed even) mean their ASCII digit."""
+    typed = "".join(s[int(c)] if c.isdigit() else x for s, c in zip(scripts, value, strict=True))
+    check = idnumber.check_id_number(typed, today=TODAY)
+    assert check.value == idnumber.check_id_number(value, today=TODAY).value
+    assert check.ok == server_accepts(value) == server_accepts(typed)
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("11010²", "id_err_chars"),  # superscript two: a "digit" to str.isdigit(), not a number
+    ("110105194912310½", "id_err_chars"),
+    ("9", "id_err_region"),  # no province code starts with 9
+    ("99", "id_err_region"),
+    ("10", "id_err_region"),
+    ("84", "id_err_region"),
+])
+def test_non_decimal_digits_and_unknown_regions_are_refused_as_typed(typed: str,
+                                                                     key: str) -> None:
+    check = idnumber.check_id_number(typed, today=TODAY)
+    assert (check.state, check.message_key) == (idnumber.INVALID, key)
+
+
+def test_full_width_and_region_codes_of_hong_kong_macao_taiwan_permits() -> None:
+    full_width = idnumber.make_id_number("11010519491231002").translate(
+        str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    check = idnumber.check_id_number(full_width, today=TODAY)
+    assert check.ok and check.value == "11010519491231002X"
+    for region in ("810000", "820000", "830000", "540102", "650102"):
+        assert idnumber.check_id_number(idnumber.make_id_number(f"{region}19900101001"),
+                                        today=TODAY).ok, region
+
+
 def test_every_prefix_of_a_valid_number_is_incomplete_not_wrong() -> None:
     """Typing a correct number never shows an error on the way."""
     value = idnumber.make_id_number("11010519491231002")
@@ -111,6 +165,8 @@ def test_booking_code_from_a_scan(text: str, code: str | None) -> None:
 def test_classify_wedge_reads() -> None:
     """A wedge sends both kinds; an 18-character ID pattern is a card read."""
     assert classify("11010519491231002x") == DeviceRead(ID_CARD, "11010519491231002X")
+    full_width = "１１０１０５１９４９１２３１００２ｘ"
+    assert classify(full_width) == DeviceRead(ID_CARD, "11010519491231002X")
     assert classify("https://a/b/K7PQ2M").source == QR
 
 

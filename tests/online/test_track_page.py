@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
+from sqlalchemy import create_engine, update
 
+from server.tickets.models import Ticket
 from tests.support.api import HUKOU, issue, login, open_window
 from tests.support.live import LiveServer
 
@@ -48,6 +51,7 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     expect(page.locator("#called")).to_have_text("请到 1 号窗口办理")
     expect(page.locator("#called-note")).to_have_text("正在呼叫您的号码，请尽快前往")
     expect(page.locator("#waiting-stats")).to_be_hidden()
+    expect(page.locator("#windows")).to_have_text("")
     assert page.title() == "请到 1 号窗口办理"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(shots / "track-live-called.png"))
@@ -106,3 +110,20 @@ def test_unknown_token_says_so_and_stops(server: LiveServer, page: Page) -> None
     expect(page.locator("#link")).to_have_text("")
     expect(page.locator("#number")).to_have_text("—")
     assert len(attempts) == 1  # no reconnect loop for a number that does not exist
+
+
+def test_an_earlier_days_number_says_expired_not_waiting(server: LiveServer, page: Page,
+                                                         artifacts_dir: Path) -> None:
+    """Yesterday's slip opened today, before the day close lapsed it (polling: the GET view)."""
+    old = issue(httpx.Client(base_url=server.url, timeout=10), HUKOU)
+    engine = create_engine(f"sqlite:///{server.data_dir / 'tongban.sqlite3'}")
+    with engine.begin() as conn:  # WAL: written beside the running server
+        conn.execute(update(Ticket).where(Ticket.id == old["id"])
+                     .values(business_day=date(2020, 1, 1)))
+    engine.dispose()
+    page.add_init_script("delete window.WebSocket")
+    page.goto(f"{server.url}/t/{old['tracking_token']}?poll=1")
+    expect(page.locator("#status-line")).to_have_text("该号码已过期（仅限取号当日有效），如需办理请重新取号")
+    expect(page.locator("#waiting-stats")).to_be_hidden()
+    (artifacts_dir / "online").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(artifacts_dir / "online" / "track-expired.png"))

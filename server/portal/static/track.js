@@ -30,7 +30,9 @@ function show(d) {
   const box = $("#called-box"), stats = $("#waiting-stats"), line = $("#status-line");
   box.hidden = true; stats.hidden = true; line.textContent = ""; line.className = "ok centered strong";
   document.title = t("trackTitle");
-  if (d.status === "waiting") {
+  if (d.expired) {  // an earlier day's number the day close has not lapsed yet
+    line.textContent = t("trackExpired"); line.className = "error centered strong";
+  } else if (d.status === "waiting") {
     stats.hidden = false;
     $("#ahead").textContent = d.people_ahead ?? "—";
     $("#eta").textContent = d.estimated_wait_minutes ?? "—";
@@ -51,7 +53,8 @@ function show(d) {
     line.textContent = t("trackSuspended");
   }
   const atWindow = d.status === "called" || d.status === "serving";  // the one window is shown
-  $("#windows").textContent = d.window_hint && !atWindow ? t("trackWindows", { w: d.window_hint }) : "";
+  const where = d.window_hint && !atWindow && !d.expired;
+  $("#windows").textContent = where ? t("trackWindows", { w: d.window_hint }) : "";
   const rated = localStorage.getItem(ratedKey);
   $("#rate-form").hidden = d.status !== "done" || !!rated;
   if (d.status === "done" && rated) { line.textContent = t("trackDone") + " · " + t("rateThanks"); }
