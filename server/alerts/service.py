@@ -115,7 +115,9 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
         select(ServiceItem).where(ServiceItem.hall_id == hall.id))}
     waiting = s.execute(select(Ticket.id, Ticket.number, Ticket.service_id, Ticket.queued_at,
                                Ticket.issued_at)
-                        .where(Ticket.hall_id == hall.id, Ticket.status == "waiting")
+                        .where(Ticket.hall_id == hall.id, Ticket.status == "waiting",
+                               # an earlier day's leftovers are not waiting any more
+                               Ticket.business_day == business_day(now, hall.timezone))
                         .order_by(Ticket.issued_at, Ticket.id)).all()
     r = rules["long_wait"]
     if r["enabled"]:

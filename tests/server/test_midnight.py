@@ -92,3 +92,10 @@ def test_after_midnight_only_todays_tickets_are_called_counted_and_waiting(
     assert c.get(f"/api/v1/track/{today['tracking_token']}").json()["expired"] is False
     called = c.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
     assert called["id"] == today["id"]
+
+    # 电子监察: Monday's leftovers, "waiting" 40 minutes by now, raise no long-wait alert.
+    _set_clock(datetime(2026, 11, 24, 0, 30, tzinfo=SHANGHAI))
+    c.post("/api/v1/halls/demo/alerts/evaluate", headers=manager).raise_for_status()
+    alerts = c.get("/api/v1/halls/demo/alerts", headers=manager).json()
+    rows = alerts["items"] if isinstance(alerts, dict) else alerts
+    assert [a for a in rows if a["rule"] == "long_wait"] == []
