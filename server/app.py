@@ -44,7 +44,9 @@ from server.ops.headers import SecurityHeadersMiddleware
 from server.ops.inputguard import InputGuardMiddleware
 from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
+from server.ops.openapi import install_openapi
 from server.ops.requestlog import RequestIdMiddleware
+from server.ops.site import router as site_router
 from server.portal.router import router as portal_router
 from server.retention.runner import retention_loop
 from server.stats.router import router as stats_router
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         "otp_verify": settings.otp_failures_per_client,
     }, storage=open_storage(settings.rate_limit_storage))
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.json_body_limit,
                        upload_limit=settings.upload_limit)
@@ -123,7 +126,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                    board_router, tracking_router, evaluations_router, events_router,
                    stats_router, alerts_router, cases_router, audit_router, dashboard_router,
                    citizens_router, appointments_router, materials_router, portal_router,
-                   display_page_router, docs_router):
+                   display_page_router, docs_router, site_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

@@ -16,7 +16,7 @@ from server.auth.service import create_staff, login, revoke_token
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep, bearer_token
-from server.core.errors import Forbidden
+from server.core.errors import RATE_LIMITED, Forbidden
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -34,7 +34,7 @@ class StaffIn(BaseModel):
     full_name: str = Field("", max_length=100)
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", responses=RATE_LIMITED)
 def post_login(body: LoginIn, request: Request, db: DbDep, settings: SettingsDep) -> dict:
     """Exchange username/password for a bearer token (failures are rate limited per client)."""
     limiter = get_limiter(request)

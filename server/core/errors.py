@@ -63,6 +63,10 @@ class Unavailable(DomainError):
     code = "service_unavailable"
 
 
+# For routes that count attempts per client or phone (OpenAPI: they can answer 429).
+RATE_LIMITED = {429: {"description": "Too many attempts; try again later"}}
+
+
 def error_body(code: str, message: str, **extra: object) -> dict:
     """The one error envelope of the public contract."""
     return {"error": {"code": code, "message": message, **extra}}
