@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("display")
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Command-line options (each also readable from TONGBAN_DISPLAY_* variables)."""
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line options (some also readable from TONGBAN_* variables)."""
     env = os.environ.get
     p = argparse.ArgumentParser(prog="python -m display", description="通办 叫号屏 wall display")
     p.add_argument("--server", default=env("TONGBAN_SERVER", "http://127.0.0.1:8000"),
@@ -62,6 +62,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "turning every this many seconds")
     p.add_argument("--screenshot", type=Path,
                    help="connect, save a PNG of the screen and exit (installation check)")
+    return p
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The parsed and checked command line."""
+    p = build_parser()
     args = p.parse_args(argv)
     if args.mode == "window" and args.window is None:
         p.error("--mode window needs --window N")

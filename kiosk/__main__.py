@@ -13,7 +13,7 @@ from kiosk.config import KioskConfig
 from kiosk.strings import t
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     """Command-line flags (they override the config file and TONGBAN_KIOSK_* variables)."""
     p = argparse.ArgumentParser(prog="python -m kiosk", description="Tongban self-service kiosk")
     p.add_argument("--server", help="server base URL, e.g. http://127.0.0.1:8000 "
@@ -29,7 +29,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lang", choices=("zh", "en"), help="start language (default zh)")
     p.add_argument("--windowed", action="store_true", help="not full screen (development)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    return p.parse_args(argv)
+    return p
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The parsed command line."""
+    return build_parser().parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:

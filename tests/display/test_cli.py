@@ -11,11 +11,16 @@ import httpx
 import pytest
 from PyQt5.QtGui import QImage
 
+from display.__main__ import build_parser, parse_args
 from display.__main__ import main as display_main
-from display.__main__ import parse_args
 from tests.display.conftest import DISPLAY_TOKEN, HallDriver
 from tests.support.api import hall_with_device
 from tests.support.live import ROOT, LiveServer
+
+
+def test_every_display_option_has_help() -> None:
+    for action in build_parser()._actions:
+        assert action.help, action.option_strings
 
 
 def test_cli_options_and_errors(capsys: pytest.CaptureFixture[str]) -> None:

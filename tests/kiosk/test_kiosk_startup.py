@@ -12,6 +12,7 @@ import time
 import httpx
 import pytest
 
+from kiosk.__main__ import build_parser as kiosk_parser
 from kiosk.__main__ import main as kiosk_main
 from tests.support.api import hall_with_device
 from tests.support.live import ROOT, LiveServer
@@ -61,3 +62,10 @@ def test_kiosk_with_a_wrong_token_exits_at_once(live: LiveServer,
     # the server down and no hall configured: nothing to run for (exit 3, a supervisor retries)
     assert kiosk_main(["--server", "http://127.0.0.1:9", "--token", "demo-kiosk-token"]) == 3
     assert "无法连接服务器" in capsys.readouterr().err
+
+
+
+
+def test_every_kiosk_option_has_help() -> None:
+    for action in kiosk_parser()._actions:
+        assert action.help, action.option_strings
