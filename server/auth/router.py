@@ -34,7 +34,35 @@ class StaffIn(BaseModel):
     full_name: str = Field("", max_length=100)
 
 
-@router.post("/auth/login", responses=RATE_LIMITED)
+class LoginOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    role: str = Field(description="clerk | manager | admin")
+    hall_code: str | None
+    username: str
+    full_name: str
+    expires_in: int = Field(description="seconds until the token expires")
+
+
+class MeOut(BaseModel):
+    kind: str = Field(description="staff | device | citizen")
+    id: int
+    role: str = Field(description="clerk/manager/admin, kiosk/display/counter or citizen")
+    name: str
+    hall_code: str | None = Field(description="the hall of a device or staff member")
+    window_id: int | None
+
+
+class StaffOut(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    hall_code: str | None
+    active: bool
+
+
+@router.post("/auth/login", responses=RATE_LIMITED, response_model=LoginOut)
 def post_login(body: LoginIn, request: Request, db: DbDep, settings: SettingsDep) -> dict:
     """Exchange username/password for a bearer token (failures are rate limited per client)."""
     limiter = get_limiter(request)
@@ -71,7 +99,7 @@ def post_logout(
     db.write(lambda s: revoke_token(s, token=token))
 
 
-@router.get("/auth/me")
+@router.get("/auth/me", response_model=MeOut)
 def get_me(db: DbDep, principal: PrincipalDep) -> dict:
     """Who the token belongs to."""
     p = require(principal, staff=("clerk", "manager", "admin"), devices=("kiosk", "display",
@@ -82,7 +110,7 @@ def get_me(db: DbDep, principal: PrincipalDep) -> dict:
             "hall_code": hall.code if hall else None, "window_id": p.window_id}
 
 
-@router.post("/staff", status_code=201)
+@router.post("/staff", status_code=201, response_model=StaffOut)
 def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a staff account (admin; managers may create clerks of their hall)."""
     p = require(principal, staff=("manager", "admin"))
@@ -98,7 +126,7 @@ def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
     return db.write(work)
 
 
-@router.get("/staff")
+@router.get("/staff", response_model=list[StaffOut])
 def list_staff(db: DbDep, principal: PrincipalDep, hall: Annotated[str, Query()]) -> list[dict]:
     """Staff accounts of a hall (manager/admin)."""
     with db.read() as s:

@@ -105,6 +105,14 @@ def test_every_operation_documents_its_errors(spec: dict) -> None:
     assert "429" in spec["paths"]["/api/v1/auth/login"]["post"]["responses"]
     assert "404" in spec["paths"]["/api/v1/halls/{hall_code}/board"]["get"]["responses"]
     assert "409" in spec["paths"]["/api/v1/windows/{window_id}/call-next"]["post"]["responses"]
+    # the set-up routes say what they answer
+    for path, method, status, model in (("/api/v1/devices", "post", "201", "DeviceCreated"),
+                                        ("/api/v1/auth/me", "get", "200", "MeOut"),
+                                        ("/api/v1/auth/login", "post", "200", "LoginOut"),
+                                        ("/api/v1/staff", "post", "201", "StaffOut")):
+        ok = spec["paths"][path][method]["responses"][status]["content"]["application/json"]
+        assert ok["schema"] == {"$ref": f"#/components/schemas/{model}"}, path
+    assert "token" in spec["components"]["schemas"]["DeviceCreated"]["required"]
 
 
 def test_documented_errors_are_what_the_server_answers(server: LiveServer, spec: dict) -> None:
