@@ -135,7 +135,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], response_model=None,
-             responses={503: {"description": "database unreachable"}})
+             responses={503: {"description": "database unreachable", "content": {
+                 "application/json": {"example": {"status": "unavailable",
+                                                  "database": "sqlite"}}}}})
     def readyz() -> Response | dict:
         """Readiness: the database answers (503 when it does not)."""
         kind = "sqlite" if db.is_sqlite else "postgresql"

@@ -81,9 +81,11 @@ def enrich(spec: dict[str, Any], routes: list[Any]) -> None:
         responses = op.setdefault("responses", {})
         for status in sorted(error_statuses(route, method, authenticated)
                              | {int(s) for s in responses if s[0] in "45"}):
+            declared = responses.get(str(status), {})
+            if _own_body(declared):
+                continue  # the route documents another body for this status (e.g. /readyz)
             responses[str(status)] = {
-                "description": responses.get(str(status), {}).get("description")
-                or DESCRIPTIONS.get(status, "Error"),
+                "description": declared.get("description") or DESCRIPTIONS.get(status, "Error"),
                 "content": {"application/json": {"schema": ERROR_REF}},
             }
         op["responses"] = dict(sorted(responses.items()))
@@ -127,6 +129,12 @@ def _api_routes(routes: list[Any]) -> Iterator[Any]:
                         if isinstance(ctx.original_route, APIRoute))
         elif isinstance(route, APIRoute):
             yield route
+
+
+def _own_body(response: dict[str, Any]) -> bool:
+    """A response the route declared with its own example or schema (not FastAPI's 422)."""
+    body = response.get("content", {}).get("application/json", {})
+    return bool(body) and "HTTPValidationError" not in str(body.get("schema", ""))
 
 
 def _flat(d: Dependant, pick: Callable[[Dependant], list[Any]]) -> list[Any]:
