@@ -1,4 +1,5 @@
-"""`python -m bench <scenario> [--quick] [--json out.json] [--database-url URL] [--workers N]`."""
+"""`python -m bench <scenario> [--quick] [--json out.json | --update-results] [--database-url URL]
+[--workers N]`: figures go to var/bench/ unless --update-results (bench/results/) or --json."""
 
 from __future__ import annotations
 
@@ -12,21 +13,24 @@ from pathlib import Path
 from bench.run import Run
 
 log = logging.getLogger("bench")
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent / "results"  # the committed figures
+SCRATCH = Path(__file__).resolve().parents[1] / "var" / "bench"  # everyday runs (git-ignored)
 SCENARIOS = ("issue", "call", "fanout", "hallday", "province")
 
 
 def parser() -> argparse.ArgumentParser:
     """Command line."""
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    p.add_argument("scenario", choices=SCENARIOS)
+    p.add_argument("scenario", choices=SCENARIOS, help="what to measure (see bench/README.md)")
     p.add_argument("--json", type=Path, help="where to write the figures "
-                   "(default bench/results/<scenario>[-quick].json)")
+                   "(default var/bench/<scenario>[-quick].json)")
+    p.add_argument("--update-results", action="store_true",
+                   help="write to bench/results/<scenario>[-quick].json, the committed figures")
     p.add_argument("--quick", action="store_true", help="small sizes, under 60 s")
     p.add_argument("--database-url", help="PostgreSQL server to create a throw-away bench "
                    "database on (default: SQLite in a temporary directory)")
     p.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1, help="random seed of the load (default 1)")
     p.add_argument("--keep", action="store_true", help="keep the run directory and logs")
     return p
 
@@ -50,6 +54,12 @@ async def _dispatch(run: Run) -> None:
         await scenario_province(run)
 
 
+def output_path(args: argparse.Namespace) -> Path:
+    """--json, else bench/results/ with --update-results, else the scratch folder."""
+    name = f"{args.scenario}{'-quick' if args.quick else ''}.json"
+    return args.json or (RESULTS if args.update_results else SCRATCH) / name
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one scenario and write its JSON."""
     args = parser().parse_args(argv)
@@ -68,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_dispatch(run))
     finally:
         result = run.finish()
-    out = args.json or RESULTS / f"{args.scenario}{'-quick' if args.quick else ''}.json"
+    out = output_path(args)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     log.info("wrote %s", out)

@@ -16,6 +16,7 @@ from display.voice.announcer import Announcer
 from display.voice.engine import VoiceSettings, make_voice
 from display.voice.phrases import STYLES
 from display.voice.sinks import PLAYERS, make_sink
+from hallclient.device import DeviceSetupError, device_hall
 
 if TYPE_CHECKING:
     from PyQt5.QtWidgets import QApplication, QWidget
@@ -25,27 +26,35 @@ if TYPE_CHECKING:
 log = logging.getLogger("display")
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Command-line options (each also readable from TONGBAN_DISPLAY_* variables)."""
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line options (some also readable from TONGBAN_* variables)."""
     env = os.environ.get
     p = argparse.ArgumentParser(prog="python -m display", description="通办 叫号屏 wall display")
-    p.add_argument("--server", default=env("TONGBAN_SERVER", "http://127.0.0.1:8000"))
+    p.add_argument("--server", default=env("TONGBAN_SERVER", "http://127.0.0.1:8000"),
+                   help="server base URL (TONGBAN_SERVER, default http://127.0.0.1:8000)")
     p.add_argument("--token", default=env("TONGBAN_DISPLAY_TOKEN"), required=not
-                   env("TONGBAN_DISPLAY_TOKEN"), help="display device token")
-    p.add_argument("--hall", default=env("TONGBAN_HALL", "demo"))
-    p.add_argument("--mode", choices=("hall", "window"), default="hall")
+                   env("TONGBAN_DISPLAY_TOKEN"),
+                   help="display device token (TONGBAN_DISPLAY_TOKEN); it decides the hall")
+    p.add_argument("--hall", default=env("TONGBAN_HALL"),
+                   help="hall code (TONGBAN_HALL); default: the hall of the token "
+                        "(a different one refuses to start)")
+    p.add_argument("--mode", choices=("hall", "window"), default="hall",
+                   help="hall: 综合屏 (every window); window: 窗口屏 (one window)")
     p.add_argument("--window", type=int, help="window number (window mode)")
     p.add_argument("--portrait", action="store_true", help="1080×1920 layout")
-    p.add_argument("--lang", choices=LANGS, default="zh")
+    p.add_argument("--lang", choices=LANGS, default="zh", help="screen language (default zh)")
     p.add_argument("--windowed", action="store_true", help="not full screen (testing)")
-    p.add_argument("--voice", choices=("clips", "sapi", "none"), default="clips")
+    p.add_argument("--voice", choices=("clips", "sapi", "none"), default="clips",
+                   help="announcements: clips (generated or --voice-pack WAVs), sapi "
+                        "(Windows speech), none")
     p.add_argument("--voice-pack", type=Path, help="folder with manifest.json and WAV clips")
     p.add_argument("--voice-cache", type=Path, help="where the default pack is generated")
     p.add_argument("--digits", choices=STYLES, default="ling",
                    help="ling: A 零一二 · yao: A 幺二")
     p.add_argument("--repeat", type=int, default=2, help="times each call is read out")
-    p.add_argument("--no-chime", action="store_true")
-    p.add_argument("--audio", choices=("auto", "none", *PLAYERS), default="auto")
+    p.add_argument("--no-chime", action="store_true", help="no chime before an announcement")
+    p.add_argument("--audio", choices=("auto", "none", *PLAYERS), default="auto",
+                   help="sound player (auto: the first one installed)")
     p.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE,
                    help="replayed calls older than this many seconds are shown, not announced")
     p.add_argument("--page-seconds", type=float, default=DEFAULT_PAGE_SECONDS,
@@ -53,6 +62,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "turning every this many seconds")
     p.add_argument("--screenshot", type=Path,
                    help="connect, save a PNG of the screen and exit (installation check)")
+    return p
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The parsed and checked command line."""
+    p = build_parser()
     args = p.parse_args(argv)
     if args.mode == "window" and args.window is None:
         p.error("--mode window needs --window N")
@@ -65,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the display full screen until closed."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        hall = device_hall(args.server, args.token, "display", args.hall)
+    except DeviceSetupError as exc:
+        sys.stderr.write("\n".join(Strings(lang)("startup_" + exc.reason, **exc.values)
+                                   for lang in LANGS) + "\n")
+        return exc.exit_code
     from PyQt5.QtWidgets import QApplication
 
     from display.app import DisplayController
@@ -85,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         announcer = Announcer(voice, make_sink(args.audio))
     api = HallApi(args.server, args.token)
     controller = DisplayController(
-        api, args.hall, args.token, screen, announcer,
+        api, hall, args.token, screen, announcer,
         DisplayModel(max_age_seconds=args.max_age or None),
         only_window=args.window if args.mode == "window" else None)
     if args.windowed or args.screenshot:

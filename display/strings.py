@@ -39,6 +39,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "date_fmt": "{y}年{m}月{d}日",
         "fatal": "无法连接：{reason}",
         "unknown_window": "窗口 {window} 不存在",
+        "startup_token_rejected": "显示屏令牌无效或已吊销，"
+                                  "请检查 --token（或 TONGBAN_DISPLAY_TOKEN）",
+        "startup_token_wrong_kind": "该令牌属于 {got}，不是叫号屏（display）设备",
+        "startup_hall_mismatch": "指定的大厅 {hall} 与令牌所属大厅 {token_hall} 不一致",
+        "startup_server_unreachable": "无法连接服务器 {server}，且未指定大厅，无法启动",
+        "startup_server_error": "服务器返回错误：{detail}",
     },
     "en": {
         "app_title": "Tongban call display",
@@ -76,6 +82,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "date_fmt": "{y}-{m:02d}-{d:02d}",
         "fatal": "Cannot connect: {reason}",
         "unknown_window": "Window {window} does not exist",
+        "startup_token_rejected": "The display token is invalid or revoked: check --token "
+                                  "(or TONGBAN_DISPLAY_TOKEN)",
+        "startup_token_wrong_kind": "This token belongs to a {got}, not to a display",
+        "startup_hall_mismatch": "The hall {hall} given is not the token's hall {token_hall}",
+        "startup_server_unreachable": "Cannot reach the server {server} and no hall is "
+                                      "given: not starting",
+        "startup_server_error": "The server answered with an error: {detail}",
     },
 }
 

@@ -43,7 +43,7 @@ class KioskConfig:
 
     server: str = "http://127.0.0.1:8000"
     token: str = ""
-    hall: str = "demo"
+    hall: str = ""  # empty: the hall of the device token (asked from the server at start)
     lang: str = "zh"
     portrait: bool = False
     large: bool = False

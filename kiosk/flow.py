@@ -665,14 +665,9 @@ class KioskController:
 
     def test_print(self) -> None:
         """Print a sample slip marked as a test."""
-        from datetime import datetime
+        from printers import maintenance_slip
 
-        from printers import TicketSlip
-
-        slip = TicketSlip(hall_name=self.state.hall_name or self.config.hall, number="TEST",
-                          service_name="打印测试 Test print", people_ahead=0,
-                          issued_at=datetime.now(), tracking_url=self.config.server,
-                          notice="维护测试页，非有效号票")
+        slip = maintenance_slip(self.state.hall_name or self.config.hall, self.config.server)
         self.state.maint_message_key = "checking"
         self._changed()
 

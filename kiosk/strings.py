@@ -158,6 +158,19 @@ _T: dict[str, tuple[str, str]] = {
     "kp_clear": ("清空", "Clear"),
     "kp_back": ("删除", "Delete"),
     "minutes_short": ("分钟", "min"),
+    # start-up checks of the device token (printed to the terminal in both languages)
+    "startup_token_rejected": ("设备令牌无效或已吊销，请检查 --token（或 TONGBAN_KIOSK_TOKEN）",
+                               "The device token is invalid or revoked: check --token "
+                               "(or TONGBAN_KIOSK_TOKEN)"),
+    "startup_token_wrong_kind": ("该令牌属于 {got}，不是取号机（kiosk）设备",
+                                 "This token belongs to a {got}, not to a kiosk"),
+    "startup_hall_mismatch": ("配置的大厅 {hall} 与令牌所属大厅 {token_hall} 不一致",
+                              "The configured hall {hall} is not the token's hall {token_hall}"),
+    "startup_server_unreachable": ("无法连接服务器 {server}，且未配置大厅，无法启动",
+                                   "Cannot reach the server {server} and no hall is "
+                                   "configured: not starting"),
+    "startup_server_error": ("服务器返回错误：{detail}", "The server answered with an error: "
+                             "{detail}"),
 }
 
 

@@ -22,7 +22,7 @@ from .escpos_render import render_to_bytes
 from .layout import build_layout
 from .preview import render_blocks_png
 from .status import UNKNOWN, PrinterStatus, query_status
-from .ticket import TicketSlip, mask_name
+from .ticket import TicketSlip, maintenance_slip, mask_name
 from .transports import run_with_deadline
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ __all__ = [
     "render_preview_png",
     "check_status",
     "mask_name",
+    "maintenance_slip",
 ]
 
 

@@ -32,3 +32,11 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def maintenance_slip(hall_name: str, tracking_url: str,
+                     issued_at: datetime | None = None) -> TicketSlip:
+    """A maintenance slip (number TEST) that is visibly not a valid ticket."""
+    return TicketSlip(hall_name=hall_name, number="TEST", service_name="打印测试 Test print",
+                      people_ahead=0, issued_at=issued_at or datetime.now(),
+                      tracking_url=tracking_url, notice="维护测试页，非有效号票")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start: install, then run the server with the demo hall on the embedded SQLite default.
+# Quick start: install the Python side (.venv, requirements.txt; no Debian packages), then run
+# the server with the demo hall on SQLite in ./var/demo (--demo's own data directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh python

@@ -15,14 +15,17 @@ from server.ops.requestlog import configure_logging
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from server.core.db import Database
+
 log = logging.getLogger("server")
 MIN_SECRET_LENGTH = 16
 RECOMMENDED_FD_LIMIT = 65536  # LimitNOFILE in the service unit
 LOW_FD_LIMIT = 4096  # below this a few hundred slow clients or displays use it all up
+DEMO_DATA_DIR = Path("var", "demo")  # --demo keeps its well-known accounts away from ./var
 
 ENV_HELP = """
 environment variables (flags win):
-  TONGBAN_DATA_DIR        data directory (default ./var)
+  TONGBAN_DATA_DIR        data directory (default ./var; ./var/demo with --demo)
   TONGBAN_DATABASE_URL    SQLAlchemy URL (default: SQLite file in the data directory),
                           e.g. postgresql+psycopg://user@host:5432/tongban
   TONGBAN_HOST / TONGBAN_PORT   listen address (default 127.0.0.1:8000)
@@ -43,25 +46,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m server", description="Tongban 通办 hall server.",
         epilog=ENV_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--host", help="listen address (TONGBAN_HOST)")
-    p.add_argument("--port", type=int, help="listen port (TONGBAN_PORT)")
-    p.add_argument("--data-dir", type=Path, help="data directory (TONGBAN_DATA_DIR)")
-    p.add_argument("--database-url", help="database URL (TONGBAN_DATABASE_URL)")
-    p.add_argument("--demo", action="store_true", help="seed the demo hall 示范政务服务大厅")
-    p.add_argument("--log-level", help="logging level (TONGBAN_LOG_LEVEL)")
+    _add_server_options(p, None)
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("serve", help="run the HTTP/WebSocket server (default)")
+    serve = sub.add_parser("serve", help="run the HTTP/WebSocket server (default)",
+                           description="Run the HTTP/WebSocket server.", epilog=ENV_HELP,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_server_options(serve, argparse.SUPPRESS)
     a = sub.add_parser("create-admin", help="create a platform admin account")
-    a.add_argument("username")
+    a.add_argument("username", help="login name of the new admin")
     a.add_argument("--password", help="password (else read from TONGBAN_ADMIN_PASSWORD)")
     h = sub.add_parser("create-hall", help="create a hall")
-    h.add_argument("code")
-    h.add_argument("name")
-    h.add_argument("--timezone", default="Asia/Shanghai")
+    h.add_argument("code", help="short hall code used in URLs, e.g. east")
+    h.add_argument("name", help="hall name shown to citizens, e.g. 东区政务服务分中心")
+    h.add_argument("--timezone", default="Asia/Shanghai",
+                   help="IANA time zone of the business day (default Asia/Shanghai)")
     d = sub.add_parser("create-device", help="register a device and print its token once")
-    d.add_argument("hall_code")
-    d.add_argument("kind", choices=["kiosk", "display", "counter", "ratepad"])
-    d.add_argument("name")
+    d.add_argument("hall_code", help="code of the device's hall")
+    d.add_argument("kind", choices=["kiosk", "display", "counter", "ratepad"],
+                   help="what the device is")
+    d.add_argument("name", help="a name to recognise it by, e.g. 一楼取号机")
     d.add_argument("--window", type=int, help="window number the device belongs to (ratepad)")
     sub.add_parser("migrate", help="apply database migrations and exit")
     b = sub.add_parser("backup", help="online backup of the SQLite data directory (VACUUM INTO)")
@@ -74,6 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_server_options(p: argparse.ArgumentParser, default: object) -> None:
+    """Flags shared by the main command and `serve` (SUPPRESS there: the main one's values stay)."""
+    p.add_argument("--host", default=default, help="listen address (TONGBAN_HOST, default "
+                   "127.0.0.1; 0.0.0.0 for every interface)")
+    p.add_argument("--port", type=int, default=default,
+                   help="listen port (TONGBAN_PORT, default 8000)")
+    p.add_argument("--data-dir", type=Path, default=default, help="data directory "
+                   f"(TONGBAN_DATA_DIR; default ./var, with --demo ./{DEMO_DATA_DIR})")
+    p.add_argument("--database-url", default=default,
+                   help="database URL (TONGBAN_DATABASE_URL; default SQLite in the data dir)")
+    p.add_argument("--demo", action="store_true", default=False if default is None else default,
+                   help="seed the demo hall 示范政务服务大厅 (public demo logins and tokens)")
+    p.add_argument("--log-level", default=default, help="logging level (TONGBAN_LOG_LEVEL)")
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     """Settings from the environment, overridden by flags."""
     overrides = {
@@ -84,6 +102,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     }
     if args.demo:
         overrides["demo"] = True
+        if "data_dir" not in overrides and not os.environ.get("TONGBAN_DATA_DIR"):
+            overrides["data_dir"] = DEMO_DATA_DIR
     return Settings(**overrides)
 
 
@@ -108,12 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         return _purge_command(args, settings)
     db = Database(settings.effective_database_url)
     try:
+        if _demo_data_outside_demo(db, settings):
+            return 2
         return _setup_command(args, db)
     finally:
         db.dispose()
 
 
-def _setup_command(args: argparse.Namespace, db: object) -> int:
+def _setup_command(args: argparse.Namespace, db: Database) -> int:
     from server.auth.service import create_staff
     from server.catalog.service import create_hall
     from server.core.errors import DomainError
@@ -155,6 +177,26 @@ def _create_device(s: Session, args: argparse.Namespace) -> str:
             raise NotFound(f"窗口 {args.window} 不存在", code="window_not_found")
     return create_device(s, hall_id=hall.id, kind=args.kind, name=args.name,
                          window_id=window_id)[1]
+
+
+def _demo_data_outside_demo(db: Database, settings: Settings) -> bool:
+    """Without --demo, refuse a database holding the demo hall (public passwords and tokens)."""
+    from server.demo import demo_present
+
+    if settings.demo:
+        return False
+    with db.read() as s:
+        if not demo_present(s):
+            return False
+    where = settings.data_dir if settings.is_sqlite else "the database (TONGBAN_DATABASE_URL)"
+    sys.stderr.write(
+        f"refusing to start: {where} holds the demo hall and its demo accounts and device "
+        "tokens, which must never be live outside --demo. Use another data directory for a "
+        "real installation (e.g. --data-dir /var/lib/tongban), or run the demo with --demo "
+        f"(its default data directory is ./{DEMO_DATA_DIR}).\n"
+        f"拒绝启动：{where} 中有演示大厅及其公开的演示账号和设备令牌，只能以 --demo 运行；"
+        "正式使用请换一个数据目录。\n")
+    return True
 
 
 def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -217,6 +259,9 @@ def serve(settings: Settings) -> int:
         app = create_app(settings)
     except RateLimitStorageError as exc:
         sys.stderr.write(f"refusing to start: {exc}\n")
+        return 2
+    if _demo_data_outside_demo(app.state.db, settings):
+        app.state.db.dispose()
         return 2
     if settings.demo:
         from server.demo import (

@@ -47,7 +47,9 @@ from server.ops.headers import SecurityHeadersMiddleware
 from server.ops.inputguard import InputGuardMiddleware
 from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
+from server.ops.openapi import install_openapi
 from server.ops.requestlog import RequestIdMiddleware
+from server.ops.site import router as site_router
 from server.portal.router import router as portal_router
 from server.ratepad.router import page_router as ratepad_page_router
 from server.ratepad.router import router as ratepad_router
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         "otp_verify": settings.otp_failures_per_client,
     }, storage=open_storage(settings.rate_limit_storage))
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, json_limit=settings.json_body_limit,
                        upload_limit=settings.upload_limit)
@@ -134,7 +137,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                    stats_router, alerts_router, cases_router, audit_router, dashboard_router,
                    citizens_router, appointments_router, materials_router, portal_router,
                    display_page_router, ratepad_router, ratepad_page_router, docs_router,
-                   applications_router, backoffice_router):
+                   applications_router, backoffice_router, site_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
@@ -143,7 +146,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], response_model=None,
-             responses={503: {"description": "database unreachable or data directory full"}})
+             responses={503: {"description": "database unreachable or data directory full",
+                              "content": {"application/json": {"example": {
+                                  "status": "unavailable", "database": "sqlite"}}}}})
     def readyz() -> Response | dict:
         """Readiness: the database answers and the data directory takes writes (else 503)."""
         kind = "sqlite" if db.is_sqlite else "postgresql"

@@ -114,9 +114,14 @@ OPENING_HOURS = {
 } | {"sat": [["09:00", "12:00"]]}
 
 
+def demo_present(s: Session) -> bool:
+    """Whether the database holds the demo hall (and so its well-known logins and tokens)."""
+    return s.scalar(select(Hall.id).where(Hall.code == "demo")) is not None
+
+
 def seed_demo(s: Session) -> bool:
     """Create the demo hall if it is missing; returns True when it was created."""
-    if s.scalar(select(Hall.id).where(Hall.code == "demo")) is not None:
+    if demo_present(s):
         return False
     hall = create_hall(
         s, code="demo", name="示范政务服务大厅", timezone="Asia/Shanghai",

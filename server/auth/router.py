@@ -17,7 +17,7 @@ from server.auth.service import create_staff, login, revoke_token
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep, bearer_token
-from server.core.errors import Forbidden
+from server.core.errors import RATE_LIMITED, Forbidden
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -36,7 +36,35 @@ class StaffIn(BaseModel):
     department: str = Field("", max_length=100, description="reviewer: 所属审批部门")
 
 
-@router.post("/auth/login")
+class LoginOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    role: str = Field(description="clerk | manager | admin")
+    hall_code: str | None
+    username: str
+    full_name: str
+    expires_in: int = Field(description="seconds until the token expires")
+
+
+class MeOut(BaseModel):
+    kind: str = Field(description="staff | device | citizen")
+    id: int
+    role: str = Field(description="clerk/manager/admin, kiosk/display/counter or citizen")
+    name: str
+    hall_code: str | None = Field(description="the hall of a device or staff member")
+    window_id: int | None
+
+
+class StaffOut(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    hall_code: str | None
+    active: bool
+
+
+@router.post("/auth/login", responses=RATE_LIMITED, response_model=LoginOut)
 def post_login(body: LoginIn, request: Request, db: DbDep, settings: SettingsDep) -> dict:
     """Exchange username/password for a bearer token (failures are rate limited per client)."""
     limiter = get_limiter(request)
@@ -73,7 +101,7 @@ def post_logout(
     db.write(lambda s: revoke_token(s, token=token))
 
 
-@router.get("/auth/me")
+@router.get("/auth/me", response_model=MeOut)
 def get_me(db: DbDep, principal: PrincipalDep) -> dict:
     """Who the token belongs to."""
     p = require(principal, staff=STAFF_ROLES, devices=("kiosk", "display", "counter"),
@@ -85,7 +113,7 @@ def get_me(db: DbDep, principal: PrincipalDep) -> dict:
             "department": p.department}
 
 
-@router.post("/staff", status_code=201)
+@router.post("/staff", status_code=201, response_model=StaffOut)
 def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a staff account (admin; managers may create clerks and reviewers of their hall)."""
     p = require(principal, staff=("manager", "admin"))
@@ -103,7 +131,7 @@ def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
     return db.write(work)
 
 
-@router.get("/staff")
+@router.get("/staff", response_model=list[StaffOut])
 def list_staff(db: DbDep, principal: PrincipalDep, hall: Annotated[str, Query()]) -> list[dict]:
     """Staff accounts of a hall (manager/admin)."""
     with db.read() as s:

@@ -14,6 +14,7 @@ from server.citizens.models import Notification
 from server.citizens.notify import outbox_view
 from server.citizens.service import get_citizen, login_with_otp, mask_phone, request_otp
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.errors import RATE_LIMITED
 
 router = APIRouter(prefix="/api/v1", tags=["citizens"])
 
@@ -27,7 +28,7 @@ class CitizenLoginIn(BaseModel):
     code: str = Field(min_length=1, max_length=12)
 
 
-@router.post("/citizen/otp", status_code=202)
+@router.post("/citizen/otp", status_code=202, responses=RATE_LIMITED)
 def post_otp(body: OtpIn, request: Request, db: DbDep, settings: SettingsDep) -> dict:
     """Send a one-time login code to the phone (through the outbox)."""
     client = request.client.host if request.client else "unknown"
@@ -35,7 +36,7 @@ def post_otp(body: OtpIn, request: Request, db: DbDep, settings: SettingsDep) ->
                                           settings=settings))
 
 
-@router.post("/citizen/login")
+@router.post("/citizen/login", responses=RATE_LIMITED)
 def post_citizen_login(body: CitizenLoginIn, request: Request, db: DbDep,
                        settings: SettingsDep) -> dict:
     """Exchange phone + code for a citizen token (wrong codes are rate limited per client)."""

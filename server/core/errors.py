@@ -75,6 +75,10 @@ class StorageFull(DomainError):
 STORAGE_FULL_MESSAGE = "服务器存储空间不足，未能保存，请稍后重试或联系大厅工作人员"
 
 
+# For routes that count attempts per client or phone (OpenAPI: they can answer 429).
+RATE_LIMITED = {429: {"description": "Too many attempts; try again later"}}
+
+
 def error_body(code: str, message: str, **extra: object) -> dict:
     """The one error envelope of the public contract."""
     return {"error": {"code": code, "message": message, **extra}}

@@ -27,7 +27,24 @@ class DeviceIn(BaseModel):
     window_id: int | None = None
 
 
-@router.post("/devices", status_code=201)
+class DeviceCreated(BaseModel):
+    id: int
+    token: str = Field(description="shown once; only its digest is stored")
+    kind: str
+    name: str
+    hall_code: str
+
+
+class DeviceRow(BaseModel):
+    id: int
+    kind: str
+    name: str
+    window_id: int | None
+    last_seen_at: str | None = Field(description="ISO time of the last request or heartbeat")
+    revoked: bool
+
+
+@router.post("/devices", status_code=201, response_model=DeviceCreated)
 def post_device(body: DeviceIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Register a device; the token is returned once and stored hashed."""
 
@@ -42,7 +59,7 @@ def post_device(body: DeviceIn, db: DbDep, principal: PrincipalDep) -> dict:
     return db.write(work)
 
 
-@router.get("/devices")
+@router.get("/devices", response_model=list[DeviceRow])
 def list_devices(hall: Annotated[str, Query()], db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Devices of a hall with their last heartbeat (manager/admin)."""
     with db.read() as s:

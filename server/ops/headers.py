@@ -17,12 +17,11 @@ HEADERS = (
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'{ws}; font-src 'self'; media-src 'self'; object-src 'none'; "
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-# The OpenAPI pages (/docs, /redoc) run the Swagger UI / ReDoc bundles from jsDelivr; their
-# own start-up code is a static file here, so inline script stays forbidden. ReDoc injects
-# <style> elements, hence inline styles (not scripts) on these two pages only.
-DOCS_CSP = ("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "img-src 'self' data: https://cdn.jsdelivr.net; font-src 'self' data:; "
+# The OpenAPI pages (/docs, /redoc) run the packaged Swagger UI / ReDoc bundles (own files);
+# their start-up code is a file too, so inline script stays forbidden. ReDoc injects <style>
+# elements, hence inline styles (not scripts) on these two pages only.
+DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; "
             "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 DOCS_PATHS = ("/docs", "/redoc")

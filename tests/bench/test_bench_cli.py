@@ -37,3 +37,16 @@ def test_multiple_workers_need_postgresql(tmp_path: Path) -> None:
          str(tmp_path / "x.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "PostgreSQL" in proc.stderr
     assert not (tmp_path / "x.json").exists()
+
+
+def test_runs_write_to_a_scratch_folder_unless_asked() -> None:
+    from bench.__main__ import RESULTS, SCRATCH, output_path, parser
+
+    parse = parser().parse_args
+    assert output_path(parse(["issue", "--quick"])) == SCRATCH / "issue-quick.json"
+    assert output_path(parse(["call"])) == SCRATCH / "call.json"
+    assert not SCRATCH.is_relative_to(RESULTS) and SCRATCH.parent.name == "var"
+    assert output_path(parse(["call", "--update-results"])) == RESULTS / "call.json"
+    assert output_path(parse(["call", "--json", "/tmp/x.json"])) == Path("/tmp/x.json")
+    for action in parser()._actions:
+        assert action.help, action.option_strings

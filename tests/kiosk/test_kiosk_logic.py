@@ -222,7 +222,7 @@ def test_command_line_flags() -> None:
                        "--large", "--lang", "en"])
     cfg = KioskConfig.load(None, environ={}, server=args.server, token=args.token,
                            portrait=args.portrait, large=args.large, lang=args.lang)
-    assert cfg.portrait and cfg.large and cfg.lang == "en" and cfg.hall == "demo"
+    assert cfg.portrait and cfg.large and cfg.lang == "en" and cfg.hall == ""
 
 
 def test_vendor_driver_by_dotted_path() -> None:

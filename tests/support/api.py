@@ -46,3 +46,17 @@ def open_window(client: httpx.Client, headers: dict[str, str], number: int) -> i
     r = client.post(f"/api/v1/windows/{wid}/open", headers=headers)
     assert r.status_code == 200, r.text
     return wid
+
+
+def hall_with_device(client: httpx.Client, hall: str, kind: str) -> str:
+    """Create hall `hall` (admin) with one service and a `kind` device; returns its token."""
+    admin = login(client, "admin")
+    for url, body in (("/api/v1/halls", {"code": hall, "name": f"{hall} 分中心"}),
+                      (f"/api/v1/halls/{hall}/services",
+                       {"code": f"{hall}-svc", "name": "社会保障卡申领", "prefix": "B"})):
+        r = client.post(url, json=body, headers=admin)
+        assert r.status_code == 201, r.text
+    r = client.post("/api/v1/devices", json={"hall_code": hall, "kind": kind, "name": kind},
+                    headers=admin)
+    assert r.status_code == 201, r.text
+    return r.json()["token"]
