@@ -6,7 +6,6 @@ from PyQt5.QtCore import QRectF, Qt, QTimer
 from PyQt5.QtGui import (
     QColor,
     QFont,
-    QFontDatabase,
     QFontMetrics,
     QPainter,
     QPainterPath,
@@ -14,7 +13,8 @@ from PyQt5.QtGui import (
 )
 from PyQt5.QtWidgets import QLabel, QSizePolicy, QWidget
 
-FONT_FAMILY = "WenQuanYi Micro Hei"
+from hallclient.fonts import ui_family
+
 BG = "#0a2351"
 PANEL = "#12336e"
 PANEL_EDGE = "#2a5298"
@@ -28,15 +28,9 @@ WARN = "#ffb74d"
 STOP = "#ff6b6b"
 
 
-def family() -> str:
-    """The CJK font when installed (WenQuanYi Micro Hei), else Qt's default sans."""
-    families = QFontDatabase().families()
-    return FONT_FAMILY if FONT_FAMILY in families else QFont().defaultFamily()
-
-
 def font(px: float, *, bold: bool = False) -> QFont:
     """A font of `px` pixels (pixel sizes keep layouts identical on any DPI)."""
-    f = QFont(family())
+    f = QFont(ui_family())
     f.setPixelSize(max(8, int(px)))
     f.setBold(bold)
     return f

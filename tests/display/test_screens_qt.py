@@ -1,5 +1,5 @@
 """Qt screens at 1920×1080 and 1080×1920 from a real server's board: screenshots and checks
-that the digits are huge, Chinese renders in WenQuanYi Micro Hei and no text is cut off."""
+that the digits are huge, Chinese renders in Noto Sans CJK SC and no text is cut off."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PyQt5.QtWidgets import QLabel, QWidget
 from display.app import DisplayController
 from display.model import DisplayModel, ServiceView
 from display.strings import Strings
-from display.ui.common import FONT_FAMILY, ElidedLabel
+from display.ui.common import ElidedLabel
 from display.ui.hall import QUEUE_MIN_PX, HallScreen, ServiceRow
 from display.ui.window_screen import WindowScreen
 from hallclient import HallApi
@@ -105,7 +105,7 @@ def test_hall_screen(qtbot: Any, live: LiveServer, busy_hall: HallDriver,
         assert screen.window_cards[4].state.text() == "暂停服务"
         assert screen.window_cards[5].number.text() == "—"
         assert screen.window_cards[9].state.text() == "已关闭"
-        assert QFontInfo(screen.newest_title.font()).family() == FONT_FAMILY
+        assert QFontInfo(screen.newest_title.font()).family() == "Noto Sans CJK SC"  # real bold
         hukou = next(s for s in board["services"] if s["prefix"] == "A")
         row = screen.service_rows[0]
         assert row.name.text().endswith(hukou["name"])
