@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QRectF, Qt, QTimer
+import math
+
+from PyQt5.QtCore import QRectF, QSize, Qt, QTimer
 from PyQt5.QtGui import (
     QColor,
     QFont,
@@ -36,11 +38,37 @@ def font(px: float, *, bold: bool = False) -> QFont:
     return f
 
 
+# Noto Sans CJK's line box is 1.45 em (room for stacked marks these screens never draw); the
+# screens were laid out for 1.18 em lines, and Chinese and digits fit inside that, centred.
+LINE_EM = 1.18  # WenQuanYi Micro Hei's line box, which the layouts were made for
+
+
+def line_height(f: QFont) -> int:
+    """Height one line of these screens takes: at most LINE_EM of the pixel size."""
+    return min(QFontMetrics(f).height(), math.ceil(f.pixelSize() * LINE_EM))
+
+
+class TightLabel(QLabel):
+    """A one-line label laid out at `line_height` (its text stays vertically centred)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """The text's width; a tight line's height."""
+        hint = super().sizeHint()
+        hint.setHeight(min(hint.height(), line_height(self.font())))
+        return hint
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Never taller than the size hint."""
+        hint = super().minimumSizeHint()
+        hint.setHeight(min(hint.height(), line_height(self.font())))
+        return hint
+
+
 def label(text: str = "", px: float = 24, *, color: str = TEXT, bold: bool = False,
           align: Qt.AlignmentFlag = Qt.AlignLeft | Qt.AlignVCenter,
           elide: bool = False) -> QLabel:
-    """A transparent label with a pixel-sized font."""
-    w: QLabel = ElidedLabel(text) if elide else QLabel(text)
+    """A transparent one-line label with a pixel-sized font."""
+    w: QLabel = ElidedLabel(text) if elide else TightLabel(text)
     w.setFont(font(px, bold=bold))
     w.setStyleSheet(f"color: {color}; background: transparent;")
     w.setAlignment(align)
@@ -54,7 +82,7 @@ def set_color(w: QLabel, color: str) -> None:
     w.setStyleSheet(f"color: {color}; background: transparent;")
 
 
-class ElidedLabel(QLabel):
+class ElidedLabel(TightLabel):
     """A label that ends with … instead of overflowing its cell.
 
     With `min_px` set, a text that is too wide is first drawn smaller (down to `min_px`), so a
