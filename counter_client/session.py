@@ -144,8 +144,9 @@ class CounterSession:
         self.queue: list[dict[str, Any]] = []
         self.suspended: list[dict[str, Any]] = []
         self.today: dict[str, Any] = {}
-        self.materials: list[dict[str, Any]] = []
+        self.materials: list[dict[str, Any]] = []  # the checklist: id None = not submitted
         self.materials_error: str | None = None
+        self.citizen_name: str | None = None  # full name: only while handling the ticket
         self.rating: dict[str, Any] | None = None
         self.log: deque[str] = deque(maxlen=LOG_SIZE)
         self.message = Message()
@@ -394,7 +395,7 @@ class CounterSession:
         previous = self.ticket["id"] if self.ticket else None
         self.ticket = ticket
         if ticket is None or ticket["id"] != previous:
-            self.materials, self.materials_error = [], None
+            self.materials, self.materials_error, self.citizen_name = [], None, None
             self._notify("materials")
             if ticket is not None and ticket["status"] in ACTIVE:
                 self.rating = None
@@ -513,24 +514,25 @@ class CounterSession:
     # ------------------------------------------------------------------ materials
 
     def load_materials(self) -> None:
-        """Fetch the current ticket's pre-submitted materials (appointments only)."""
+        """Fetch every material the ticket's service needs (未提交 first, then the pre-submitted
+        ones) and the citizen's full name, which the server shows the handling clerk only."""
         t = self.ticket
-        if not t or not (t.get("appointment_id") or t.get("appointment")
-                         or t.get("source") == "appointment"):
+        if not t:
             return
         tid = t["id"]
 
-        def done(items: list[dict[str, Any]]) -> None:
+        def done(checklist: dict[str, Any]) -> None:
             if self.ticket and self.ticket["id"] == tid:
-                self.materials, self.materials_error = items, None
-                self._notify("materials")
+                self.materials, self.materials_error = checklist["items"], None
+                self.citizen_name = checklist.get("citizen_name")
+                self._notify("materials", "ticket")
 
         def failed(exc: Exception) -> None:
             if self.ticket and self.ticket["id"] == tid:
                 self.materials_error = getattr(exc, "message", str(exc))
                 self._notify("materials")
 
-        self.runner.run(lambda: self.api.ticket_materials(tid), done, failed)
+        self.runner.run(lambda: self.api.ticket_checklist(tid), done, failed)
 
     def open_material(self, material_id: int, on_done: Callable[[list[Any], dict], None],
                       on_error: Callable[[str], None]) -> None:

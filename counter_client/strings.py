@@ -132,8 +132,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "err_same_service": ("目标事项与当前事项相同", "That is the current service"),
     "err_same_window": ("不能转移到本窗口", "Cannot transfer to this window"),
     # materials
-    "materials": ("预审材料", "Pre-submitted materials"),
-    "materials_none": ("该号码没有网上预审材料", "No pre-submitted materials"),
+    "materials": ("所需材料", "Required materials"),
+    "materials_none": ("暂无材料清单", "No materials listed"),
     "materials_summary": ("共 {total} 项：通过 {accepted}，待审 {pending}，退回 {rejected}，"
                           "未提交 {missing}",
                           "{total}: {accepted} accepted, {pending} pending, {rejected} rejected, "
@@ -151,6 +151,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "review_accepted": ("通过", "Accepted"),
     "review_rejected": ("退回", "Rejected"),
     "review_missing": ("未提交", "Missing"),
+    "review_on_site": ("现场提交原件", "Original brought on site"),
     "origin_reused": ("材料库复用", "Reused from library"),
     "origin_uploaded": ("本次上传", "Uploaded"),
     "verified_yes": ("已核验", "Verified"),

@@ -119,7 +119,8 @@ class DisplayController(QObject):
         """One event from the stream (UI thread)."""
         self._announce(self.model.apply_event(env))
         self._render()
-        if str(env.get("type", "")).startswith("ticket."):
+        # a window opening or closing changes which services are served (暂停受理) too
+        if str(env.get("type", "")).startswith(("ticket.", "window.")):
             self.stats_timer.start(STATS_DEBOUNCE_MS)
 
     def on_snapshot(self, snap: dict[str, Any]) -> None:

@@ -67,6 +67,7 @@ class ServiceView:
     waiting: int = 0
     eta_minutes: int | None = None
     open_windows: int = 0
+    accepting: bool = True  # False: no open or paused window handles it (暂停受理)
 
 
 @dataclass
@@ -146,6 +147,7 @@ class DisplayModel:
                 waiting=int(svc.get("waiting") or 0),
                 eta_minutes=svc.get("estimated_wait_minutes"),
                 open_windows=int(svc.get("open_windows") or 0),
+                accepting=svc.get("accepting") is not False,
             )
         self.services = fresh
         self.version += 1

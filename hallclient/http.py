@@ -170,9 +170,10 @@ class HallApi:
         """Ask the citizen of a finished ticket to rate (好差评)."""
         return self.request("POST", f"/api/v1/tickets/{ticket_id}/rating-request")
 
-    def ticket_materials(self, ticket_id: int) -> list[dict[str, Any]]:
-        """Pre-submitted materials of a ticket's appointment (empty without one)."""
-        return self.request("GET", f"/api/v1/tickets/{ticket_id}/materials")
+    def ticket_checklist(self, ticket_id: int) -> dict[str, Any]:
+        """Every material of a ticket's service (未提交 first) and, for the clerk handling it,
+        the citizen's full name (the server audits that read)."""
+        return self.request("GET", f"/api/v1/tickets/{ticket_id}/checklist")
 
     def material_content(self, material_id: int) -> tuple[bytes, str]:
         """Raw bytes and content type of one material (the server audits every read)."""

@@ -10,13 +10,13 @@ from PyQt5.QtGui import QFont
 from PyQt5.QtWidgets import QApplication
 
 from hallclient import HallApi
+from hallclient.fonts import ui_family
 from hallclient.qt import EventBridge, Worker
 from kiosk.config import KioskConfig
 from kiosk.devices.base import InputDevice
 from kiosk.devices.loader import create_device
 from kiosk.flow import KioskController
 from kiosk.printing import TicketPrinter
-from kiosk.ui.theme import FONT_FAMILY
 from kiosk.ui.window import ActivityFilter, KioskWindow
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class KioskApp:
                  devices: Sequence[InputDevice] | None = None, live: bool = True) -> None:
         app = QApplication.instance()
         assert app is not None, "create the QApplication first"
-        app.setFont(QFont(FONT_FAMILY))
+        app.setFont(QFont(ui_family()))
         self.config = config
         self.api = HallApi(config.server, config.token, timeout=config.http_timeout)
         self.printer = printer or TicketPrinter(config.printer)

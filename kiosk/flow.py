@@ -40,6 +40,7 @@ class Screen(StrEnum):
     CATEGORIES = "categories"
     SERVICES = "services"
     ID_PROMPT = "id_prompt"
+    NO_WINDOW = "no_window"
     BUSY = "busy"
     RETRY = "retry"
     TICKET = "ticket"
@@ -312,7 +313,7 @@ class KioskController:
         screen = self.state.screen
         if screen == Screen.SERVICES:
             self._show(Screen.CATEGORIES)
-        elif screen == Screen.ID_PROMPT:
+        elif screen in (Screen.ID_PROMPT, Screen.NO_WINDOW):
             self._show(Screen.SERVICES)
         elif screen == Screen.QUERY_RESULT:
             self.open_query()
@@ -340,11 +341,18 @@ class KioskController:
         self._show(Screen.SERVICES)
 
     def choose_service(self, code: str) -> None:
-        """Service → optional ID card / number."""
+        """Service → optional ID card / number; first a question when no window serves it."""
         svc = next((s for s in self.state.services if s["code"] == code), None)
         if svc is None:
             return
         self.state.service = svc
+        if svc.get("accepting") is False:
+            self._show(Screen.NO_WINDOW)
+            return
+        self.take_anyway()
+
+    def take_anyway(self) -> None:
+        """The chosen service → optional ID card / number (after 仍要取号 too)."""
         self._reset_id()
         self._show(Screen.ID_PROMPT)
 
@@ -535,16 +543,22 @@ class KioskController:
             self._show(Screen.QUERY)
             return
         self.state.error_message = exc.message if isinstance(exc, ApiError) else ""
+        self.state.error_back = {"lookup": Screen.CHECKIN, "checkin": Screen.CHECKIN,
+                                 "track": Screen.QUERY, "number": Screen.QUERY,
+                                 }.get(intent.kind, Screen.HOME)
         if isinstance(exc, ApiError) and exc.code == "appointment_not_found":
             self.state.error_key = "appointment_none"
+        elif isinstance(exc, ApiError) and exc.code == "no_open_window":
+            # The hall refuses numbers nobody would serve: 返回 = choose another service, whose
+            # counts on screen are stale.
+            self.state.error_key = "no_window_title"
+            self.state.error_back = Screen.SERVICES
+            self.refresh_services()
         else:
             self.state.error_key = "error_title"
         if not isinstance(exc, ApiError):
             log.exception("unexpected error for %s", intent.kind, exc_info=exc)
             self.state.error_message = self.text("error_generic")
-        self.state.error_back = {"lookup": Screen.CHECKIN, "checkin": Screen.CHECKIN,
-                                 "track": Screen.QUERY, "number": Screen.QUERY,
-                                 }.get(intent.kind, Screen.HOME)
         self._show(Screen.ERROR)
 
     def _retry(self, intent: Intent) -> None:

@@ -63,6 +63,7 @@ def slip_from_ticket(ticket: dict[str, Any], *, tracking_url: str, hall_name: st
         estimated_wait_minutes=ticket.get("estimated_wait_minutes"),
         appointment_line=appointment_line,
         priority_label=priority_label,
+        accepting=ticket.get("accepting") is not False,
     )
 
 

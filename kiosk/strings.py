@@ -32,7 +32,14 @@ _T: dict[str, tuple[str, str]] = {
     "waiting_count": ("等候 {n} 人", "{n} waiting"),
     "wait_minutes": ("约 {m} 分钟", "about {m} min"),
     "wait_unknown": ("等候时间待定", "wait unknown"),
-    "no_window": ("暂无窗口办理", "no window open"),
+    "no_window": ("暂停受理 · 暂无窗口办理", "not served now: no window open"),
+    "no_window_title": ("暂停受理", "Not being served now"),
+    "no_window_ask": ("该事项暂无窗口办理，仍要取号吗？\n取号后请留意叫号，窗口开放后按顺序办理。",
+                      "No window handles this service right now. Take a number anyway?\n"
+                      "You will be called in turn once a window opens."),
+    "no_window_take": ("仍要取号", "Take a number anyway"),
+    "no_window_ticket": ("暂无窗口办理，窗口开放后按顺序叫号",
+                         "No window open yet: you will be called in turn once one opens"),
     # ID prompt
     "id_prompt_title": ("请刷身份证或输入身份证号", "Tap your ID card or type your ID number"),
     "id_prompt_sub": ("60岁以上老年人可优先办理；不需要可直接跳过",

@@ -136,13 +136,17 @@ def build_layout(slip: TicketSlip, paper: int, lang: str = strings.DEFAULT_LANG)
     add(slip.number, "center", size=2, bold=True)
     add(slip.service_name, "center", bold=True)
     blocks.append(_rule(cols))
-    if slip.window_hint:
+    if not slip.accepting:
+        # No estimate and no window: nobody serves this service until a window opens.
+        add(s("no_window", lang), "center", bold=True)
+        add(s("no_window_note", lang))
+    elif slip.window_hint:
         add(s("window", lang, hint=slip.window_hint))
     if slip.people_ahead > 0:
         add(s("people_ahead", lang, n=slip.people_ahead))
-    else:
+    elif slip.accepting:
         add(s("no_one_ahead", lang))
-    if slip.estimated_wait_minutes is not None and slip.people_ahead > 0:
+    if slip.accepting and slip.estimated_wait_minutes is not None and slip.people_ahead > 0:
         add(s("estimated_wait", lang, m=slip.estimated_wait_minutes))
     if slip.appointment_line:
         add(s("appointment", lang, line=slip.appointment_line))

@@ -21,15 +21,16 @@ log = logging.getLogger(__name__)
 FONT_ENV: Final = "TONGBAN_PRINTER_FONT"
 
 #: Searched in order; the first existing file wins.
+#: Noto Sans CJK first: it has a real bold face (WenQuanYi has none, so bold is only stroked).
 CJK_FONT_CANDIDATES: Final[tuple[str, ...]] = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/usr/share/fonts/truetype/droid/DroidSansFallback.ttf",
     "/System/Library/Fonts/PingFang.ttc",
@@ -60,6 +61,14 @@ def find_cjk_font(candidates: Sequence[str] | None = None) -> Path:
     )
 
 
+def bold_face(path: str) -> str | None:
+    """The bold sibling of a Noto CJK regular file (…-Regular.ttc → …-Bold.ttc), if installed."""
+    if "-Regular." not in path:
+        return None
+    bold = path.replace("-Regular.", "-Bold.")
+    return bold if Path(bold).is_file() else None
+
+
 @functools.lru_cache(maxsize=32)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     """Load (and cache) a font at a pixel size (the Simplified Chinese face of a Noto CJK .ttc)."""
@@ -77,8 +86,10 @@ def _draw_line(img: Image.Image, font_path: str, line: TextLine, top: int, width
         x = max(0, width - line_w)
     else:
         x = 0
-    stroke = line.height if line.bold else 0
-    font = _font(font_path, cell_h)
+    bold_path = bold_face(font_path) if line.bold else None
+    # the bold face draws bold itself; a font without one is thickened by a stroke
+    stroke = line.height if line.bold and bold_path is None else 0
+    font = _font(bold_path or font_path, cell_h)
     for ch in line.text:
         w = char_width(ch) * cell_w
         if ch.strip():

@@ -19,6 +19,8 @@ _STRINGS: Final[dict[str, dict[str, str]]] = {
         "scan_hint": "扫码查看排队进度",
         "default_notice": "请留意叫号，过号请重新取号。",
         "priority": "【{label}】",
+        "no_window": "【暂停受理】暂无窗口办理",
+        "no_window_note": "窗口开放后按顺序叫号，请留意大屏",
     },
     "en": {
         "your_number": "Your number",
@@ -32,6 +34,8 @@ _STRINGS: Final[dict[str, dict[str, str]]] = {
         "scan_hint": "Scan to follow your place in the queue",
         "default_notice": "Please listen for your number. If you miss it, take a new ticket.",
         "priority": "[{label}]",
+        "no_window": "[NOT SERVED NOW] No window open",
+        "no_window_note": "You will be called in turn once a window opens",
     },
 }
 

@@ -22,6 +22,8 @@ class TicketSlip:
     citizen_name: str | None = None
     notice: str | None = None
     priority_label: str | None = None
+    #: False when no window serves the service now: the slip says so, with no estimate
+    accepting: bool = True
 
 
 def mask_name(name: str) -> str:

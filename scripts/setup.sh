@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 DEB_PACKAGES=(
-  chromium fonts-wqy-microhei espeak-ng sox nginx openssl postgresql-client curl
+  chromium fonts-wqy-microhei fonts-noto-cjk espeak-ng sox nginx openssl postgresql-client curl
   libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libpulse-mainloop-glib0
 )

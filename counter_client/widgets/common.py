@@ -7,7 +7,8 @@ from PIL import Image
 from PyQt5.QtGui import QFont, QImage, QPixmap
 from PyQt5.QtWidgets import QApplication, QLabel
 
-FONT_FAMILY = "WenQuanYi Micro Hei"
+from hallclient.fonts import ui_family
+
 COLORS = {
     "ok": "#1a7f37", "amber": "#b7791f", "red": "#c53030", "info": "#2d3748",
     "warn": "#b7791f", "error": "#c53030", "connected": "#1a7f37",
@@ -15,7 +16,7 @@ COLORS = {
 }
 STATE_COLORS = {"open": "#1a7f37", "paused": "#d69e2e", "closed": "#718096"}
 STYLE = """
-QWidget { font-family: "WenQuanYi Micro Hei"; font-size: 14px; color: #1a202c; }
+QWidget { font-size: 14px; color: #1a202c; }
 QMainWindow, #body { background: #eef2f7; }
 #topbar { background: #1f4e8c; }
 #topbar QLabel { color: white; }
@@ -42,10 +43,9 @@ QHeaderView::section { background: #edf2f7; border: none; padding: 4px;
 
 
 def setup_app(app: QApplication) -> None:
-    """Chinese-capable font and the shared style sheet."""
-    font = QFont(FONT_FAMILY, 11)
-    app.setFont(font)
-    app.setStyleSheet(STYLE)
+    """Chinese-capable font (with a real bold face) and the shared style sheet."""
+    app.setFont(QFont(ui_family(), 11))
+    app.setStyleSheet(f'QWidget {{ font-family: "{ui_family()}"; }}\n' + STYLE)
 
 
 def pil_to_pixmap(img: Image.Image) -> QPixmap:

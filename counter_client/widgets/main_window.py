@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 from PyQt5.QtCore import Qt, QTimer
-from PyQt5.QtGui import QKeySequence
+from PyQt5.QtGui import QColor, QKeySequence
 from PyQt5.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +43,7 @@ STATUS_COLORS = {"called": "#d69e2e", "serving": "#1a7f37", "suspended": "#805ad
                  "cancelled": "#718096"}
 ROW1 = ("call", "recall", "start", "complete", "no_show", "transfer")
 ROW2 = ("hang", "resume", "pause", "open", "close")
+REVIEW_COLORS = {"accepted": Qt.darkGreen, "rejected": Qt.red, "on_site": Qt.darkGray}
 CARD_FIELDS = ("source", "priority", "call_reason", "waited", "serving_timer", "citizen",
                "id_number", "call_count")
 
@@ -210,7 +212,8 @@ class MainWindow(QMainWindow):
                                  "col_verified", "col_action")])
         self._table_style(self.materials_table, stretch=0)
         self.materials_table.cellDoubleClicked.connect(
-            lambda r, _c: self.open_material(self.session.materials[r]["id"]))
+            lambda r, _c: self.session.materials[r]["id"] is not None
+            and self.open_material(self.session.materials[r]["id"]))
         col.addWidget(self.materials_table, 1)
         self.materials_empty = label(self.s("materials_none"))
         self.materials_empty.setStyleSheet("color: #718096;")
@@ -394,7 +397,9 @@ class MainWindow(QMainWindow):
         self.fields["source"].setText(source)
         self.fields["priority"].setText(t.get("priority_reason") or s("priority_none"))
         self.fields["call_reason"].setText(t.get("call_reason_text") or s("none"))
-        self.fields["citizen"].setText(t.get("citizen_name_masked") or s("none"))
+        # the full name comes with the checklist, for the clerk handling the ticket only
+        self.fields["citizen"].setText(self.session.citizen_name
+                                       or t.get("citizen_name_masked") or s("none"))
         self.fields["id_number"].setText(t.get("id_masked") or s("none"))
         count, limit = int(t.get("call_count") or 0), int(t.get("recall_limit") or 3)
         self.fields["call_count"].setText(s("call_count_value", n=count, limit=limit))
@@ -482,33 +487,44 @@ class MainWindow(QMainWindow):
         self.stats["avg"].setText(self.s("avg_value", n=avg) if avg is not None else "—")
 
     def render_materials(self) -> None:
-        """Pre-submitted materials with pre-review status, origin and verification."""
+        """Every material of the service: 未提交 first (red), then the pre-submitted ones with
+        pre-review status, origin and verification, then on-site / optional ones."""
         s = self.s
         items = self.session.materials
         table = self.materials_table
         table.setRowCount(len(items))
         for r, m in enumerate(items):
+            submitted = m.get("id") is not None
+            status = m.get("status", "pending")
             cells = (m.get("name", ""), s("yes") if m.get("required") else s("no"),
-                     s(f"review_{m.get('review_status', 'pending')}")
+                     s(f"review_{status}")
                      + (f"：{m['review_reason']}" if m.get("review_reason") else ""),
-                     s("origin_reused") if m.get("reused") else s("origin_uploaded"),
-                     s("verified_yes") if m.get("verified") else s("verified_no"))
+                     (s("origin_reused") if m.get("reused") else s("origin_uploaded"))
+                     if submitted else "—",
+                     (s("verified_yes") if m.get("verified") else s("verified_no"))
+                     if submitted else "—")
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if c == 2:
-                    cell.setForeground({"accepted": Qt.darkGreen, "rejected": Qt.red}.get(
-                        m.get("review_status"), Qt.darkYellow))
+                    cell.setForeground(REVIEW_COLORS.get(status, Qt.darkYellow))
                 if c == 4 and m.get("verified"):
                     cell.setForeground(Qt.darkGreen)
+                if status == "missing" and m.get("required"):
+                    cell.setForeground(QColor(COLORS["red"]))  # 未提交: the whole row
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
                 table.setItem(r, c, cell)
-            table.setCellWidget(r, 5, self._material_buttons(m))
-        summary = (self.session.ticket or {}).get("materials_summary")
+            if submitted:
+                table.setCellWidget(r, 5, self._material_buttons(m))
+            else:
+                table.removeCellWidget(r, 5)
         if self.session.materials_error:
             self.materials_summary.setText(self.session.materials_error)
-        elif summary:
-            self.materials_summary.setText(s("materials_summary", **{
-                k: summary.get(k, 0) for k in ("total", "accepted", "pending", "rejected",
-                                               "missing")}))
+        elif items:
+            count = Counter(m.get("status") for m in items)
+            self.materials_summary.setText(s("materials_summary", total=len(items), **{
+                k: count[k] for k in ("accepted", "pending", "rejected", "missing")}))
         else:
             self.materials_summary.setText("")
         self.materials_table.setVisible(bool(items))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QRectF, Qt, QTimer
+import math
+
+from PyQt5.QtCore import QRectF, QSize, Qt, QTimer
 from PyQt5.QtGui import (
     QColor,
     QFont,
-    QFontDatabase,
     QFontMetrics,
     QPainter,
     QPainterPath,
@@ -14,7 +15,8 @@ from PyQt5.QtGui import (
 )
 from PyQt5.QtWidgets import QLabel, QSizePolicy, QWidget
 
-FONT_FAMILY = "WenQuanYi Micro Hei"
+from hallclient.fonts import ui_family
+
 BG = "#0a2351"
 PANEL = "#12336e"
 PANEL_EDGE = "#2a5298"
@@ -28,25 +30,45 @@ WARN = "#ffb74d"
 STOP = "#ff6b6b"
 
 
-def family() -> str:
-    """The CJK font when installed (WenQuanYi Micro Hei), else Qt's default sans."""
-    families = QFontDatabase().families()
-    return FONT_FAMILY if FONT_FAMILY in families else QFont().defaultFamily()
-
-
 def font(px: float, *, bold: bool = False) -> QFont:
     """A font of `px` pixels (pixel sizes keep layouts identical on any DPI)."""
-    f = QFont(family())
+    f = QFont(ui_family())
     f.setPixelSize(max(8, int(px)))
     f.setBold(bold)
     return f
 
 
+# Noto Sans CJK's line box is 1.45 em (room for stacked marks these screens never draw); the
+# screens were laid out for 1.18 em lines, and Chinese and digits fit inside that, centred.
+LINE_EM = 1.18  # WenQuanYi Micro Hei's line box, which the layouts were made for
+
+
+def line_height(f: QFont) -> int:
+    """Height one line of these screens takes: at most LINE_EM of the pixel size."""
+    return min(QFontMetrics(f).height(), math.ceil(f.pixelSize() * LINE_EM))
+
+
+class TightLabel(QLabel):
+    """A one-line label laid out at `line_height` (its text stays vertically centred)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """The text's width; a tight line's height."""
+        hint = super().sizeHint()
+        hint.setHeight(min(hint.height(), line_height(self.font())))
+        return hint
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Never taller than the size hint."""
+        hint = super().minimumSizeHint()
+        hint.setHeight(min(hint.height(), line_height(self.font())))
+        return hint
+
+
 def label(text: str = "", px: float = 24, *, color: str = TEXT, bold: bool = False,
           align: Qt.AlignmentFlag = Qt.AlignLeft | Qt.AlignVCenter,
           elide: bool = False) -> QLabel:
-    """A transparent label with a pixel-sized font."""
-    w: QLabel = ElidedLabel(text) if elide else QLabel(text)
+    """A transparent one-line label with a pixel-sized font."""
+    w: QLabel = ElidedLabel(text) if elide else TightLabel(text)
     w.setFont(font(px, bold=bold))
     w.setStyleSheet(f"color: {color}; background: transparent;")
     w.setAlignment(align)
@@ -60,7 +82,7 @@ def set_color(w: QLabel, color: str) -> None:
     w.setStyleSheet(f"color: {color}; background: transparent;")
 
 
-class ElidedLabel(QLabel):
+class ElidedLabel(TightLabel):
     """A label that ends with … instead of overflowing its cell.
 
     With `min_px` set, a text that is too wide is first drawn smaller (down to `min_px`), so a

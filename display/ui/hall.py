@@ -95,7 +95,7 @@ class ServiceRow(QWidget):
         self.waiting = label("", 32 * k, color=DIGITS, bold=True,
                              align=Qt.AlignRight | Qt.AlignVCenter)
         self.eta = label("", 26 * k, color=MUTED, align=Qt.AlignRight | Qt.AlignVCenter)
-        self.waiting.setFixedWidth(int(96 * k))
+        self.waiting.setFixedWidth(int(100 * k))  # "Waiting" in Noto Sans at 26 px
         self.eta.setFixedWidth(int(136 * k))
         lay.addWidget(self.name, 1)
         lay.addWidget(self.waiting)
@@ -111,9 +111,13 @@ class ServiceRow(QWidget):
         self.name.setText(f"{svc.prefix}  {svc.name}" if svc.prefix else svc.name)
         self.waiting.setText(self.s("people", n=svc.waiting))
         self.eta.setText(self.eta_text(svc))
+        set_color(self.eta, MUTED if svc.accepting else WARN)
 
     def eta_text(self, svc: ServiceView) -> str:
-        """Nobody waiting, no open window to estimate from (—), about to be called, or ~N min."""
+        """暂停受理 (no window serves it: no estimate), nobody waiting, no estimate yet (—),
+        about to be called, or ~N min."""
+        if not svc.accepting:
+            return self.s("eta_no_window")
         if svc.waiting == 0:
             return self.s("eta_none")
         if svc.eta_minutes is None:

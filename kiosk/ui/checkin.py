@@ -27,7 +27,8 @@ class CheckinScreen(KeypadScreen):
             card.setObjectName("card")
             text = label("", "strong")
             row = icon_row(name, 90 if portrait else 64, text, QHBoxLayout(card))
-            row.setContentsMargins(24, 12, 24, 12)
+            pad = 12 if portrait else 4  # landscape 大字版 has no height to spare
+            row.setContentsMargins(24, pad, 24, pad)
             self.hint_labels.append(text)
             hints.addWidget(card, 1)
         self.head.addLayout(hints)

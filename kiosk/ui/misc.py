@@ -9,6 +9,7 @@ from kiosk.config import mask_token
 from kiosk.flow import KioskController, KioskState
 from kiosk.ui.base import KeypadScreen, ScreenWidget
 from kiosk.ui.icons import icon
+from kiosk.ui.take import show_ticket_wait
 from kiosk.ui.theme import ACCENT, WARN
 from kiosk.ui.widgets import PIN_ROWS, Keypad, button, icon_row, label
 
@@ -32,6 +33,25 @@ class MessageScreen(ScreenWidget):
         self.buttons.setSpacing(30)
         self.box.addLayout(self.buttons)
         self.box.addStretch(2)
+
+
+class NoWindowScreen(MessageScreen):
+    """暂停受理: no window serves the chosen service; take a number anyway, or go back."""
+
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
+        super().__init__(ctl, portrait, "warning", WARN)
+        self.back = button("", ctl.back, icon_name="back")
+        self.take = button("", ctl.take_anyway, primary=True, icon_name="ticket")
+        self.buttons.addWidget(self.back)
+        self.buttons.addWidget(self.take)
+
+    def render(self, state: KioskState) -> None:
+        """The service's name and the question."""
+        self.title.setText(f"{(state.service or {}).get('name', '')} · "
+                           f"{self.t('no_window_title')}")
+        self.message.setText(self.t("no_window_ask"))
+        self.back.setText(self.t("back"))
+        self.take.setText(self.t("no_window_take"))
 
 
 class BusyScreen(MessageScreen):
@@ -173,9 +193,7 @@ class QueryResultScreen(ScreenWidget):
         self.ahead.setVisible(waiting)
         self.wait.setVisible(waiting)
         self.ahead.setText(self.t("people_ahead", n=r.get("people_ahead") or 0))
-        minutes = r.get("estimated_wait_minutes")
-        self.wait.setText(self.t("est_wait", m=minutes) if minutes is not None
-                          else self.t("wait_unknown"))
+        show_ticket_wait(self, self.wait, r)
         self.again.setText(self.t("query_title"))
 
 

@@ -18,20 +18,39 @@ from kiosk.ui.widgets import (
     icon_row,
     id_field_text,
     label,
+    restyle,
 )
 
 
 def wait_text(screen: ScreenWidget, svc: dict) -> str:
-    """'等候 3 人 · 约 12 分钟' for a catalog entry."""
+    """'等候 3 人 · 约 12 分钟' for a catalog entry; 暂停受理 (no estimate) when no window
+    serves it."""
     parts = [screen.t("waiting_count", n=svc.get("waiting", 0))]
     minutes = svc.get("estimated_wait_minutes")
-    if svc.get("open_windows") == 0:
+    if svc.get("accepting") is False:
         parts.append(screen.t("no_window"))
     elif minutes is None:
         parts.append(screen.t("wait_unknown"))
     else:
         parts.append(screen.t("wait_minutes", m=minutes))
     return " · ".join(parts)
+
+
+def show_ticket_wait(screen: ScreenWidget, lab: QLabel, ticket: dict) -> None:
+    """A waiting ticket's estimate, or 暂无窗口办理 in the warning colour (no estimate)."""
+    minutes = ticket.get("estimated_wait_minutes")
+    if ticket.get("accepting") is False:
+        lab.setText(screen.t("no_window_ticket"))
+    else:
+        lab.setText(screen.t("est_wait", m=minutes) if minutes is not None
+                    else screen.t("wait_unknown"))
+    restyle(lab, "itemWarn" if ticket.get("accepting") is False else "itemWait")
+
+
+def show_wait(screen: ScreenWidget, lab: QLabel, svc: dict) -> None:
+    """The wait line of a service button, in the warning colour when nobody serves it."""
+    lab.setText(wait_text(screen, svc))
+    restyle(lab, "itemWarn" if svc.get("accepting") is False else "itemWait")
 
 
 class HomeScreen(ScreenWidget):
@@ -108,7 +127,7 @@ class ServicesScreen(ListScreen):
         if not self.needs_rebuild((state.lang, state.category,
                                    tuple(s["code"] for s in services))):
             for svc in services:
-                self.buttons[svc["code"]].extra_label.setText(wait_text(self, svc))
+                show_wait(self, self.buttons[svc["code"]].extra_label, svc)
             return
         self.buttons = {}
         cols = 1 if self.portrait else 2
@@ -118,6 +137,7 @@ class ServicesScreen(ListScreen):
                              extra=wait_text(self, svc), title_name="itemTitle",
                              sub_name="itemSub")
             btn.setObjectName("listItem")
+            show_wait(self, btn.extra_label, svc)
             btn.clicked.connect(lambda _=False, c=svc["code"]: self.ctl.choose_service(c))
             self.items.addWidget(btn, i // cols, i % cols)
             self.buttons[svc["code"]] = btn
@@ -251,9 +271,7 @@ class TicketScreen(ScreenWidget):
         self.badge.style().polish(self.badge)
         ahead = tk.get("people_ahead")
         self.ahead.setText(self.t("people_ahead", n=ahead if ahead is not None else 0))
-        minutes = tk.get("estimated_wait_minutes")
-        self.wait.setText(self.t("est_wait", m=minutes) if minutes is not None
-                          else self.t("wait_unknown"))
+        show_ticket_wait(self, self.wait, tk)
         hint = tk.get("window_hint")
         self.window.setVisible(bool(hint))
         self.window.setText(self.t("window_hint", w=hint) if hint else "")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FONT_FAMILY = "WenQuanYi Micro Hei"
+from hallclient.fonts import mono_family, ui_family
+
 PRIMARY = "#1459b8"
 PRIMARY_DARK = "#0d3f86"
 ACCENT = "#c8102e"
@@ -50,9 +51,9 @@ class Metrics:
 
 
 def stylesheet(m: Metrics) -> str:
-    """The Qt style sheet for a text mode."""
+    """The Qt style sheet for a text mode (needs a QApplication: it looks the fonts up)."""
     return f"""
-    QWidget {{ font-family: "{FONT_FAMILY}"; color: {TEXT}; font-size: {m.body}px; }}
+    QWidget {{ font-family: "{ui_family()}"; color: {TEXT}; font-size: {m.body}px; }}
     #root {{ background: {BG}; }}
     #header {{ background: {PRIMARY}; }}
     #header QLabel {{ color: white; }}
@@ -76,7 +77,7 @@ def stylesheet(m: Metrics) -> str:
     #okBox {{ background: #e6f4ea; border-radius: 14px; color: {GREEN};
               font-size: {m.px(34)}px; font-weight: bold; padding: 18px; }}
     #field {{ background: white; border: 3px solid {PRIMARY}; border-radius: 12px;
-              font-size: {m.px(52)}px; font-family: "{FONT_FAMILY} Mono"; padding: 10px 18px; }}
+              font-size: {m.px(52)}px; font-family: "{mono_family()}"; padding: 4px 18px; }}
     #errorText {{ font-size: {m.px(34)}px; color: {TEXT}; }}
     QPushButton {{ background: white; border: 2px solid #c5d3e6; border-radius: 16px;
                    min-height: {m.button}px; font-size: {m.px(34)}px; padding: 6px 18px; }}
@@ -95,6 +96,7 @@ def stylesheet(m: Metrics) -> str:
     #itemTitle {{ font-size: {m.px(38)}px; font-weight: bold; color: {TEXT}; }}
     #itemSub {{ font-size: {m.px(27)}px; color: {MUTED}; }}
     #itemWait {{ font-size: {m.px(30)}px; color: {PRIMARY}; font-weight: bold; }}
+    #itemWarn {{ font-size: {m.px(30)}px; color: {WARN}; font-weight: bold; }}
     #chipOk {{ color: {GREEN}; font-weight: bold; }}
     #chipBad {{ color: {ACCENT}; font-weight: bold; }}
     #chipWait {{ color: {WARN}; font-weight: bold; }}

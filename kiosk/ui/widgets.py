@@ -31,6 +31,14 @@ def label(text: str = "", name: str | None = None, *, wrap: bool = True,
     return lab
 
 
+def restyle(widget: QWidget, name: str) -> None:
+    """Give a widget another style-sheet object name and apply it now."""
+    if widget.objectName() != name:
+        widget.setObjectName(name)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
 def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget and sub-layout."""
     while layout.count():

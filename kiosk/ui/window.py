@@ -16,6 +16,7 @@ from kiosk.ui.misc import (
     BusyScreen,
     ErrorScreen,
     MaintenanceScreen,
+    NoWindowScreen,
     PinScreen,
     QueryResultScreen,
     QueryScreen,
@@ -34,6 +35,7 @@ from kiosk.ui.widgets import button, label
 SCREENS: dict[Screen, type[ScreenWidget]] = {
     Screen.HOME: HomeScreen, Screen.CATEGORIES: CategoriesScreen,
     Screen.SERVICES: ServicesScreen, Screen.ID_PROMPT: IdPromptScreen,
+    Screen.NO_WINDOW: NoWindowScreen,
     Screen.BUSY: BusyScreen, Screen.RETRY: RetryScreen, Screen.TICKET: TicketScreen,
     Screen.CHECKIN: CheckinScreen, Screen.APPOINTMENT: AppointmentScreen,
     Screen.QUERY: QueryScreen, Screen.QUERY_RESULT: QueryResultScreen,

@@ -36,6 +36,9 @@ MANAGER_SETTINGS: dict[str, tuple[float, float, str]] = {
     "case_deadline_days": (1, 30, "差评整改期限（工作日）"),
     "punctuality_grace_minutes": (0, 120, "预约签到宽限（分钟）"),
 }
+# What issuing does for a service no open or paused window handles: the kiosk asks first (ask)
+# or the server refuses with 409 no_open_window (refuse).
+NO_WINDOW_POLICIES = ("ask", "refuse")
 
 
 def service_config(svc: ServiceItem) -> dict[str, Any]:
@@ -205,12 +208,13 @@ def set_notice(s: Session, *, hall: Hall, notice: str, principal: Principal) -> 
 
 
 def manager_settings(hall: Hall) -> dict[str, Any]:
-    """Stats target, case deadline, punctuality grace and closed days of the hall."""
+    """Stats target, case deadline, punctuality grace, closed days and no-window policy."""
     st = hall.settings or {}
     return {"service_level_minutes": st.get("service_level_minutes", 25),
             "case_deadline_days": st.get("case_deadline_days", 5),
             "punctuality_grace_minutes": st.get("punctuality_grace_minutes", 0),
-            "closed_days": list(st.get("closed_days", []))}
+            "closed_days": list(st.get("closed_days", [])),
+            "no_window_policy": st.get("no_window_policy", "ask")}
 
 
 def update_manager_settings(s: Session, *, hall: Hall, changes: dict[str, Any],
@@ -226,6 +230,10 @@ def update_manager_settings(s: Session, *, hall: Hall, changes: dict[str, Any],
                 except ValueError:
                     raise Invalid(f"休息日 {d} 不是有效日期（YYYY-MM-DD）",
                                   code="invalid_settings") from None
+            continue
+        if key == "no_window_policy":
+            if value not in NO_WINDOW_POLICIES:
+                raise Invalid("无窗口办理时的取号策略应为 ask 或 refuse", code="invalid_settings")
             continue
         if key not in MANAGER_SETTINGS:
             raise Invalid(f"未知设置项 {key}", code="invalid_settings")

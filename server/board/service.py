@@ -25,7 +25,8 @@ CALL_TYPES = ("ticket.called", "ticket.recalled")
 def services_with_load(
     s: Session, hall: Hall, settings: Settings, *, now: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Catalog entries with live waiting count and estimated wait for a new ticket."""
+    """Catalog entries with live waiting count, whether any window serves them (`accepting`)
+    and the estimated wait for a new ticket (None when not accepting)."""
     now = now or utcnow()
     out = []
     hall_load = eta.hall_load(s, hall_id=hall.id, now=now, lookback=settings.eta_window_minutes)
@@ -43,6 +44,8 @@ def services_with_load(
                 "materials": svc.materials,
                 "waiting": len(load.waiting),
                 "open_windows": load.open_windows,
+                # False = 暂停受理: no open or paused window handles it, so no estimate either
+                "accepting": eta.accepting(hall_load, svc.id),
                 "estimated_wait_minutes": eta.new_ticket_minutes(
                     hall_load, svc, starvation=settings.starvation_minutes),
             }

@@ -24,6 +24,7 @@ from server.materials.service import (
     audit_log,
     check_material_access,
     check_ticket_access,
+    counter_checklist,
     get_material,
     material_view,
     reusable,
@@ -100,6 +101,19 @@ def get_ticket_materials(ticket_id: int, db: DbDep, principal: PrincipalDep) -> 
         ticket = get_ticket(s, ticket_id)
         check_ticket_access(s, ticket, principal)
         return ticket_materials(s, ticket)
+
+
+@router.get("/tickets/{ticket_id}/checklist")
+def get_ticket_checklist(ticket_id: int, db: DbDep, principal: PrincipalDep) -> dict:
+    """Every material of the ticket's service, 未提交 first, and the citizen's full name for
+    the clerk handling it (audited); clerk handling it or a manager of the hall."""
+
+    def work(s: Session) -> dict:
+        ticket = get_ticket(s, ticket_id)
+        p = check_ticket_access(s, ticket, principal)
+        return counter_checklist(s, ticket, p)
+
+    return db.write(work)
 
 
 @router.get("/materials/{material_id}/content", response_model=None)

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
+from server.audit.models import ConfigAudit
+from server.audit.service import record
 from server.auth.models import Staff
 from server.auth.principal import Principal
 from server.catalog.models import ServiceItem
@@ -306,6 +308,53 @@ def ticket_materials(s: Session, ticket: Ticket) -> list[dict[str, Any]]:
     if ticket.appointment_id is None:
         return []
     return [material_view(s, m) for m in current_materials(s, ticket.appointment_id).values()]
+
+
+def counter_checklist(s: Session, ticket: Ticket, principal: Principal) -> dict[str, Any]:
+    """Every material of the ticket's service for the counter: 未提交 (required, not
+    pre-submitted) first, then the submitted ones with their pre-review state, then what is
+    brought on site or optional. The clerk handling the ticket also gets the citizen's full
+    name (that read is audited once per clerk and ticket); anyone else only the masked one."""
+    service = s.get(ServiceItem, ticket.service_id)
+    assert service is not None
+    appt = s.get(Appointment, ticket.appointment_id) if ticket.appointment_id else None
+    have = current_materials(s, appt.id) if appt else {}
+    items = []
+    for d in service_materials(service):
+        m = have.get(d["code"])
+        if m is not None:
+            item = {**material_view(s, m), "status": m.review_status}
+        else:
+            item = {"id": None, "material_code": d["code"], "name": d["name"],
+                    "required": d["required"],
+                    "status": "missing" if d["presubmit"] else "on_site"}
+        items.append({**item, "presubmit": d["presubmit"]})
+    items.sort(key=_counter_order)
+    full = appt.citizen_name if appt and handling_ticket(s, ticket, principal) else None
+    if full:
+        _audit_name_read(s, ticket, principal)
+    return {"ticket_id": ticket.id, "number": ticket.number, "service_name": service.name,
+            "citizen_name": full or None,
+            "citizen_name_masked": ticket.citizen_name_masked or (appt.name_masked if appt
+                                                                  else None) or None,
+            "items": items}
+
+
+def _counter_order(item: dict[str, Any]) -> int:
+    if item["status"] == "missing" and item["required"]:
+        return 0
+    return 1 if item["id"] is not None else 2
+
+
+def _audit_name_read(s: Session, ticket: Ticket, principal: Principal) -> None:
+    """One audit row per clerk and ticket: the counter re-reads the list on every change."""
+    key = f"ticket {ticket.id} {ticket.number}"
+    seen = s.scalar(select(ConfigAudit.id).where(
+        ConfigAudit.hall_id == ticket.hall_id, ConfigAudit.entity == "citizen_name",
+        ConfigAudit.entity_key == key, ConfigAudit.staff_id == principal.id).limit(1))
+    if seen is None:
+        record(s, hall_id=ticket.hall_id, principal=principal, action="read",
+               entity="citizen_name", entity_key=key)
 
 
 def verify(s: Session, *, m: Material, principal: Principal,

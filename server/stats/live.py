@@ -34,6 +34,7 @@ def live_snapshot(s: Session, hall: Hall, settings: Settings, now: datetime) -> 
             "code": svc.code, "name": svc.name, "prefix": svc.prefix,
             "waiting": len(load.waiting), "open_windows": load.open_windows,
             "longest_wait_minutes": int((now - oldest).total_seconds() // 60) if oldest else 0,
+            "accepting": eta.accepting(hall_load, svc.id),
             "estimated_wait_minutes": eta.new_ticket_minutes(
                 hall_load, svc, starvation=settings.starvation_minutes),
         })

@@ -128,6 +128,7 @@ PAUSE_MINUTES = 10.0  # how long a pause is assumed to last
 ARRIVAL_LOOKBACK = 30.0  # minutes of issued tickets that set the expected arrival rate
 MAX_PICKS = 3000
 MAX_FUTURE = 300  # expected future arrivals simulated (bursts beyond that are not a hall day)
+SERVING_STATES = ("open", "paused")  # a paused window is expected back; a closed one is not
 
 
 @dataclass
@@ -154,7 +155,6 @@ class HallLoad:
     arrivals: dict[tuple[int, str], float] = field(default_factory=dict)  # per minute
     beyond_cap: set[int] = field(default_factory=set)  # read although past MAX_QUEUE
     waiting_by_service: dict[int, int] = field(default_factory=dict)  # counted when capped
-    handled_by: dict[int, int] = field(default_factory=dict)  # service → windows, any state
 
 
 def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
@@ -190,17 +190,14 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
                             mine.appointment_slot_start, mine.queued_at, mine.target_window_id))
             beyond.add(mine.id)
     windows: dict[int, WindowLoad] = {}
-    handled_by: dict[int, int] = defaultdict(int)
     for wid, state, changed, sid, prio in db.execute(
         select(Window.id, Window.state, Window.state_changed_at, WindowService.service_id,
                WindowService.priority)
         .join(WindowService, WindowService.window_id == Window.id)
-        .where(Window.hall_id == hall_id)
+        .where(Window.hall_id == hall_id, Window.state.in_(SERVING_STATES))
     ):
-        handled_by[sid] += 1
-        if state in ("open", "paused"):
-            w = windows.get(wid) or windows.setdefault(wid, WindowLoad(wid, state, changed, {}))
-            w.services[sid] = prio
+        w = windows.get(wid) or windows.setdefault(wid, WindowLoad(wid, state, changed, {}))
+        w.services[sid] = prio
     for wid, sid, first_called in db.execute(
         select(Ticket.window_id, Ticket.service_id, Ticket.first_called_at).where(
             Ticket.hall_id == hall_id, Ticket.status.in_(("called", "serving")),
@@ -215,7 +212,6 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         arrivals=_arrival_rates(db, hall_id=hall_id, now=now, day=day),
         beyond_cap=beyond,
         waiting_by_service=by_service,
-        handled_by=dict(handled_by),
     )
 
 
@@ -412,22 +408,20 @@ def ticket_estimate(
         ahead: int | None = max(waiting - 1, 0)
     else:
         ahead = position_in_service(load, ticket_id, starvation=starvation)
+    # None when no open or paused window handles it: a closed window promises nothing.
     minutes = round_minutes(estimate_wait(load, ticket_id=ticket_id, starvation=starvation))
-    if minutes is None and ahead is not None and load.handled_by.get(service.id):
-        # No open or paused window handles it yet: its windows' capacity once they open.
-        occ = load.occupancy.get(service.id, float(service.expected_minutes))
-        minutes = math.ceil(ahead * occ / load.handled_by[service.id])
     return ahead, minutes, waiting
 
 
 def new_ticket_minutes(load: HallLoad, service: ServiceItem, *, starvation: float) -> int | None:
-    """Estimated minutes for a ticket taken now for `service` (catalog, board, dashboard)."""
-    minutes = round_minutes(estimate_wait(load, service_id=service.id, starvation=starvation))
-    if minutes is None and load.handled_by.get(service.id):
-        ahead = sum(1 for w in load.waiting if w[1] == service.id)
-        occ = load.occupancy.get(service.id, float(service.expected_minutes))
-        minutes = math.ceil(ahead * occ / load.handled_by[service.id])
-    return minutes
+    """Estimated minutes for a ticket taken now for `service` (catalog, board, dashboard);
+    None when no open or paused window handles it."""
+    return round_minutes(estimate_wait(load, service_id=service.id, starvation=starvation))
+
+
+def accepting(load: HallLoad, service_id: int) -> bool:
+    """Whether an open or paused window handles the service (else: 暂停受理, no estimate)."""
+    return any(service_id in w.services for w in load.windows)
 
 
 def round_minutes(value: float | None) -> int | None:

@@ -73,6 +73,11 @@ def issue_ticket(
                                code="idempotency_key_reused")
             return IssueResult(prior, True)
     service = get_service(s, hall.id, service_code)
+    if (appointment is None and (hall.settings or {}).get("no_window_policy") == "refuse"
+            and not serving_window_numbers(s, service.id)):
+        # A booked appointment is honoured regardless; walk-ins wait for a window to open.
+        raise Conflict(f"「{service.name}」暂无窗口办理，暂停取号，请咨询工作人员",
+                       code="no_open_window")
     priority_class, reason, id_fields = _priority(
         settings=settings, hall=hall, id_number=id_number, requested=priority,
         principal=principal, now=now,
@@ -129,6 +134,16 @@ def issue_ticket(
         private=_private_data(ticket),
     )
     return IssueResult(ticket, False, service)
+
+
+def serving_window_numbers(s: Session, service_id: int) -> list[int]:
+    """Numbers of the open or paused windows that handle a service (closed ones serve nobody)."""
+    return list(s.scalars(
+        select(Window.number)
+        .join(WindowService, WindowService.window_id == Window.id)
+        .where(WindowService.service_id == service_id, Window.state.in_(eta.SERVING_STATES))
+        .order_by(Window.number)
+    ))
 
 
 def same_issuer(ticket: Ticket, principal: Principal | None) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.catalog.models import Hall, ServiceItem
@@ -14,18 +13,14 @@ from server.core.config import Settings
 from server.tickets import eta
 from server.tickets.models import Ticket
 from server.tickets.ordering import reason_text
-from server.tickets.service import ACTIVE, ETA_CACHE, STATUS_ZH
-from server.windows.models import Window, WindowService
+from server.tickets.service import ACTIVE, ETA_CACHE, STATUS_ZH, serving_window_numbers
+from server.windows.models import Window
 
 
 def window_hint(s: Session, service_id: int) -> str:
-    """Which windows handle a service, e.g. '3、5、7号窗口'."""
-    numbers = s.scalars(
-        select(Window.number)
-        .join(WindowService, WindowService.window_id == Window.id)
-        .where(WindowService.service_id == service_id)
-        .order_by(Window.number)
-    ).all()
+    """Which open or paused windows handle a service, e.g. '3、5、7号窗口'; '' when none
+    does (a closed window is never named: nobody would serve the citizen there)."""
+    numbers = serving_window_numbers(s, service_id)
     return "、".join(str(n) for n in numbers) + "号窗口" if numbers else ""
 
 
@@ -59,6 +54,7 @@ def ticket_public(
     hall, service = _hall_and_service(s, ticket, hall, service)
     position, ahead, minutes = queue_position(s, ticket, service, settings, now)
     window = s.get(Window, ticket.window_id) if ticket.window_id else None
+    hint = window_hint(s, service.id)
     return {
         "id": ticket.id,
         "number": ticket.number,
@@ -75,7 +71,9 @@ def ticket_public(
         "people_ahead": ahead,
         "estimated_wait_minutes": minutes,
         "tracking_token": ticket.tracking_token,
-        "window_hint": window_hint(s, service.id),
+        "window_hint": hint,
+        # False: no open or paused window handles the service (暂停受理): no estimate, no window
+        "accepting": bool(hint),
         "window": {"id": window.id, "number": window.number, "name": window.name}
         if window else None,
         "call_count": ticket.call_count,
@@ -96,7 +94,8 @@ def ticket_lookup(s: Session, ticket: Ticket, settings: Settings, *,
     full = ticket_public(s, ticket, settings, now=now)
     called = ticket.status in ACTIVE
     keep = ("number", "hall_code", "hall_name", "service_code", "service_name", "status",
-            "status_text", "position", "people_ahead", "estimated_wait_minutes", "window_hint")
+            "status_text", "position", "people_ahead", "estimated_wait_minutes", "window_hint",
+            "accepting")
     return {**{k: full[k] for k in keep}, "window": full["window"] if called else None}
 
 

@@ -131,7 +131,8 @@ def test_appointment_materials_open_verify_and_audit(qtbot, counter, live, http:
     press(qtbot, app, Qt.Key_F1)
     assert main.number.text() == ticket["number"]
     assert main.fields["source"].text().startswith(f"网上预约 · {booking['booking_code']} · ")
-    assert main.fields["citizen"].text() == "张*"
+    # the clerk handling the ticket sees the full name (the server audits that read)
+    qtbot.waitUntil(lambda: main.fields["citizen"].text() == "张三")
     qtbot.waitUntil(lambda: main.materials_table.rowCount() == 3)
     rows = {main.materials_table.item(r, 0).text(): [main.materials_table.item(r, c).text()
                                                      for c in range(1, 5)]
@@ -225,3 +226,33 @@ def test_english_main_screen(qtbot, counter, http: httpx.Client, artifacts_dir: 
     assert app.main.buttons["call"].text() == "Call next\nF1"
     assert app.main.connection.text() == "● Connected"
     _shot(app.main, artifacts_dir, "main_en_1366x768.png")
+
+
+def test_checklist_puts_what_was_not_submitted_first_in_red(
+        qtbot, counter, http: httpx.Client, artifacts_dir: Path) -> None:
+    booking = book_appointment(
+        http, service_code=HUKOU, name="李四", phone="13912340001",
+        materials={"hukou_book": ("户口簿.pdf", hukou_pdf(), "application/pdf")},
+        accept=["hukou_book"])
+    app = counter("clerk4", 4)
+    main = app.main
+    r = http.post("/api/v1/halls/demo/checkins", json={"booking_code": booking["booking_code"]},
+                  headers=KIOSK)
+    assert r.status_code == 201, r.text
+    qtbot.waitUntil(lambda: r.json()["number"] in [i["number"] for i in app.session.queue])
+    press(qtbot, app, Qt.Key_F1)
+    assert main.number.text() == r.json()["number"]
+    table = main.materials_table
+    qtbot.waitUntil(lambda: table.rowCount() == 3)
+    rows = [[table.item(row, c).text() for c in range(5)] for row in range(3)]
+    assert rows == [["居民身份证", "是", "未提交", "—", "—"],
+                    ["准予迁入证明", "是", "未提交", "—", "—"],
+                    ["居民户口簿", "是", "通过", "本次上传", "未核验"]]
+    for row in (0, 1):
+        cell = table.item(row, 2)
+        assert cell.foreground().color().name() == "#c53030" and cell.font().bold()
+        assert table.cellWidget(row, 5) is None  # nothing to open
+    assert table.cellWidget(2, 5) is not None
+    assert main.materials_summary.text() == "共 3 项：通过 1，待审 0，退回 0，未提交 2"
+    assert main.fields["citizen"].text() == "李四"
+    _shot(main, artifacts_dir, "main_checklist_missing_1366x768.png")

@@ -83,6 +83,14 @@ def _overflow(page: Page) -> list[str]:
     }""")
 
 
+WARN_RGB = "rgb(255, 183, 77)"  # --warn
+
+
+def _eta_color(page: Page, code: str) -> str:
+    return page.eval_on_selector(f".qrow[data-code='{code}'] .seta",
+                                 "e => getComputedStyle(e).color")
+
+
 def test_page_checks_token_role_and_hall(shared: tuple[LiveServer, HallDriver]) -> None:
     server, _ = shared
     http = httpx.Client(base_url=server.url, timeout=10)
@@ -129,9 +137,13 @@ def test_hall_page(browser: Browser, shared: tuple[LiveServer, HallDriver], view
         ".qrow:not(.qhead)", "rs => rs.map(r => [r.dataset.code, r.children[2].textContent])"))
     for svc in board["services"]:
         m = svc["estimated_wait_minutes"]
-        want = ("无需等候" if not svc["waiting"] else "—" if m is None
-                else "即将叫号" if m < 1 else f"约 {m} 分钟")
+        want = ("暂停受理" if svc["accepting"] is False else "无需等候" if not svc["waiting"]
+                else "—" if m is None else "即将叫号" if m < 1 else f"约 {m} 分钟")
         assert etas[svc["code"]] == want, svc
+    unserved = [s["code"] for s in board["services"] if s["accepting"] is False]
+    assert len(unserved) >= 3  # 不动产, 营业执照, 出入境: windows 7–9 are closed
+    for code in unserved:
+        assert _eta_color(page, code) == WARN_RGB
     family = page.eval_on_selector("body", "e => getComputedStyle(e).fontFamily")
     assert family.startswith('"WenQuanYi Micro Hei"')
     assert page.evaluate("document.fonts.check('40px \"WenQuanYi Micro Hei\"', '示范')")
@@ -291,3 +303,19 @@ def test_big_hall_page_rotates_through_every_service_and_keeps_the_calls(
                                    ".textContent === n", arg=number)
             assert page.evaluate(QUEUE_STATE)["codes"] == seen[1]
         page.context.close()
+
+
+def test_hall_page_serves_a_service_again_when_its_window_opens(
+        browser: Browser, shared: tuple[LiveServer, HallDriver], display_artifacts: Path) -> None:
+    server, hall = shared
+    enterprise = "11110000MB0567890B4000517001"  # 企业设立登记: window 8 only
+    page = _page(browser, LANDSCAPE)
+    _open(page, server.url, "mode=hall", hall.board()["seq"])
+    row = f".qrow[data-code='{enterprise}'] .seta"
+    assert page.text_content(row) == "暂停受理"
+    page.screenshot(path=str(display_artifacts / "browser-hall-no-window.png"))
+    hall.open(8)  # a window.opened event, no ticket moved: the page re-reads the queues
+    page.wait_for_function("sel => document.querySelector(sel).textContent === '无需等候'",
+                           arg=row)
+    assert _eta_color(page, enterprise) != WARN_RGB
+    page.context.close()

@@ -1,5 +1,5 @@
 """Qt screens at 1920×1080 and 1080×1920 from a real server's board: screenshots and checks
-that the digits are huge, Chinese renders in WenQuanYi Micro Hei and no text is cut off."""
+that the digits are huge, Chinese renders in Noto Sans CJK SC and no text is cut off."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PyQt5.QtWidgets import QLabel, QWidget
 from display.app import DisplayController
 from display.model import DisplayModel, ServiceView
 from display.strings import Strings
-from display.ui.common import FONT_FAMILY, ElidedLabel
+from display.ui.common import MUTED, WARN, ElidedLabel, line_height
 from display.ui.hall import QUEUE_MIN_PX, HallScreen, ServiceRow
 from display.ui.window_screen import WindowScreen
 from hallclient import HallApi
@@ -73,10 +73,9 @@ def _clipped(screen: QWidget) -> list[str]:
     for lab in screen.findChildren(QLabel):
         if not lab.isVisible() or not lab.text() or isinstance(lab, ElidedLabel):
             continue
-        fm = lab.fontMetrics()
-        if fm.horizontalAdvance(lab.text()) > lab.width() + 1 or fm.height() > lab.height() + 2:
-            bad.append(f"{lab.text()!r} {fm.horizontalAdvance(lab.text())}x{fm.height()} "
-                       f"in {lab.width()}x{lab.height()}")
+        wide, high = lab.fontMetrics().horizontalAdvance(lab.text()), line_height(lab.font())
+        if wide > lab.width() + 1 or high > lab.height() + 2:
+            bad.append(f"{lab.text()!r} {wide}x{high} in {lab.width()}x{lab.height()}")
     return bad
 
 
@@ -105,7 +104,7 @@ def test_hall_screen(qtbot: Any, live: LiveServer, busy_hall: HallDriver,
         assert screen.window_cards[4].state.text() == "暂停服务"
         assert screen.window_cards[5].number.text() == "—"
         assert screen.window_cards[9].state.text() == "已关闭"
-        assert QFontInfo(screen.newest_title.font()).family() == FONT_FAMILY
+        assert QFontInfo(screen.newest_title.font()).family() == "Noto Sans CJK SC"  # real bold
         hukou = next(s for s in board["services"] if s["prefix"] == "A")
         row = screen.service_rows[0]
         assert row.name.text().endswith(hukou["name"])
@@ -311,3 +310,26 @@ def test_queue_row_never_says_no_wait_while_people_wait(
     qtbot.addWidget(row)
     row.show_service(ServiceView("S1", "社保", "B", waiting=waiting, eta_minutes=eta))
     assert row.eta.text() == shown
+
+
+ENTERPRISE = "11110000MB0567890B4000517001"  # 企业设立登记: window 8 only, closed in busy_hall
+
+
+def test_services_nobody_serves_say_so_until_a_window_opens(
+        qtbot: Any, live: LiveServer, busy_hall: HallDriver, display_artifacts: Path) -> None:
+    screen = HallScreen(Strings("zh"))
+    ctl = _show(qtbot, live, screen)
+    try:
+        rows = {row.code: row for row in screen.service_rows if row.code}
+        board = {s["code"]: s for s in busy_hall.board()["services"]}
+        assert board[ENTERPRISE]["accepting"] is False
+        row = rows[ENTERPRISE]
+        assert row.eta.text() == "暂停受理" and WARN in row.eta.styleSheet()  # no estimate
+        served = rows[FUND]
+        assert served.eta.text().startswith("约 ") and MUTED in served.eta.styleSheet()
+        _save(screen, display_artifacts / "qt-hall-no-window.png", (1920, 1080))
+        busy_hall.open(8)  # window.opened: the screen re-reads the queues, no ticket moved
+        qtbot.waitUntil(lambda: row.eta.text() == "无需等候", timeout=15000)
+        assert MUTED in row.eta.styleSheet()
+    finally:
+        ctl.stop()

@@ -78,6 +78,14 @@ class KioskHarness:
         self.ctl.take_number()
         self.click(category)
         self.click(service)
+        self.take_anyway_if_asked()
+
+    def take_anyway_if_asked(self) -> None:
+        """After choosing a service: through 暂停受理 (no window open in this shared hall
+        unless a test opened one) to the ID prompt."""
+        self.qtbot.waitUntil(lambda: self.screen in ("no_window", "id_prompt"), timeout=15000)
+        if self.screen == "no_window":
+            self.click(self.ctl.text("no_window_take"))
         self.wait_screen("id_prompt")
 
     def type_keys(self, keys: str) -> None:

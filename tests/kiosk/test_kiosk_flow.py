@@ -64,6 +64,8 @@ def test_take_number_without_qt(rig: Rig, live: LiveServer) -> None:
     ctl.take_number()
     ctl.choose_category("户籍")
     ctl.choose_service(HUKOU)
+    if ctl.state.screen == Screen.NO_WINDOW:  # no 户籍 window open in the shared hall
+        ctl.take_anyway()
     for ch in "11010519491231002":
         ctl.id_key(ch)
     assert ctl.state.id_check.state == "incomplete"
@@ -118,6 +120,8 @@ def test_retries_keep_the_key_and_stop_when_given_up(rig: Rig) -> None:
     ctl.take_number()
     ctl.choose_category("户籍")
     ctl.choose_service(HUKOU)
+    if ctl.state.screen == Screen.NO_WINDOW:  # no 户籍 window open in the shared hall
+        ctl.take_anyway()
     ctl.skip_id()
     assert ctl.state.screen == Screen.RETRY
     for _ in range(3):

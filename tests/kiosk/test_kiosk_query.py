@@ -20,7 +20,7 @@ ADMIN_PASSWORD = "demo1234"
 ENTERPRISE = SERVICES[6]["code"]  # prefix F, only window 8 handles it
 PUBLIC_KEYS = {"number", "hall_code", "hall_name", "service_code", "service_name", "status",
                "status_text", "position", "people_ahead", "estimated_wait_minutes",
-               "window_hint", "window"}
+               "window_hint", "accepting", "window"}
 
 
 @pytest.fixture

@@ -84,6 +84,9 @@ def test_every_screen(kiosk: Any, live: LiveServer, artifacts_dir: Path, portrai
     h.wait_screen("services")
     shoot(h, out, f"{tag}-03-services")
     h.click("户口迁移登记")
+    h.wait_screen("no_window")  # no 户籍 window (1, 2, 4) is opened by the kiosk tests
+    shoot(h, out, f"{tag}-03b-no-window")
+    h.click(ctl.text("no_window_take"))
     h.wait_screen("id_prompt")
     h.type_keys("11010519491231002")
     shoot(h, out, f"{tag}-04-id-prompt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +73,9 @@ def test_manager_dashboard_end_to_end(server: LiveServer, page: Page, artifacts_
     expect(card(page, "cIssued")).to_have_text("3")
     expect(card(page, "cWaiting")).to_have_text("3")
     expect(page.locator(f'#svc-table tr[data-code="{HUKOU}"] td.waiting')).to_have_text("3")
+    eta = page.locator(f'#svc-table tr[data-code="{HUKOU}"] td.eta')
+    expect(eta).to_have_text("暂停受理")  # no window open yet: no estimate
+    expect(eta.locator(".badge.paused")).to_be_visible()  # amber
 
     # A tiny wait limit makes the background 电子监察 pass raise wait alerts.
     r = api.put("/api/v1/halls/demo/alert-rules", headers=mgr,
@@ -91,6 +95,7 @@ def test_manager_dashboard_end_to_end(server: LiveServer, page: Page, artifacts_
     first = api.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
     expect(page.locator('#win-table tr[data-window="4"] td.ticket')).to_contain_text("A001")
     expect(page.locator('#win-table tr[data-window="4"]')).to_contain_text("王芳")
+    expect(eta).to_have_text(re.compile(r"^\d+$"))  # window 4 serves 户籍: an estimate
     expect(card(page, "cWaiting")).to_have_text("2")
     expect(alerts).to_have_count(2)
     page.screenshot(path=str(shots / "02-live-alerts.png"))

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, update
 
 from server.tickets.models import Ticket
-from tests.support.api import HUKOU, issue, login, open_window
+from tests.support.api import ESTATE, HUKOU, issue, login, open_window
 from tests.support.live import LiveServer
 
 
@@ -25,6 +25,19 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     shots = artifacts_dir / "online"
     shots.mkdir(parents=True, exist_ok=True)
     http = httpx.Client(base_url=server.url, timeout=10)
+    # 不动产 is handled by window 7 only, closed: 暂停受理 in amber, no estimate, no window.
+    unserved = issue(http, ESTATE)
+    page.goto(f"{server.url}/t/{unserved['tracking_token']}?poll=3600")
+    line = page.locator("#status-line")
+    expect(line).to_have_text("暂停受理：暂无窗口办理，窗口开放后按顺序叫号")
+    assert line.evaluate("e => getComputedStyle(e).color") == "rgb(161, 74, 0)"
+    expect(page.locator("#eta")).to_have_text("—")
+    expect(page.locator("#windows")).to_have_text("")
+    page.screenshot(path=str(shots / "track-no-window.png"))
+    open_window(http, login(http, "clerk7"), 7)
+    expect(page.locator("#windows")).to_have_text("办理窗口：7号窗口")  # live, no reload
+    expect(line).to_have_text("")
+
     ahead = [issue(http, HUKOU) for _ in range(2)]
     mine = issue(http, HUKOU)
     polls = _requests_to_track_api(page)

@@ -152,3 +152,22 @@ def test_printer_english_ticket_is_ascii_text() -> None:
     decoded = stream.decode("gb18030")
     assert "People ahead of you: 5" in decoded
     assert "Estimated wait: about 15 min" in decoded
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_printer_slip_of_a_service_nobody_serves(paper: int) -> None:
+    # The server gives no estimate and names no window; the slip says 暂停受理 in bold instead.
+    slip = sample_slip(accepting=False, window_hint=None, estimated_wait_minutes=None)
+    stream = render_ticket_bytes(slip, PrinterConfig(paper=paper))
+    lines = _text_lines(stream, "gb18030")
+    assert "【暂停受理】暂无窗口办理" in lines
+    assert "窗口开放后按顺序叫号，请留意大屏" in lines
+    assert "您前面还有 5 人" in lines
+    warning = stream.index("【暂停受理】".encode("gb18030"))
+    assert stream[:warning].endswith(b"\x1bE\x01\x1ba\x01")  # bold, centred
+    decoded = stream.decode("gb18030")
+    assert "预计等待" not in decoded and "请到：" not in decoded and "号窗口" not in decoded
+    # even if a stale estimate reached the slip, it is not printed
+    stale = render_ticket_bytes(sample_slip(accepting=False, window_hint=None),
+                                PrinterConfig(paper=paper))
+    assert "预计等待".encode("gb18030") not in stale

@@ -66,3 +66,13 @@ def test_printer_preview_font_env_override(monkeypatch: pytest.MonkeyPatch, tmp_
     font = find_cjk_font()
     monkeypatch.setenv("TONGBAN_PRINTER_FONT", str(font))
     assert find_cjk_font(["/nonexistent/font.ttc"]) == font
+
+
+def test_printer_preview_of_a_service_nobody_serves() -> None:
+    slip = sample_slip(accepting=False, window_hint=None, estimated_wait_minutes=None,
+                       people_ahead=0)
+    image = _save("ticket_80mm_no_window.png", render_preview_png(slip, 80))
+    served = render_preview_png(sample_slip(window_hint=None, estimated_wait_minutes=None,
+                                            people_ahead=0), 80)
+    # the two warning lines in place of "您前面没有人" (the rest is the same slip)
+    assert image.width == 576 and image.height > Image.open(io.BytesIO(served)).height

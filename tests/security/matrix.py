@@ -359,6 +359,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/tickets/{ticket_id}/materials"): Row(
         WINDOW1_HOLDERS, lambda w: Req(f"/api/v1/tickets/{w.handled_material()[1]}/materials"),
         reuse=True),
+    ("GET", "/api/v1/tickets/{ticket_id}/checklist"): Row(
+        WINDOW1_HOLDERS, lambda w: Req(f"/api/v1/tickets/{w.handled_material()[1]}/checklist"),
+        reuse=True),
     ("GET", "/api/v1/materials/{material_id}/content"): Row(
         WINDOW1_HOLDERS | OWNER, _material("content"), refused=NOT_YOURS, reuse=True),
     ("POST", "/api/v1/materials/{material_id}/verify"): Row(

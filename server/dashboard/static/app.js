@@ -108,7 +108,7 @@ function renderLive(d) {
   $("#svc-table tbody").innerHTML = d.services.map(s => `<tr data-code="${esc(s.code)}" class="${s.waiting ? "" : "dim"}">
     <td><span class="prefix">${esc(s.prefix)}</span>${esc(s.name)}</td><td class="n waiting">${s.waiting}</td>
     <td class="n ${s.longest_wait_minutes >= 30 ? "bad" : ""}">${s.waiting ? s.longest_wait_minutes : "—"}</td>
-    <td class="n">${s.estimated_wait_minutes ?? "—"}</td><td class="n">${s.open_windows}</td></tr>`).join("");
+    <td class="n eta">${s.accepting === false ? `<span class="badge paused">${t("noWindow")}</span>` : s.estimated_wait_minutes ?? "—"}</td><td class="n">${s.open_windows}</td></tr>`).join("");
   const stName = { open: "stOpen", paused: "stPaused", closed: "stClosed" };
   $("#win-table tbody").innerHTML = d.windows.map(w => `<tr data-window="${w.number}">
     <td><b>${w.number}</b> ${esc(w.name)}</td><td><span class="badge ${w.state}">${t(stName[w.state])}</span></td>

@@ -143,9 +143,11 @@
     const start = page * base + Math.min(page, extra);
     return items.slice(start, start + base + (page < extra ? 1 : 0));
   }
-  // Nobody waiting, no open window to estimate from (—), about to be called, or ~N min.
+  // 暂停受理 (no open or paused window handles it: no estimate), nobody waiting, no estimate
+  // yet (—), about to be called, or ~N min.
   function etaText(s) {
     const m = s.estimated_wait_minutes;
+    if (s.accepting === false) return S.noWindow;
     if (!s.waiting) return S.noWait;
     if (m === null || m === undefined) return S.etaUnknown;
     return m >= 1 ? fmt(S.eta, { m }) : S.soon;
@@ -176,6 +178,7 @@
         (s.prefix ? s.prefix + "\u2002" : "") + s.name, fmt(S.people, { n: s.waiting }),
         etaText(s));
       el.dataset.code = s.code;
+      if (s.accepting === false) el.children[2].classList.add("warn");
       // A slightly long name is drawn at 26 px (the smallest we accept) before it is elided.
       const name = el.children[0];
       if (name.scrollWidth > name.clientWidth) name.classList.add("tight");
@@ -289,7 +292,8 @@
       lastSeq = msg.seq;
       model.applyEvent(msg).forEach(announce);
       render();
-      if (String(msg.type).startsWith("ticket.")) refreshStatsSoon();
+      // a window opening or closing changes which services are served (暂停受理) too
+      if (/^(ticket|window)\./.test(String(msg.type))) refreshStatsSoon();
     };
     ws.onclose = (ev) => {
       clearInterval(pinger);

@@ -35,7 +35,10 @@ function show(d) {
   } else if (d.status === "waiting") {
     stats.hidden = false;
     $("#ahead").textContent = d.people_ahead ?? "—";
-    $("#eta").textContent = d.estimated_wait_minutes ?? "—";
+    $("#eta").textContent = d.accepting === false ? "—" : d.estimated_wait_minutes ?? "—";
+    if (d.accepting === false) {  // no open window handles the service: no estimate
+      line.textContent = t("trackNoWindow"); line.className = "warn centered strong";
+    }
   } else if (d.status === "called") {
     box.hidden = false;
     $("#called").innerHTML = t("trackCalled", { n: `<b class="win">${esc(w)}</b>` });
