@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -123,6 +123,13 @@ def keep_loaded(s: Session, *rows: object) -> None:
     otherwise read again by the next `s.get` in the same transaction.
     """
     s.info.setdefault(KEPT_ROWS, []).extend(rows)
+
+
+def lock_key(s: Session, key: str) -> None:
+    """Serialize transactions on `key` until commit (PostgreSQL advisory lock; SQLite writes
+    are serial already)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
 
 
 def _is_transient(exc: OperationalError) -> bool:

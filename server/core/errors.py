@@ -102,6 +102,13 @@ def install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("internal_error", "服务器内部错误，请稍后重试"), 500)
 
+    # Registered apart from Exception: Starlette re-raises whatever reaches the catch-all
+    # handler, so uvicorn would log a traceback and drop the connection for a client's typo.
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: Exception) -> JSONResponse:
+        return await _unexpected(request, exc)
+
     @app.exception_handler(OperationalError)
     async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
         # Database unreachable (or locked for too long): clients should retry, not give up.

@@ -14,6 +14,7 @@ from server.core.db import Database
 from server.core.errors import Invalid
 from server.core.security import new_token, token_digest
 from server.devices.models import DEVICE_KINDS, Device
+from server.tickets.service import get_window
 
 _seen_lock = threading.Lock()
 _last_touch: dict[int, float] = {}
@@ -27,6 +28,9 @@ def create_device(
     """Register a device and return it with its bearer token (shown once)."""
     if kind not in DEVICE_KINDS:
         raise Invalid("设备类型必须是 kiosk、display 或 counter", code="invalid_kind")
+    # Checked here: the foreign key alone would only fail at flush, as an internal error.
+    if window_id is not None and get_window(s, window_id).hall_id != hall_id:
+        raise Invalid(f"窗口 {window_id} 不属于该大厅", code="window_other_hall")
     token = token or new_token()
     device = Device(hall_id=hall_id, kind=kind, name=name, token_digest=token_digest(token),
                     window_id=window_id)
