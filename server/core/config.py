@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -9,6 +10,17 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_SECRET = "tongban-demo-secret-change-me"
+
+
+@dataclass(frozen=True)
+class DbTimeouts:
+    """How long database work may take before it fails as `database_unavailable` (seconds)."""
+
+    connect: int
+    statement: float
+    lock: float
+    pool: float
+    keepalive: int
 
 
 class Settings(BaseSettings):
@@ -74,8 +86,29 @@ class Settings(BaseSettings):
         1.0, description="Event pump poll when no wake-up arrives (30 s while LISTEN is up)")
     ws_compression: bool = Field(
         False, description="permessage-deflate on websockets (small events: costs more than saved)")
+    db_connect_timeout_seconds: int = Field(
+        5, ge=2, description="PostgreSQL: longest wait for a new connection (libpq minimum 2); "
+        "also how long /readyz waits for the database")
+    db_statement_timeout_seconds: float = Field(
+        10.0, gt=0, description="PostgreSQL: the server cancels a longer statement; the server "
+        "cuts a connection that brings no answer for this plus 2 s (a stalled link)")
+    db_lock_timeout_seconds: float = Field(
+        5.0, gt=0, description="PostgreSQL: longest wait for a row or advisory lock")
+    db_pool_timeout_seconds: float = Field(
+        5.0, gt=0, description="Longest wait for a free pooled database connection")
+    db_keepalive_seconds: int = Field(
+        10, ge=1, description="PostgreSQL: TCP keepalive idle time and probe interval "
+        "(3 unanswered probes end the connection)")
     clock: str | None = Field(
         None, description="Bench/test only: compressed clock 'start=<ISO>,speed=<n>[,real=<unix>]'")
+
+    @property
+    def db_timeouts(self) -> DbTimeouts:
+        """The database timeouts, in one object for `Database`."""
+        return DbTimeouts(
+            connect=self.db_connect_timeout_seconds, statement=self.db_statement_timeout_seconds,
+            lock=self.db_lock_timeout_seconds, pool=self.db_pool_timeout_seconds,
+            keepalive=self.db_keepalive_seconds)
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -10,15 +10,20 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from server.core.config import DbTimeouts
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 # Session.info key: what a transaction wants announced once it has committed.
 COMMIT_NOTES = "tongban_commit_notes"
+# A connection that brings no answer this long past the statement timeout is cut.
+ANSWER_GRACE_SECONDS = 2.0
 # Session.info key: rows held for the rest of the transaction (see `keep_loaded`).
 KEPT_ROWS = "tongban_kept_rows"
 
@@ -57,7 +62,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Database:
     """Owns the engine and hands out read and write sessions."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False,
+                 timeouts: DbTimeouts | None = None) -> None:
+        """`timeouts` None: no limits of our own (command-line tools, service-level tests)."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         # SQLite allows one writer: a process-wide lock avoids busy-wait sleeps inside SQLite.
@@ -71,9 +78,15 @@ class Database:
             kwargs["pool_size"] = 10
             kwargs["max_overflow"] = 30
             kwargs["pool_pre_ping"] = True
+            if timeouts is not None:
+                kwargs["connect_args"] = _pg_connect_args(timeouts)
+        if timeouts is not None:
+            kwargs["pool_timeout"] = timeouts.pool
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        elif timeouts is not None:
+            _bound_answers(self.engine, timeouts.statement + ANSWER_GRACE_SECONDS)
         self.commit_listeners: list[Callable[[list[Any]], None]] = []
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
@@ -135,6 +148,53 @@ def lock_key(s: Session, key: str) -> None:
 def _is_transient(exc: OperationalError) -> bool:
     text = str(exc.orig).lower()
     return any(s in text for s in ("database is locked", "deadlock", "could not serialize"))
+
+
+def _pg_connect_args(t: DbTimeouts) -> dict[str, Any]:
+    """libpq parameters: bounded connects, server-side statement and lock limits, and TCP
+    keepalives + user timeout so a dead link is noticed by the kernel, not after hours."""
+    return {
+        "connect_timeout": t.connect,
+        "options": f"-c statement_timeout={int(t.statement * 1000)}"
+                   f" -c lock_timeout={int(t.lock * 1000)}",
+        "keepalives": 1,
+        "keepalives_idle": t.keepalive,
+        "keepalives_interval": t.keepalive,
+        "keepalives_count": 3,
+        "tcp_user_timeout": int((t.statement + ANSWER_GRACE_SECONDS) * 1000),
+    }
+
+
+class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
+    """A psycopg connection that gives up on a round trip after `answer_timeout` seconds.
+
+    statement_timeout is enforced by the server, so it cannot help when the link itself
+    stalls (a partition with the connection still open, a hung proxy): every wait here -
+    queries, commits, the pool's pre-ping - ends by then, and the connection is closed so the
+    pool throws it away.
+    """
+
+    answer_timeout: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        """Consume `gen` as psycopg does, within `answer_timeout` unless told otherwise."""
+        limit = self.answer_timeout if timeout is None else timeout
+        try:
+            return super().wait(gen, interval, limit)
+        except psycopg.errors._WaitTimeout:  # psycopg's own (pinned) timeout signal
+            log.error("no answer from the database within %.1f s: closing the connection",
+                      limit)
+            self.pgconn.finish()  # not close(): that waits for the lock this call holds
+            raise psycopg.OperationalError(
+                f"no answer from the database within {limit:.1f} s") from None
+
+
+def _bound_answers(engine: Engine, answer_timeout: float) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _rec: Any, cargs: Any, cparams: Any) -> BoundedConnection:
+        conn = BoundedConnection.connect(*cargs, **cparams)
+        conn.answer_timeout = answer_timeout
+        return conn
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -14,7 +14,9 @@ class FaultProxy:
     link behind a NAT) until `restore()`; `lose_next_answer(marker)` drops the connection when
     the server answers the next request whose bytes contain `marker` (the server did the work,
     the client never hears about it: exactly the case idempotency keys exist for);
-    `answer_next_with(marker, response)` answers such a request itself, like a gateway.
+    `answer_next_with(marker, response)` answers such a request itself, like a gateway;
+    `stall()` keeps every connection open (and accepts new ones) but forwards no byte either
+    way, like a partition the kernels have not noticed, until `resume()`.
     """
 
     def __init__(self, upstream_port: int) -> None:
@@ -27,6 +29,10 @@ class FaultProxy:
         self._socks: set[socket.socket] = set()
         self._up = threading.Event()
         self._up.set()
+        self._flowing = threading.Event()
+        self._flowing.set()
+        self._held = threading.Condition()
+        self.held_links: set[threading.Event] = set()  # links with bytes held by a stall
         self._stop = threading.Event()
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
@@ -58,6 +64,21 @@ class FaultProxy:
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
+    def stall(self) -> None:
+        """Stop forwarding bytes; connections stay open."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        """Forward again (bytes held meanwhile go on, as after a healed partition)."""
+        with self._held:
+            self.held_links.clear()
+        self._flowing.set()
+
+    def wait_held(self, links: int, timeout: float = 30.0) -> bool:
+        """Wait until bytes of at least `links` connections are held by a stall."""
+        with self._held:
+            return self._held.wait_for(lambda: len(self.held_links) >= links, timeout)
+
     def restore(self) -> None:
         """Bring the link back."""
         self._up.set()
@@ -67,6 +88,7 @@ class FaultProxy:
         self._stop.set()
         self._server.close()
         self.cut()
+        self._flowing.set()  # pumps holding bytes of a stall find their sockets closed
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -112,6 +134,11 @@ class FaultProxy:
                 elif doomed.is_set():
                     self.lost += 1
                     break  # swallow the answer and cut both sides
+                if not self._flowing.is_set():
+                    with self._held:
+                        self.held_links.add(doomed)  # one Event per link: its identity
+                        self._held.notify_all()
+                    self._flowing.wait()
                 dst.sendall(data)
         except OSError:
             pass
