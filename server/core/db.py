@@ -152,16 +152,22 @@ def _is_transient(exc: OperationalError) -> bool:
 
 def _pg_connect_args(t: DbTimeouts) -> dict[str, Any]:
     """libpq parameters: bounded connects, server-side statement and lock limits, and TCP
-    keepalives + user timeout so a dead link is noticed by the kernel, not after hours."""
+    keepalives + user timeout so a dead link is noticed by the kernel, not after hours.
+
+    idle_in_transaction_session_timeout lets the server end a transaction whose client
+    vanished mid-way (cut off by a partition), so its row locks do not block the hall.
+    """
+    answer_ms = int((t.statement + ANSWER_GRACE_SECONDS) * 1000)
     return {
         "connect_timeout": t.connect,
         "options": f"-c statement_timeout={int(t.statement * 1000)}"
-                   f" -c lock_timeout={int(t.lock * 1000)}",
+                   f" -c lock_timeout={int(t.lock * 1000)}"
+                   f" -c idle_in_transaction_session_timeout={answer_ms}",
         "keepalives": 1,
         "keepalives_idle": t.keepalive,
         "keepalives_interval": t.keepalive,
         "keepalives_count": 3,
-        "tcp_user_timeout": int((t.statement + ANSWER_GRACE_SECONDS) * 1000),
+        "tcp_user_timeout": answer_ms,
     }
 
 
