@@ -90,15 +90,15 @@ class Settings(BaseSettings):
         5, ge=2, description="PostgreSQL: longest wait for a new connection (libpq minimum 2); "
         "also how long /readyz waits for the database")
     db_statement_timeout_seconds: float = Field(
-        10.0, gt=0, description="PostgreSQL: the server cancels a longer statement; the server "
-        "cuts a connection that brings no answer for this plus 2 s (a stalled link)")
+        30.0, gt=0, description="PostgreSQL: the server cancels a longer statement; a round "
+        "trip with no answer for this plus 2 s cuts the connection (a hung link or proxy)")
     db_lock_timeout_seconds: float = Field(
-        5.0, gt=0, description="PostgreSQL: longest wait for a row or advisory lock")
+        10.0, gt=0, description="PostgreSQL: longest wait for one row or advisory lock")
     db_pool_timeout_seconds: float = Field(
-        5.0, gt=0, description="Longest wait for a free pooled database connection")
+        10.0, gt=0, description="Longest wait for a free pooled database connection")
     db_keepalive_seconds: int = Field(
-        10, ge=1, description="PostgreSQL: TCP keepalive idle time and probe interval "
-        "(3 unanswered probes end the connection)")
+        2, ge=1, description="PostgreSQL: TCP keepalive idle time and probe interval; a link "
+        "that stops answering is dropped after about 4 times this (tcp_user_timeout too)")
     clock: str | None = Field(
         None, description="Bench/test only: compressed clock 'start=<ISO>,speed=<n>[,real=<unix>]'")
 

@@ -24,6 +24,8 @@ T = TypeVar("T")
 COMMIT_NOTES = "tongban_commit_notes"
 # A connection that brings no answer this long past the statement timeout is cut.
 ANSWER_GRACE_SECONDS = 2.0
+# Unanswered TCP keepalive probes after which the kernel drops a PostgreSQL connection.
+KEEPALIVE_PROBES = 3
 # Session.info key: rows held for the rest of the transaction (see `keep_loaded`).
 KEPT_ROWS = "tongban_kept_rows"
 
@@ -166,18 +168,19 @@ def _pg_connect_args(t: DbTimeouts) -> dict[str, Any]:
         "keepalives": 1,
         "keepalives_idle": t.keepalive,
         "keepalives_interval": t.keepalive,
-        "keepalives_count": 3,
-        "tcp_user_timeout": answer_ms,
+        "keepalives_count": KEEPALIVE_PROBES,
+        # Unacknowledged data (a query sent into a dead link) is given up on as fast.
+        "tcp_user_timeout": t.keepalive * (KEEPALIVE_PROBES + 1) * 1000,
     }
 
 
 class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
     """A psycopg connection that gives up on a round trip after `answer_timeout` seconds.
 
-    statement_timeout is enforced by the server, so it cannot help when the link itself
-    stalls (a partition with the connection still open, a hung proxy): every wait here -
-    queries, commits, the pool's pre-ping - ends by then, and the connection is closed so the
-    pool throws it away.
+    statement_timeout is enforced by the server, and TCP keepalives are answered by whatever
+    kernel holds the other end, so neither helps when a proxy or pooler in between hangs with
+    the connection open: every wait here - queries, commits, the pool's pre-ping - ends by
+    then, and the connection is closed so the pool throws it away.
     """
 
     answer_timeout: float | None = None
