@@ -22,12 +22,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # Session.info key: what a transaction wants announced once it has committed.
 COMMIT_NOTES = "tongban_commit_notes"
+# Session.info key: rows held for the rest of the transaction (see `keep_loaded`).
+KEPT_ROWS = "tongban_kept_rows"
 # A connection that brings no answer this long past the statement timeout is cut.
 ANSWER_GRACE_SECONDS = 2.0
 # Unanswered TCP keepalive probes after which the kernel drops a PostgreSQL connection.
 KEEPALIVE_PROBES = 3
-# Session.info key: rows held for the rest of the transaction (see `keep_loaded`).
-KEPT_ROWS = "tongban_kept_rows"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

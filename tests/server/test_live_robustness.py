@@ -28,6 +28,8 @@ class Logged:
         self.server = server
         self.url = url
         self._seen = 0
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            self.admin = login(http, "admin")  # once: argon2 makes logins slow on purpose
 
     def new_log(self) -> str:
         """Log text written since the previous call."""
@@ -94,8 +96,8 @@ def test_concurrent_requests_with_one_key_all_get_the_one_ticket(live: Logged) -
 
 
 def test_device_for_a_missing_window_is_refused_by_name(live: Logged) -> None:
+    admin = live.admin
     with httpx.Client(base_url=live.server.url, timeout=10) as http:
-        admin = login(http, "admin")
         r = http.post("/api/v1/devices", headers=admin, json={
             "hall_code": "demo", "kind": "counter", "name": "柜台 99", "window_id": 999_999})
         assert r.status_code == 404, r.text
@@ -113,9 +115,8 @@ def test_device_for_a_missing_window_is_refused_by_name(live: Logged) -> None:
 ])
 def test_huge_ids_answer_422_without_a_traceback(live: Logged, path: str) -> None:
     with httpx.Client(base_url=live.server.url, timeout=10) as http:
-        admin = login(http, "admin")
         method = "DELETE" if path.startswith("/api/v1/devices") else "GET"
-        r = http.request(method, path, headers=admin)
+        r = http.request(method, path, headers=live.admin)
         assert r.status_code == 422, r.text
         assert r.json()["error"]["code"] == "value_out_of_range"
         # The connection stays usable (an exception re-raised to uvicorn closes it).
@@ -139,9 +140,8 @@ def test_websocket_disconnects_log_no_error(live: Logged) -> None:
             assert '"snapshot"' in str(ws.recv(timeout=10))
     # Leaving is noticed by the server asynchronously: wait until the last one is gone.
     with httpx.Client(base_url=live.server.url, timeout=10) as http:
-        admin = login(http, "admin")
         for _ in range(200):
-            if _open_websockets(http.get("/metrics", headers=admin).text) == 0:
+            if _open_websockets(http.get("/metrics", headers=live.admin).text) == 0:
                 break
         else:
             raise AssertionError("the server still counts an open websocket")
