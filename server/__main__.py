@@ -37,6 +37,10 @@ environment variables (flags win):
   TONGBAN_LOGIN_FAILURES_PER_CLIENT  failed logins per client address (default 20/10 minutes)
   TONGBAN_RATE_LIMIT_STORAGE  where those limits count: memory:// (default, per process) or
                           redis://host:6379/0[?key_prefix=tongban] (shared by all processes)
+  TONGBAN_DB_CONNECT_TIMEOUT_SECONDS, TONGBAN_DB_KEEPALIVE_SECONDS,
+  TONGBAN_DB_STATEMENT_TIMEOUT_SECONDS, TONGBAN_DB_LOCK_TIMEOUT_SECONDS,
+  TONGBAN_DB_POOL_TIMEOUT_SECONDS  database limits (default 5, 2, 30, 10, 10): past them a
+                          request answers 503 database_unavailable instead of hanging
 """
 
 

@@ -7,6 +7,7 @@ import contextlib
 import hmac
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         upgrade(settings.effective_database_url)
     if settings.clock:
         clock.configure(settings.clock)
-    db = Database(settings.effective_database_url)
+    db = Database(settings.effective_database_url, timeouts=settings.db_timeouts)
     # The hub's LISTEN connection also carries other processes' auth changes (cache.py).
     hub = Hub(db, queue_size=settings.ws_queue_size, poll_seconds=settings.hub_poll_seconds,
               extra_channels={AUTH_CHANNEL: principals.on_notify,
@@ -82,7 +83,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     db.commit_listeners.append(hub.notify)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
+        # Readiness checks run apart from the request threads, which a database outage fills.
+        started.state.ready_threads = ThreadPoolExecutor(2, thread_name_prefix="readyz")
         hub.start()
         alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds,
                                                  extra=lambda: storage_conditions(settings)))
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                 with contextlib.suppress(asyncio.CancelledError):
                     await alerts
             await hub.stop()
+            started.state.ready_threads.shutdown(wait=False, cancel_futures=True)
             db.dispose()
 
     app = FastAPI(
@@ -141,27 +145,31 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])
-    def healthz() -> dict:
-        """Liveness: the process answers."""
+    async def healthz() -> dict:
+        """Liveness: the process answers (on the event loop: no database, no thread pool)."""
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], response_model=None,
              responses={503: {"description": "database unreachable or data directory full",
                               "content": {"application/json": {"example": {
                                   "status": "unavailable", "database": "sqlite"}}}}})
-    def readyz() -> Response | dict:
-        """Readiness: the database answers and the data directory takes writes (else 503)."""
+    async def readyz() -> Response | dict:
+        """Readiness: the data directory takes writes and the database answers in time."""
         kind = "sqlite" if db.is_sqlite else "postgresql"
-        disk = storage_state(settings.data_dir, round(settings.min_free_mb * MB))
-        if disk.problem:
-            log.warning("not ready: data directory %s (%d bytes free)", disk.problem,
-                        disk.free_bytes)
-            return JSONResponse({"status": "unavailable", "database": kind,
-                                 "storage": disk.problem}, 503)
+        loop = asyncio.get_running_loop()
         try:
-            with db.read() as s:
-                s.execute(text("SELECT 1"))
-        except SQLAlchemyError as exc:
+            # Both checks block (a disk write, a query): off the event loop, bounded in time.
+            async with asyncio.timeout(settings.db_connect_timeout_seconds):
+                disk = await loop.run_in_executor(
+                    app.state.ready_threads, storage_state, settings.data_dir,
+                    round(settings.min_free_mb * MB))
+                if disk.problem:
+                    log.warning("not ready: data directory %s (%d bytes free)", disk.problem,
+                                disk.free_bytes)
+                    return JSONResponse({"status": "unavailable", "database": kind,
+                                         "storage": disk.problem}, 503)
+                await loop.run_in_executor(app.state.ready_threads, _ping, db)
+        except (SQLAlchemyError, TimeoutError) as exc:
             log.warning("readiness check failed: %s", exc.__class__.__name__)
             return JSONResponse({"status": "unavailable", "database": kind}, 503)
         return {"status": "ready", "database": kind}
@@ -181,6 +189,11 @@ def _sync_principals(db_url: str, listener: PgListener | None) -> None:
         principals.listeners.pop(db_url, None)
     else:
         principals.listeners[db_url] = listener
+
+
+def _ping(db: Database) -> None:
+    with db.read() as s:
+        s.execute(text("SELECT 1"))
 
 
 def _open_alerts(db: Database) -> int:

@@ -19,8 +19,8 @@ from server.core.clock import utcnow
 from server.core.config import Settings
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, parse_id_number
-from server.tickets.models import IdempotencyKey, Ticket
-from server.tickets.service import issue_ticket, same_issuer
+from server.tickets.models import Ticket
+from server.tickets.service import idempotent_ticket, issue_ticket, same_issuer
 
 
 @dataclass(frozen=True)
@@ -142,9 +142,7 @@ def check_in(
     ticket when late; a second check-in is a 409 naming the existing number."""
     now = now or utcnow()
     if idempotency_key:
-        prior = s.scalar(
-            select(Ticket).join(IdempotencyKey, IdempotencyKey.ticket_id == Ticket.id)
-            .where(IdempotencyKey.hall_id == hall.id, IdempotencyKey.key == idempotency_key))
+        prior = idempotent_ticket(s, hall_id=hall.id, key=idempotency_key)
         if prior is not None and not same_issuer(prior, principal):  # (security fix)
             raise Conflict("该 Idempotency-Key 已被其他终端使用，请换一个",
                            code="idempotency_key_reused")

@@ -6,7 +6,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
@@ -24,6 +24,7 @@ from server.citizens.notify import notify
 from server.citizens.service import normalize_phone
 from server.core.clock import utcnow
 from server.core.config import Settings
+from server.core.db import lock_key
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 
@@ -57,8 +58,7 @@ def day_text(moment: datetime, rules: Rules) -> str:
 
 def lock_person(s: Session, key: str) -> None:
     """Serialize bookings of one person (PostgreSQL advisory lock; SQLite writes are serial)."""
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+    lock_key(s, key)
 
 
 # ---------------------------------------------------------------- no-shows

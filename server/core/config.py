@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -9,6 +10,17 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_SECRET = "tongban-demo-secret-change-me"
+
+
+@dataclass(frozen=True)
+class DbTimeouts:
+    """How long database work may take before it fails as `database_unavailable` (seconds)."""
+
+    connect: int
+    statement: float
+    lock: float
+    pool: float
+    keepalive: int
 
 
 class Settings(BaseSettings):
@@ -92,8 +104,29 @@ class Settings(BaseSettings):
         5.0, gt=0, description="No answer to that round trip within N s: reconnect and resync")
     ws_compression: bool = Field(
         False, description="permessage-deflate on websockets (small events: costs more than saved)")
+    db_connect_timeout_seconds: int = Field(
+        5, ge=2, description="PostgreSQL: longest wait for a new connection (libpq minimum 2); "
+        "also how long /readyz waits for the database")
+    db_statement_timeout_seconds: float = Field(
+        30.0, gt=0, description="PostgreSQL: the server cancels a longer statement; a round "
+        "trip with no answer for this plus 2 s cuts the connection (a hung link or proxy)")
+    db_lock_timeout_seconds: float = Field(
+        10.0, gt=0, description="PostgreSQL: longest wait for one row or advisory lock")
+    db_pool_timeout_seconds: float = Field(
+        10.0, gt=0, description="Longest wait for a free pooled database connection")
+    db_keepalive_seconds: int = Field(
+        2, ge=1, description="PostgreSQL: TCP keepalive idle time and probe interval; a link "
+        "that stops answering is dropped after about 4 times this (tcp_user_timeout too)")
     clock: str | None = Field(
         None, description="Bench/test only: compressed clock 'start=<ISO>,speed=<n>[,real=<unix>]'")
+
+    @property
+    def db_timeouts(self) -> DbTimeouts:
+        """The database timeouts, in one object for `Database`."""
+        return DbTimeouts(
+            connect=self.db_connect_timeout_seconds, statement=self.db_statement_timeout_seconds,
+            lock=self.db_lock_timeout_seconds, pool=self.db_pool_timeout_seconds,
+            keepalive=self.db_keepalive_seconds)
 
     @cached_property
     def effective_database_url(self) -> str:

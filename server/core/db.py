@@ -10,10 +10,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+import psycopg
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from server.core.config import DbTimeouts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -21,6 +24,10 @@ T = TypeVar("T")
 COMMIT_NOTES = "tongban_commit_notes"
 # Session.info key: rows held for the rest of the transaction (see `keep_loaded`).
 KEPT_ROWS = "tongban_kept_rows"
+# A connection that brings no answer this long past the statement timeout is cut.
+ANSWER_GRACE_SECONDS = 2.0
+# Unanswered TCP keepalive probes after which the kernel drops a PostgreSQL connection.
+KEEPALIVE_PROBES = 3
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -57,7 +64,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Database:
     """Owns the engine and hands out read and write sessions."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False,
+                 timeouts: DbTimeouts | None = None) -> None:
+        """`timeouts` None: no limits of our own (command-line tools, service-level tests)."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         # SQLite allows one writer: a process-wide lock avoids busy-wait sleeps inside SQLite.
@@ -71,9 +80,15 @@ class Database:
             kwargs["pool_size"] = 10
             kwargs["max_overflow"] = 30
             kwargs["pool_pre_ping"] = True
+            if timeouts is not None:
+                kwargs["connect_args"] = _pg_connect_args(timeouts)
+        if timeouts is not None:
+            kwargs["pool_timeout"] = timeouts.pool
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        elif timeouts is not None:
+            _bound_answers(self.engine, timeouts.statement + ANSWER_GRACE_SECONDS)
         self.commit_listeners: list[Callable[[list[Any]], None]] = []
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
@@ -125,9 +140,70 @@ def keep_loaded(s: Session, *rows: object) -> None:
     s.info.setdefault(KEPT_ROWS, []).extend(rows)
 
 
+def lock_key(s: Session, key: str) -> None:
+    """Serialize transactions on `key` until commit (PostgreSQL advisory lock; SQLite writes
+    are serial already)."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+
+
 def _is_transient(exc: OperationalError) -> bool:
     text = str(exc.orig).lower()
     return any(s in text for s in ("database is locked", "deadlock", "could not serialize"))
+
+
+def _pg_connect_args(t: DbTimeouts) -> dict[str, Any]:
+    """libpq parameters: bounded connects, server-side statement and lock limits, and TCP
+    keepalives + user timeout so a dead link is noticed by the kernel, not after hours.
+
+    idle_in_transaction_session_timeout lets the server end a transaction whose client
+    vanished mid-way (cut off by a partition), so its row locks do not block the hall.
+    """
+    answer_ms = int((t.statement + ANSWER_GRACE_SECONDS) * 1000)
+    return {
+        "connect_timeout": t.connect,
+        "options": f"-c statement_timeout={int(t.statement * 1000)}"
+                   f" -c lock_timeout={int(t.lock * 1000)}"
+                   f" -c idle_in_transaction_session_timeout={answer_ms}",
+        "keepalives": 1,
+        "keepalives_idle": t.keepalive,
+        "keepalives_interval": t.keepalive,
+        "keepalives_count": KEEPALIVE_PROBES,
+        # Unacknowledged data (a query sent into a dead link) is given up on as fast.
+        "tcp_user_timeout": t.keepalive * (KEEPALIVE_PROBES + 1) * 1000,
+    }
+
+
+class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
+    """A psycopg connection that gives up on a round trip after `answer_timeout` seconds.
+
+    statement_timeout is enforced by the server, and TCP keepalives are answered by whatever
+    kernel holds the other end, so neither helps when a proxy or pooler in between hangs with
+    the connection open: every wait here - queries, commits, the pool's pre-ping - ends by
+    then, and the connection is closed so the pool throws it away.
+    """
+
+    answer_timeout: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        """Consume `gen` as psycopg does, within `answer_timeout` unless told otherwise."""
+        limit = self.answer_timeout if timeout is None else timeout
+        try:
+            return super().wait(gen, interval, limit)
+        except psycopg.errors._WaitTimeout:  # psycopg's own (pinned) timeout signal
+            log.error("no answer from the database within %.1f s: closing the connection",
+                      limit)
+            self.pgconn.finish()  # not close(): that waits for the lock this call holds
+            raise psycopg.OperationalError(
+                f"no answer from the database within {limit:.1f} s") from None
+
+
+def _bound_answers(engine: Engine, answer_timeout: float) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _rec: Any, cargs: Any, cparams: Any) -> BoundedConnection:
+        conn = BoundedConnection.connect(*cargs, **cparams)
+        conn.answer_timeout = answer_timeout
+        return conn
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.ops.disk import is_disk_full
@@ -125,10 +126,20 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
         return JSONResponse(error_body(StorageFull.code, STORAGE_FULL_MESSAGE), StorageFull.status)
 
+    # Registered apart from Exception: Starlette re-raises whatever reaches the catch-all
+    # handler, so uvicorn would log a traceback and drop the connection for a client's typo.
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: Exception) -> JSONResponse:
+        return await _unexpected(request, exc)
+
     @app.exception_handler(OperationalError)
-    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
-        # Database unreachable (or locked for too long): clients should retry, not give up.
-        log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+    @app.exception_handler(PoolTimeout)
+    async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+        # Database unreachable, too slow or locked for too long (statement, lock, connect and
+        # pool timeouts all land here): clients should retry, not give up.
+        log.error("database error on %s %s: %s", request.method, request.url.path,
+                  getattr(exc, "orig", exc))
         return JSONResponse(error_body("database_unavailable", "服务暂时不可用，请稍后重试"), 503,
                             headers={"Retry-After": "2"})
 

@@ -14,7 +14,7 @@ from server.core.db import Database
 from server.core.errors import Invalid
 from server.core.security import new_token, token_digest
 from server.devices.models import DEVICE_KINDS, WINDOW_KINDS, Device
-from server.windows.models import Window
+from server.tickets.service import get_window
 
 _seen_lock = threading.Lock()
 _last_touch: dict[int, float] = {}
@@ -28,10 +28,12 @@ def create_device(
     """Register a device and return it with its bearer token (shown once)."""
     if kind not in DEVICE_KINDS:
         raise Invalid("设备类型必须是 kiosk、display、counter 或 ratepad", code="invalid_kind")
-    if kind in WINDOW_KINDS:
-        window = s.get(Window, window_id) if window_id is not None else None
-        if window is None or window.hall_id != hall_id:
-            raise Invalid("评价器必须绑定本大厅的一个窗口", code="window_required")
+    # Checked here: the foreign key alone would only fail at flush, as an internal error.
+    window = get_window(s, window_id) if window_id is not None else None
+    if window is not None and window.hall_id != hall_id:
+        raise Invalid(f"窗口 {window_id} 不属于该大厅", code="window_other_hall")
+    if kind in WINDOW_KINDS and window is None:
+        raise Invalid("评价器必须绑定本大厅的一个窗口", code="window_required")
     token = token or new_token()
     device = Device(hall_id=hall_id, kind=kind, name=name, token_digest=token_digest(token),
                     window_id=window_id)

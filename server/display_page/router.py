@@ -12,21 +12,17 @@ from server.auth.principal import require
 from server.auth.service import resolve_token
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep
-from server.core.errors import Invalid, NotFound
+from server.core.errors import Invalid
+from server.core.static import static_file
 
 STATIC = Path(__file__).parent / "static"
-TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-         ".css": "text/css; charset=utf-8"}
 router = APIRouter(tags=["display"], include_in_schema=False)
 
 
 @router.get("/display/_assets/{name}")
 def display_asset(name: str) -> FileResponse:
     """Scripts and styles of the page; nothing outside the static folder."""
-    path = (STATIC / name).resolve()
-    if path.parent != STATIC.resolve() or not path.is_file() or path.suffix not in TYPES:
-        raise NotFound("文件不存在", code="not_found")
-    return FileResponse(path, media_type=TYPES[path.suffix], headers={"Cache-Control": "no-cache"})
+    return static_file(STATIC, name)
 
 
 @router.get("/display/{hall_code}")
@@ -44,5 +40,4 @@ def display_page(
         hall = get_hall(s, hall_code)
         who = principal or (resolve_token(s, token) if token else None)
         require(who, staff=("clerk", "manager", "admin"), devices=("display",), hall_id=hall.id)
-    return FileResponse(STATIC / "index.html", media_type=TYPES[".html"],
-                        headers={"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"})
+    return static_file(STATIC, "index.html", headers={"Referrer-Policy": "no-referrer"})

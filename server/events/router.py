@@ -34,6 +34,8 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 4408
 CLOSE_INTERNAL_ERROR = 1011
 CLOSE_TRY_AGAIN_LATER = 1013
+# What a websocket raises when its client has gone (closed, reset, or sent after closing).
+CLIENT_GONE = (WebSocketDisconnect, RuntimeError, ConnectionError)
 
 
 @router.websocket("/ws/halls/{hall_code}")
@@ -66,7 +68,7 @@ async def hall_events(websocket: WebSocket, hall_code: str) -> None:
     try:
         await _catch_up(websocket, app, hall, principal, sub, since)
         await _run(websocket, app, principal, sub, token or "")
-    except (WebSocketDisconnect, RuntimeError, ConnectionError):
+    except CLIENT_GONE:
         pass
     except Exception as exc:
         await _close_failed(websocket, exc)
@@ -160,17 +162,29 @@ async def _run(websocket: WebSocket, app: Any, principal: Principal, sub: Subscr
     sender = asyncio.create_task(_send_loop(websocket, app, sub, heartbeat, token))
     receiver = asyncio.create_task(_receive_loop(websocket, app, principal, sub))
     overflow = asyncio.create_task(sub.overflowed.wait())
-    done, pending = await asyncio.wait(
-        {sender, receiver, overflow}, return_when=asyncio.FIRST_COMPLETED
-    )
+    if overflow in await until_first_ends(sender, receiver, overflow):
+        log.info("websocket client too slow; disconnecting it")
+        with contextlib.suppress(Exception):
+            await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect with since")
+
+
+async def until_first_ends(*tasks: asyncio.Task[Any]) -> set[asyncio.Task[Any]]:
+    """Wait for the first task to end, cancel the others, return the ended ones.
+
+    Each ended task's exception is retrieved (asyncio otherwise logs "Task exception was
+    never retrieved" with a traceback for every client that leaves); a client leaving is
+    no error, anything else is raised.
+    """
+    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
-    if overflow in done:
-        log.info("websocket client too slow; disconnecting it")
-        with contextlib.suppress(Exception):
-            await websocket.close(CLOSE_TOO_SLOW, "too slow: reconnect with since")
+    for task in done:
+        error = task.exception()
+        if error is not None and not isinstance(error, CLIENT_GONE):
+            raise error
+    return done
 
 
 async def _send_loop(websocket: WebSocket, app: Any, sub: Subscriber, heartbeat: float,

@@ -16,7 +16,7 @@ from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_service
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
-from server.core.db import UTCDateTime, keep_loaded
+from server.core.db import UTCDateTime, keep_loaded, lock_key
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 from server.events.service import append_event
@@ -61,11 +61,7 @@ def issue_ticket(
     """
     now = now or utcnow()
     if idempotency_key:
-        prior = s.scalar(
-            select(Ticket)
-            .join(IdempotencyKey, IdempotencyKey.ticket_id == Ticket.id)
-            .where(IdempotencyKey.hall_id == hall.id, IdempotencyKey.key == idempotency_key)
-        )
+        prior = idempotent_ticket(s, hall_id=hall.id, key=idempotency_key)
         if prior is not None:
             if not same_issuer(prior, principal):
                 # Replays are for the caller's own retries, not for reading others' tickets.
@@ -144,6 +140,20 @@ def serving_window_numbers(s: Session, service_id: int) -> list[int]:
         .where(WindowService.service_id == service_id, Window.state.in_(eta.SERVING_STATES))
         .order_by(Window.number)
     ))
+
+
+def idempotent_ticket(s: Session, *, hall_id: int, key: str) -> Ticket | None:
+    """The ticket issued under this Idempotency-Key, if any.
+
+    Holds the key until commit: a concurrent request with the same key (a kiosk retrying
+    while its first try is still running) waits here, then finds the ticket and replays it.
+    """
+    lock_key(s, f"idempotency:{hall_id}:{key}")
+    return s.scalar(
+        select(Ticket)
+        .join(IdempotencyKey, IdempotencyKey.ticket_id == Ticket.id)
+        .where(IdempotencyKey.hall_id == hall_id, IdempotencyKey.key == key)
+    )
 
 
 def same_issuer(ticket: Ticket, principal: Principal | None) -> bool:

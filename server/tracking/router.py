@@ -16,13 +16,13 @@ from collections import Counter
 from typing import Any
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, WebSocket
 
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, SettingsDep
 from server.core.errors import NotFound
 from server.events.hub import Hub, Watcher, dumps
-from server.events.router import answer_pings
+from server.events.router import CLIENT_GONE, answer_pings, until_first_ends
 from server.tickets.models import Ticket
 from server.tracking.service import (
     FINAL_STATUSES,
@@ -87,7 +87,7 @@ async def track_socket(websocket: WebSocket, tracking_token: str) -> None:
     app.state.metrics_ws_open = getattr(app.state, "metrics_ws_open", 0) + 1
     try:
         await _run(websocket, app, tracked, watcher, reg)
-    except (WebSocketDisconnect, RuntimeError, ConnectionError):
+    except CLIENT_GONE:
         pass
     finally:
         hub.unwatch(tracked.hall_id, watcher)
@@ -120,16 +120,7 @@ async def _run(websocket: WebSocket, app: Any, tracked: TrackedTicket, watcher: 
     """Push views and answer client pings until the ticket is final or either side stops."""
     sender = asyncio.create_task(_push_loop(websocket, app, tracked, watcher, reg))
     receiver = asyncio.create_task(answer_pings(websocket, dict))
-    done, pending = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
-    for task in pending:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-    for task in done:
-        error = task.exception()  # retrieved either way: a client leaving is no error
-        if error is not None and not isinstance(
-                error, WebSocketDisconnect | RuntimeError | ConnectionError):
-            raise error
+    await until_first_ends(sender, receiver)
 
 
 async def _push_loop(websocket: WebSocket, app: Any, tracked: TrackedTicket, watcher: Watcher,

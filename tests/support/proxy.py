@@ -17,6 +17,8 @@ class FaultProxy:
     `answer_next_with(marker, response)` answers such a request itself, like a gateway;
     `stall(marker)` freezes the open connections whose first bytes contain `marker`: they stay
     open and forward nothing (a NAT that silently dropped the flow) while new ones work.
+    `stall_all()` keeps every connection open (and accepts new ones) but forwards no byte either
+    way, like a partition the kernels have not noticed, until `resume()`.
     """
 
     def __init__(self, upstream_port: int) -> None:
@@ -31,6 +33,10 @@ class FaultProxy:
         self._links: list[tuple[threading.Event, bytearray]] = []
         self._up = threading.Event()
         self._up.set()
+        self._flowing = threading.Event()
+        self._flowing.set()
+        self._held = threading.Condition()
+        self.held_links: set[threading.Event] = set()  # links with bytes held by a stall
         self._stop = threading.Event()
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
@@ -76,6 +82,21 @@ class FaultProxy:
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
+    def stall_all(self) -> None:
+        """Stop forwarding bytes on every connection, new ones too; connections stay open."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        """Forward again (bytes held meanwhile go on, as after a healed partition)."""
+        with self._held:
+            self.held_links.clear()
+        self._flowing.set()
+
+    def wait_held(self, links: int, timeout: float = 30.0) -> bool:
+        """Wait until bytes of at least `links` connections are held by a stall."""
+        with self._held:
+            return self._held.wait_for(lambda: len(self.held_links) >= links, timeout)
+
     def restore(self) -> None:
         """Bring the link back."""
         self._up.set()
@@ -86,6 +107,7 @@ class FaultProxy:
         self._server.close()
         self.unstall()
         self.cut()
+        self._flowing.set()  # pumps holding bytes of a stall find their sockets closed
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -138,6 +160,11 @@ class FaultProxy:
                 elif doomed.is_set():
                     self.lost += 1
                     break  # swallow the answer and cut both sides
+                if not self._flowing.is_set():
+                    with self._held:
+                        self.held_links.add(doomed)  # one Event per link: its identity
+                        self._held.notify_all()
+                    self._flowing.wait()
                 dst.sendall(data)
         except OSError:
             pass
