@@ -39,7 +39,7 @@ class StaffIn(BaseModel):
 class LoginOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
-    role: str = Field(description="clerk | manager | admin")
+    role: str = Field(description="clerk | manager | admin | reviewer")
     hall_code: str | None
     username: str
     full_name: str
@@ -49,10 +49,11 @@ class LoginOut(BaseModel):
 class MeOut(BaseModel):
     kind: str = Field(description="staff | device | citizen")
     id: int
-    role: str = Field(description="clerk/manager/admin, kiosk/display/counter or citizen")
+    role: str = Field(description="clerk/manager/admin/reviewer, kiosk/display/counter or citizen")
     name: str
     hall_code: str | None = Field(description="the hall of a device or staff member")
     window_id: int | None
+    department: str | None = Field(None, description="a reviewer's 审批部门")
 
 
 class StaffOut(BaseModel):
@@ -62,6 +63,7 @@ class StaffOut(BaseModel):
     role: str
     hall_code: str | None
     active: bool
+    department: str = ""
 
 
 @router.post("/auth/login", responses=RATE_LIMITED, response_model=LoginOut)

@@ -14,12 +14,10 @@ from server.auth.principal import require
 from server.auth.service import resolve_token
 from server.core.clock import utcnow
 from server.core.deps import DbDep, PrincipalDep
-from server.core.errors import NotFound
+from server.core.static import static_file
 from server.ratepad.service import pad_rate, pad_state
 
 STATIC = Path(__file__).parent / "static"
-TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-         ".css": "text/css; charset=utf-8"}
 PAD = ("ratepad",)
 
 router = APIRouter(prefix="/api/v1/ratepad", tags=["ratepad"])
@@ -56,10 +54,7 @@ def post_pad_rating(body: PadRatingIn, db: DbDep, principal: PrincipalDep) -> di
 @page_router.get("/ratepad/_assets/{name}")
 def ratepad_asset(name: str) -> FileResponse:
     """Scripts and styles of the page; nothing outside the static folder."""
-    path = (STATIC / name).resolve()
-    if path.parent != STATIC.resolve() or not path.is_file() or path.suffix not in TYPES:
-        raise NotFound("文件不存在", code="not_found")
-    return FileResponse(path, media_type=TYPES[path.suffix], headers={"Cache-Control": "no-cache"})
+    return static_file(STATIC, name)
 
 
 @page_router.get("/ratepad/")
@@ -69,5 +64,4 @@ def ratepad_page(db: DbDep, principal: PrincipalDep,
     headers) and the page then uses it for the API and the stream."""
     with db.read() as s:
         require(principal or (resolve_token(s, token) if token else None), devices=PAD)
-    return FileResponse(STATIC / "index.html", media_type=TYPES[".html"],
-                        headers={"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"})
+    return static_file(STATIC, "index.html", headers={"Referrer-Policy": "no-referrer"})

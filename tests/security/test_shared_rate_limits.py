@@ -3,7 +3,6 @@ off at the same total as one process; an unreachable Redis stops the server from
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,30 +10,20 @@ import httpx
 import pytest
 import redis
 
-from tests.support.databases import PostgresFactory, in_ci, require_postgres
+from tests.support import shared_redis
+from tests.support.databases import PostgresFactory, require_postgres
 from tests.support.live import LiveServer, free_port
 
 pytestmark = pytest.mark.postgres
-REDIS = "redis://127.0.0.1:6379/0"
+REDIS = shared_redis.REDIS_URL
 ALLOWED = 6
 
 
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
     """A key prefix of our own on the local Redis; every key under it is deleted after."""
-    client = redis.Redis.from_url(REDIS)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if in_ci():
-            pytest.fail("Redis at 127.0.0.1:6379 is required when CI=true")
-        pytest.skip("Redis not available")
-    prefix = f"tongban-test-{uuid.uuid4().hex[:10]}"
-    yield prefix
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    with shared_redis.redis_prefix() as prefix:
+        yield prefix
 
 
 def _servers(tmp_path: Path, url: str, n: int, storage: str) -> list[LiveServer]:

@@ -124,7 +124,8 @@ def test_huge_ids_answer_422_without_a_traceback(live: Logged, path: str) -> Non
     _no_errors(live.new_log())
 
 
-@pytest.mark.parametrize("prefix", ["/portal/", "/dashboard/", "/display/_assets/"])
+@pytest.mark.parametrize("prefix", ["/portal/", "/dashboard/", "/display/_assets/",
+                                    "/ratepad/_assets/", "/backoffice/"])
 def test_overlong_static_names_answer_404(live: Logged, prefix: str) -> None:
     with httpx.Client(base_url=live.server.url, timeout=10) as http:
         r = http.get(prefix + "页" * 100 + ".js")  # 300 bytes: longer than any file name
