@@ -82,9 +82,9 @@ class PadController(QObject):
             self.bridge.start()
 
     def _on_state_error(self, exc: Exception) -> None:
-        log.warning("pad state not loaded (%s); retrying", exc)
         if self._stopped:
             return
+        log.warning("pad state not loaded (%s); retrying", exc)
         if isinstance(exc, ApiError) and exc.status in (401, 403):
             self.screen.set_connection("stopped", exc.message)  # wrong or revoked token
             QTimer.singleShot(10 * RETRY_MS, self._retry)
