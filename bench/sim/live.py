@@ -68,10 +68,13 @@ class LiveReplay(Replay):
         windows = self.http.get("/api/v1/windows", params={"hall": "demo"},
                                 headers=self.manager_headers).json()
         for w in windows:
+            services = {DEMO_SERVICES.index(x["code"]) for x in w["services"]
+                        if x["code"] in DEMO_SERVICES}
+            if not services:
+                continue  # the 出件 (pickup) window: nobody the simulated day brings
             number = w["number"]
             headers = self._login(f"clerk{number}") if number <= 8 else self.manager_headers
             self.tokens[number] = headers
-            services = {DEMO_SERVICES.index(x["code"]) for x in w["services"]}
             self.windows[number] = WindowSim(number, w["id"], Principal("staff", 0, "clerk", 0),
                                              services=services)
         self.started_wall = time.time()

@@ -100,10 +100,13 @@ class Replay:
             code_of = {sid: code for code, sid in index.items()}
             handles: dict[int, set[int]] = {}
             for wid, sid in s.execute(select(WindowService.window_id, WindowService.service_id)):
-                handles.setdefault(wid, set()).add(DEMO_SERVICES.index(code_of[sid]))
+                if code_of[sid] in DEMO_SERVICES:  # not the 出件 (pickup) queue: no arrivals
+                    handles.setdefault(wid, set()).add(DEMO_SERVICES.index(code_of[sid]))
             mgr = staff["manager"]
             self.manager = Principal("staff", mgr.id, "manager", mgr.hall_id, mgr.full_name)
             for w in s.scalars(select(Window).where(Window.hall_id == hall.id)):
+                if w.id not in handles:
+                    continue  # the 出件 window: nobody the simulated day brings
                 # Eight clerk accounts; the manager holds windows 9 and 10 when needed.
                 st = staff.get(f"clerk{w.number}")
                 p = (Principal("staff", st.id, "clerk", st.hall_id, st.full_name) if st

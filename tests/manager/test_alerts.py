@@ -15,6 +15,7 @@ from server.alerts.runner import evaluate_all
 from server.alerts.service import evaluate_alerts
 from server.app import create_app
 from server.catalog.models import Hall
+from server.core.clock import utcnow
 from server.devices.models import Device
 from server.events.models import Event
 from tests.conftest import make_settings
@@ -168,7 +169,8 @@ def test_rule_validation_and_audit(client: TestClient) -> None:
 
 def test_background_pass_survives_a_broken_hall(app_client: TestClient) -> None:
     db = app_client.app.state.db
-    Seeder(db, app_client.app.state.settings).issue(HUKOU, local(2026, 3, 2, 9, 0))
+    # Waiting today (the pass only looks at today's queue), so the long-wait rule is read.
+    Seeder(db, app_client.app.state.settings).issue(HUKOU, utcnow() - timedelta(minutes=5))
     # Corrupt one hall's rules so its evaluation raises; the pass reports it and goes on.
     db.write(lambda s: s.execute(update(Hall).values(
         settings={"alert_rules": {"long_wait": {"red_minutes": "x"}}})))
