@@ -13,6 +13,18 @@ from server.tickets.models import Ticket
 from tests.support.api import ESTATE, HUKOU, issue, login, open_window
 from tests.support.live import LiveServer
 
+# navigator.vibrate and the Web Audio oscillators, recorded instead of felt and heard.
+RECORD_ALERTS = """
+window.vibrations = [];
+navigator.vibrate = pattern => { window.vibrations.push(pattern); return true; };
+window.tones = 0;
+const makeOscillator = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () {
+  window.tones++;
+  return makeOscillator.call(this);
+};
+"""
+
 
 def _requests_to_track_api(page: Page) -> list[str]:
     seen: list[str] = []
@@ -25,6 +37,7 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     shots = artifacts_dir / "online"
     shots.mkdir(parents=True, exist_ok=True)
     http = httpx.Client(base_url=server.url, timeout=10)
+    page.add_init_script(RECORD_ALERTS)
     # 不动产 is handled by window 7 only, closed: 暂停受理 in amber, no estimate, no window.
     unserved = issue(http, ESTATE)
     page.goto(f"{server.url}/t/{unserved['tracking_token']}?poll=3600")
@@ -46,6 +59,12 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     expect(page.locator("#number")).to_have_text(mine["number"])
     expect(page.locator("#ahead")).to_have_text("2")
     expect(page.locator("#link")).to_have_text("已连接 · 实时更新")
+    sound = page.locator("#sound")
+    expect(sound).to_have_text("开启提醒音")
+    sound.click()  # the gesture browsers need before a page may make a sound
+    expect(sound).to_have_text("提醒音已开启，叫到您时会响铃并振动")
+    expect(sound).to_be_disabled()
+    assert page.evaluate("[window.tones, window.vibrations.length]") == [1, 0]
     page.screenshot(path=str(shots / "track-live-waiting.png"))
 
     clerk = login(http, "clerk1")
@@ -66,6 +85,9 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     expect(page.locator("#waiting-stats")).to_be_hidden()
     expect(page.locator("#windows")).to_have_text("")
     assert page.title() == "请到 1 号窗口办理"
+    # Called: the phone vibrated once and beeped three times (after the test tone).
+    assert page.evaluate("window.vibrations") == [[400, 150, 400, 150, 400]]
+    assert page.evaluate("window.tones") == 4
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(shots / "track-live-called.png"))
 

@@ -52,6 +52,7 @@ window.STRINGS = {
     rateTitle: "请对本次服务进行评价（好差评）", rateComment: "意见或建议（选填）",
     rate5: "非常满意", rate4: "满意", rate3: "基本满意", rate2: "不满意", rate1: "非常不满意",
     rateSubmit: "提交评价", rateThanks: "感谢您的评价！", rateNeed: "请选择评价等级",
+    trackSoundOn: "开启提醒音", trackSoundReady: "提醒音已开启，叫到您时会响铃并振动",
   },
   en: {
     appTitle: "Tongban · Online services", langSwitch: "中文", back: "Back", logout: "Log out",
@@ -103,5 +104,6 @@ window.STRINGS = {
     rateTitle: "Please rate this service", rateComment: "Comments (optional)",
     rate5: "Very satisfied", rate4: "Satisfied", rate3: "Fair", rate2: "Dissatisfied", rate1: "Very dissatisfied",
     rateSubmit: "Submit", rateThanks: "Thank you for your rating!", rateNeed: "Choose a rating",
+    trackSoundOn: "Turn on call sound", trackSoundReady: "Sound on: the phone rings and vibrates when you are called",
   },
 };

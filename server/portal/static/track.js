@@ -11,6 +11,9 @@ let last = null;          // the newest view shown
 let link = "connecting";  // connecting | live | reconnecting | polling
 let stopped = false;      // final state, unknown or expired token: nothing more will change
 let ws = null, pollTimer = null, retryTimer = null, backoff = 1, lastHeard = 0;
+const AudioCtx = window.AudioContext || window.webkitAudioContext;
+let audio = null;         // unlocked by the 开启提醒音 tap: browsers keep sound off until a gesture
+let alertedCall = 0;      // the call_count already rung for: a recall rings again
 
 function applyStrings() {
   translatePage("trackTitle");
@@ -61,7 +64,35 @@ function show(d) {
   const rated = localStorage.getItem(ratedKey);
   $("#rate-form").hidden = d.status !== "done" || !!rated;
   if (d.status === "done" && rated) { line.textContent = t("trackDone") + " · " + t("rateThanks"); }
+  const sound = $("#sound");
+  sound.hidden = !AudioCtx || d.expired || !(d.status === "waiting" || d.status === "called");
+  sound.disabled = !!audio;
+  sound.textContent = t(audio ? "trackSoundReady" : "trackSoundOn");
+  if (d.status === "called" && !d.expired && d.call_count > alertedCall) {
+    alertedCall = d.call_count;
+    ring();
+  }
   if (FINAL.includes(d.status)) finish();
+}
+
+// Being called: vibrate where the phone allows it, beep where the citizen unlocked sound.
+function ring() {
+  if (typeof navigator.vibrate === "function") navigator.vibrate([400, 150, 400, 150, 400]);
+  beep(3);
+}
+
+// n short 880 Hz tones from the Web Audio API (no sound file to fetch).
+function beep(n) {
+  if (!audio) return;
+  audio.resume();
+  for (let i = 0; i < n; i++) {
+    const osc = audio.createOscillator(), gain = audio.createGain(), at = audio.currentTime + i * 0.35;
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.3, at);
+    gain.gain.exponentialRampToValueAtTime(0.001, at + 0.25);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(at); osc.stop(at + 0.25);
+  }
 }
 
 function showLink() {
@@ -163,6 +194,11 @@ $("#rate-form").onsubmit = async ev => {
     $("#rate-form").hidden = true;
     $("#status-line").textContent = t("rateThanks"); $("#status-line").className = "ok centered strong";
   } else { msg.textContent = body.error.message; msg.className = "msg error"; }
+};
+$("#sound").onclick = () => {
+  audio = new AudioCtx();
+  beep(1);  // inside the tap: unlocks audio and lets the citizen check the volume
+  if (last) show(last);
 };
 $("#lang").onclick = () => { switchLang(); applyStrings(); };
 applyStrings();
