@@ -28,7 +28,9 @@ AudioContext.prototype.createOscillator = function () {
 
 def _requests_to_track_api(page: Page) -> list[str]:
     seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url) if "/api/v1/track/" in r.url else None)
+    # The tracking GET only (the 到号提醒 form has its own URL under it).
+    page.on("request", lambda r: seen.append(r.url)
+            if "/api/v1/track/" in r.url and not r.url.endswith("/reminder") else None)
     return seen
 
 
@@ -65,13 +67,30 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     expect(sound).to_have_text("提醒音已开启，叫到您时会响铃并振动")
     expect(sound).to_be_disabled()
     assert page.evaluate("[window.tones, window.vibrations.length]") == [1, 0]
-    page.screenshot(path=str(shots / "track-live-waiting.png"))
+    # 到号提醒: two ahead, so only "one ahead" can be asked for; a bad phone is refused on the page.
+    remind = page.locator("#remind")
+    expect(page.locator("#remind-ahead option")).to_have_text(["前面剩 1 人时"])
+    page.fill("#remind-phone", "1391234")
+    remind.get_by_role("button", name="设置短信提醒").click()
+    expect(page.locator("#remind-msg")).to_have_text("请输入11位手机号码")
+    page.screenshot(path=str(shots / "track-remind-form.png"), full_page=True)
+    page.fill("#remind-phone", "139 1234 5678")
+    remind.get_by_role("button", name="设置短信提醒").click()
+    expect(page.locator("#remind-status")).to_have_text("前面剩 1 人时将短信提醒 139****5678")
+    expect(page.locator("#remind-form")).to_be_hidden()
+    page.screenshot(path=str(shots / "track-live-waiting.png"), full_page=True)
 
     clerk = login(http, "clerk1")
     wid = open_window(http, clerk, 1)
     first = http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
     assert first["id"] == ahead[0]["id"]
     expect(page.locator("#ahead")).to_have_text("1")
+    page.reload()  # the reminder stays set for this number
+    expect(page.locator("#remind-status")).to_have_text("已发送短信提醒至 139****5678")
+    sound.click()  # a reloaded page is silent again until tapped
+    [note] = http.get("/api/v1/admin/outbox", headers=login(http, "admin"),
+                      params={"kind": "track_reminder"}).json()
+    assert note["recipient"] == "13912345678" and note["data"]["people_ahead"] == 1
     http.post(f"/api/v1/tickets/{first['id']}/no-show", headers=clerk)
     second = http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
     expect(page.locator("#ahead")).to_have_text("0")

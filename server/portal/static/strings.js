@@ -52,6 +52,9 @@ window.STRINGS = {
     rateTitle: "请对本次服务进行评价（好差评）", rateComment: "意见或建议（选填）",
     rate5: "非常满意", rate4: "满意", rate3: "基本满意", rate2: "不满意", rate1: "非常不满意",
     rateSubmit: "提交评价", rateThanks: "感谢您的评价！", rateNeed: "请选择评价等级",
+    remindTitle: "到号短信提醒", remindHint: "前面剩下几人时发一条短信提醒您回到大厅，只发一次。",
+    remindWhen: "前面剩几人时提醒", remindOption: "前面剩 {n} 人时", remindSubmit: "设置短信提醒",
+    remindSet: "前面剩 {n} 人时将短信提醒 {phone}", remindSent: "已发送短信提醒至 {phone}",
     trackSoundOn: "开启提醒音", trackSoundReady: "提醒音已开启，叫到您时会响铃并振动",
   },
   en: {
@@ -104,6 +107,9 @@ window.STRINGS = {
     rateTitle: "Please rate this service", rateComment: "Comments (optional)",
     rate5: "Very satisfied", rate4: "Satisfied", rate3: "Fair", rate2: "Dissatisfied", rate1: "Very dissatisfied",
     rateSubmit: "Submit", rateThanks: "Thank you for your rating!", rateNeed: "Choose a rating",
+    remindTitle: "SMS reminder", remindHint: "We send one SMS when only a few people are ahead of you, so you can come back in time.",
+    remindWhen: "Remind me when this many are ahead", remindOption: "{n} ahead", remindSubmit: "Set SMS reminder",
+    remindSet: "We will text {phone} when {n} are ahead", remindSent: "Reminder sent to {phone}",
     trackSoundOn: "Turn on call sound", trackSoundReady: "Sound on: the phone rings and vibrates when you are called",
   },
 };

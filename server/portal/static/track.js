@@ -14,9 +14,12 @@ let ws = null, pollTimer = null, retryTimer = null, backoff = 1, lastHeard = 0;
 const AudioCtx = window.AudioContext || window.webkitAudioContext;
 let audio = null;         // unlocked by the 开启提醒音 tap: browsers keep sound off until a gesture
 let alertedCall = 0;      // the call_count already rung for: a recall rings again
+const REMIND_CHOICES = [1, 3, 5, 10];
+let reminder;             // the 到号提醒 set for this number (undefined: not fetched yet)
 
 function applyStrings() {
   translatePage("trackTitle");
+  $("#remind-phone").placeholder = t("phonePh");
   $("#rating").innerHTML = `<legend class="sr-only">${t("rateTitle")}</legend>` + [5, 4, 3, 2, 1].map(n =>
     `<label><input type="radio" name="rating" value="${n}"><span>${"★".repeat(n)}${"☆".repeat(5 - n)} ${t("rate" + n)}</span></label>`).join("");
   document.querySelectorAll("input[name=rating]").forEach(i => { i.onchange = () => { $("#rate-msg").textContent = ""; }; });
@@ -64,6 +67,7 @@ function show(d) {
   const rated = localStorage.getItem(ratedKey);
   $("#rate-form").hidden = d.status !== "done" || !!rated;
   if (d.status === "done" && rated) { line.textContent = t("trackDone") + " · " + t("rateThanks"); }
+  showReminder(d);
   const sound = $("#sound");
   sound.hidden = !AudioCtx || d.expired || !(d.status === "waiting" || d.status === "called");
   sound.disabled = !!audio;
@@ -74,6 +78,48 @@ function show(d) {
   }
   if (FINAL.includes(d.status)) finish();
 }
+
+// 到号提醒: the form while waiting with more people ahead than the smallest choice, else what is set.
+function showReminder(d) {
+  const box = $("#remind"), form = $("#remind-form"), status = $("#remind-status");
+  const set = reminder && !reminder.ended;
+  const choices = REMIND_CHOICES.filter(n => d.people_ahead != null && n < d.people_ahead);
+  const waiting = d.status === "waiting" && !d.expired;
+  box.hidden = !waiting || reminder === undefined || !(set || choices.length);
+  form.hidden = !!set;
+  status.textContent = !set ? "" : t(reminder.sent ? "remindSent" : "remindSet",
+    { n: reminder.ahead, phone: reminder.phone_masked });
+  const pick = $("#remind-ahead"), was = Number(pick.value) || 3;
+  pick.innerHTML = choices.map(n => `<option value="${n}">${esc(t("remindOption", { n }))}</option>`).join("");
+  if (choices.includes(was)) pick.value = String(was);
+}
+
+async function loadReminder() {
+  try {
+    const r = await fetch("/api/v1/track/" + encodeURIComponent(token) + "/reminder", { cache: "no-store" });
+    if (!r.ok) return;
+    reminder = (await r.json()).reminder;
+    if (last) show(last);
+  } catch (e) { /* the form stays hidden; tracking itself goes on */ }
+}
+
+$("#remind-form").onsubmit = async ev => {
+  ev.preventDefault();
+  const msg = $("#remind-msg"), phone = $("#remind-phone").value.trim();
+  msg.className = "msg error";
+  if (!/^(\+?86)?1[3-9]\d{9}$/.test(phone.replace(/[\s-]/g, ""))) { msg.textContent = t("needPhone"); return; }
+  msg.textContent = "";
+  try {
+    const r = await fetch("/api/v1/track/" + encodeURIComponent(token) + "/reminder", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ phone, ahead: Number($("#remind-ahead").value) }) });
+    const body = await r.json();
+    if (!r.ok) { msg.textContent = body.error.message; return; }
+    reminder = body.reminder;
+    $("#remind-phone").value = "";
+    if (last) show(last);
+  } catch (e) { msg.textContent = t("error"); }
+};
 
 // Being called: vibrate where the phone allows it, beep where the citizen unlocked sound.
 function ring() {
@@ -203,3 +249,4 @@ $("#sound").onclick = () => {
 $("#lang").onclick = () => { switchLang(); applyStrings(); };
 applyStrings();
 connect();
+loadReminder();
