@@ -114,6 +114,10 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     http.post(f"/api/v1/tickets/{mine['id']}/complete", headers=clerk)
     expect(page.locator("#rate-form")).to_be_visible()
     expect(page.locator("#link")).to_have_text("")  # finished: no "connected" line any more
+    # Done: who served, for the rating; no list of windows that might call the number any more.
+    expect(page.locator("#served")).to_have_text("为您办理：1 号窗口工作人员 王芳（工号 clerk1）")
+    expect(page.locator("#windows")).to_have_text("")
+    page.screenshot(path=str(shots / "track-done.png"), full_page=True)
     assert polls == [], f"the page polled although the socket was up: {polls}"
 
 

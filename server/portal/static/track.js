@@ -61,9 +61,14 @@ function show(d) {
   } else if (d.status === "suspended") {
     line.textContent = t("trackSuspended");
   }
-  const atWindow = d.status === "called" || d.status === "serving";  // the one window is shown
-  const where = d.window_hint && !atWindow && !d.expired;
+  // The windows that may call this number: only while it waits (at a window or done, it is stale).
+  const queued = d.status === "waiting" || d.status === "suspended";
+  const where = d.window_hint && queued && !d.expired;
   $("#windows").textContent = where ? t("trackWindows", { w: d.window_hint }) : "";
+  const served = $("#served"), clerk = d.clerk;
+  served.hidden = !(d.status === "done" && d.window);
+  served.innerHTML = served.hidden ? "" : `<b>${esc(t("trackServedBy", { w: d.window.number }))}</b>` +
+    (clerk ? `<br>${esc(t("trackClerk", { name: clerk.name, no: clerk.staff_no }))}` : "");
   const rated = localStorage.getItem(ratedKey);
   $("#rate-form").hidden = d.status !== "done" || !!rated;
   if (d.status === "done" && rated) { line.textContent = t("trackDone") + " · " + t("rateThanks"); }
