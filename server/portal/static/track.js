@@ -20,6 +20,8 @@ let reminder;             // the 到号提醒 set for this number (undefined: no
 function applyStrings() {
   translatePage("trackTitle");
   $("#remind-phone").placeholder = t("phonePh");
+  // Logged in on the portal of this site: its phone is the likely one (still editable).
+  if (!$("#remind-phone").value) $("#remind-phone").value = localStorage.getItem("tb.phone") || "";
   $("#rating").innerHTML = `<legend class="sr-only">${t("rateTitle")}</legend>` + [5, 4, 3, 2, 1].map(n =>
     `<label><input type="radio" name="rating" value="${n}"><span>${"★".repeat(n)}${"☆".repeat(5 - n)} ${t("rate" + n)}</span></label>`).join("");
   document.querySelectorAll("input[name=rating]").forEach(i => { i.onchange = () => { $("#rate-msg").textContent = ""; }; });
