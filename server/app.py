@@ -57,6 +57,7 @@ from server.ratepad.router import router as ratepad_router
 from server.retention.runner import retention_loop
 from server.stats.router import router as stats_router
 from server.tickets.router import router as tickets_router
+from server.tracking.reminders import reminder_watch
 from server.tracking.router import router as tracking_router
 from server.windows.router import router as windows_router
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         # Readiness checks run apart from the request threads, which a database outage fills.
         started.state.ready_threads = ThreadPoolExecutor(2, thread_name_prefix="readyz")
         hub.start()
+        await reminder_watch(started).resume()
         alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds,
                                                  extra=lambda: storage_conditions(settings)))
                   if settings.alert_interval_seconds > 0 else None)
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                 alerts.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await alerts
+            await reminder_watch(started).stop()
             await hub.stop()
             started.state.ready_threads.shutdown(wait=False, cancel_futures=True)
             db.dispose()

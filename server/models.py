@@ -17,3 +17,4 @@ from server.applications import models as application_models  # noqa: F401, E402
 from server.appointments import models as appointment_models  # noqa: F401, E402
 from server.citizens import models as citizen_models  # noqa: F401, E402
 from server.materials import models as material_models  # noqa: F401, E402
+from server.tracking import models as tracking_models  # noqa: F401, E402

@@ -239,7 +239,8 @@ def get_guide(hall_code: str, code: str, db: DbDep) -> dict:
             "booking": {k: rules.values[k] for k in (
                 "enabled", "slot_minutes", "capacity_per_slot", "horizon_days", "lead_minutes",
                 "per_person_per_day", "cancel_cutoff_minutes", "reschedule_limit",
-                "checkin_early_minutes", "checkin_late_minutes")},
+                "checkin_early_minutes", "checkin_late_minutes")}
+            | {"hours": rules.hours},  # the weekly hours the slot list is cut from
             "remote": {"enabled": bool(rules.remote_enabled and service.online_capable),
                        "per_day": rules.remote_per_day,
                        "expire_minutes": rules.remote_expire_minutes},

@@ -16,14 +16,17 @@ from collections import Counter
 from typing import Any
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import APIRouter, WebSocket
+from fastapi import APIRouter, Request, WebSocket
+from pydantic import BaseModel, Field
 
+from server.auth.ratelimit import client_key
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, SettingsDep
-from server.core.errors import NotFound
+from server.core.errors import RATE_LIMITED, NotFound
 from server.events.hub import Hub, Watcher, dumps
 from server.events.router import CLIENT_GONE, answer_pings, until_first_ends
 from server.tickets.models import Ticket
+from server.tracking.reminders import get_reminder, reminder_watch, subscribe
 from server.tracking.service import (
     FINAL_STATUSES,
     TrackedTicket,
@@ -47,6 +50,30 @@ def track(tracking_token: str, db: DbDep, settings: SettingsDep) -> dict:
     """Public tracking by the token on the slip's QR code; no personal data."""
     with db.read() as s:
         return track_view(s, find_ticket(s, tracking_token), settings)
+
+
+class ReminderIn(BaseModel):
+    phone: str = Field(min_length=5, max_length=20)
+    ahead: int
+
+
+@router.get("/api/v1/track/{tracking_token}/reminder")
+def track_reminder(tracking_token: str, db: DbDep) -> dict:
+    """The 到号提醒 set for this number (phone masked), or null."""
+    with db.read() as s:
+        return {"reminder": get_reminder(s, tracking_token)}
+
+
+@router.post("/api/v1/track/{tracking_token}/reminder", status_code=201, responses=RATE_LIMITED)
+async def post_track_reminder(tracking_token: str, body: ReminderIn, request: Request,
+                              db: DbDep, settings: SettingsDep) -> dict:
+    """Ask for an SMS when `ahead` or fewer people are ahead (once; rate-limited)."""
+    client = client_key(request)
+    hall_id, view = await to_thread.run_sync(lambda: db.write(lambda s: subscribe(
+        s, tracking_token=tracking_token, phone=body.phone, ahead=body.ahead, client=client,
+        settings=settings)))
+    reminder_watch(request.app).ensure(hall_id)
+    return {"reminder": view}
 
 
 class TrackSockets:

@@ -13,6 +13,7 @@ from server.catalog.models import Hall
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
 from server.core.errors import NotFound
+from server.evaluations.service import clerk_card
 from server.tickets.models import Ticket
 from server.tickets.service import DAY_CLOSE
 from server.tickets.views import ticket_public
@@ -62,6 +63,8 @@ def track_view(s: Session, ticket: Ticket, settings: Settings,
     data = ticket_public(s, ticket, settings, now=now)
     data.pop("id", None)  # the tracking token is the public handle, not the row id
     data["expired"] = is_expired(s, ticket, now=now)
+    # Who served, next to the 好差评 form: the clerk as the window screen and rating pad show them.
+    data["clerk"] = clerk_card(s, ticket.staff_id) if ticket.status == "done" else None
     if data["expired"]:
         data.update(status=DAY_CLOSE[ticket.status][0], status_text=EXPIRED_TEXT, position=None,
                     people_ahead=None, estimated_wait_minutes=None, window=None)

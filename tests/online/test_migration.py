@@ -1,4 +1,4 @@
-"""Migration 0005_online goes up and down on SQLite and PostgreSQL."""
+"""Online migrations (0005_online, 0010_track_reminders) go up and down on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from server.migrate import alembic_config, upgrade
 from tests.support.databases import PostgresFactory, require_postgres
 
 TABLES = {"citizens", "otp_codes", "notifications", "appointments", "appointment_slots",
-          "materials", "material_access"}
+          "materials", "material_access", "track_reminders"}
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres",

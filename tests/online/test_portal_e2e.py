@@ -30,6 +30,25 @@ def fits(page: Page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+# Elements below the page that scroll on their own (a scroll box inside the scrolling page).
+NESTED_SCROLLERS = """() => [...document.querySelectorAll("#view *")].filter(e => {
+  const st = getComputedStyle(e);
+  const y = /auto|scroll/.test(st.overflowY) && e.scrollHeight > e.clientHeight + 1;
+  const x = /auto|scroll/.test(st.overflowX) && e.scrollWidth > e.clientWidth + 1;
+  return x || y;
+}).map(e => e.className || e.tagName)"""
+
+
+def agree_to_privacy_notice(page: Page) -> None:
+    """The 个人信息保护告知 asked before the first page that takes personal data."""
+    expect(page).to_have_url(re.compile(r"#/consent\?next="))
+    expect(page.locator("#consent-form h2")).to_have_text("个人信息保护告知")
+    page.click("#consent-agree")  # not ticked yet
+    expect(page.locator("#consent-msg")).to_have_text("请先阅读并勾选同意")
+    page.check("#consent-check")
+    page.click("#consent-agree")
+
+
 def test_citizen_walkthrough(server: LiveServer, page: Page, artifacts_dir: Path,
                              tmp_path: Path) -> None:
     shots = artifacts_dir / "online"
@@ -44,6 +63,11 @@ def test_citizen_walkthrough(server: LiveServer, page: Page, artifacts_dir: Path
 
     # 1. Log in with the code from the outbox.
     page.goto(f"{server.url}/portal/#/login")
+    expect(page.locator("#consent-form")).to_contain_text("身份证号码")  # no phone field yet
+    expect(page.locator("#phone")).to_have_count(0)
+    shot("00-consent")
+    fits(page, 390)
+    agree_to_privacy_notice(page)
     page.fill("#phone", PHONE)
     page.click("#send-code")
     expect(page.locator("#login-msg")).to_have_text("验证码已发送至 138****8000")
@@ -65,12 +89,21 @@ def test_citizen_walkthrough(server: LiveServer, page: Page, artifacts_dir: Path
     expect(page.locator("#guide-materials li")).to_have_count(3)
     expect(page.locator("#guide")).to_contain_text("准予迁入证明")
     shot("03-guide")
+    # The demo books around the clock; the guide says so instead of only the office hours.
+    expect(page.locator("#booking-hours")).to_have_text("可预约时段：每天 00:00–24:00")
     shot("03b-guide-rules", "#guide-book")
     fits(page, 390)
 
     # 3. Book the slot covering now.
     page.click("#guide-book")
     slot = current_slot(api, service_code=HUKOU)
+    # Tomorrow's 48 half-hour slots and the dates sit in the page: no scroll box of their own.
+    page.locator(".chips button").nth(1).click()
+    expect(page.locator(".slots button")).to_have_count(48)
+    assert page.evaluate(NESTED_SCROLLERS) == []
+    fits(page, 390)
+    page.screenshot(path=str(shots / "04a-slots-tomorrow.png"), full_page=True)
+    page.locator(".chips button").nth(0).click()
     page.click(f'[data-start="{slot["start"]}"]')
     page.fill("#b-name", "张三丰")
     page.fill("#b-id", "123")
@@ -200,6 +233,7 @@ def test_remote_ticket_and_english(server: LiveServer, page: Page, artifacts_dir
     page.goto(f"{server.url}/portal/#/guide/{SOCIAL}")
     expect(page.locator("#guide h2")).to_have_text("社会保障卡申领")
     page.click("#guide-remote")
+    agree_to_privacy_notice(page)
     expect(page).to_have_url(re.compile(r"#/login"))
     page.fill("#phone", "13800138001")
     page.click("#send-code")

@@ -13,10 +13,24 @@ from server.tickets.models import Ticket
 from tests.support.api import ESTATE, HUKOU, issue, login, open_window
 from tests.support.live import LiveServer
 
+# navigator.vibrate and the Web Audio oscillators, recorded instead of felt and heard.
+RECORD_ALERTS = """
+window.vibrations = [];
+navigator.vibrate = pattern => { window.vibrations.push(pattern); return true; };
+window.tones = 0;
+const makeOscillator = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () {
+  window.tones++;
+  return makeOscillator.call(this);
+};
+"""
+
 
 def _requests_to_track_api(page: Page) -> list[str]:
     seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url) if "/api/v1/track/" in r.url else None)
+    # The tracking GET only (the 到号提醒 form has its own URL under it).
+    page.on("request", lambda r: seen.append(r.url)
+            if "/api/v1/track/" in r.url and not r.url.endswith("/reminder") else None)
     return seen
 
 
@@ -25,6 +39,7 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     shots = artifacts_dir / "online"
     shots.mkdir(parents=True, exist_ok=True)
     http = httpx.Client(base_url=server.url, timeout=10)
+    page.add_init_script(RECORD_ALERTS)
     # 不动产 is handled by window 7 only, closed: 暂停受理 in amber, no estimate, no window.
     unserved = issue(http, ESTATE)
     page.goto(f"{server.url}/t/{unserved['tracking_token']}?poll=3600")
@@ -46,13 +61,36 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     expect(page.locator("#number")).to_have_text(mine["number"])
     expect(page.locator("#ahead")).to_have_text("2")
     expect(page.locator("#link")).to_have_text("已连接 · 实时更新")
-    page.screenshot(path=str(shots / "track-live-waiting.png"))
+    sound = page.locator("#sound")
+    expect(sound).to_have_text("开启提醒音")
+    sound.click()  # the gesture browsers need before a page may make a sound
+    expect(sound).to_have_text("提醒音已开启，叫到您时会响铃并振动")
+    expect(sound).to_be_disabled()
+    assert page.evaluate("[window.tones, window.vibrations.length]") == [1, 0]
+    # 到号提醒: two ahead, so only "one ahead" can be asked for; a bad phone is refused on the page.
+    remind = page.locator("#remind")
+    expect(page.locator("#remind-ahead option")).to_have_text(["前面剩 1 人时"])
+    page.fill("#remind-phone", "1391234")
+    remind.get_by_role("button", name="设置短信提醒").click()
+    expect(page.locator("#remind-msg")).to_have_text("请输入11位手机号码")
+    page.screenshot(path=str(shots / "track-remind-form.png"), full_page=True)
+    page.fill("#remind-phone", "139 1234 5678")
+    remind.get_by_role("button", name="设置短信提醒").click()
+    expect(page.locator("#remind-status")).to_have_text("前面剩 1 人时将短信提醒 139****5678")
+    expect(page.locator("#remind-form")).to_be_hidden()
+    page.screenshot(path=str(shots / "track-live-waiting.png"), full_page=True)
 
     clerk = login(http, "clerk1")
     wid = open_window(http, clerk, 1)
     first = http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
     assert first["id"] == ahead[0]["id"]
     expect(page.locator("#ahead")).to_have_text("1")
+    page.reload()  # the reminder stays set for this number
+    expect(page.locator("#remind-status")).to_have_text("已发送短信提醒至 139****5678")
+    sound.click()  # a reloaded page is silent again until tapped
+    [note] = http.get("/api/v1/admin/outbox", headers=login(http, "admin"),
+                      params={"kind": "track_reminder"}).json()
+    assert note["recipient"] == "13912345678" and note["data"]["people_ahead"] == 1
     http.post(f"/api/v1/tickets/{first['id']}/no-show", headers=clerk)
     second = http.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
     expect(page.locator("#ahead")).to_have_text("0")
@@ -66,6 +104,9 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     expect(page.locator("#waiting-stats")).to_be_hidden()
     expect(page.locator("#windows")).to_have_text("")
     assert page.title() == "请到 1 号窗口办理"
+    # Called: the phone vibrated once and beeped three times (after the test tone).
+    assert page.evaluate("window.vibrations") == [[400, 150, 400, 150, 400]]
+    assert page.evaluate("window.tones") == 4
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(shots / "track-live-called.png"))
 
@@ -73,6 +114,10 @@ def test_page_follows_the_queue_live_without_reloading(server: LiveServer, page:
     http.post(f"/api/v1/tickets/{mine['id']}/complete", headers=clerk)
     expect(page.locator("#rate-form")).to_be_visible()
     expect(page.locator("#link")).to_have_text("")  # finished: no "connected" line any more
+    # Done: who served, for the rating; no list of windows that might call the number any more.
+    expect(page.locator("#served")).to_have_text("为您办理：1 号窗口工作人员 王芳（工号 clerk1）")
+    expect(page.locator("#windows")).to_have_text("")
+    page.screenshot(path=str(shots / "track-done.png"), full_page=True)
     assert polls == [], f"the page polled although the socket was up: {polls}"
 
 

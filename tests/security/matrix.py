@@ -77,6 +77,12 @@ def _call_next(w: World) -> Req:
     return Req(f"/api/v1/windows/{w.w1}/call-next")
 
 
+def _third_in_line(w: World) -> Req:
+    """A 到号提醒 for a number with two people ahead."""
+    token = [w.issue() for _ in range(3)][-1]["tracking_token"]
+    return Req(f"/api/v1/track/{token}/reminder", json={"phone": "13900000001", "ahead": 1})
+
+
 def _done_track(w: World) -> Req:
     return Req(f"/api/v1/track/{w.ticket('done')['tracking_token']}/evaluation",
                json={"rating": 5, "comment": "很好"})
@@ -231,6 +237,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/track/{tracking_token}"): Row(
         EVERYONE, lambda w: Req(f"/api/v1/track/{w.issue()['tracking_token']}")),
     ("POST", "/api/v1/track/{tracking_token}/evaluation"): Row(EVERYONE, _done_track),
+    ("GET", "/api/v1/track/{tracking_token}/reminder"): Row(
+        EVERYONE, lambda w: Req(f"/api/v1/track/{w.issue()['tracking_token']}/reminder"),
+        reuse=True),
+    # one ticket for every role: setting it again replaces it (no per-client limit reached)
+    ("POST", "/api/v1/track/{tracking_token}/reminder"): Row(EVERYONE, _third_in_line,
+                                                              reuse=True),
     ("POST", "/api/v1/tickets/{ticket_id}/rating-request"): Row(
         WINDOW1_HOLDERS, lambda w: Req(f"/api/v1/tickets/{w.ticket('done')['id']}/rating-request")),
     # --- counter client helpers

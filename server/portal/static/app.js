@@ -59,6 +59,8 @@ async function route() {
   document.querySelectorAll("nav.bottom a").forEach(a => a.classList.toggle("on", a.dataset.nav === parts[0]));
   try {
     await ensureHall();
+    if (parts[0] === "consent") return showConsent(params.get("next") || "#/services");
+    if (["login", "book", "remote"].includes(parts[0]) && needConsent()) return;
     if (parts[0] === "login") return showLogin(params.get("next") || "#/services");
     if (parts[0] === "guide") return await showGuide(parts[1]);
     if (parts[0] === "book") { if (needLogin()) return; return await showBook(parts[1], params.get("date"), params.get("reschedule")); }
@@ -78,6 +80,35 @@ async function ensureHall() {
   localStorage.setItem("tb.hall", state.hall.code);
 }
 const H = () => encodeURIComponent(state.hall.code);
+
+// ------------------------------------------------------------------ privacy consent
+// 个人信息保护告知同意: asked once per browser (per notice version) before the first page that
+// takes personal data (phone login, booking, remote ticket).
+const CONSENT_VERSION = "1";
+function needConsent() {
+  if (localStorage.getItem("tb.consent") === CONSENT_VERSION) return false;
+  location.hash = "#/consent?next=" + encodeURIComponent(location.hash || "#/services");
+  return true;
+}
+
+function showConsent(next) {
+  render(`<form class="card" id="consent-form" novalidate>
+    <h2>${t("consentTitle")}</h2>
+    <p>${t("consentIntro")}</p>
+    <ul class="plain consent">${["consentWhat", "consentWhy", "consentKeep", "consentRights"]
+      .map(k => `<li>${t(k)}</li>`).join("")}</ul>
+    <label class="check"><input type="checkbox" id="consent-check"><span>${t("consentCheck")}</span></label>
+    <button type="submit" class="primary block" id="consent-agree">${t("consentAgree")}</button>
+    <a class="btn block gap-above" id="consent-decline" href="#/services">${t("consentDecline")}</a>
+    <p class="msg error" id="consent-msg" role="alert"></p></form>`);
+  $("#consent-check").onchange = () => { $("#consent-msg").textContent = ""; };
+  $("#consent-form").onsubmit = ev => {
+    ev.preventDefault();
+    if (!$("#consent-check").checked) { $("#consent-msg").textContent = t("consentNeed"); return; }
+    localStorage.setItem("tb.consent", CONSENT_VERSION);
+    location.hash = next.startsWith("#/consent") ? "#/services" : next;
+  };
+}
 
 // ------------------------------------------------------------------ login
 function showLogin(next) {
@@ -150,6 +181,7 @@ async function showGuide(code) {
       <h3>${t("guideConditions")}</h3><ul class="plain">${(gd.conditions || []).map(x => `<li>${esc(x)}</li>`).join("")}</ul>
       <h3>${t("guideMaterials")}</h3><ul class="plain" id="guide-materials">${mats}</ul>
       <h3>${t("guideBooking")}</h3>
+      <p class="small" id="booking-hours"><strong>${t("bookingHours")}</strong>${esc(hoursText(b.hours))}</p>
       <p class="small">${t("bookingRules", { slot: b.slot_minutes, days: b.horizon_days, per: b.per_person_per_day, cut: b.cancel_cutoff_minutes, early: b.checkin_early_minutes })}</p>
       ${g.remote.enabled ? `<p class="small">${t("remoteRules", { min: g.remote.expire_minutes, per: g.remote.per_day })}</p>` : ""}
       <dl class="kv">${row("guideFees", gd.fees)}${row("guideTimeLimit", gd.time_limit_text)}${row("guideWhere", gd.where || g.windows)}
@@ -158,6 +190,21 @@ async function showGuide(code) {
         <a class="btn primary" id="guide-book" href="#/book/${c}">${t("book")}</a>
         ${g.remote.enabled ? `<a class="btn" id="guide-remote" href="#/remote/${c}">${t("remote")}</a>` : ""}
       </div></article>`);
+}
+
+// Weekly hours {mon: [["08:30", "12:00"], …], …} as "周一至周五 08:30–12:00；周六 …".
+const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+function hoursText(hours) {
+  const spans = WEEK.map(d => ((hours || {})[d] || []).map(r => r.join("–")).join(t("listSep")));
+  const groups = [];
+  spans.forEach((span, i) => {
+    const g = groups[groups.length - 1];
+    if (g && g.span === span && g.to === i - 1) g.to = i; else groups.push({ span, from: i, to: i });
+  });
+  const day = i => t("wd_" + WEEK[i]);
+  const parts = groups.filter(g => g.span).map(g => (g.from === 0 && g.to === 6 ? t("everyDay")
+    : g.from === g.to ? day(g.from) : t("dayRange", { a: day(g.from), b: day(g.to) })) + " " + g.span);
+  return parts.join(t("groupSep")) || t("noSlots");
 }
 
 // ------------------------------------------------------------------ booking

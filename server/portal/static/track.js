@@ -11,9 +11,17 @@ let last = null;          // the newest view shown
 let link = "connecting";  // connecting | live | reconnecting | polling
 let stopped = false;      // final state, unknown or expired token: nothing more will change
 let ws = null, pollTimer = null, retryTimer = null, backoff = 1, lastHeard = 0;
+const AudioCtx = window.AudioContext || window.webkitAudioContext;
+let audio = null;         // unlocked by the 开启提醒音 tap: browsers keep sound off until a gesture
+let alertedCall = 0;      // the call_count already rung for: a recall rings again
+const REMIND_CHOICES = [1, 3, 5, 10];
+let reminder;             // the 到号提醒 set for this number (undefined: not fetched yet)
 
 function applyStrings() {
   translatePage("trackTitle");
+  $("#remind-phone").placeholder = t("phonePh");
+  // Logged in on the portal of this site: its phone is the likely one (still editable).
+  if (!$("#remind-phone").value) $("#remind-phone").value = localStorage.getItem("tb.phone") || "";
   $("#rating").innerHTML = `<legend class="sr-only">${t("rateTitle")}</legend>` + [5, 4, 3, 2, 1].map(n =>
     `<label><input type="radio" name="rating" value="${n}"><span>${"★".repeat(n)}${"☆".repeat(5 - n)} ${t("rate" + n)}</span></label>`).join("");
   document.querySelectorAll("input[name=rating]").forEach(i => { i.onchange = () => { $("#rate-msg").textContent = ""; }; });
@@ -55,13 +63,89 @@ function show(d) {
   } else if (d.status === "suspended") {
     line.textContent = t("trackSuspended");
   }
-  const atWindow = d.status === "called" || d.status === "serving";  // the one window is shown
-  const where = d.window_hint && !atWindow && !d.expired;
+  // The windows that may call this number: only while it waits (at a window or done, it is stale).
+  const queued = d.status === "waiting" || d.status === "suspended";
+  const where = d.window_hint && queued && !d.expired;
   $("#windows").textContent = where ? t("trackWindows", { w: d.window_hint }) : "";
+  const served = $("#served"), clerk = d.clerk;
+  served.hidden = !(d.status === "done" && d.window);
+  served.innerHTML = served.hidden ? "" : `<b>${esc(t("trackServedBy", { w: d.window.number }))}</b>` +
+    (clerk ? `<br>${esc(t("trackClerk", { name: clerk.name, no: clerk.staff_no }))}` : "");
   const rated = localStorage.getItem(ratedKey);
   $("#rate-form").hidden = d.status !== "done" || !!rated;
   if (d.status === "done" && rated) { line.textContent = t("trackDone") + " · " + t("rateThanks"); }
+  showReminder(d);
+  const sound = $("#sound");
+  sound.hidden = !AudioCtx || d.expired || !(d.status === "waiting" || d.status === "called");
+  sound.disabled = !!audio;
+  sound.textContent = t(audio ? "trackSoundReady" : "trackSoundOn");
+  if (d.status === "called" && !d.expired && d.call_count > alertedCall) {
+    alertedCall = d.call_count;
+    ring();
+  }
   if (FINAL.includes(d.status)) finish();
+}
+
+// 到号提醒: the form while waiting with more people ahead than the smallest choice, else what is set.
+function showReminder(d) {
+  const box = $("#remind"), form = $("#remind-form"), status = $("#remind-status");
+  const set = reminder && !reminder.ended;
+  const choices = REMIND_CHOICES.filter(n => d.people_ahead != null && n < d.people_ahead);
+  const waiting = d.status === "waiting" && !d.expired;
+  box.hidden = !waiting || reminder === undefined || !(set || choices.length);
+  form.hidden = !!set;
+  status.textContent = !set ? "" : t(reminder.sent ? "remindSent" : "remindSet",
+    { n: reminder.ahead, phone: reminder.phone_masked });
+  const pick = $("#remind-ahead"), was = Number(pick.value) || 3;
+  pick.innerHTML = choices.map(n => `<option value="${n}">${esc(t("remindOption", { n }))}</option>`).join("");
+  if (choices.includes(was)) pick.value = String(was);
+}
+
+async function loadReminder() {
+  try {
+    const r = await fetch("/api/v1/track/" + encodeURIComponent(token) + "/reminder", { cache: "no-store" });
+    if (!r.ok) return;
+    reminder = (await r.json()).reminder;
+    if (last) show(last);
+  } catch (e) { /* the form stays hidden; tracking itself goes on */ }
+}
+
+$("#remind-form").onsubmit = async ev => {
+  ev.preventDefault();
+  const msg = $("#remind-msg"), phone = $("#remind-phone").value.trim();
+  msg.className = "msg error";
+  if (!/^(\+?86)?1[3-9]\d{9}$/.test(phone.replace(/[\s-]/g, ""))) { msg.textContent = t("needPhone"); return; }
+  msg.textContent = "";
+  try {
+    const r = await fetch("/api/v1/track/" + encodeURIComponent(token) + "/reminder", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ phone, ahead: Number($("#remind-ahead").value) }) });
+    const body = await r.json();
+    if (!r.ok) { msg.textContent = body.error.message; return; }
+    reminder = body.reminder;
+    $("#remind-phone").value = "";
+    if (last) show(last);
+  } catch (e) { msg.textContent = t("error"); }
+};
+
+// Being called: vibrate where the phone allows it, beep where the citizen unlocked sound.
+function ring() {
+  if (typeof navigator.vibrate === "function") navigator.vibrate([400, 150, 400, 150, 400]);
+  beep(3);
+}
+
+// n short 880 Hz tones from the Web Audio API (no sound file to fetch).
+function beep(n) {
+  if (!audio) return;
+  audio.resume();
+  for (let i = 0; i < n; i++) {
+    const osc = audio.createOscillator(), gain = audio.createGain(), at = audio.currentTime + i * 0.35;
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.3, at);
+    gain.gain.exponentialRampToValueAtTime(0.001, at + 0.25);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(at); osc.stop(at + 0.25);
+  }
 }
 
 function showLink() {
@@ -164,6 +248,12 @@ $("#rate-form").onsubmit = async ev => {
     $("#status-line").textContent = t("rateThanks"); $("#status-line").className = "ok centered strong";
   } else { msg.textContent = body.error.message; msg.className = "msg error"; }
 };
+$("#sound").onclick = () => {
+  audio = new AudioCtx();
+  beep(1);  // inside the tap: unlocks audio and lets the citizen check the volume
+  if (last) show(last);
+};
 $("#lang").onclick = () => { switchLang(); applyStrings(); };
 applyStrings();
 connect();
+loadReminder();
