@@ -53,6 +53,12 @@ class Screen(StrEnum):
     MAINTENANCE = "maintenance"
 
 
+# printer states (printers.PrinterStatus.state) that stop slips: home banner + dashboard alert
+PRINTER_BANNERS = {"out_of_paper": "banner_paper", "cover_open": "banner_fault",
+                   "offline": "banner_fault"}
+# a status query that fails says as much as the printer's own answer
+PRINTER_ERROR_STATES = {"printer_paper": "out_of_paper", "printer_cover": "cover_open"}
+
 # screens a citizen is waiting on: the idle timeout must not abandon them
 NO_IDLE = {Screen.HOME, Screen.BUSY, Screen.RETRY}
 
@@ -113,6 +119,8 @@ class KioskState:
     connection: str = "connecting"
     last_http: str | None = None  # ok | fail
     printer_status_key: str | None = None
+    printer_banner_key: str | None = None  # home-screen banner while the printer cannot print
+    help_key: str | None = None  # 呼叫工作人员: help_sending | help_sent | help_failed
     maint_message_key: str | None = None
 
     def categories(self) -> list[tuple[str, int]]:
@@ -154,6 +162,8 @@ class KioskController:
         self._refresh_again = False
         self._refresh_scheduled = False
         self._stopped = False
+        self._printer_reported: str | None = None  # the state the server last acknowledged
+        self._report_sending = False
 
     # ------------------------------------------------------------------ plumbing
 
@@ -197,6 +207,7 @@ class KioskController:
         """Load the hall and the catalog (retried in the background until the server answers)."""
         self._load_hall()
         self.refresh_services()
+        self.schedule(self.config.printer_poll_seconds, self.poll_printer)
 
     def _load_hall(self) -> None:
         if self._stopped:
@@ -292,6 +303,7 @@ class KioskController:
         s.id_from_card = s.pin_error = False
         s.appointments = []
         s.print_state = s.print_error_key = s.query_message_key = s.maint_message_key = None
+        s.help_key = None
         self._show(Screen.HOME)
 
     def set_lang(self, lang: str) -> None:
@@ -613,6 +625,7 @@ class KioskController:
 
         def failed(exc: Exception) -> None:
             log.warning("ticket %s not printed: %s", ticket["number"], exc)
+            self._printer_seen(PRINTER_ERROR_STATES.get(error_key(exc), "offline"))
             if s.ticket is ticket:
                 s.print_state, s.print_error_key = "failed", error_key(exc)
                 self._changed()
@@ -627,6 +640,64 @@ class KioskController:
         if klass == "appointment":
             return self.text("appointment_ticket")
         return None
+
+    # ------------------------------------------------------------------ printer watch, help
+
+    def poll_printer(self) -> None:
+        """Ask the printer while home shows (never during a print), again in a while."""
+        if self._stopped:
+            return
+        self.schedule(self.config.printer_poll_seconds, self.poll_printer)
+        # only on home: a status query never meets a print job or a citizen's wait
+        if self.state.screen != Screen.HOME or self.state.print_state == "printing":
+            return
+
+        def failed(exc: Exception) -> None:
+            log.info("printer status not read: %s", exc)
+            self._printer_seen(PRINTER_ERROR_STATES.get(error_key(exc), "offline"))
+
+        self.executor.run(self.printer.status, lambda st: self._printer_seen(st.state), failed)
+
+    def _printer_seen(self, printer_state: str) -> None:
+        """Show or hide the home banner and tell the server when the state changed."""
+        if self._stopped:
+            return
+        banner = PRINTER_BANNERS.get(printer_state)
+        if banner != self.state.printer_banner_key:
+            self.state.printer_banner_key = banner
+            self._changed()
+        if printer_state == self._printer_reported or self._report_sending:
+            return  # unchanged, or a report on its way (the next poll sends a newer state)
+        self._report_sending = True
+
+        def done(_: Any) -> None:
+            self._report_sending = False
+            self._printer_reported = printer_state
+
+        def failed(exc: Exception) -> None:
+            self._report_sending = False  # the next poll tries again
+            log.info("printer state %s not reported: %s", printer_state, exc)
+
+        self._call(lambda: self.api.request("POST", "/api/v1/devices/me/status",
+                                            json={"printer": printer_state}), done, failed)
+
+    def call_staff(self) -> None:
+        """呼叫工作人员: a dashboard alert naming this kiosk until a manager acknowledges it."""
+        if self.state.help_key == "help_sending":
+            return
+        self.state.help_key = "help_sending"
+        self._changed()
+
+        def done(_: Any) -> None:
+            self.state.help_key = "help_sent"
+            self._changed()
+
+        def failed(exc: Exception) -> None:
+            log.warning("help request not sent: %s", exc)
+            self.state.help_key = "help_failed"
+            self._changed()
+
+        self._call(lambda: self.api.request("POST", "/api/v1/devices/me/help"), done, failed)
 
     # ------------------------------------------------------------------ maintenance
 
