@@ -8,6 +8,7 @@ app, a synchronous stand-in in unit tests) and delays through `schedule(seconds,
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 import uuid
@@ -61,6 +62,7 @@ PRINTER_ERROR_STATES = {"printer_paper": "out_of_paper", "printer_cover": "cover
 
 # screens a citizen is waiting on: the idle timeout must not abandon them
 NO_IDLE = {Screen.HOME, Screen.BUSY, Screen.RETRY}
+IDLE_WARN_SECONDS = 30  # the last seconds before going home are counted down on screen
 
 
 class Executor(Protocol):
@@ -121,6 +123,7 @@ class KioskState:
     printer_status_key: str | None = None
     printer_banner_key: str | None = None  # home-screen banner while the printer cannot print
     help_key: str | None = None  # 呼叫工作人员: help_sending | help_sent | help_failed
+    idle_left: int | None = None  # seconds shown before the idle timeout goes home
     maint_message_key: str | None = None
 
     def categories(self) -> list[tuple[str, int]]:
@@ -181,6 +184,8 @@ class KioskController:
 
     def _show(self, screen: Screen) -> None:
         self.state.screen = screen
+        if screen in NO_IDLE:
+            self.state.idle_left = None
         self._changed()
 
     def text(self, key: str, **values: object) -> str:
@@ -282,16 +287,27 @@ class KioskController:
     # ------------------------------------------------------------------ navigation, idle
 
     def touch(self) -> None:
-        """Any user input: restarts the idle timer."""
+        """Any user input: restarts the idle timer (and hides its countdown)."""
         self._last_touch = self.clock()
+        self._set_idle_left(None)
 
     def tick(self) -> None:
-        """Called about once a second: go home after `idle_timeout` without input."""
+        """Called about once a second: count the last seconds down, go home after
+        `idle_timeout` without input."""
         if self.state.screen in NO_IDLE:
+            self._set_idle_left(None)
             return
-        if self.clock() - self._last_touch >= self.config.idle_timeout:
+        left = self.config.idle_timeout - (self.clock() - self._last_touch)
+        if left <= 0:
             log.info("idle on %s: back to home", self.state.screen)
             self.go_home()
+            return
+        self._set_idle_left(math.ceil(left) if left <= IDLE_WARN_SECONDS else None)
+
+    def _set_idle_left(self, seconds: int | None) -> None:
+        if seconds != self.state.idle_left:
+            self.state.idle_left = seconds
+            self._changed()
 
     def go_home(self) -> None:
         """Back to the start; an unfinished intent is given up (its key is dropped)."""
@@ -303,7 +319,7 @@ class KioskController:
         s.id_from_card = s.pin_error = False
         s.appointments = []
         s.print_state = s.print_error_key = s.query_message_key = s.maint_message_key = None
-        s.help_key = None
+        s.help_key = s.idle_left = None
         self._show(Screen.HOME)
 
     def set_lang(self, lang: str) -> None:

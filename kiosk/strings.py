@@ -22,6 +22,7 @@ _T: dict[str, tuple[str, str]] = {
                    "Citizens aged 60+ get the green channel when they use their ID card"),
     "banner_paper": ("打印机缺纸，请到咨询台", "Printer out of paper: please go to the help desk"),
     "banner_fault": ("打印机故障，请到咨询台", "Printer out of order: please go to the help desk"),
+    "idle_countdown": ("{n} 秒后返回首页", "Back to home in {n} s"),
     "call_staff": ("呼叫工作人员", "Call staff"),
     "help_sending": ("正在呼叫…", "Calling…"),
     "help_sent": ("已通知工作人员，请在此稍候", "Staff have been told: please wait here"),

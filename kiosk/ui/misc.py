@@ -88,6 +88,7 @@ class ErrorScreen(MessageScreen):
         super().__init__(ctl, portrait, "warning", ACCENT)
         self.back = button("", ctl.back, icon_name="back")
         self.home = button("", ctl.go_home, primary=True, icon_name="home")
+        self.home_button = self.home
         self.buttons.addWidget(self.back)
         self.buttons.addWidget(self.home)
 
@@ -264,6 +265,7 @@ class MaintenanceScreen(ScreenWidget):
         self.check = button("", ctl.check_printer, icon_name="printer")
         self.test = button("", ctl.test_print, icon_name="printer")
         self.exit = button("", ctl.go_home, primary=True, icon_name="home")
+        self.home_button = self.exit
         for b in (self.check, self.test, self.exit):
             buttons.addWidget(b)
         self.box.addLayout(buttons)

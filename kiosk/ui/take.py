@@ -263,6 +263,7 @@ class TicketScreen(ScreenWidget):
         side.addStretch(1)
         self.reprint = button("", ctl.print_ticket, icon_name="printer")
         self.done = button("", ctl.go_home, primary=True, icon_name="check")
+        self.home_button = self.done
         actions = QHBoxLayout()
         actions.setSpacing(20)
         actions.addWidget(self.reprint, 1)

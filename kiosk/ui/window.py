@@ -144,7 +144,15 @@ class KioskWindow(QWidget):
         self.home_btn.setText(self.ctl.text("home"))
         widget = self.screens[state.screen]
         widget.render(state)
+        self._show_countdown(state, widget)
         self.stack.setCurrentWidget(widget)
+
+    def _show_countdown(self, state: KioskState, widget: ScreenWidget) -> None:
+        """「N 秒后返回首页」 on the button that goes home: a touch restores its text and
+        nothing moves under the finger (a press would miss its button)."""
+        target = self.home_btn if state.screen in WITH_FOOTER else widget.home_button
+        if target is not None and state.idle_left is not None:
+            target.setText(self.ctl.text("idle_countdown", n=state.idle_left))
 
     @property
     def current(self) -> ScreenWidget:

@@ -1,4 +1,5 @@
-"""The kiosk tells the hall when it needs people: printer banner + alert, 呼叫工作人员."""
+"""The kiosk when things need people or time: printer banner + alert, 呼叫工作人员, the idle
+countdown."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from kiosk.printing import TicketPrinter
 from printers import PrinterConfig, PrinterStatus
+from tests.kiosk.kiosk_kit import button_text
 from tests.kiosk.test_kiosk_screens import shoot
 from tests.support.api import login
 from tests.support.live import LiveServer
@@ -91,3 +93,26 @@ def test_call_staff_alerts_until_a_manager_acknowledges(kiosk: Any, staff: Any) 
     assert http.post("/api/v1/devices/me/help").status_code == 401  # kiosks only
     assert http.post("/api/v1/devices/me/status", json={"printer": "out_of_paper"},
                      headers=manager).status_code == 403
+
+
+def test_idle_countdown_counts_down_and_goes_home(kiosk: Any) -> None:
+    """「N 秒后返回首页」 on the home button, N falling each second, then home."""
+    h = kiosk(idle_timeout=2.5)
+    h.ctl.open_query()
+    seen: list[str] = []
+
+    def note() -> bool:
+        texts = [button_text(b) for b in h.buttons() if "秒后返回首页" in button_text(b)]
+        if texts and (not seen or seen[-1] != texts[0]):
+            seen.append(texts[0])
+            if len(seen) == 2:
+                shoot(h, SHOTS, "query-countdown-landscape")
+        return h.screen == "home"
+
+    h.qtbot.waitUntil(note, timeout=10000)
+    numbers = [int(text.split(" ")[0]) for text in seen]
+    assert all(text.endswith(" 秒后返回首页") for text in seen), seen
+    assert len(numbers) >= 2 and numbers == sorted(numbers, reverse=True), seen
+    assert numbers[-1] == 1 and len(set(numbers)) == len(numbers)
+    h.ctl.open_query()
+    assert h.window.home_btn.text() == "返回首页"  # a fresh screen, no count
