@@ -110,6 +110,7 @@ _T: dict[str, tuple[str, str]] = {
     "card_hint": ("身份证请放在感应区", "Tap your ID card"),
     "appointment_found": ("找到您的预约", "Your appointment"),
     "appointment_none": ("未找到您今天的预约", "No appointment found for today"),
+    "take_instead": ("直接取号", "Take a number"),
     "slot": ("预约时段：{s}", "Time slot: {s}"),
     "booking_code": ("预约码：{c}", "Booking code: {c}"),
     "citizen": ("预约人：{n}", "Booked by: {n}"),

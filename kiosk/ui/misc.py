@@ -89,7 +89,10 @@ class ErrorScreen(MessageScreen):
         self.back = button("", ctl.back, icon_name="back")
         self.home = button("", ctl.go_home, primary=True, icon_name="home")
         self.home_button = self.home
+        # no appointment found: the citizen is here anyway, so offer a number straight away
+        self.take = button("", ctl.take_number, primary=True, icon_name="ticket")
         self.buttons.addWidget(self.back)
+        self.buttons.addWidget(self.take)
         self.buttons.addWidget(self.home)
 
     def render(self, state: KioskState) -> None:
@@ -98,6 +101,8 @@ class ErrorScreen(MessageScreen):
         self.message.setText(state.error_message or self.t("error_generic"))
         self.back.setText(self.t("back"))
         self.home.setText(self.t("home"))
+        self.take.setText(self.t("take_instead"))
+        self.take.setVisible(state.error_key == "appointment_none")
 
 
 class QueryScreen(KeypadScreen):
