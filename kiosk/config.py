@@ -51,6 +51,8 @@ class KioskConfig:
     idle_timeout: float = 60.0  # seconds without a touch before going back home
     retry_seconds: float = 3.0  # pause between automatic retries when the server is down
     http_timeout: float = 5.0
+    # the hall's name kept for 本机暂停服务 when the kiosk starts without a server; "" = none
+    cache_file: str = "~/.cache/tongban/kiosk.json"
     printer_poll_seconds: float = 30.0  # printer status asked this often while home shows
     maintenance_pin: str = "246810"
     maintenance_taps: int = 5  # taps on the top-left corner within 3 s open the PIN screen

@@ -7,6 +7,7 @@ app, a synchronous stand-in in unit tests) and delays through `schedule(seconds,
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol
 
 from hallclient import ApiError, HallApi, ServerUnreachable
@@ -167,6 +169,7 @@ class KioskController:
         self._stopped = False
         self._printer_reported: str | None = None  # the state the server last acknowledged
         self._report_sending = False
+        self._read_hall_cache()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -223,6 +226,7 @@ class KioskController:
                 if hall.get("code") == self.config.hall:
                     self.state.hall_name = hall.get("name", "")
                     self.hall_tz = hall.get("timezone") or self.hall_tz
+                    self._write_hall_cache()
             self._changed()
 
         def failed(exc: Exception) -> None:
@@ -230,6 +234,40 @@ class KioskController:
             self.schedule(self.config.retry_seconds, self._load_hall)
 
         self._call(self.api.halls, done, failed)
+
+    def _cache_path(self) -> Path | None:
+        return Path(self.config.cache_file).expanduser() if self.config.cache_file else None
+
+    def _read_hall_cache(self) -> None:
+        """The hall's name and timezone from the last run: 本机暂停服务 names the hall even
+        when the kiosk starts without a server (never its raw code)."""
+        path = self._cache_path()
+        if path is None or not path.exists():
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("hall cache %s not read: %s", path, exc)
+            return
+        if isinstance(data, dict) and data.get("hall") == self.config.hall:
+            self.state.hall_name = str(data.get("name") or "")
+            self.hall_tz = str(data.get("timezone") or self.hall_tz)
+
+    def _write_hall_cache(self) -> None:
+        path = self._cache_path()
+        if path is None:
+            return
+        data = {"hall": self.config.hall, "name": self.state.hall_name, "timezone": self.hall_tz}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        except OSError as exc:  # a read-only disk must not stop the kiosk
+            log.warning("hall cache %s not written: %s", path, exc)
+
+    @property
+    def out_of_service(self) -> bool:
+        """Home while the server cannot be reached: 本机暂停服务 instead of the tiles."""
+        return self.state.screen == Screen.HOME and self.state.last_http == "fail"
 
     def refresh_services(self) -> None:
         """Reload waiting counts and estimates (coalesces bursts of events into one request)."""
@@ -280,7 +318,8 @@ class KioskController:
     def on_connection(self, state: str) -> None:
         """Websocket state for the status line and the maintenance screen."""
         self.state.connection = state
-        if state == "connected":
+        if state in ("connected", "disconnected"):
+            # a lost stream may be a lost server: the refresh finds out (and keeps retrying)
             self.refresh_services()
         self._changed()
 
@@ -493,6 +532,8 @@ class KioskController:
     def on_read(self, read: DeviceRead) -> None:
         """A card tap or a scan, routed by the screen being shown."""
         self.touch()
+        if self.out_of_service:
+            return  # nothing to look up without a server; the screen says so
         screen = self.state.screen
         if read.source == ID_CARD:
             if screen == Screen.ID_PROMPT:

@@ -71,6 +71,10 @@ _T: dict[str, tuple[str, str]] = {
     "checking_in": ("正在签到，请稍候…", "Checking you in…"),
     "looking_up": ("正在查询预约…", "Looking up your appointment…"),
     "querying": ("正在查询…", "Looking up…"),
+    "out_of_service": ("本机暂停服务", "This kiosk is out of service"),
+    "out_of_service_sub": ("网络连接中断，正在自动恢复。\n请到咨询台或使用其他取号机。",
+                           "The connection is down and being restored.\n"
+                           "Please go to the help desk or use another kiosk."),
     "server_down": ("暂时无法连接服务器", "Cannot reach the server"),
     "server_down_sub": ("系统正在自动重试（第 {n} 次），请稍候，不会重复取号",
                         "Retrying automatically (attempt {n}). You will not get two numbers."),

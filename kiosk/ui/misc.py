@@ -66,6 +66,22 @@ class BusyScreen(MessageScreen):
         self.message.setText("")
 
 
+class OutOfServiceScreen(MessageScreen):
+    """本机暂停服务 over the whole screen while the server is gone, with the hall's name."""
+
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
+        super().__init__(ctl, portrait, "wifi_off", WARN)
+        self.hall = label("", "strong", align=Qt.AlignCenter)
+        self.box.insertWidget(self.box.indexOf(self.title), self.hall)
+
+    def render(self, state: KioskState) -> None:
+        """The cached hall name (empty rather than a code), the title, what to do."""
+        self.hall.setText(state.hall_name)
+        self.hall.setVisible(bool(state.hall_name))
+        self.title.setText(self.t("out_of_service"))
+        self.message.setText(self.t("out_of_service_sub"))
+
+
 class RetryScreen(MessageScreen):
     """Server unreachable: automatic retry with the same idempotency key."""
 
