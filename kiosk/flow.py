@@ -205,6 +205,8 @@ class KioskController:
         def failed(exc: Exception) -> None:
             self.state.last_http = "fail" if isinstance(exc, ServerUnreachable) else "ok"
             if not self._stopped:
+                if isinstance(exc, ServerUnreachable):
+                    self._probe_later()  # whatever failed, find out when the server is back
                 on_error(exc)
 
         self.executor.run(fn, done, failed)
@@ -287,13 +289,17 @@ class KioskController:
         def failed(exc: Exception) -> None:
             log.info("services not loaded: %s", exc)
             self._refresh_finished()
-            if (not self.state.services_loaded or isinstance(exc, ServerUnreachable)) \
-                    and not self._refresh_scheduled:
-                self._refresh_scheduled = True  # one retry chain, however many callers
-                self.schedule(self.config.retry_seconds, self._scheduled_refresh)
+            if not self.state.services_loaded:
+                self._probe_later()
             self._changed()
 
         self._call(lambda: self.api.services(self.config.hall), done, failed)
+
+    def _probe_later(self) -> None:
+        """Refresh after `retry_seconds`: one retry chain, however many callers."""
+        if not self._refresh_scheduled:
+            self._refresh_scheduled = True
+            self.schedule(self.config.retry_seconds, self._scheduled_refresh)
 
     def _scheduled_refresh(self) -> None:
         self._refresh_scheduled = False
