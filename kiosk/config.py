@@ -51,6 +51,9 @@ class KioskConfig:
     idle_timeout: float = 60.0  # seconds without a touch before going back home
     retry_seconds: float = 3.0  # pause between automatic retries when the server is down
     http_timeout: float = 5.0
+    # the hall's name kept for 本机暂停服务 when the kiosk starts without a server; "" = none
+    cache_file: str = "~/.cache/tongban/kiosk.json"
+    printer_poll_seconds: float = 30.0  # printer status asked this often while home shows
     maintenance_pin: str = "246810"
     maintenance_taps: int = 5  # taps on the top-left corner within 3 s open the PIN screen
     tracking_url: str = "{server}/t/{token}"  # the portal's public tracking page
@@ -64,8 +67,9 @@ class KioskConfig:
             raise KioskConfigError(f"lang must be zh or en, got {self.lang!r}")
         if not self.server.startswith(("http://", "https://")):
             raise KioskConfigError(f"server must be an http(s) URL, got {self.server!r}")
-        if self.idle_timeout <= 0 or self.retry_seconds <= 0:
-            raise KioskConfigError("idle_timeout and retry_seconds must be > 0")
+        if self.idle_timeout <= 0 or self.retry_seconds <= 0 or self.printer_poll_seconds <= 0:
+            raise KioskConfigError("idle_timeout, retry_seconds and printer_poll_seconds "
+                                   "must be > 0")
         if not self.maintenance_pin.isdigit():
             raise KioskConfigError("maintenance_pin must be digits")
 
@@ -110,7 +114,8 @@ class KioskConfig:
                 values[key] = DeviceSpec.parse(raw)
             elif key in ("portrait", "large", "fullscreen"):
                 values[key] = _bool(key, raw)
-            elif key in ("idle_timeout", "retry_seconds", "http_timeout"):
+            elif key in ("idle_timeout", "retry_seconds", "http_timeout",
+                         "printer_poll_seconds"):
                 values[key] = float(raw)
             elif key == "maintenance_taps":
                 values[key] = int(raw)

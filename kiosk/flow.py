@@ -7,7 +7,9 @@ app, a synchronous stand-in in unit tests) and delays through `schedule(seconds,
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import re
 import time
 import uuid
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol
 
 from hallclient import ApiError, HallApi, ServerUnreachable
@@ -53,8 +56,15 @@ class Screen(StrEnum):
     MAINTENANCE = "maintenance"
 
 
+# printer states (printers.PrinterStatus.state) that stop slips: home banner + dashboard alert
+PRINTER_BANNERS = {"out_of_paper": "banner_paper", "cover_open": "banner_fault",
+                   "offline": "banner_fault"}
+# a status query that fails says as much as the printer's own answer
+PRINTER_ERROR_STATES = {"printer_paper": "out_of_paper", "printer_cover": "cover_open"}
+
 # screens a citizen is waiting on: the idle timeout must not abandon them
 NO_IDLE = {Screen.HOME, Screen.BUSY, Screen.RETRY}
+IDLE_WARN_SECONDS = 30  # the last seconds before going home are counted down on screen
 
 
 class Executor(Protocol):
@@ -113,6 +123,9 @@ class KioskState:
     connection: str = "connecting"
     last_http: str | None = None  # ok | fail
     printer_status_key: str | None = None
+    printer_banner_key: str | None = None  # home-screen banner while the printer cannot print
+    help_key: str | None = None  # 呼叫工作人员: help_sending | help_sent | help_failed
+    idle_left: int | None = None  # seconds shown before the idle timeout goes home
     maint_message_key: str | None = None
 
     def categories(self) -> list[tuple[str, int]]:
@@ -154,6 +167,9 @@ class KioskController:
         self._refresh_again = False
         self._refresh_scheduled = False
         self._stopped = False
+        self._printer_reported: str | None = None  # the state the server last acknowledged
+        self._report_sending = False
+        self._read_hall_cache()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -171,6 +187,8 @@ class KioskController:
 
     def _show(self, screen: Screen) -> None:
         self.state.screen = screen
+        if screen in NO_IDLE:
+            self.state.idle_left = None
         self._changed()
 
     def text(self, key: str, **values: object) -> str:
@@ -187,6 +205,8 @@ class KioskController:
         def failed(exc: Exception) -> None:
             self.state.last_http = "fail" if isinstance(exc, ServerUnreachable) else "ok"
             if not self._stopped:
+                if isinstance(exc, ServerUnreachable):
+                    self._probe_later()  # whatever failed, find out when the server is back
                 on_error(exc)
 
         self.executor.run(fn, done, failed)
@@ -197,6 +217,7 @@ class KioskController:
         """Load the hall and the catalog (retried in the background until the server answers)."""
         self._load_hall()
         self.refresh_services()
+        self.schedule(self.config.printer_poll_seconds, self.poll_printer)
 
     def _load_hall(self) -> None:
         if self._stopped:
@@ -207,6 +228,7 @@ class KioskController:
                 if hall.get("code") == self.config.hall:
                     self.state.hall_name = hall.get("name", "")
                     self.hall_tz = hall.get("timezone") or self.hall_tz
+                    self._write_hall_cache()
             self._changed()
 
         def failed(exc: Exception) -> None:
@@ -214,6 +236,40 @@ class KioskController:
             self.schedule(self.config.retry_seconds, self._load_hall)
 
         self._call(self.api.halls, done, failed)
+
+    def _cache_path(self) -> Path | None:
+        return Path(self.config.cache_file).expanduser() if self.config.cache_file else None
+
+    def _read_hall_cache(self) -> None:
+        """The hall's name and timezone from the last run: 本机暂停服务 names the hall even
+        when the kiosk starts without a server (never its raw code)."""
+        path = self._cache_path()
+        if path is None or not path.exists():
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("hall cache %s not read: %s", path, exc)
+            return
+        if isinstance(data, dict) and data.get("hall") == self.config.hall:
+            self.state.hall_name = str(data.get("name") or "")
+            self.hall_tz = str(data.get("timezone") or self.hall_tz)
+
+    def _write_hall_cache(self) -> None:
+        path = self._cache_path()
+        if path is None:
+            return
+        data = {"hall": self.config.hall, "name": self.state.hall_name, "timezone": self.hall_tz}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        except OSError as exc:  # a read-only disk must not stop the kiosk
+            log.warning("hall cache %s not written: %s", path, exc)
+
+    @property
+    def out_of_service(self) -> bool:
+        """Home while the server cannot be reached: 本机暂停服务 instead of the tiles."""
+        return self.state.screen == Screen.HOME and self.state.last_http == "fail"
 
     def refresh_services(self) -> None:
         """Reload waiting counts and estimates (coalesces bursts of events into one request)."""
@@ -233,13 +289,17 @@ class KioskController:
         def failed(exc: Exception) -> None:
             log.info("services not loaded: %s", exc)
             self._refresh_finished()
-            if (not self.state.services_loaded or isinstance(exc, ServerUnreachable)) \
-                    and not self._refresh_scheduled:
-                self._refresh_scheduled = True  # one retry chain, however many callers
-                self.schedule(self.config.retry_seconds, self._scheduled_refresh)
+            if not self.state.services_loaded:
+                self._probe_later()
             self._changed()
 
         self._call(lambda: self.api.services(self.config.hall), done, failed)
+
+    def _probe_later(self) -> None:
+        """Refresh after `retry_seconds`: one retry chain, however many callers."""
+        if not self._refresh_scheduled:
+            self._refresh_scheduled = True
+            self.schedule(self.config.retry_seconds, self._scheduled_refresh)
 
     def _scheduled_refresh(self) -> None:
         self._refresh_scheduled = False
@@ -264,23 +324,35 @@ class KioskController:
     def on_connection(self, state: str) -> None:
         """Websocket state for the status line and the maintenance screen."""
         self.state.connection = state
-        if state == "connected":
+        if state in ("connected", "disconnected"):
+            # a lost stream may be a lost server: the refresh finds out (and keeps retrying)
             self.refresh_services()
         self._changed()
 
     # ------------------------------------------------------------------ navigation, idle
 
     def touch(self) -> None:
-        """Any user input: restarts the idle timer."""
+        """Any user input: restarts the idle timer (and hides its countdown)."""
         self._last_touch = self.clock()
+        self._set_idle_left(None)
 
     def tick(self) -> None:
-        """Called about once a second: go home after `idle_timeout` without input."""
+        """Called about once a second: count the last seconds down, go home after
+        `idle_timeout` without input."""
         if self.state.screen in NO_IDLE:
+            self._set_idle_left(None)
             return
-        if self.clock() - self._last_touch >= self.config.idle_timeout:
+        left = self.config.idle_timeout - (self.clock() - self._last_touch)
+        if left <= 0:
             log.info("idle on %s: back to home", self.state.screen)
             self.go_home()
+            return
+        self._set_idle_left(math.ceil(left) if left <= IDLE_WARN_SECONDS else None)
+
+    def _set_idle_left(self, seconds: int | None) -> None:
+        if seconds != self.state.idle_left:
+            self.state.idle_left = seconds
+            self._changed()
 
     def go_home(self) -> None:
         """Back to the start; an unfinished intent is given up (its key is dropped)."""
@@ -292,6 +364,7 @@ class KioskController:
         s.id_from_card = s.pin_error = False
         s.appointments = []
         s.print_state = s.print_error_key = s.query_message_key = s.maint_message_key = None
+        s.help_key = s.idle_left = None
         self._show(Screen.HOME)
 
     def set_lang(self, lang: str) -> None:
@@ -465,6 +538,8 @@ class KioskController:
     def on_read(self, read: DeviceRead) -> None:
         """A card tap or a scan, routed by the screen being shown."""
         self.touch()
+        if self.out_of_service:
+            return  # nothing to look up without a server; the screen says so
         screen = self.state.screen
         if read.source == ID_CARD:
             if screen == Screen.ID_PROMPT:
@@ -613,6 +688,7 @@ class KioskController:
 
         def failed(exc: Exception) -> None:
             log.warning("ticket %s not printed: %s", ticket["number"], exc)
+            self._printer_seen(PRINTER_ERROR_STATES.get(error_key(exc), "offline"))
             if s.ticket is ticket:
                 s.print_state, s.print_error_key = "failed", error_key(exc)
                 self._changed()
@@ -627,6 +703,64 @@ class KioskController:
         if klass == "appointment":
             return self.text("appointment_ticket")
         return None
+
+    # ------------------------------------------------------------------ printer watch, help
+
+    def poll_printer(self) -> None:
+        """Ask the printer while home shows (never during a print), again in a while."""
+        if self._stopped:
+            return
+        self.schedule(self.config.printer_poll_seconds, self.poll_printer)
+        # only on home: a status query never meets a print job or a citizen's wait
+        if self.state.screen != Screen.HOME or self.state.print_state == "printing":
+            return
+
+        def failed(exc: Exception) -> None:
+            log.info("printer status not read: %s", exc)
+            self._printer_seen(PRINTER_ERROR_STATES.get(error_key(exc), "offline"))
+
+        self.executor.run(self.printer.status, lambda st: self._printer_seen(st.state), failed)
+
+    def _printer_seen(self, printer_state: str) -> None:
+        """Show or hide the home banner and tell the server when the state changed."""
+        if self._stopped:
+            return
+        banner = PRINTER_BANNERS.get(printer_state)
+        if banner != self.state.printer_banner_key:
+            self.state.printer_banner_key = banner
+            self._changed()
+        if printer_state == self._printer_reported or self._report_sending:
+            return  # unchanged, or a report on its way (the next poll sends a newer state)
+        self._report_sending = True
+
+        def done(_: Any) -> None:
+            self._report_sending = False
+            self._printer_reported = printer_state
+
+        def failed(exc: Exception) -> None:
+            self._report_sending = False  # the next poll tries again
+            log.info("printer state %s not reported: %s", printer_state, exc)
+
+        self._call(lambda: self.api.request("POST", "/api/v1/devices/me/status",
+                                            json={"printer": printer_state}), done, failed)
+
+    def call_staff(self) -> None:
+        """呼叫工作人员: a dashboard alert naming this kiosk until a manager acknowledges it."""
+        if self.state.help_key == "help_sending":
+            return
+        self.state.help_key = "help_sending"
+        self._changed()
+
+        def done(_: Any) -> None:
+            self.state.help_key = "help_sent"
+            self._changed()
+
+        def failed(exc: Exception) -> None:
+            log.warning("help request not sent: %s", exc)
+            self.state.help_key = "help_failed"
+            self._changed()
+
+        self._call(lambda: self.api.request("POST", "/api/v1/devices/me/help"), done, failed)
 
     # ------------------------------------------------------------------ maintenance
 

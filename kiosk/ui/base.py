@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt5.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout, QWidget
+from PyQt5.QtWidgets import QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.flow import KioskController, KioskState
 from kiosk.ui.widgets import clear_layout, label
@@ -10,6 +10,9 @@ from kiosk.ui.widgets import clear_layout, label
 
 class ScreenWidget(QWidget):
     """One page of the stack: built once, `render(state)` updates it."""
+
+    # the screen's own button back to home (the idle countdown shows on it); None: the footer's
+    home_button: QPushButton | None = None
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__()

@@ -66,6 +66,22 @@ class BusyScreen(MessageScreen):
         self.message.setText("")
 
 
+class OutOfServiceScreen(MessageScreen):
+    """本机暂停服务 over the whole screen while the server is gone, with the hall's name."""
+
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
+        super().__init__(ctl, portrait, "wifi_off", WARN)
+        self.hall = label("", "strong", align=Qt.AlignCenter)
+        self.box.insertWidget(self.box.indexOf(self.title), self.hall)
+
+    def render(self, state: KioskState) -> None:
+        """The cached hall name (empty rather than a code), the title, what to do."""
+        self.hall.setText(state.hall_name)
+        self.hall.setVisible(bool(state.hall_name))
+        self.title.setText(self.t("out_of_service"))
+        self.message.setText(self.t("out_of_service_sub"))
+
+
 class RetryScreen(MessageScreen):
     """Server unreachable: automatic retry with the same idempotency key."""
 
@@ -88,7 +104,11 @@ class ErrorScreen(MessageScreen):
         super().__init__(ctl, portrait, "warning", ACCENT)
         self.back = button("", ctl.back, icon_name="back")
         self.home = button("", ctl.go_home, primary=True, icon_name="home")
+        self.home_button = self.home
+        # no appointment found: the citizen is here anyway, so offer a number straight away
+        self.take = button("", ctl.take_number, primary=True, icon_name="ticket")
         self.buttons.addWidget(self.back)
+        self.buttons.addWidget(self.take)
         self.buttons.addWidget(self.home)
 
     def render(self, state: KioskState) -> None:
@@ -97,6 +117,8 @@ class ErrorScreen(MessageScreen):
         self.message.setText(state.error_message or self.t("error_generic"))
         self.back.setText(self.t("back"))
         self.home.setText(self.t("home"))
+        self.take.setText(self.t("take_instead"))
+        self.take.setVisible(state.error_key == "appointment_none")
 
 
 class QueryScreen(KeypadScreen):
@@ -264,6 +286,7 @@ class MaintenanceScreen(ScreenWidget):
         self.check = button("", ctl.check_printer, icon_name="printer")
         self.test = button("", ctl.test_print, icon_name="printer")
         self.exit = button("", ctl.go_home, primary=True, icon_name="home")
+        self.home_button = self.exit
         for b in (self.check, self.test, self.exit):
             buttons.addWidget(b)
         self.box.addLayout(buttons)

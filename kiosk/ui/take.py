@@ -58,6 +58,10 @@ class HomeScreen(ScreenWidget):
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
+        # the printer cannot print: said before anyone starts (hidden while it can)
+        self.banner = label("", "photoBox", align=Qt.AlignCenter)
+        self.banner.hide()
+        self.box.addWidget(self.banner)
         self.greeting = label("", "title", align=Qt.AlignCenter)
         self.box.addWidget(self.greeting)
         tiles = QVBoxLayout() if portrait else QHBoxLayout()
@@ -75,9 +79,22 @@ class HomeScreen(ScreenWidget):
         self.box.addLayout(tiles, 1)
         self.notice = label("", "hint", align=Qt.AlignCenter)
         self.box.addWidget(self.notice)
+        help_row = QHBoxLayout()
+        help_row.setSpacing(24)
+        self.help_btn = button("", ctl.call_staff, icon_name="people")
+        self.help_label = label("", "hintGood")
+        help_row.addWidget(self.help_btn)
+        help_row.addWidget(self.help_label, 1)
+        self.box.addLayout(help_row)
 
     def render(self, state: KioskState) -> None:
-        """Texts in the current language."""
+        """Texts in the current language, the printer banner, the call-staff answer."""
+        self.banner.setVisible(state.printer_banner_key is not None)
+        if state.printer_banner_key:
+            self.banner.setText(self.t(state.printer_banner_key))
+        self.help_btn.setText(self.t("call_staff"))
+        self.help_label.setText(self.t(state.help_key) if state.help_key else "")
+        restyle(self.help_label, "hintBad" if state.help_key == "help_failed" else "hintGood")
         self.greeting.setText(self.t("title"))
         for key, (title, sub) in {"take": ("take_number", "take_number_sub"),
                                   "checkin": ("checkin", "checkin_sub"),
@@ -246,6 +263,7 @@ class TicketScreen(ScreenWidget):
         side.addStretch(1)
         self.reprint = button("", ctl.print_ticket, icon_name="printer")
         self.done = button("", ctl.go_home, primary=True, icon_name="check")
+        self.home_button = self.done
         actions = QHBoxLayout()
         actions.setSpacing(20)
         actions.addWidget(self.reprint, 1)

@@ -17,6 +17,7 @@ from kiosk.ui.misc import (
     ErrorScreen,
     MaintenanceScreen,
     NoWindowScreen,
+    OutOfServiceScreen,
     PinScreen,
     QueryResultScreen,
     QueryScreen,
@@ -82,6 +83,8 @@ class KioskWindow(QWidget):
             widget = cls(ctl, portrait)
             self.screens[screen] = widget
             self.stack.addWidget(widget)
+        self.out_of_service = OutOfServiceScreen(ctl, portrait)
+        self.stack.addWidget(self.out_of_service)
         root.addWidget(self.stack, 1)
         root.addWidget(self._footer())
         self._large: bool | None = None
@@ -134,7 +137,7 @@ class KioskWindow(QWidget):
         if state.large != self._large:
             self._large = state.large
             self.setStyleSheet(stylesheet(Metrics(state.large)))
-        self.hall_label.setText(state.hall_name or self.ctl.config.hall)
+        self.hall_label.setText(state.hall_name)  # never the raw hall code
         self.conn_label.setText(self.ctl.text(f"conn_{state.connection}"))
         self.large_btn.setText(self.ctl.text("large_off" if state.large else "large_on"))
         self.lang_btn.setText(self.ctl.text("lang_switch"))
@@ -142,9 +145,17 @@ class KioskWindow(QWidget):
         self.back_btn.setVisible(state.screen in WITH_BACK)
         self.back_btn.setText(self.ctl.text("back"))
         self.home_btn.setText(self.ctl.text("home"))
-        widget = self.screens[state.screen]
+        widget = self.out_of_service if self.ctl.out_of_service else self.screens[state.screen]
         widget.render(state)
+        self._show_countdown(state, widget)
         self.stack.setCurrentWidget(widget)
+
+    def _show_countdown(self, state: KioskState, widget: ScreenWidget) -> None:
+        """「N 秒后返回首页」 on the button that goes home: a touch restores its text and
+        nothing moves under the finger (a press would miss its button)."""
+        target = self.home_btn if state.screen in WITH_FOOTER else widget.home_button
+        if target is not None and state.idle_left is not None:
+            target.setText(self.ctl.text("idle_countdown", n=state.idle_left))
 
     @property
     def current(self) -> ScreenWidget:

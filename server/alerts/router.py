@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from server.alerts.models import Alert
 from server.alerts.runner import storage_conditions
 from server.alerts.service import (
+    CLEARED_ON_ACK,
     acknowledge,
     alert_public,
     evaluate_alerts,
@@ -64,6 +65,10 @@ def post_ack(alert_id: int, db: DbDep, principal: PrincipalDep) -> dict:
         acknowledge(s, alert_id=alert_id, staff_id=p.id)
         out = alert_public(a)
         append_event(s, hall_id=a.hall_id, type="alert.acknowledged", data=out)
+        if a.rule in CLEARED_ON_ACK and a.cleared_at is None:
+            a.cleared_at = a.acknowledged_at  # someone is on the way: the call is answered
+            out = alert_public(a)
+            append_event(s, hall_id=a.hall_id, type="alert.cleared", data=out)
         return out
 
     return db.write(work)

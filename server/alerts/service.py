@@ -45,8 +45,14 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
 RULE_NAMES_ZH = {
     "long_wait": "等候超时", "crowd": "排队积压", "window_idle": "窗口空闲/暂停",
     "slow_service": "办理超时", "device_silent": "设备离线", "storage_low": "存储空间不足",
-    "application_due": "办件超期",
+    "application_due": "办件超期", "printer_problem": "取号机打印机故障",
+    "help_requested": "呼叫工作人员",
 }
+# Alerts a device reports itself (POST /devices/me/...): raised and cleared by its reports,
+# never by the rule passes, which cannot see the printer or the button.
+REPORTED_RULES = ("printer_problem", "help_requested")
+# Cleared as soon as a manager acknowledges them (someone is on the way).
+CLEARED_ON_ACK = ("help_requested",)
 LEVEL_RANK = {"yellow": 1, "red": 2}
 
 
@@ -271,13 +277,32 @@ def evaluate_alerts(s: Session, hall: Hall, now: datetime | None = None,
     s.execute(select(Hall.id).where(Hall.id == hall.id).with_for_update())
     wanted = {(c.rule, c.subject): c for c in [*conditions(s, hall, now), *extra]}
     open_rows = {(a.rule, a.subject): a for a in s.scalars(
-        select(Alert).where(Alert.hall_id == hall.id, Alert.cleared_at.is_(None)))}
+        select(Alert).where(Alert.hall_id == hall.id, Alert.cleared_at.is_(None),
+                            Alert.rule.not_in(REPORTED_RULES)))}
+    return _apply(s, hall.id, wanted, open_rows, now)
+
+
+def report_condition(s: Session, hall: Hall, rule: str, subject: str,
+                     condition: Condition | None, now: datetime | None = None) -> dict[str, int]:
+    """Raise, update or (condition None) clear the one alert a device reports itself."""
+    now = now or utcnow()
+    s.execute(select(Hall.id).where(Hall.id == hall.id).with_for_update())
+    open_rows = {(a.rule, a.subject): a for a in s.scalars(
+        select(Alert).where(Alert.hall_id == hall.id, Alert.cleared_at.is_(None),
+                            Alert.rule == rule, Alert.subject == subject))}
+    wanted = {(rule, subject): condition} if condition is not None else {}
+    return _apply(s, hall.id, wanted, open_rows, now)
+
+
+def _apply(s: Session, hall_id: int, wanted: dict[tuple[str, str], Condition],
+           open_rows: dict[tuple[str, str], Alert], now: datetime) -> dict[str, int]:
+    """Make the open alerts among `open_rows` match `wanted`, with their events."""
     counts = {"raised": 0, "changed": 0, "cleared": 0}
     events: list[tuple[str, Alert, dict[str, Any]]] = []
     for key, c in wanted.items():
         row = open_rows.get(key)
         if row is None:
-            row = Alert(hall_id=hall.id, rule=c.rule, subject=c.subject, level=c.level,
+            row = Alert(hall_id=hall_id, rule=c.rule, subject=c.subject, level=c.level,
                         message=c.message, value=c.value, data=c.data, raised_at=now,
                         level_changes=[{"at": iso(now), "level": c.level}])
             s.add(row)
@@ -299,7 +324,7 @@ def evaluate_alerts(s: Session, hall: Hall, now: datetime | None = None,
             events.append(("alert.cleared", row, {}))
     # Events last, as append_event wants; their data carries no personal data.
     for type_, row, extra in events:
-        append_event(s, hall_id=hall.id, type=type_, at=now, data={**alert_public(row), **extra})
+        append_event(s, hall_id=hall_id, type=type_, at=now, data={**alert_public(row), **extra})
     return counts
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.auth.principal import require
+from server.alerts.service import Condition, report_condition
+from server.auth.principal import Principal, require
+from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, PrincipalDep
@@ -85,3 +87,52 @@ def revoke_device(device_id: int, db: DbDep, principal: PrincipalDep) -> None:
         device.revoked_at = device.revoked_at or utcnow()
 
     db.write(work)
+
+
+# printers.PrinterStatus.state words; the bad ones raise 取号机打印机故障 on the dashboard
+PrinterState = Literal["ok", "near_end", "unknown", "out_of_paper", "cover_open", "offline"]
+PRINTER_PROBLEMS = {"out_of_paper": "缺纸", "cover_open": "纸仓盖未关", "offline": "离线"}
+
+
+class DeviceStatusIn(BaseModel):
+    printer: PrinterState = Field(description="the kiosk printer's state (DLE EOT status)")
+
+
+def _kiosk_hall(s: Session, principal: Principal | None) -> tuple[Hall, Principal]:
+    """The calling kiosk's hall and the kiosk (kiosk tokens only)."""
+    p = require(principal, devices=("kiosk",))
+    return s.get_one(Hall, p.hall_id), p  # a device dies with its hall (ON DELETE CASCADE)
+
+
+@router.post("/devices/me/status")
+def post_my_status(body: DeviceStatusIn, db: DbDep, principal: PrincipalDep) -> dict:
+    """A kiosk reports its printer: 缺纸/离线 raise 取号机打印机故障 naming it, ok clears it."""
+
+    def work(s: Session) -> dict:
+        hall, kiosk = _kiosk_hall(s, principal)
+        problem = PRINTER_PROBLEMS.get(body.printer)
+        condition = None if problem is None else Condition(
+            "printer_problem", f"device:{kiosk.id}", "red", 1.0,
+            f"取号机「{kiosk.name}」打印机{problem}，请补纸或检修",
+            {"device_id": kiosk.id, "device_name": kiosk.name,
+             "printer": body.printer})
+        report_condition(s, hall, "printer_problem", f"device:{kiosk.id}", condition)
+        return {"printer": body.printer, "alert": condition is not None}
+
+    return db.write(work)
+
+
+@router.post("/devices/me/help")
+def post_my_help(db: DbDep, principal: PrincipalDep) -> dict:
+    """A citizen pressed 呼叫工作人员 on a kiosk: a red alert naming it until acknowledged."""
+
+    def work(s: Session) -> dict:
+        hall, kiosk = _kiosk_hall(s, principal)
+        subject = f"device:{kiosk.id}"
+        report_condition(s, hall, "help_requested", subject, Condition(
+            "help_requested", subject, "red", 1.0,
+            f"取号机「{kiosk.name}」有群众呼叫工作人员",
+            {"device_id": kiosk.id, "device_name": kiosk.name}))
+        return {"requested": True}
+
+    return db.write(work)

@@ -25,6 +25,9 @@ def make_config(server_url: str, **changes: Any) -> KioskConfig:
         "retry_seconds": 0.3, "http_timeout": 3.0, "idle_timeout": 600.0,
         "id_reader": None, "printer": PrinterConfig(kind="dummy"),
         "maintenance_pin": "2468",
+        # the printer is polled only where a test asks (a loopback printer takes one connection)
+        "printer_poll_seconds": 600.0,
+        "cache_file": "",  # no hall cache in the home directory; tests that need one pass it
     }
     values.update(changes)
     return KioskConfig(**values)

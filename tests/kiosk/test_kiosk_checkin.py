@@ -114,7 +114,8 @@ def test_keyboard_wedge_reader_ignores_the_ime(kiosk: Any, live: LiveServer,
 
 
 def test_unknown_id_number_says_so(kiosk: Any, live: LiveServer) -> None:
-    """A valid ID without an appointment today: a clear Chinese message, back to check-in."""
+    """A valid ID without an appointment today: a clear Chinese message, back to check-in,
+    or 直接取号 into the 取号 flow."""
     h = kiosk()
     h.ctl.open_checkin()
     h.type_keys(make_id_number("19700101", seq=777))
@@ -123,3 +124,9 @@ def test_unknown_id_number_says_so(kiosk: Any, live: LiveServer) -> None:
     assert "未找到您今天的预约" in h.texts()
     h.click("返回")
     h.wait_screen("checkin")
+    h.click("查询预约")
+    h.wait_screen("error")
+    h.click("直接取号")  # here anyway: a number without going back home
+    h.wait_screen("categories")
+    h.click("户籍")
+    h.wait_screen("services")

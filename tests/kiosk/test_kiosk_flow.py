@@ -96,6 +96,29 @@ def test_idle_timeout_spares_waiting_screens(rig: Rig) -> None:
     assert ctl.state.screen == Screen.RETRY
 
 
+def test_idle_countdown_shows_the_last_seconds(rig: Rig) -> None:
+    """The last 30 s are counted down; a touch hides the count, home clears it."""
+    ctl = rig.ctl
+    ctl.open_query()
+    rig.now += ctl.config.idle_timeout - 31
+    ctl.tick()
+    assert ctl.state.idle_left is None  # 31 s left: nothing yet
+    rig.now += 1.5
+    ctl.tick()
+    assert ctl.state.idle_left == 30
+    rig.now += 1
+    ctl.tick()
+    assert ctl.state.idle_left == 29
+    ctl.touch()
+    assert ctl.state.idle_left is None
+    rig.now += ctl.config.idle_timeout - 0.5
+    ctl.tick()
+    assert ctl.state.idle_left == 1 and ctl.state.screen == Screen.QUERY
+    rig.now += 1
+    ctl.tick()
+    assert ctl.state.screen == Screen.HOME and ctl.state.idle_left is None
+
+
 def test_corner_taps_must_be_quick(rig: Rig) -> None:
     """Five taps within 3 s open the PIN screen; slow taps do not."""
     ctl = rig.ctl

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -9,10 +10,12 @@ import pytest
 
 from kiosk.printing import TicketPrinter
 from printers import PrinterConfig, PrinterCoverOpen, render_ticket_bytes
-from tests.kiosk.kiosk_kit import issue_direct, waiting
+from tests.kiosk.kiosk_kit import button_text, issue_direct, waiting
+from tests.kiosk.test_kiosk_screens import shoot
 from tests.printers.printer_testkit import LoopbackPrinter, refused_port
 from tests.support.api import ESTATE, FUND, HUKOU, IDCARD, SOCIAL
 from tests.support.live import LiveServer
+from tests.support.online import make_id_number
 from tests.support.proxy import FaultProxy
 
 # DLE EOT replies: online, "stopped by paper end", "paper end" (fixed bits 0x12 set)
@@ -165,22 +168,35 @@ def test_give_up_while_server_down(kiosk: Any, live: LiveServer) -> None:
     assert waiting(live.url, HUKOU) == before
 
 
-def test_kiosk_started_while_server_is_down(kiosk: Any, live: LiveServer) -> None:
-    """Booting without a server: a clear message, then the catalog once the server is up."""
+def test_out_of_service_names_the_hall_and_recovers(kiosk: Any, live: LiveServer,
+                                                    tmp_path: Path, artifacts_dir: Path) -> None:
+    """Server gone: home becomes 本机暂停服务 with the hall's name, even on a kiosk booted
+    while it is down (name from the cache, never the code); back: tiles and 取号 again."""
+    cache = str(tmp_path / "kiosk.json")
+    running = kiosk(cache_file=cache)
+    running.qtbot.waitUntil(lambda: (tmp_path / "kiosk.json").exists(), timeout=5000)
     live.stop()
     try:
-        h = kiosk(wait_loaded=False)
-        h.qtbot.waitUntil(lambda: h.ctl.state.last_http == "fail", timeout=10000)
-        h.click("取号")
-        h.wait_screen("categories")
-        assert "暂时无法连接服务器" in h.texts()
-        assert not h.ctl.state.services_loaded
+        running.qtbot.waitUntil(lambda: running.window.out_of_service.isVisible(), timeout=15000)
+        h = kiosk(wait_loaded=False, cache_file=cache)
+        h.qtbot.waitUntil(lambda: h.window.out_of_service.isVisible(), timeout=10000)
+        for k in (running, h):
+            texts = k.texts()
+            assert "本机暂停服务" in texts and "示范政务服务大厅" in texts
+            assert "demo" not in texts and not [b for b in k.buttons() if "取号" in button_text(b)]
+        for name, size in (("portrait", (1080, 1920)), ("landscape", (1920, 1080))):
+            h.window.setFixedSize(*size)
+            shoot(h, artifacts_dir / "kiosk", f"out-of-service-{name}")
+        h.reader.present_card(make_id_number("19491231"))  # nothing to look up without a server
+        assert h.screen == "home" and h.ctl.intent is None
     finally:
         live.start(timeout=90)
+    for k in (running, h):
+        k.qtbot.waitUntil(lambda k=k: not k.window.out_of_service.isVisible(), timeout=20000)
     h.qtbot.waitUntil(lambda: h.ctl.state.services_loaded, timeout=20000)
+    h.click("取号")
+    h.wait_screen("categories")
     assert "请选择办事类别" in h.texts()
-    h.click("户籍")
-    h.wait_screen("services")
 
 
 def test_reprint_after_the_printer_is_fixed(kiosk: Any, live: LiveServer) -> None:
