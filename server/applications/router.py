@@ -30,6 +30,9 @@ from server.core.config import Settings
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
+from server.evaluations.models import RATING_LABELS
+from server.evaluations.router import EvaluationIn
+from server.evaluations.service import rate_application
 from server.materials.service import current_materials
 from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
 from server.tickets.views import ticket_public
@@ -342,6 +345,47 @@ def get_own(db: DbDep, principal: PrincipalDep) -> list[dict]:
         rows = s.scalars(select(Application).where(Application.citizen_id == p.id)
                          .order_by(Application.id.desc()).limit(50))
         return [apps.public_view(s, a) for a in rows]
+
+
+def _rate(s: Session, app: Application | None, body: EvaluationIn) -> dict:
+    if app is None:
+        raise NotFound("办件不存在", code="application_not_found")
+    ev = rate_application(s, app, rating=body.rating, dimensions=body.dimensions,
+                          comment=body.comment, channel=body.channel)
+    return {"receipt_no": app.receipt_no, "rating": ev.rating,
+            "rating_label": RATING_LABELS[ev.rating], "dimensions": ev.dimensions,
+            "channel": ev.channel}
+
+
+@router.post("/track/{tracking_token}/applications/{receipt_no}/evaluation", status_code=201)
+def post_tracked_rating(tracking_token: str, receipt_no: str, body: EvaluationIn,
+                        db: DbDep) -> dict:
+    """一事一评 through the slip: rate a decided application of that ticket once."""
+
+    def work(s: Session) -> dict:
+        ticket = find_ticket(s, tracking_token)
+        app = s.scalar(select(Application).where(
+            Application.receipt_no == receipt_no,
+            or_(Application.ticket_id == ticket.id, Application.pickup_ticket_id == ticket.id))
+            .with_for_update())
+        return _rate(s, app, body)
+
+    return db.write(work)
+
+
+@router.post("/citizen/applications/{receipt_no}/evaluation", status_code=201)
+def post_own_rating(receipt_no: str, body: EvaluationIn, db: DbDep,
+                    principal: PrincipalDep) -> dict:
+    """一事一评 in the portal: the signed-in citizen rates an own decided application once."""
+    p: Principal = require(principal, citizen=True)
+
+    def work(s: Session) -> dict:
+        app = s.scalar(select(Application).where(Application.receipt_no == receipt_no,
+                                                 Application.citizen_id == p.id)
+                       .with_for_update())
+        return _rate(s, app, body)
+
+    return db.write(work)
 
 
 # ---------------------------------------------------------------- 电子证照 store (admin)
