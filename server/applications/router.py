@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from server.applications.licences import (
     material_sources,
 )
 from server.applications.models import Application, Licence
-from server.applications.stats import application_stats
+from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
 from server.auth.principal import Principal, require
@@ -34,6 +35,7 @@ from server.evaluations.models import RATING_LABELS
 from server.evaluations.router import EvaluationIn
 from server.evaluations.service import rate_application
 from server.materials.service import current_materials
+from server.stats.router import XLSX
 from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
@@ -213,6 +215,20 @@ def get_stats(hall_code: str, db: DbDep, principal: PrincipalDep) -> dict:
         hall = get_hall(s, hall_code)
         require(principal, staff=("manager", "admin"), hall_id=hall.id)
         return application_stats(s, hall)
+
+
+@router.get("/halls/{hall_code}/applications/stats/export.xlsx", response_model=None)
+def get_stats_xlsx(hall_code: str, db: DbDep, principal: PrincipalDep) -> Response:
+    """The same statistics as an XLSX download (manager of the hall)."""
+    with db.read() as s:
+        hall = get_hall(s, hall_code)
+        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        result = application_stats(s, hall)
+        today = business_day(utcnow(), hall.timezone)
+        data = stats_xlsx(result, f"{hall.name} 办件统计（截至 {today.isoformat()}）")
+    name = f"tongban-{hall_code}-applications-{today.isoformat()}.xlsx"
+    return Response(data, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/applications/{app_id}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.orm import Session
 
@@ -143,6 +145,38 @@ def test_mail_delivery_needs_a_tracking_number_and_ends_delivered(client: TestCl
     stats = client.get("/api/v1/halls/demo/applications/stats", headers=manager).json()
     assert {x["status"]: x["count"] for x in stats["by_state"]}["delivered"] >= 1
     assert 0 <= stats["on_time_rate"] <= 1
+
+
+def test_stats_export_xlsx_matches_the_stats(client: TestClient) -> None:
+    db, settings = client.app.state.db, client.app.state.settings
+
+    def refused(s: Session) -> None:
+        app = _accept(s, client, code=HUKOU, now=FRIDAY, n=9)
+        apps.review(s, app=app, principal=MANAGER, settings=settings, decision="refuse",
+                    reason="迁入地址不符", now=FRIDAY)
+
+    db.write(refused)
+    manager = login(client, "manager")
+    url = "/api/v1/halls/demo/applications/stats/export.xlsx"
+    assert client.get(url, headers=login(client, "clerk1")).status_code == 403
+    stats = client.get("/api/v1/halls/demo/applications/stats", headers=manager).json()
+    r = client.get(url, headers=manager)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in r.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["办件状态", "按事项"]
+    states = wb["办件状态"]
+    assert "办件统计" in states["A1"].value
+    rows = {row[0]: row[1] for row in states.iter_rows(min_row=3, values_only=True)}
+    assert rows == {**{x["status_text"]: x["count"] for x in stats["by_state"]},
+                    "已办结合计": stats["decided"], "按时办结率": stats["on_time_rate"]}
+    assert rows["已办结"] >= 1 and states.cell(states.max_row, 2).number_format == "0.0%"
+    per = list(wb["按事项"].iter_rows(values_only=True))
+    assert per[0] == ("事项", "已办结件数", "平均办理工作日")
+    assert per[1:] == [(x["service_name"], x["decided"], x["avg_working_days"])
+                       for x in stats["per_service"]]
+    assert "户口迁移" in str(per)
 
 
 def test_licence_in_the_store_replaces_bringing_the_paper(client: TestClient) -> None:

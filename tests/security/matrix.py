@@ -413,6 +413,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         DEMO_BACK_OFFICE, _const("/api/v1/halls/demo/applications")),
     ("GET", "/api/v1/halls/{hall_code}/applications/stats"): Row(
         MANAGERS, _const("/api/v1/halls/demo/applications/stats")),
+    ("GET", "/api/v1/halls/{hall_code}/applications/stats/export.xlsx"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/applications/stats/export.xlsx")),
     ("GET", "/api/v1/applications/{app_id}"): Row(
         DEMO_BACK_OFFICE, lambda w: Req(f"/api/v1/applications/{w.application()}"), reuse=True),
     ("POST", "/api/v1/applications/{app_id}/review"): Row(
