@@ -16,6 +16,7 @@ STATUSES = ("accepted", "in_review", "correction", "decided", "ready_for_pickup"
 STATUS_ZH = {"accepted": "已受理", "in_review": "审批中", "correction": "待补正",
              "decided": "已办结", "ready_for_pickup": "待取件", "mailed": "已寄出",
              "picked_up": "已取件", "delivered": "已送达"}
+RATEABLE = ("decided", "ready_for_pickup", "mailed", "picked_up", "delivered")  # 一事一评
 DELIVERIES = ("pickup", "mail")
 REVIEW_STATUSES = ("pending", "approved", "refused", "withdrawn")
 

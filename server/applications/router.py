@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from server.applications.licences import (
     material_sources,
 )
 from server.applications.models import Application, Licence
-from server.applications.stats import application_stats
+from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
 from server.auth.principal import Principal, require
@@ -30,7 +31,11 @@ from server.core.config import Settings
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
+from server.evaluations.models import RATING_LABELS
+from server.evaluations.router import EvaluationIn
+from server.evaluations.service import rate_application
 from server.materials.service import current_materials
+from server.stats.router import XLSX
 from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
@@ -212,6 +217,20 @@ def get_stats(hall_code: str, db: DbDep, principal: PrincipalDep) -> dict:
         return application_stats(s, hall)
 
 
+@router.get("/halls/{hall_code}/applications/stats/export.xlsx", response_model=None)
+def get_stats_xlsx(hall_code: str, db: DbDep, principal: PrincipalDep) -> Response:
+    """The same statistics as an XLSX download (manager of the hall)."""
+    with db.read() as s:
+        hall = get_hall(s, hall_code)
+        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        result = application_stats(s, hall)
+        today = business_day(utcnow(), hall.timezone)
+        data = stats_xlsx(result, f"{hall.name} 办件统计（截至 {today.isoformat()}）")
+    name = f"tongban-{hall_code}-applications-{today.isoformat()}.xlsx"
+    return Response(data, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @router.get("/applications/{app_id}")
 def get_one(app_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """One application with reviews, materials and timeline (staff of its hall)."""
@@ -342,6 +361,47 @@ def get_own(db: DbDep, principal: PrincipalDep) -> list[dict]:
         rows = s.scalars(select(Application).where(Application.citizen_id == p.id)
                          .order_by(Application.id.desc()).limit(50))
         return [apps.public_view(s, a) for a in rows]
+
+
+def _rate(s: Session, app: Application | None, body: EvaluationIn) -> dict:
+    if app is None:
+        raise NotFound("办件不存在", code="application_not_found")
+    ev = rate_application(s, app, rating=body.rating, dimensions=body.dimensions,
+                          comment=body.comment, channel=body.channel)
+    return {"receipt_no": app.receipt_no, "rating": ev.rating,
+            "rating_label": RATING_LABELS[ev.rating], "dimensions": ev.dimensions,
+            "channel": ev.channel}
+
+
+@router.post("/track/{tracking_token}/applications/{receipt_no}/evaluation", status_code=201)
+def post_tracked_rating(tracking_token: str, receipt_no: str, body: EvaluationIn,
+                        db: DbDep) -> dict:
+    """一事一评 through the slip: rate a decided application of that ticket once."""
+
+    def work(s: Session) -> dict:
+        ticket = find_ticket(s, tracking_token)
+        app = s.scalar(select(Application).where(
+            Application.receipt_no == receipt_no,
+            or_(Application.ticket_id == ticket.id, Application.pickup_ticket_id == ticket.id))
+            .with_for_update())
+        return _rate(s, app, body)
+
+    return db.write(work)
+
+
+@router.post("/citizen/applications/{receipt_no}/evaluation", status_code=201)
+def post_own_rating(receipt_no: str, body: EvaluationIn, db: DbDep,
+                    principal: PrincipalDep) -> dict:
+    """一事一评 in the portal: the signed-in citizen rates an own decided application once."""
+    p: Principal = require(principal, citizen=True)
+
+    def work(s: Session) -> dict:
+        app = s.scalar(select(Application).where(Application.receipt_no == receipt_no,
+                                                 Application.citizen_id == p.id)
+                       .with_for_update())
+        return _rate(s, app, body)
+
+    return db.write(work)
 
 
 # ---------------------------------------------------------------- 电子证照 store (admin)

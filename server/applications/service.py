@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from server.applications.calendar import due_date, working_days_between, working_days_left
 from server.applications.licences import LicenceConnector, LocalLicenceStore, material_sources
 from server.applications.models import (
+    RATEABLE,
     STATUS_ZH,
     Application,
     ApplicationReview,
@@ -31,6 +32,7 @@ from server.citizens.service import mask_phone
 from server.core.clock import business_day, iso, utcnow
 from server.core.config import Settings
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
+from server.evaluations.service import application_rated
 from server.events.service import append_event
 from server.tickets.models import Ticket
 
@@ -411,6 +413,7 @@ def timeline(s: Session, app: Application) -> list[dict[str, Any]]:
 
 def public_view(s: Session, app: Application) -> dict[str, Any]:
     """What the applicant sees (portal, tracking link, kiosk): no personal data."""
+    rating = application_rated(s, app)
     hall = s.get(Hall, app.hall_id)
     service = s.get(ServiceItem, app.service_id)
     assert hall is not None and service is not None
@@ -428,6 +431,7 @@ def public_view(s: Session, app: Application) -> dict[str, Any]:
                     for r in reviews_of(s, app)],
         **_timing(app, hall, business_day(utcnow(), hall.timezone)),
         "timeline": timeline(s, app),
+        "rating": rating, "can_rate": rating is None and app.status in RATEABLE,
     }
 
 

@@ -95,7 +95,7 @@ def appointment_kiosk(s: Session, appt: Appointment, arrival: Any) -> dict[str, 
         "arrival": arrival.code, "arrival_text": arrival.text,
         "can_check_in": arrival.can_check_in,
         "materials": [{k: i[k] for k in ("code", "name", "required", "status", "reason",
-                                         "reused")} for i in items],
+                                         "reused", "source", "licence_text")} for i in items],
     }
 
 

@@ -53,7 +53,7 @@ class MeOut(BaseModel):
     name: str
     hall_code: str | None = Field(description="the hall of a device or staff member")
     window_id: int | None
-    department: str | None = Field(None, description="a reviewer's 审批部门")
+    department: str = Field("", description="a reviewer's department (后台审批)")
 
 
 class StaffOut(BaseModel):

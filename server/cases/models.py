@@ -25,7 +25,8 @@ class FollowUpCase(Base):
     evaluation_id: Mapped[int] = mapped_column(
         ForeignKey("evaluations.id", ondelete="CASCADE"), unique=True
     )
-    ticket_id: Mapped[int] = mapped_column(Integer)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    application_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 一事一评
     rating: Mapped[int] = mapped_column(Integer)
     service_id: Mapped[int] = mapped_column(Integer)
     window_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

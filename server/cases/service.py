@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.applications.models import Application
 from server.auth.models import Staff
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
@@ -59,7 +60,8 @@ def open_case_for(
     days = int((hall.settings or {}).get("case_deadline_days", DEFAULT_DEADLINE_DAYS))
     due = add_working_days(business_day(now, hall.timezone), days, closed_days(hall))
     case = FollowUpCase(
-        hall_id=ev.hall_id, evaluation_id=ev.id, ticket_id=ev.ticket_id, rating=ev.rating,
+        hall_id=ev.hall_id, evaluation_id=ev.id, ticket_id=ev.ticket_id,
+        application_id=ev.application_id, rating=ev.rating,
         service_id=ev.service_id, window_id=ev.window_id, rated_staff_id=ev.staff_id,
         status="open", opened_at=now, due_date=due,
         history=[{"at": iso(now), "action": "opened", "by": None}],
@@ -148,7 +150,8 @@ def close(s: Session, *, case: FollowUpCase, resolution: str, principal: Princip
 def case_view(s: Session, case: FollowUpCase, *, today: date) -> dict[str, Any]:
     """A case for the manager page (staff view: no citizen personal data)."""
     ev = s.get(Evaluation, case.evaluation_id)
-    ticket = s.get(Ticket, case.ticket_id)
+    ticket = s.get(Ticket, case.ticket_id) if case.ticket_id else None
+    app = s.get(Application, case.application_id) if case.application_id else None
     svc = s.get(ServiceItem, case.service_id)
     window = s.get(Window, case.window_id) if case.window_id else None
     rated = s.get(Staff, case.rated_staff_id) if case.rated_staff_id else None
@@ -159,6 +162,7 @@ def case_view(s: Session, case: FollowUpCase, *, today: date) -> dict[str, Any]:
         "dimensions": ev.dimensions if ev else {}, "comment": ev.comment if ev else "",
         "channel": ev.channel if ev else None,
         "ticket_id": case.ticket_id, "number": ticket.number if ticket else None,
+        "application_id": case.application_id, "receipt_no": app.receipt_no if app else None,
         "service_name": svc.name if svc else None,
         "window_number": window.number if window else None,
         "rated_staff": {"id": rated.id, "name": rated.full_name} if rated else None,

@@ -27,13 +27,17 @@ BAD_REASONS: dict[str, tuple[str, str, str]] = {
 
 
 class Evaluation(Base):
-    """A citizen's rating of one finished ticket."""
+    """A citizen's rating of one finished ticket or one decided application."""
 
     __tablename__ = "evaluations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(
-        ForeignKey("tickets.id", ondelete="CASCADE"), unique=True
+    # A visit's rating names its ticket; a 办件's (一事一评) names its application instead.
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), unique=True, nullable=True
+    )
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True, nullable=True
     )
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id", ondelete="CASCADE"), index=True)
     service_id: Mapped[int] = mapped_column(Integer)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.applications.models import RATEABLE, Application
 from server.auth.models import Staff
 from server.auth.principal import Principal
 from server.cases.service import open_case_for
@@ -49,15 +50,7 @@ def rate_ticket(
     """Store a rating for a finished ticket (locked by the caller); a second rating is a 409."""
     if ticket.status != "done":
         raise Conflict("业务办结后才能评价", code="not_finished")
-    if rating not in RATING_LABELS:
-        raise Invalid("评价等级应为1–5", code="invalid_rating")
-    dims = dimensions or {}
-    unknown = set(dims) - set(DIMENSIONS)
-    if unknown or any(v not in RATING_LABELS for v in dims.values()):
-        raise Invalid("评价维度应为 attitude/efficiency/quality/integrity，取值1–5",
-                      code="invalid_dimensions")
-    if channel not in CHANNELS:
-        raise Invalid("未知评价渠道", code="invalid_channel")
+    dims = _checked(rating, dimensions, channel)
     if s.scalar(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)) is not None:
         raise Conflict("该号码已评价，感谢您的反馈", code="already_rated")
     ev = Evaluation(
@@ -71,6 +64,57 @@ def rate_ticket(
     append_event(s, hall_id=ticket.hall_id, type="evaluation.received", ticket_id=ticket.id,
                  data=evaluation_public(ev, ticket.number))
     return ev
+
+
+def _checked(rating: int, dimensions: dict[str, int] | None, channel: str) -> dict[str, int]:
+    """The rating's dimensions once rating, dimensions and channel are valid (else 422)."""
+    if rating not in RATING_LABELS:
+        raise Invalid("评价等级应为1–5", code="invalid_rating")
+    dims = dimensions or {}
+    unknown = set(dims) - set(DIMENSIONS)
+    if unknown or any(v not in RATING_LABELS for v in dims.values()):
+        raise Invalid("评价维度应为 attitude/efficiency/quality/integrity，取值1–5",
+                      code="invalid_dimensions")
+    if channel not in CHANNELS:
+        raise Invalid("未知评价渠道", code="invalid_channel")
+    return dims
+
+
+def rate_application(
+    s: Session,
+    app: Application,
+    *,
+    rating: int,
+    dimensions: dict[str, int] | None = None,
+    comment: str = "",
+    channel: str = "tracking",
+) -> Evaluation:
+    """一事一评: rate a decided application once (locked by the caller); 差评 opens a
+    follow-up case. The window and clerk rated are those that accepted it."""
+    if app.status not in RATEABLE:
+        raise Conflict("办件办结后才能评价", code="not_finished")
+    dims = _checked(rating, dimensions, channel)
+    if s.scalar(select(Evaluation.id).where(Evaluation.application_id == app.id)) is not None:
+        raise Conflict("该办件已评价，感谢您的反馈", code="already_rated")
+    ticket = s.get(Ticket, app.ticket_id) if app.ticket_id else None
+    ev = Evaluation(
+        ticket_id=None, application_id=app.id, hall_id=app.hall_id, service_id=app.service_id,
+        window_id=ticket.window_id if ticket else None, staff_id=app.accepted_by,
+        rating=rating, dimensions=dims, comment=comment.strip(), channel=channel,
+    )
+    s.add(ev)
+    s.flush()
+    open_case_for(s, ev)
+    append_event(s, hall_id=app.hall_id, type="application.rated", data={
+        "application_id": app.id, "receipt_no": app.receipt_no, "rating": ev.rating,
+        "rating_label": RATING_LABELS[ev.rating], "dimensions": ev.dimensions,
+        "channel": ev.channel, "window_id": ev.window_id})
+    return ev
+
+
+def application_rated(s: Session, app: Application) -> int | None:
+    """The application's rating, or None while it has none."""
+    return s.scalar(select(Evaluation.rating).where(Evaluation.application_id == app.id))
 
 
 def evaluation_public(ev: Evaluation, number: str) -> dict[str, Any]:

@@ -10,12 +10,13 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.applications.licences import FETCHED_TEXT, material_sources
 from server.appointments.models import Appointment
 from server.audit.models import ConfigAudit
 from server.audit.service import record
 from server.auth.models import Staff
 from server.auth.principal import Principal
-from server.catalog.models import ServiceItem
+from server.catalog.models import Hall, ServiceItem
 from server.citizens.notify import notify
 from server.core.clock import iso, utcnow
 from server.core.config import Settings
@@ -59,16 +60,40 @@ def current_materials(s: Session, appointment_id: int) -> dict[str, Material]:
     return {m.material_code: m for m in rows}
 
 
+def licence_held(s: Session, hall_id: int, service: ServiceItem,
+                 id_hash: str | None) -> dict[str, str | None]:
+    """Codes of the service's materials the person's 电子证照 cover, with the licence number
+    (三个凡能: what the government already holds is never asked for)."""
+    if not id_hash or not any(m.get("licence_type") for m in service.materials or []):
+        return {}
+    from server.applications.service import licence_store
+
+    hall = s.get(Hall, hall_id)
+    assert hall is not None
+    return {m["code"]: m["licence_no"]
+            for m in material_sources(licence_store(s, hall), service, id_hash)
+            if m["from_licence"]}
+
+
+def _licence_item(name: str, required: bool) -> dict[str, Any]:
+    return {"name": name, "required": required, "status": "from_licence", "source": "licence",
+            "licence_text": FETCHED_TEXT}
+
+
 def checklist(s: Session, appt: Appointment, service: ServiceItem) -> list[dict[str, Any]]:
-    """Each material of the service with its pre-review status (missing when not uploaded)."""
+    """Each material of the service with its pre-review status (missing when not uploaded,
+    from_licence when the 电子证照库 holds it: then no upload counts)."""
     have = current_materials(s, appt.id)
+    held = licence_held(s, appt.hall_id, service, appt.id_hash)
     out = []
     for m in service_materials(service):
-        mat = have.get(m["code"])
+        mat = None if m["code"] in held else have.get(m["code"])
+        item = (_licence_item(m["name"], m["required"]) if m["code"] in held else
+                {"name": m["name"], "required": m["required"],
+                 "status": mat.review_status if mat else "missing",
+                 "source": "online" if mat else None, "licence_text": None})
         out.append({
-            "code": m["code"], "name": m["name"], "required": m["required"],
-            "presubmit": m["presubmit"],
-            "status": mat.review_status if mat else "missing",
+            "code": m["code"], **item, "presubmit": m["presubmit"] and m["code"] not in held,
             "reason": mat.review_reason if mat else None,
             "reused": bool(mat and mat.reused_from_id),
             "material_id": mat.id if mat else None,
@@ -79,7 +104,8 @@ def checklist(s: Session, appt: Appointment, service: ServiceItem) -> list[dict[
 
 def summary(items: list[dict[str, Any]]) -> dict[str, int]:
     """Counts per status for a checklist."""
-    out = {"total": len(items), "accepted": 0, "rejected": 0, "pending": 0, "missing": 0}
+    out = {"total": len(items), "accepted": 0, "rejected": 0, "pending": 0, "missing": 0,
+           "from_licence": 0}
     for item in items:
         out[item["status"]] += 1
     return out
@@ -115,10 +141,15 @@ def _safe_name(raw: str | None) -> str:
     return (name or "upload")[:200]
 
 
-def _check_uploadable(appt: Appointment, service: ServiceItem, code: str) -> dict[str, Any]:
+def _check_uploadable(s: Session, appt: Appointment, service: ServiceItem,
+                      code: str) -> dict[str, Any]:
     if appt.status not in UPLOADABLE:
         raise Conflict("该预约已结束或已取消，不能再上传材料", code="not_uploadable")
-    return _definition(service, code)
+    definition = _definition(service, code)
+    if code in licence_held(s, appt.hall_id, service, appt.id_hash):
+        raise Conflict(f"「{definition['name']}」{FETCHED_TEXT}，无需上传",
+                       code="material_from_licence")
+    return definition
 
 
 def _new_version(s: Session, appt: Appointment, definition: dict[str, Any], material_code: str,
@@ -150,7 +181,7 @@ def upload(
         appt = own_appointment(s, booking_code=booking_code, principal=principal)
         service = s.get(ServiceItem, appt.service_id)
         assert service is not None
-        _check_uploadable(appt, service, material_code)
+        _check_uploadable(s, appt, service, material_code)
     # Below the reserve the space is kept for tickets and the database, not for uploads.
     if free_bytes(settings.data_dir) < settings.min_free_mb * MB:
         raise StorageFull(STORAGE_FULL_MESSAGE)
@@ -171,7 +202,7 @@ def upload(
                                for_update=True)
         service = s.get(ServiceItem, appt.service_id)
         assert service is not None
-        definition = _check_uploadable(appt, service, material_code)
+        definition = _check_uploadable(s, appt, service, material_code)
         m = _new_version(s, appt, definition, material_code, filename=_safe_name(filename),
                          content_type=content_type, size=staged.size, sha256=staged.sha256,
                          review_status="pending")
@@ -199,10 +230,12 @@ def reusable(s: Session, appt: Appointment, service: ServiceItem) -> list[dict[s
     if not appt.id_hash:
         return []
     have = current_materials(s, appt.id)
+    held = licence_held(s, appt.hall_id, service, appt.id_hash)
     out = []
     for m in service_materials(service):
         mine = have.get(m["code"])
-        if not m["presubmit"] or (mine and mine.review_status == "accepted"):
+        if (not m["presubmit"] or m["code"] in held
+                or (mine and mine.review_status == "accepted")):
             continue
         prior = s.scalar(
             select(Material).where(
@@ -221,7 +254,7 @@ def reuse(s: Session, *, appt: Appointment, material_code: str) -> dict[str, Any
     """Attach an earlier accepted material to this appointment (accepted, marked reused)."""
     service = s.get(ServiceItem, appt.service_id)
     assert service is not None
-    definition = _check_uploadable(appt, service, material_code)
+    definition = _check_uploadable(s, appt, service, material_code)
     offer = next((o for o in reusable(s, appt, service) if o["material_code"] == material_code),
                  None)
     if offer is None:
@@ -313,22 +346,28 @@ def ticket_materials(s: Session, ticket: Ticket) -> list[dict[str, Any]]:
 def counter_checklist(s: Session, ticket: Ticket, principal: Principal) -> dict[str, Any]:
     """Every material of the ticket's service for the counter: 未提交 (required, not
     pre-submitted) first, then the submitted ones with their pre-review state, then what is
-    brought on site or optional. The clerk handling the ticket also gets the citizen's full
-    name (that read is audited once per clerk and ticket); anyone else only the masked one."""
+    brought on site, optional or fetched from the 电子证照库 (status from_licence). The clerk
+    handling the ticket also gets the citizen's full name (that read is audited once per clerk
+    and ticket); anyone else only the masked one."""
     service = s.get(ServiceItem, ticket.service_id)
     assert service is not None
     appt = s.get(Appointment, ticket.appointment_id) if ticket.appointment_id else None
     have = current_materials(s, appt.id) if appt else {}
+    held = licence_held(s, ticket.hall_id, service,
+                        ticket.id_hash or (appt.id_hash if appt else None))
     items = []
     for d in service_materials(service):
         m = have.get(d["code"])
-        if m is not None:
+        if d["code"] in held:
+            item = {"id": None, "material_code": d["code"],
+                    **_licence_item(d["name"], d["required"]), "licence_no": held[d["code"]]}
+        elif m is not None:
             item = {**material_view(s, m), "status": m.review_status}
         else:
             item = {"id": None, "material_code": d["code"], "name": d["name"],
                     "required": d["required"],
                     "status": "missing" if d["presubmit"] else "on_site"}
-        items.append({**item, "presubmit": d["presubmit"]})
+        items.append({**item, "presubmit": d["presubmit"] and d["code"] not in held})
     items.sort(key=_counter_order)
     full = appt.citizen_name if appt and handling_ticket(s, ticket, principal) else None
     if full:

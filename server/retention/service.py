@@ -1,7 +1,8 @@
 """Retention: personal data of finished visits is purged after a configurable number of days.
 
 Only personal fields are cleared (ID hash and mask, names, phone numbers, citizen links, the
-private part of events, uploaded material files, sent notifications and old one-time codes);
+private part of events, uploaded material files, sent notifications and old one-time codes;
+for 办件 see server/applications/retention.py);
 every timestamp, status, service and window stays, so statistics computed before and after a
 purge are identical.
 """
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, cast, delete, null, or_, select, update
 from sqlalchemy.orm import Session
 
+from server.applications.retention import purge_applications
 from server.appointments.models import Appointment
 from server.auth.models import AuthToken
 from server.catalog.models import Hall
@@ -109,7 +111,7 @@ def purge_personal_data(
 
 
 # Domains added later with their own personal data register a purge here.
-EXTRA_PURGES: list[Callable[..., dict[str, int]]] = []
+EXTRA_PURGES: list[Callable[..., dict[str, int]]] = [purge_applications]
 ORPHAN_BLOBS = "tongban_orphan_blobs"
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -30,6 +32,14 @@ def to_csv(result: dict[str, Any]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def style_header(cells: Iterable[Cell]) -> None:
+    """The header row of every export: bold white on the hall blue, centred."""
+    for cell in cells:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F5FA8")
+        cell.alignment = Alignment(horizontal="center")
+
+
 def to_xlsx(result: dict[str, Any]) -> bytes:
     """A workbook: sheet 统计 with one row per group plus 合计, sheet 说明 with definitions."""
     wb = Workbook()
@@ -38,10 +48,7 @@ def to_xlsx(result: dict[str, Any]) -> bytes:
     ws.append([f"{result['hall']} 统计 {result['from']} 至 {result['to']}（按 {result['group']}）"])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([zh for _, zh, _ in COLUMNS])
-    for cell in ws[2]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F5FA8")
-        cell.alignment = Alignment(horizontal="center")
+    style_header(ws[2])
     for row in _rows(result):
         ws.append([row.get(k) for k, _, _ in COLUMNS])
         for idx, (k, _, _) in enumerate(COLUMNS, start=1):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.orm import Session
 
@@ -17,11 +19,13 @@ from server.alerts.models import Alert
 from server.alerts.service import evaluate_alerts
 from server.app import create_app
 from server.applications import service as apps
-from server.applications.models import Application
+from server.applications.licences import add_licence
+from server.applications.models import Application, ApplicationStep
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
 from server.core.ids import check_digit, hash_id
 from server.migrate import alembic_config, upgrade
+from server.retention.service import run_retention
 from tests.conftest import make_settings
 from tests.support.api import ESTATE, HUKOU, KIOSK, issue, login, open_window
 from tests.support.databases import copy_sqlite
@@ -145,6 +149,38 @@ def test_mail_delivery_needs_a_tracking_number_and_ends_delivered(client: TestCl
     assert 0 <= stats["on_time_rate"] <= 1
 
 
+def test_stats_export_xlsx_matches_the_stats(client: TestClient) -> None:
+    db, settings = client.app.state.db, client.app.state.settings
+
+    def refused(s: Session) -> None:
+        app = _accept(s, client, code=HUKOU, now=FRIDAY, n=9)
+        apps.review(s, app=app, principal=MANAGER, settings=settings, decision="refuse",
+                    reason="迁入地址不符", now=FRIDAY)
+
+    db.write(refused)
+    manager = login(client, "manager")
+    url = "/api/v1/halls/demo/applications/stats/export.xlsx"
+    assert client.get(url, headers=login(client, "clerk1")).status_code == 403
+    stats = client.get("/api/v1/halls/demo/applications/stats", headers=manager).json()
+    r = client.get(url, headers=manager)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in r.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["办件状态", "按事项"]
+    states = wb["办件状态"]
+    assert "办件统计" in states["A1"].value
+    rows = {row[0]: row[1] for row in states.iter_rows(min_row=3, values_only=True)}
+    assert rows == {**{x["status_text"]: x["count"] for x in stats["by_state"]},
+                    "已办结合计": stats["decided"], "按时办结率": stats["on_time_rate"]}
+    assert rows["已办结"] >= 1 and states.cell(states.max_row, 2).number_format == "0.0%"
+    per = list(wb["按事项"].iter_rows(values_only=True))
+    assert per[0] == ("事项", "已办结件数", "平均办理工作日")
+    assert per[1:] == [(x["service_name"], x["decided"], x["avg_working_days"])
+                       for x in stats["per_service"]]
+    assert "户口迁移" in str(per)
+
+
 def test_licence_in_the_store_replaces_bringing_the_paper(client: TestClient) -> None:
     clerk, admin = login(client, "clerk4"), login(client, "admin")
     person = _person(6)
@@ -226,3 +262,54 @@ def test_booking_acceptance_counts_online_files_and_the_citizen_follows_it(
                              phone="13900000078")
     assert client.get("/api/v1/citizen/applications",
                       headers=other["citizen_headers"]).json() == []
+
+
+def test_retention_clears_applicants_of_ended_applications_only(client: TestClient) -> None:
+    """Last in this module: the purge also clears the module's tickets."""
+    db, settings = client.app.state.db, client.app.state.settings
+    saturday = FRIDAY + timedelta(days=1)
+
+    def work(s: Session) -> dict[str, int]:
+        id_hash = hash_id(_person(10), settings.secret_key)
+        add_licence(s, id_hash=id_hash, licence_type="hukou_book", name="居民户口簿",
+                    licence_no="HK-RETAIN-0001", issuer="示范市公安局", valid_until=None)
+        delivered = _accept(s, client, code=HUKOU, now=FRIDAY, n=10, delivery="mail")
+        refused = _accept(s, client, code=HUKOU, now=FRIDAY, n=11)
+        running = _accept(s, client, code=HUKOU, now=FRIDAY, n=12)
+        recent = _accept(s, client, code=HUKOU, now=FRIDAY, n=13)
+        for app in (delivered, recent):
+            apps.review(s, app=app, principal=MANAGER, settings=settings, decision="approve",
+                        now=FRIDAY)
+        apps.mark_mailed(s, app=delivered, principal=MANAGER, settings=settings,
+                         tracking_no="SF7777777777", now=FRIDAY)
+        apps.hand_over(s, app=delivered, principal=MANAGER, settings=settings, now=FRIDAY)
+        apps.review(s, app=refused, principal=MANAGER, settings=settings, decision="refuse",
+                    reason="材料不符", now=FRIDAY)
+        apps.mark_ready(s, app=recent, principal=MANAGER, settings=settings, now=FRIDAY)
+        apps.hand_over(s, app=recent, principal=MANAGER, settings=settings, now=saturday)
+        return {"delivered": delivered.id, "refused": refused.id, "running": running.id,
+                "recent": recent.id}
+
+    ids = db.write(work)
+    with db.read() as s:
+        before = s.get(Application, ids["delivered"])
+        assert before is not None and before.mail_address and before.id_hash
+        assert any(m.get("licence_no") == "HK-RETAIN-0001" for m in before.materials)
+    # 30 days kept: on 4 January the cutoff is 5 December, after Friday, before Saturday.
+    counts = run_retention(db, settings, days=30, now=FRIDAY + timedelta(days=31))
+    assert counts["applications"] >= 2
+    with db.read() as s:
+        rows = {k: s.get(Application, v) for k, v in ids.items()}
+        for key in ("delivered", "refused"):
+            app = rows[key]
+            assert app is not None
+            assert (app.id_hash, app.id_masked, app.citizen_id, app.phone, app.mail_address,
+                    app.mail_tracking_no) == (None, None, None, "", "", "")
+            assert app.receipt_no and app.decided_day == FRIDAY.date()  # statistics stay
+        assert not any("licence_no" in m for m in rows["delivered"].materials)
+        texts = s.scalars(select(ApplicationStep.text).where(
+            ApplicationStep.application_id == ids["delivered"]))
+        assert "SF7777777777" not in " ".join(texts)
+        for key in ("running", "recent"):
+            app = rows[key]
+            assert app is not None and app.id_hash and app.phone == "13700000000"

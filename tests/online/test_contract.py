@@ -59,7 +59,8 @@ def test_booking_checkin_and_counter_materials(any_client: TestClient) -> None:
     assert called.json()["call_reason"] == "appointment"
     assert called.json()["appointment"]["booking_code"] == code
     assert called.json()["materials_summary"] == {"total": 3, "accepted": 1, "rejected": 1,
-                                                  "pending": 0, "missing": 1}
+                                                  "pending": 0, "missing": 1,
+                                                  "from_licence": 0}
 
     r = c.get(f"/api/v1/tickets/{ticket['id']}/materials", headers=clerk)
     assert r.status_code == 200, r.text

@@ -123,6 +123,32 @@ def _application(state: str, action: str, body: Any = None, **kw: Any,  # noqa: 
                          json=body)
 
 
+def _decided(w: World, app_id: int) -> dict[str, Any]:
+    """Approve every pending department review of an application (as the manager)."""
+    manager = w.headers["manager"]
+    app = w.ok(w.c.get(f"/api/v1/applications/{app_id}", headers=manager))
+    for r in app["reviews"]:
+        app = w.ok(w.c.post(f"/api/v1/applications/{app_id}/review", headers=manager,
+                            json={"decision": "approve", "department": r["department"]}))
+    return app
+
+
+def _rate_tracked(w: World) -> Req:
+    app = _decided(w, w.application())
+    t = w.ok(w.c.get(f"/api/v1/tickets/{app['ticket_id']}", headers=w.headers["manager"]))
+    return Req(f"/api/v1/track/{t['tracking_token']}/applications/{app['receipt_no']}"
+               "/evaluation", json={"rating": 5})
+
+
+def _rate_own(w: World) -> Req:
+    b = w.booking(material=False)
+    app = w.ok(w.c.post(f"/api/v1/appointments/{b['booking_code']}/application",
+                        json={"materials": ALL_MATERIALS}, headers=w.headers["manager"]))
+    app = _decided(w, app["id"])
+    return Req(f"/api/v1/citizen/applications/{app['receipt_no']}/evaluation",
+               json={"rating": 4})
+
+
 def _accept_booking(w: World) -> Req:
     b = w.booking(f"136{w.n():08d}", material=False)  # a new account: no pending limit
     return Req(f"/api/v1/appointments/{b['booking_code']}/application",
@@ -399,6 +425,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         DEMO_BACK_OFFICE, _const("/api/v1/halls/demo/applications")),
     ("GET", "/api/v1/halls/{hall_code}/applications/stats"): Row(
         MANAGERS, _const("/api/v1/halls/demo/applications/stats")),
+    ("GET", "/api/v1/halls/{hall_code}/applications/stats/export.xlsx"): Row(
+        MANAGERS, _const("/api/v1/halls/demo/applications/stats/export.xlsx")),
     ("GET", "/api/v1/applications/{app_id}"): Row(
         DEMO_BACK_OFFICE, lambda w: Req(f"/api/v1/applications/{w.application()}"), reuse=True),
     ("POST", "/api/v1/applications/{app_id}/review"): Row(
@@ -423,6 +451,10 @@ MATRIX: dict[tuple[str, str], Row] = {
         EVERYONE, lambda w: Req(f"/api/v1/track/{w.issue()['tracking_token']}/applications"),
         reuse=True),
     ("GET", "/api/v1/citizen/applications"): Row(CITIZENS, _const("/api/v1/citizen/applications")),
+    ("POST", "/api/v1/track/{tracking_token}/applications/{receipt_no}/evaluation"): Row(
+        EVERYONE, _rate_tracked),
+    ("POST", "/api/v1/citizen/applications/{receipt_no}/evaluation"): Row(
+        OWNER, _rate_own, refused=NOT_YOURS),
     # --- 电子证照 store (platform admin)
     ("GET", "/api/v1/licences"): Row(ADMIN, _const("/api/v1/licences")),
     ("POST", "/api/v1/licences"): Row(ADMIN, lambda w: Req("/api/v1/licences", json={
