@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.sync_api import Page, expect
 
+from server.demo import DEMO_LICENCE_ID
 from tests.support.api import HUKOU, KIOSK, SOCIAL, login, open_window
 from tests.support.live import LiveServer
 from tests.support.online import (
@@ -261,6 +262,22 @@ def test_remote_ticket_and_english(server: LiveServer, page: Page, artifacts_dir
     expect(page.locator("#appt-code")).to_have_text(later)
     expect(page.locator("#materials")).to_be_visible()
     expect(page.get_by_text("10:30–11:00")).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    page.click("#cancel-btn")
+    expect(page.locator("#appt-status")).to_have_text("已取消")
+
+    # A material the 电子证照 store holds for this person: fetched, nothing to upload.
+    r = api.post("/api/v1/appointments", headers={"Authorization": f"Bearer {token}"}, json={
+        "hall_code": "demo", "service_code": HUKOU, "slot_start": slots[22]["start"],
+        "name": "王五", "id_number": DEMO_LICENCE_ID})
+    assert r.status_code == 201, r.text
+    page.goto(f"{server.url}/portal/#/appt/{r.json()['booking_code']}")
+    expect(page.locator("#appt-code")).to_have_text(r.json()["booking_code"])
+    fetched = page.locator('.mat[data-code="hukou_book"]')
+    expect(fetched).to_contain_text("已从电子证照库调取")
+    expect(fetched.locator("input[type=file]")).to_have_count(0)
+    expect(page.locator('.mat[data-code="id_card"] input[type=file]')).to_have_count(1)
+    page.screenshot(path=str(shots / "16-licence-fetched.png"))
     page.once("dialog", lambda d: d.accept())
     page.click("#cancel-btn")
     expect(page.locator("#appt-status")).to_have_text("已取消")

@@ -3,8 +3,11 @@
 "use strict";
 const view = () => $("#view");
 const state = { token: localStorage.getItem("tb.citizen"), hall: null, halls: [], services: [], blobs: [] };
-const ST_TAG = { missing: "grey", pending: "amber", accepted: "green", rejected: "red" };
-const ST_KEY = { missing: "stMissing", pending: "stPending", accepted: "stAccepted", rejected: "stRejected" };
+const ST_TAG = { missing: "grey", pending: "amber", accepted: "green", rejected: "red", from_licence: "green" };
+const ST_KEY = { missing: "stMissing", pending: "stPending", accepted: "stAccepted", rejected: "stRejected",
+  from_licence: "stFromLicence" };
+// Statuses the citizen has nothing to upload for (accepted, or fetched from the 电子证照 store).
+const NOTHING_TO_UPLOAD = new Set(["accepted", "from_licence"]);
 
 class ApiError extends Error { constructor(status, code, message) { super(message); this.status = status; this.code = code; } }
 
@@ -276,7 +279,7 @@ async function showAppointment(code) {
   const a = await api(`/api/v1/appointments/${encodeURIComponent(code)}`);
   const remote = a.kind === "remote";
   const active = a.status === "booked";
-  const mats = a.materials.filter(m => m.presubmit).map(m => {
+  const mats = a.materials.filter(m => m.presubmit || m.status === "from_licence").map(m => {
     const offer = a.reusable.find(o => o.material_code === m.code);
     const canUpload = active || a.status === "checked_in";
     return `<div class="mat" data-code="${esc(m.code)}">
@@ -284,7 +287,7 @@ async function showAppointment(code) {
         <span class="tag st ${ST_TAG[m.status]}">${t(ST_KEY[m.status])}</span></div>
       ${m.filename ? `<div class="small muted">${esc(m.filename)}${m.reused ? ` · ${t("reused")}` : ""}</div>` : ""}
       ${m.status === "rejected" && m.reason ? `<div class="reason">${esc(t("rejectReason", { r: m.reason }))}</div>` : ""}
-      ${canUpload && m.status !== "accepted" ? `<div class="actions">
+      ${canUpload && !NOTHING_TO_UPLOAD.has(m.status) ? `<div class="actions">
         <label class="btn file-btn">${t(m.status === "missing" ? "upload" : "reupload")}
           <input type="file" accept="application/pdf,image/jpeg,image/png" data-code="${esc(m.code)}" aria-label="${esc(m.name)} ${t("upload")}"></label>
         ${offer ? `<button type="button" data-reuse="${esc(m.code)}">${t("reuse")}</button>` : ""}</div>` : ""}
