@@ -49,8 +49,9 @@ def test_stalled_listen_connection_is_replaced_and_events_flow_again(
     with writer.read() as s:
         hall = s.scalar(select(Hall).where(Hall.code == "demo"))
     settings = make_settings(
+        # No background pass: its own commits in the hall would wake the pump too.
         tmp_path / "data", via_proxy, hub_poll_seconds=120, alert_interval_seconds=0,
-        retention_interval_hours=0, metrics_token="scrape",
+        retention_interval_hours=0, online_interval_seconds=0, metrics_token="scrape",
         listen_ping_seconds=0.2, listen_ping_timeout_seconds=2)
     try:
         with TestClient(create_app(settings)) as client:
