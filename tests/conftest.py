@@ -21,7 +21,9 @@ from tests.support.databases import (
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-FUZZ_SUMMARY = ARTIFACTS / "security" / "fuzz-summary.json"
+# One summary per test process (pytest-xdist workers), added up in the closing lines.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+FUZZ_SUMMARY = ARTIFACTS / "security" / f"fuzz-summary-{_WORKER}.json"
 
 
 @pytest.fixture(scope="session")
@@ -106,17 +108,32 @@ def _restore_qt_app_look() -> Iterator[None]:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Drop last run's fuzz summary, so the closing lines only report this run's."""
-    FUZZ_SUMMARY.unlink(missing_ok=True)
+    """Drop last run's fuzz summaries, so the closing lines only report this run's."""
+    if not hasattr(session.config, "workerinput"):
+        for old in FUZZ_SUMMARY.parent.glob("fuzz-summary*.json"):
+            old.unlink(missing_ok=True)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say what the schemathesis tests were: one test per operation, many requests each."""
-    if hasattr(terminalreporter.config, "workerinput") or not FUZZ_SUMMARY.exists():
+    parts = [json.loads(p.read_text()) for p in FUZZ_SUMMARY.parent.glob("fuzz-summary-*.json")]
+    if hasattr(terminalreporter.config, "workerinput") or not parts:
         return
-    fuzz = json.loads(FUZZ_SUMMARY.read_text())
+    operations = {op for part in parts for op in part["operations"]}
     terminalreporter.write_line(
-        f"schemathesis: {fuzz['operations']} operations (one test each), up to "
-        f"{fuzz['max_examples_per_operation']} generated cases per operation, each sent as "
-        f"{len(fuzz['roles'])} roles: {fuzz['cases']} requests, "
-        f"{fuzz['server_errors']} answered 5xx")
+        f"schemathesis: {len(operations)} operations (one test each), up to "
+        f"{parts[0]['max_examples_per_operation']} generated cases per operation, each sent as "
+        f"{len(parts[0]['roles'])} roles: {sum(p['cases'] for p in parts)} requests, "
+        f"{sum(p['server_errors'] for p in parts)} answered 5xx")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give each schemathesis operation its own test id (it shares its function's otherwise).
+
+    With one id for all of them, reports count them as one test and pytest-xdist runs only one.
+    """
+    for item in items:
+        if getattr(item, "operation_label", None) and item.parent is not None:
+            # The item's name already says the operation: derive the id from it as pytest does
+            # for any other item (pytest 9 keeps it in `_id`).
+            item._id = item.parent.id.child(item.name)

@@ -51,7 +51,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
                 assert client.get("/api/v1/auth/me", headers=headers).status_code == 200, role
     server.stop()
     FUZZ_SUMMARY.parent.mkdir(parents=True, exist_ok=True)
-    figures = {"cases": sum(TALLY.values()), "operations": len(OPERATIONS),
+    figures = {"cases": sum(TALLY.values()), "operations": sorted(OPERATIONS),
                "max_examples_per_operation": EXAMPLES, "roles": [*ROLE_NAMES, "forged-token"],
                "excluded": [f"{m} {p}" for m, p in EXCLUDED],
                "server_errors": sum(n for k, n in TALLY.items() if k.startswith("5")),
