@@ -49,6 +49,7 @@ ADMIN = frozenset({"admin"})
 DEMO_STAFF = DEMO_CLERKS | MANAGERS
 WINDOW1_HOLDERS = frozenset({"clerk_w1"}) | MANAGERS  # managers/admins may act on any window
 KIOSK_AND_STAFF = DEMO_STAFF | {"kiosk"}
+KIOSKS = frozenset({"kiosk", "kiosk_east"})
 OWNER = frozenset({"citizen_a"})
 NOT_YOURS = {"citizen_b": 404}  # another citizen's booking does not exist for them
 DEMO_BACK_OFFICE = DEMO_STAFF | {"reviewer"}  # the reviewer of 公安局, which reviews 户口迁移
@@ -228,6 +229,10 @@ MATRIX: dict[tuple[str, str], Row] = {
                                                      params={"hall": "demo"})),
     ("DELETE", "/api/v1/devices/{device_id}"): Row(
         ADMIN, lambda w: Req(f"/api/v1/devices/{w.device()}")),
+    # A kiosk reports on itself (any hall's kiosk, each about its own hall).
+    ("POST", "/api/v1/devices/me/status"): Row(KIOSKS, _const(
+        "/api/v1/devices/me/status", json={"printer": "ok"})),
+    ("POST", "/api/v1/devices/me/help"): Row(KIOSKS, _const("/api/v1/devices/me/help")),
     # --- tickets
     ("POST", "/api/v1/halls/{hall_code}/tickets"): Row(
         DEMO_STAFF | {"kiosk"}, _const("/api/v1/halls/demo/tickets",
