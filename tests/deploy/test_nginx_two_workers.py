@@ -325,12 +325,25 @@ def test_a_display_whose_worker_stops_reconnects_and_misses_nothing(site: Site) 
                           headers=KIOSK)
             assert r.status_code == 201, r.text
             numbers.append(r.json()["number"])
-        # The display reconnects through nginx with `since` and lands on the other worker.
-        with site.stream(since=last) as ws:
-            replay = _recv_until(ws, lambda m: len(m) == 2)
+        # The display reconnects through nginx with `since` and lands on the other worker
+        # (like the display client, it tries again if the first attempt meets the dying one).
+        replay = _reconnect_and_replay(site, since=last, count=2)
         assert [e["type"] for e in replay] == ["ticket.issued"] * 2
         assert [e["data"]["number"] for e in replay] == numbers
         assert [e["seq"] for e in replay] == [last + 1, last + 2]
+
+
+def _reconnect_and_replay(site: Site, *, since: int, count: int) -> list[dict]:
+    """Open the stream with `since`, retrying as a display does, and read `count` events."""
+    for attempt in range(3):
+        try:
+            with site.stream(since=since) as ws:
+                return _recv_until(ws, lambda m: len(m) == count)
+        except (TimeoutError, ConnectionClosed, OSError):
+            if attempt == 2:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 def test_render_refuses_a_worker_that_is_not_host_and_port() -> None:
