@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -64,8 +65,12 @@ def test_stalled_listen_connection_is_replaced_and_events_flow_again(
 
             assert proxy.stall(APPLICATION_NAME.encode()) == 1  # only the LISTEN connection
             _append(writer, hall.id)
-            # The poll is 120 s: only a detected stall, a reconnect and a resync deliver this.
+            # The poll is 120 s: the stalled connection must be noticed and replaced, and the
+            # event arrive within seconds (the resync after the reconnect delivers it).
             assert client.portal.call(_next_seq, sub) == first + 1
+            deadline = time.monotonic() + 15
+            while hub.listen_reconnects() <= before and time.monotonic() < deadline:
+                time.sleep(0.05)
             reconnects = hub.listen_reconnects()
             assert reconnects > before
 
