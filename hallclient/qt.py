@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PyQt5.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
+from PyQt5.QtCore import QObject, QRunnable, QThreadPool, QTimer, pyqtSignal
 
 from hallclient.events import EventStream
 
@@ -83,3 +83,11 @@ class Worker(QObject):
     def wait(self, msecs: int = 10000) -> bool:
         """Wait for running jobs (tests, shutdown)."""
         return self.pool.waitForDone(msecs)
+
+
+class QtScheduler:
+    """The Qt `hallclient.jobs.Scheduler`: delays run on the UI thread's event loop."""
+
+    def later(self, seconds: float, fn: Callable[[], None]) -> None:
+        """Call fn on the UI thread after `seconds`."""
+        QTimer.singleShot(max(0, int(seconds * 1000)), fn)
