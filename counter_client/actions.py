@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ACTIVE = ("called", "serving")
+from tongban_common.wire import TicketStatus
+
+ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,11 @@ def allowed_actions(ctx: Context) -> frozenset[str]:
             allowed.add("call")
     if ctx.window_state != "closed" and not active:
         allowed.add("close")
-    if ctx.ticket_status == "called":
+    if ctx.ticket_status == TicketStatus.CALLED:
         allowed |= {"start", "no_show"}
         if ctx.call_count < ctx.recall_limit:
             allowed.add("recall")
-    elif ctx.ticket_status == "serving":
+    elif ctx.ticket_status == TicketStatus.SERVING:
         allowed |= {"complete", "transfer", "hang"}
     if not active and ctx.has_suspended:
         allowed.add("resume")
@@ -85,4 +87,4 @@ def allowed_actions(ctx: Context) -> frozenset[str]:
 
 def recall_exhausted(ctx: Context) -> bool:
     """The ticket on the card has used all its calls (the clerk should start or no-show)."""
-    return ctx.ticket_status == "called" and ctx.call_count >= ctx.recall_limit
+    return ctx.ticket_status == TicketStatus.CALLED and ctx.call_count >= ctx.recall_limit

@@ -27,6 +27,7 @@ from counter_client.documents import render_pages
 from counter_client.strings import Strings
 from hallclient import ApiError, HallApi, ServerUnreachable
 from hallclient.jobs import SyncRunner
+from tongban_common.wire import EventType, TicketStatus
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ class CounterSession:
     def serving_seconds(self, now: datetime | None = None) -> float | None:
         """Seconds since 开始办理 for a serving ticket."""
         t = self.ticket
-        if not t or t["status"] != "serving":
+        if not t or t["status"] != TicketStatus.SERVING:
             return None
         started = parse_time(t.get("started_at"))
         if started is None:
@@ -583,7 +584,7 @@ class CounterSession:
         """An event from the hall stream (UI thread)."""
         kind = str(msg.get("type", ""))
         data = msg.get("data") or {}
-        if kind == "ticket.called" and data.get("window_id") != self.window_id:
+        if kind == EventType.TICKET_CALLED and data.get("window_id") != self.window_id:
             at = parse_time(msg.get("at")) or datetime.now(UTC)
             self.log.appendleft(self.s("log_called", time=at.astimezone().strftime("%H:%M"),
                                        number=data.get("number", "?"),
@@ -598,7 +599,7 @@ class CounterSession:
                 self.refresh("suspended")
         elif kind.startswith("window."):
             self.refresh("windows")
-        elif kind == "evaluation.received" and self.rating \
+        elif kind == EventType.EVALUATION_RECEIVED and self.rating \
                 and data.get("ticket_id") == self.rating["ticket_id"]:
             self.rating = {**self.rating, "result": data.get("rating_label")}
             self._notify("rating")

@@ -26,6 +26,7 @@ from kiosk.config import KioskConfig
 from kiosk.devices.base import ID_CARD, QR, DeviceRead
 from kiosk.printing import TicketPrinter, error_key, slip_from_ticket, slot_text
 from kiosk.strings import t
+from tongban_common.wire import EventType
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 NUMBER_RE = re.compile(r"^[A-Z]{1,2}\d{3,5}$")
 QUERY_MAX = 7  # AB12345: the longest number NUMBER_RE accepts
 BOOKING_RE = re.compile(r"[A-Z0-9]{4,16}")
-REFRESH_EVENTS = ("ticket.", "queue.stats", "window.")
+REFRESH_EVENTS = ("ticket.", EventType.QUEUE_STATS, "window.")
 
 
 class Screen(StrEnum):

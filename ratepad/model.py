@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tongban_common.wire import EventType
+
 IDLE, PROMPT, REASONS, THANKS = "idle", "prompt", "reasons", "thanks"
 
 
@@ -65,12 +67,12 @@ class PadModel:
         kind = env.get("type", "")
         if data.get("window_id") != self.window_id or self.window_id is None:
             return False
-        if kind == "ticket.rating_requested":
+        if kind == EventType.TICKET_RATING_REQUESTED:
             if self.prompt is None or self.prompt.ticket_id != data["ticket_id"] \
                     or self.screen == IDLE:
                 self.start_prompt(data)
             return False
-        if kind == "evaluation.received" and self.prompt is not None \
+        if kind == EventType.EVALUATION_RECEIVED and self.prompt is not None \
                 and data.get("ticket_id") == self.prompt.ticket_id \
                 and self.screen in (PROMPT, REASONS) and not self.sending:
             self.thank(int(data["rating"]))  # rated by the slip's QR code meanwhile

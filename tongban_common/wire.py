@@ -24,6 +24,10 @@ class TicketStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# A window is busy with a ticket in one of these (called to it, or being served there).
+ACTIVE_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
 @unique
 class EventType(StrEnum):
     """The `type` of an event-log entry, as the hall websocket delivers it."""

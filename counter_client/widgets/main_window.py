@@ -37,10 +37,12 @@ from counter_client.session import (
 from counter_client.widgets.common import COLORS, STATE_COLORS, label, qr_pixmap
 from counter_client.widgets.transfer import TransferDialog
 from counter_client.widgets.viewer import MaterialViewer
+from tongban_common.wire import TicketStatus
 
-STATUS_COLORS = {"called": "#d69e2e", "serving": "#1a7f37", "suspended": "#805ad5",
-                 "done": "#4a5568", "no_show": "#c53030", "waiting": "#2b6cb0",
-                 "cancelled": "#718096"}
+STATUS_COLORS = {TicketStatus.CALLED: "#d69e2e", TicketStatus.SERVING: "#1a7f37",
+                 TicketStatus.SUSPENDED: "#805ad5", TicketStatus.DONE: "#4a5568",
+                 TicketStatus.NO_SHOW: "#c53030", TicketStatus.WAITING: "#2b6cb0",
+                 TicketStatus.CANCELLED: "#718096"}
 ROW1 = ("call", "recall", "start", "complete", "no_show", "transfer")
 ROW2 = ("hang", "resume", "pause", "open", "close")
 REVIEW_COLORS = {"accepted": Qt.darkGreen, "rejected": Qt.red, "on_site": Qt.darkGray}
@@ -404,7 +406,8 @@ class MainWindow(QMainWindow):
         count, limit = int(t.get("call_count") or 0), int(t.get("recall_limit") or 3)
         self.fields["call_count"].setText(s("call_count_value", n=count, limit=limit))
         self.fields["call_count"].setStyleSheet(
-            f"color: {COLORS['red']};" if count >= limit and t["status"] == "called" else "")
+            f"color: {COLORS['red']};" if count >= limit and t["status"] == TicketStatus.CALLED
+            else "")
         self._render_timer()
 
     def _show_fields(self, visible: bool) -> None:

@@ -12,6 +12,7 @@ from kiosk.ui.icons import icon
 from kiosk.ui.take import show_ticket_wait
 from kiosk.ui.theme import ACCENT, WARN
 from kiosk.ui.widgets import PIN_ROWS, Keypad, button, icon_row, label
+from tongban_common.wire import TicketStatus
 
 
 class MessageScreen(ScreenWidget):
@@ -206,12 +207,12 @@ class QueryResultScreen(ScreenWidget):
         self.number.setText(r.get("number", ""))
         self.service.setText(r.get("service_name", ""))
         window = r.get("window")
-        if r.get("status") in ("called", "serving") and window:
+        if r.get("status") in (TicketStatus.CALLED, TicketStatus.SERVING) and window:
             self.status.setText(self.t("query_called", w=f"{window['number']}号窗口 "
                                        f"{window.get('name', '')}".strip()))
         else:
             self.status.setText(self.t("query_status", s=r.get("status_text", "")))
-        waiting = r.get("status") == "waiting"
+        waiting = r.get("status") == TicketStatus.WAITING
         self.ahead.setVisible(waiting)
         self.wait.setVisible(waiting)
         self.ahead.setText(self.t("people_ahead", n=r.get("people_ahead") or 0))

@@ -24,6 +24,7 @@ from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import NotFound
 from server.events.service import append_event
+from tongban_common.wire import EventType
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
 MANAGERS = ("manager", "admin")
@@ -64,11 +65,11 @@ def post_ack(alert_id: int, db: DbDep, principal: PrincipalDep) -> dict:
         require(p, staff=MANAGERS, hall_id=a.hall_id)
         acknowledge(s, alert_id=alert_id, staff_id=p.id)
         out = alert_public(a)
-        append_event(s, hall_id=a.hall_id, type="alert.acknowledged", data=out)
+        append_event(s, hall_id=a.hall_id, type=EventType.ALERT_ACKNOWLEDGED, data=out)
         if a.rule in CLEARED_ON_ACK and a.cleared_at is None:
             a.cleared_at = a.acknowledged_at  # someone is on the way: the call is answered
             out = alert_public(a)
-            append_event(s, hall_id=a.hall_id, type="alert.cleared", data=out)
+            append_event(s, hall_id=a.hall_id, type=EventType.ALERT_CLEARED, data=out)
         return out
 
     return db.write(work)

@@ -25,6 +25,7 @@ from server.events.service import append_event
 from server.ops.disk import MB, StorageState
 from server.tickets.models import Ticket
 from server.windows.models import Window, WindowService
+from tongban_common.wire import EventType, TicketStatus
 
 from .models import Alert
 
@@ -121,7 +122,7 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
         select(ServiceItem).where(ServiceItem.hall_id == hall.id))}
     waiting = s.execute(select(Ticket.id, Ticket.number, Ticket.service_id, Ticket.queued_at,
                                Ticket.issued_at)
-                        .where(Ticket.hall_id == hall.id, Ticket.status == "waiting",
+                        .where(Ticket.hall_id == hall.id, Ticket.status == TicketStatus.WAITING,
                                # an earlier day's leftovers are not waiting any more
                                Ticket.business_day == business_day(now, hall.timezone))
                         .order_by(Ticket.issued_at, Ticket.id)).all()
@@ -156,7 +157,8 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
         serving = s.execute(select(Ticket.id, Ticket.number, Ticket.service_id,
                                    Ticket.started_at, Window.number)
                             .join(Window, Window.id == Ticket.window_id)
-                            .where(Ticket.hall_id == hall.id, Ticket.status == "serving")).all()
+                            .where(Ticket.hall_id == hall.id,
+                                   Ticket.status == TicketStatus.SERVING)).all()
         for tid, number, sid, started, wnum in serving:
             if started is None:
                 continue
@@ -240,7 +242,7 @@ def _idle_windows(s: Session, hall: Hall, now: datetime, r: dict[str, Any],
                               .where(Window.hall_id == hall.id)):
         links[wid].add(sid)
     busy = set(s.scalars(select(Ticket.window_id).where(
-        Ticket.hall_id == hall.id, Ticket.status.in_(("called", "serving")))))
+        Ticket.hall_id == hall.id, Ticket.status.in_((TicketStatus.CALLED, TicketStatus.SERVING)))))
     last_done = dict(s.execute(
         select(Ticket.window_id, func.max(Ticket.finished_at))
         .where(Ticket.hall_id == hall.id, Ticket.window_id.is_not(None),
@@ -308,7 +310,7 @@ def _apply(s: Session, hall_id: int, wanted: dict[tuple[str, str], Condition],
             s.add(row)
             s.flush()
             counts["raised"] += 1
-            events.append(("alert.raised", row, {}))
+            events.append((EventType.ALERT_RAISED, row, {}))
             continue
         row.value, row.message, row.data = c.value, c.message, c.data
         if row.level != c.level:
@@ -316,12 +318,12 @@ def _apply(s: Session, hall_id: int, wanted: dict[tuple[str, str], Condition],
             row.level = c.level
             row.level_changes = [*row.level_changes, {"at": iso(now), "level": c.level}]
             counts["changed"] += 1
-            events.append(("alert.raised", row, {"previous_level": previous}))
+            events.append((EventType.ALERT_RAISED, row, {"previous_level": previous}))
     for key, row in open_rows.items():
         if key not in wanted:
             row.cleared_at = now
             counts["cleared"] += 1
-            events.append(("alert.cleared", row, {}))
+            events.append((EventType.ALERT_CLEARED, row, {}))
     # Events last, as append_event wants; their data carries no personal data.
     for type_, row, extra in events:
         append_event(s, hall_id=hall_id, type=type_, at=now, data={**alert_public(row), **extra})

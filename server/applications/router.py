@@ -39,6 +39,7 @@ from server.stats.router import XLSX
 from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
+from tongban_common.wire import TicketStatus
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 FRONT = ("clerk", "manager", "admin")  # the window side: acceptance and handing over
@@ -108,7 +109,8 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
     def work(s: Session) -> dict:
         ticket = get_ticket(s, ticket_id)
         require(p, staff=FRONT, hall_id=ticket.hall_id)
-        if ticket.window_id is None or ticket.status not in ("serving", "done"):
+        if ticket.window_id is None \
+                or ticket.status not in (TicketStatus.SERVING, TicketStatus.DONE):
             raise Conflict(f"号码 {ticket.number} 不在办理中，不能受理", code="not_serving")
         check_window_holder(get_window(s, ticket.window_id), p)
         hall = s.get(Hall, ticket.hall_id)

@@ -35,6 +35,7 @@ from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.service import application_rated
 from server.events.service import append_event
 from server.tickets.models import Ticket
+from tongban_common.wire import EventType, TicketStatus
 
 DEFAULT_LEGAL_DAYS = 20
 OPEN = ("accepted", "in_review", "correction")  # the clock runs (or is paused) until decided
@@ -334,7 +335,8 @@ def open_pickup_ticket(s: Session, ready: list[Application]) -> Ticket | None:
     if len(ids) != 1 or None in ids:
         return None
     ticket = s.get(Ticket, ids.pop())
-    return ticket if ticket is not None and ticket.status in ("waiting", "called") else None
+    return ticket if ticket is not None \
+        and ticket.status in (TicketStatus.WAITING, TicketStatus.CALLED) else None
 
 
 def link_pickup(s: Session, apps: list[Application], *, ticket_id: int, number: str,
@@ -370,7 +372,7 @@ def _changed(s: Session, app: Application, status: str, principal: Principal,
                body=f"【通办】您的{service.name}（受理编号 {app.receipt_no}）：{text}",
                hall_id=app.hall_id, data={"receipt_no": app.receipt_no, "status": status})
     s.flush()
-    append_event(s, hall_id=app.hall_id, type=f"application.{action}", at=now,
+    append_event(s, hall_id=app.hall_id, type=EventType(f"application.{action}"), at=now,
                  data={"application_id": app.id, "receipt_no": app.receipt_no,
                        "service_code": service.code, "service_name": service.name,
                        "status": status, "status_text": STATUS_ZH[status],

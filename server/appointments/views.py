@@ -16,13 +16,14 @@ from server.citizens.service import mask_phone
 from server.core.clock import iso, utcnow
 from server.materials.service import checklist, reusable, summary
 from server.tickets.models import Ticket
+from tongban_common.wire import TicketStatus
 
 
 def effective_status(s: Session, appt: Appointment) -> str:
     """booked/checked_in/cancelled/no_show as stored; served once its ticket is done."""
     if appt.status == "checked_in" and appt.ticket_id:
         ticket_status = s.scalar(select(Ticket.status).where(Ticket.id == appt.ticket_id))
-        if ticket_status == "done":
+        if ticket_status == TicketStatus.DONE:
             return "served"
     return appt.status
 
@@ -75,7 +76,7 @@ def appointment_citizen(s: Session, appt: Appointment, *,
         out["expires_at"] = iso(appt.slot_end)
         if status == "booked":
             out["people_ahead"] = s.scalar(select(func.count()).select_from(Ticket).where(
-                Ticket.service_id == service.id, Ticket.status == "waiting",
+                Ticket.service_id == service.id, Ticket.status == TicketStatus.WAITING,
                 Ticket.business_day == appt.business_day,
                 Ticket.queued_at < appt.slot_start))
     return out

@@ -22,6 +22,7 @@ from server.events.service import append_event
 from server.tickets.service import get_window
 from server.windows.models import Window
 from server.windows.service import create_window, set_services, window_view
+from tongban_common.wire import EventType
 
 # Known booking keys and their allowed ranges; other keys are kept as they are.
 BOOKING_RANGES: dict[str, tuple[int, int, str]] = {
@@ -204,7 +205,8 @@ def set_notice(s: Session, *, hall: Hall, notice: str, principal: Principal) -> 
     hall.notice = notice.strip()
     if record(s, hall_id=hall.id, principal=principal, action="update", entity="notice",
               entity_key=hall.code, before=before, after={"notice": hall.notice}) is not None:
-        append_event(s, hall_id=hall.id, type="notice.updated", data={"notice": hall.notice})
+        append_event(s, hall_id=hall.id, type=EventType.NOTICE_UPDATED,
+                     data={"notice": hall.notice})
 
 
 def manager_settings(hall: Hall) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evalu
 from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import EventType, TicketStatus
 
 
 def evaluate(
@@ -48,7 +49,7 @@ def rate_ticket(
     channel: str = "tracking",
 ) -> Evaluation:
     """Store a rating for a finished ticket (locked by the caller); a second rating is a 409."""
-    if ticket.status != "done":
+    if ticket.status != TicketStatus.DONE:
         raise Conflict("业务办结后才能评价", code="not_finished")
     dims = _checked(rating, dimensions, channel)
     if s.scalar(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)) is not None:
@@ -61,7 +62,7 @@ def rate_ticket(
     s.add(ev)
     s.flush()
     open_case_for(s, ev)  # 差评 → follow-up case in the same transaction
-    append_event(s, hall_id=ticket.hall_id, type="evaluation.received", ticket_id=ticket.id,
+    append_event(s, hall_id=ticket.hall_id, type=EventType.EVALUATION_RECEIVED, ticket_id=ticket.id,
                  data=evaluation_public(ev, ticket.number))
     return ev
 
@@ -105,7 +106,7 @@ def rate_application(
     s.add(ev)
     s.flush()
     open_case_for(s, ev)
-    append_event(s, hall_id=app.hall_id, type="application.rated", data={
+    append_event(s, hall_id=app.hall_id, type=EventType.APPLICATION_RATED, data={
         "application_id": app.id, "receipt_no": app.receipt_no, "rating": ev.rating,
         "rating_label": RATING_LABELS[ev.rating], "dimensions": ev.dimensions,
         "channel": ev.channel, "window_id": ev.window_id})
@@ -140,10 +141,10 @@ def request_rating(s: Session, *, ticket_id: int, principal: Principal) -> dict[
         raise Forbidden("无权操作其他大厅的号码", code="forbidden_hall")
     if principal.role == "clerk" and ticket.staff_id != principal.id:
         raise Forbidden("只能为自己办结的号码发起评价", code="not_your_ticket")
-    if ticket.status != "done":
+    if ticket.status != TicketStatus.DONE:
         raise Conflict("业务办结后才能发起评价", code="not_finished")
-    append_event(s, hall_id=ticket.hall_id, type="ticket.rating_requested", ticket_id=ticket.id,
-                 data=rating_prompt(s, ticket))
+    append_event(s, hall_id=ticket.hall_id, type=EventType.TICKET_RATING_REQUESTED,
+                 ticket_id=ticket.id, data=rating_prompt(s, ticket))
     return {"ticket_id": ticket.id, "number": ticket.number,
             "tracking_token": ticket.tracking_token,
             "evaluation_path": f"/api/v1/track/{ticket.tracking_token}/evaluation",

@@ -24,6 +24,7 @@ from server.core.errors import DomainError, Forbidden, Unauthorized
 from server.devices.service import touch_device
 from server.events.hub import Hub, Subscriber, dumps
 from server.events.service import envelope, events_after
+from tongban_common.wire import WsMessage
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -141,7 +142,8 @@ async def _catch_up(
 
     messages, snapshot, delivered = await to_thread.run_sync(load)
     if snapshot is not None:
-        await websocket.send_text(dumps({"type": "snapshot", "seq": delivered, "data": snapshot}))
+        await websocket.send_text(dumps({"type": WsMessage.SNAPSHOT, "seq": delivered,
+                                         "data": snapshot}))
     for text in messages:
         await websocket.send_text(text)
     sub.delivered = delivered
@@ -201,7 +203,7 @@ async def _send_loop(websocket: WebSocket, app: Any, sub: Subscriber, heartbeat:
                 if not await to_thread.run_sync(_token_still_valid, app, token):
                     await websocket.close(CLOSE_UNAUTHORIZED, "token revoked or expired")
                     return
-                await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
+                await websocket.send_text(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
                 continue
         else:
             seq, text = queue.get_nowait()
@@ -224,8 +226,9 @@ async def answer_pings(websocket: WebSocket, pong: Callable[[], dict[str, Any]],
             msg = json.loads(raw)
         except ValueError:
             continue
-        if isinstance(msg, dict) and msg.get("type") == "ping":
-            await websocket.send_text(dumps({"type": "pong", **pong(), "at": iso(utcnow())}))
+        if isinstance(msg, dict) and msg.get("type") == WsMessage.PING:
+            await websocket.send_text(dumps({"type": WsMessage.PONG, **pong(),
+                                             "at": iso(utcnow())}))
             if on_ping is not None:
                 await on_ping()
 

@@ -35,9 +35,10 @@ from server.materials.storage import LocalStorage, Storage, TooLarge
 from server.ops.disk import MB, free_bytes
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import TicketStatus
 
 log = logging.getLogger(__name__)
-HANDLING = ("called", "serving", "suspended")
+HANDLING = (TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.SUSPENDED)
 UPLOADABLE = ("booked", "checked_in")
 
 

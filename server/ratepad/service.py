@@ -17,6 +17,7 @@ from server.evaluations.models import BAD_REASONS, RATING_LABELS, Evaluation
 from server.evaluations.service import clerk_card, evaluation_public, rate_ticket, rating_prompt
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import TicketStatus
 
 # A pad may rate a ticket finished at its window this recently; later the citizen has left
 # and only the slip's QR code (tracking page) remains.
@@ -55,7 +56,7 @@ def pad_state(s: Session, principal: Principal, now: datetime) -> dict[str, Any]
 def _pending_prompt(s: Session, window: Window, now: datetime) -> dict[str, Any] | None:
     ticket = s.scalar(
         select(Ticket)
-        .where(Ticket.window_id == window.id, Ticket.status == "done",
+        .where(Ticket.window_id == window.id, Ticket.status == TicketStatus.DONE,
                Ticket.finished_at >= now - RECOVER_WITHIN)
         .order_by(Ticket.finished_at.desc(), Ticket.id.desc())
         .limit(1)

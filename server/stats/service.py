@@ -30,6 +30,7 @@ from server.core.errors import Invalid
 from server.evaluations.models import Evaluation
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import TicketStatus
 
 GROUPS = ("hall", "service", "window", "clerk", "hour", "day")
 DEFAULT_SERVICE_LEVEL_MINUTES = 25.0
@@ -91,15 +92,15 @@ class _Bucket:
 
     def add(self, t: Ticket, rating: int | None, *, target: float, grace: float) -> None:
         self.tickets += 1
-        self.served += t.status == "done"
-        self.no_shows += t.status == "no_show"
-        self.cancellations += t.status == "cancelled"
+        self.served += t.status == TicketStatus.DONE
+        self.no_shows += t.status == TicketStatus.NO_SHOW
+        self.cancellations += t.status == TicketStatus.CANCELLED
         self.transfers += t.transfer_count
         if t.first_called_at is not None:
             wait = (t.first_called_at - t.issued_at).total_seconds() / 60
             self.waits.append(wait)
             self.within_target += wait <= target
-        if t.status == "done" and t.started_at and t.finished_at:
+        if t.status == TicketStatus.DONE and t.started_at and t.finished_at:
             self.services.append((t.finished_at - t.started_at).total_seconds() / 60)
         if t.appointment_slot_start is not None:
             self.appointments += 1

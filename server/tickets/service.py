@@ -25,8 +25,9 @@ from server.tickets.models import IdempotencyKey, Ticket
 from server.tickets.numbering import format_number, next_number
 from server.tickets.ordering import explain, next_candidate_query, queue_day, reason_text
 from server.windows.models import Window, WindowService
+from tongban_common.wire import EventType, TicketStatus
 
-ACTIVE = ("called", "serving")
+ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
 ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahead, minutes)
 
 
@@ -90,7 +91,7 @@ def issue_ticket(
         seq_no=n,
         number=format_number(service.prefix, n),
         business_day=day,
-        status="waiting",
+        status=TicketStatus.WAITING,
         source=source,
         priority_class=priority_class,
         priority_reason=reason,
@@ -118,7 +119,7 @@ def issue_ticket(
     append_event(
         s,
         hall_id=hall.id,
-        type="ticket.issued",
+        type=EventType.TICKET_ISSUED,
         ticket_id=ticket.id,
         at=now,
         data={
@@ -259,9 +260,9 @@ def call_next(
     # One statement takes the ticket and returns the whole row (no re-read, no second UPDATE).
     ticket = s.scalars(
         update(Ticket)
-        .where(Ticket.id == candidate, Ticket.status == "waiting")
+        .where(Ticket.id == candidate, Ticket.status == TicketStatus.WAITING)
         .values(
-            status="called", window_id=window.id, staff_id=principal.id, called_at=now,
+            status=TicketStatus.CALLED, window_id=window.id, staff_id=principal.id, called_at=now,
             call_count=Ticket.call_count + 1,
             first_called_at=func.coalesce(Ticket.first_called_at, literal(now, UTCDateTime())),
         )
@@ -275,7 +276,7 @@ def call_next(
         top_priority=_skipped_older(s, ticket=ticket, window=window),
     )
     ticket.target_window_id = None
-    _emit(s, ticket, "ticket.called", window=window, now=now,
+    _emit(s, ticket, EventType.TICKET_CALLED, window=window, now=now,
           extra={"reason": ticket.call_reason,
                  "reason_text": reason_text(ticket.call_reason,
                                             starvation_minutes=settings.starvation_minutes)})
@@ -289,7 +290,7 @@ def _skipped_older(s: Session, *, ticket: Ticket, window: Window) -> bool:
             select(
                 exists().where(
                     Ticket.hall_id == window.hall_id,
-                    Ticket.status == "waiting",
+                    Ticket.status == TicketStatus.WAITING,
                     Ticket.business_day == ticket.business_day,
                     Ticket.queued_at < ticket.queued_at,
                     Ticket.target_window_id.is_(None),
@@ -325,24 +326,27 @@ def _emit(
 # ---------------------------------------------------------------- life cycle
 
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "recall": (("called",), "called"),
-    "start": (("called",), "serving"),
-    "complete": (("serving",), "done"),
-    "no-show": (("called",), "no_show"),
-    "requeue": (("called",), "waiting"),
-    "cancel": (("waiting",), "cancelled"),
-    "hang": (("serving",), "suspended"),
-    "resume": (("suspended",), "serving"),
-    "transfer": (("serving",), "waiting"),
+    "recall": ((TicketStatus.CALLED,), TicketStatus.CALLED),
+    "start": ((TicketStatus.CALLED,), TicketStatus.SERVING),
+    "complete": ((TicketStatus.SERVING,), TicketStatus.DONE),
+    "no-show": ((TicketStatus.CALLED,), TicketStatus.NO_SHOW),
+    "requeue": ((TicketStatus.CALLED,), TicketStatus.WAITING),
+    "cancel": ((TicketStatus.WAITING,), TicketStatus.CANCELLED),
+    "hang": ((TicketStatus.SERVING,), TicketStatus.SUSPENDED),
+    "resume": ((TicketStatus.SUSPENDED,), TicketStatus.SERVING),
+    "transfer": ((TicketStatus.SERVING,), TicketStatus.WAITING),
 }
 EVENT_TYPES = {
-    "recall": "ticket.recalled", "start": "ticket.started", "complete": "ticket.completed",
-    "no-show": "ticket.no_show", "requeue": "ticket.requeued", "cancel": "ticket.cancelled",
-    "hang": "ticket.suspended", "resume": "ticket.resumed", "transfer": "ticket.transferred",
+    "recall": EventType.TICKET_RECALLED, "start": EventType.TICKET_STARTED,
+    "complete": EventType.TICKET_COMPLETED, "no-show": EventType.TICKET_NO_SHOW,
+    "requeue": EventType.TICKET_REQUEUED, "cancel": EventType.TICKET_CANCELLED,
+    "hang": EventType.TICKET_SUSPENDED, "resume": EventType.TICKET_RESUMED,
+    "transfer": EventType.TICKET_TRANSFERRED,
 }
 STATUS_ZH = {
-    "waiting": "等待中", "called": "已叫号", "serving": "办理中", "suspended": "已挂起",
-    "done": "已办结", "no_show": "已过号", "cancelled": "已取消",
+    TicketStatus.WAITING: "等待中", TicketStatus.CALLED: "已叫号", TicketStatus.SERVING: "办理中",
+    TicketStatus.SUSPENDED: "已挂起", TicketStatus.DONE: "已办结", TicketStatus.NO_SHOW: "已过号",
+    TicketStatus.CANCELLED: "已取消",
 }
 
 
@@ -440,9 +444,9 @@ def transition(
 
 
 # What is left of an earlier business day's queue when a new day starts.
-DAY_CLOSE = {"waiting": ("cancelled", "ticket.cancelled"),
-             "suspended": ("cancelled", "ticket.cancelled"),
-             "called": ("no_show", "ticket.no_show")}
+DAY_CLOSE = {TicketStatus.WAITING: (TicketStatus.CANCELLED, EventType.TICKET_CANCELLED),
+             TicketStatus.SUSPENDED: (TicketStatus.CANCELLED, EventType.TICKET_CANCELLED),
+             TicketStatus.CALLED: (TicketStatus.NO_SHOW, EventType.TICKET_NO_SHOW)}
 
 
 def close_past_days(s: Session, *, hall_id: int | None = None,
@@ -461,7 +465,8 @@ def close_past_days(s: Session, *, hall_id: int | None = None,
             Ticket.business_day < business_day(now, hall.timezone)).with_for_update()).all()
         for ticket in stale:
             status, event = DAY_CLOSE[ticket.status]
-            window = s.get(Window, ticket.window_id) if ticket.status == "called" else None
+            window = (s.get(Window, ticket.window_id) if ticket.status == TicketStatus.CALLED
+                      else None)
             ticket.status, ticket.finished_at = status, now
             _emit(s, ticket, event, window=window, now=now, extra={"reason": "day_closed"})
             closed += 1

@@ -15,6 +15,7 @@ from server.tickets.models import Ticket
 from server.tickets.ordering import reason_text
 from server.tickets.service import ACTIVE, ETA_CACHE, STATUS_ZH, serving_window_numbers
 from server.windows.models import Window
+from tongban_common.wire import TicketStatus
 
 
 def window_hint(s: Session, service_id: int) -> str:
@@ -28,7 +29,7 @@ def queue_position(
     s: Session, ticket: Ticket, service: ServiceItem, settings: Settings, now: datetime
 ) -> tuple[int | None, int | None, int | None]:
     """(position, people ahead, estimated minutes) for a waiting ticket, else Nones."""
-    if ticket.status != "waiting":
+    if ticket.status != TicketStatus.WAITING:
         return None, None, None
     cached = s.info.get(ETA_CACHE, {}).get(ticket.id)
     if cached is not None:  # estimated moments ago, in this transaction, at issue

@@ -29,6 +29,7 @@ from server.tickets.models import Ticket
 from server.tickets.views import ticket_public
 from server.tracking.models import TrackReminder
 from server.tracking.service import find_ticket, is_expired
+from tongban_common.wire import TicketStatus
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ PER_PHONE_PER_DAY = 5
 # A pump wake-up is the trigger; this only re-checks in case one was missed.
 RECHECK_SECONDS = 60.0
 DEBOUNCE_SECONDS = 0.2
-OPEN_STATUSES = ("waiting", "suspended")
+OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.SUSPENDED)
 
 
 def reminder_view(r: TrackReminder | None) -> dict[str, Any] | None:
@@ -103,7 +104,7 @@ def check_hall(s: Session, hall_id: int, settings: Settings,
             continue
         view = ticket_public(s, ticket, settings, now=now)
         people = view["people_ahead"]
-        if ticket.status != "waiting" or people is None or people > r.ahead:
+        if ticket.status != TicketStatus.WAITING or people is None or people > r.ahead:
             still += 1
             continue
         claimed = s.execute(update(TrackReminder)

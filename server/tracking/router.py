@@ -35,6 +35,7 @@ from server.tracking.service import (
     locate,
     track_view,
 )
+from tongban_common.wire import WsMessage
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["tracking"])
@@ -166,7 +167,7 @@ async def _push_loop(websocket: WebSocket, app: Any, tracked: TrackedTicket, wat
                 async with asyncio.timeout(max(0.0, heartbeat - (time.monotonic() - last_sent))):
                     await watcher.changed.wait()
             except TimeoutError:
-                await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
+                await websocket.send_text(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
                 last_sent = time.monotonic()
                 continue
             if debounce:

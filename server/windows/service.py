@@ -17,8 +17,10 @@ from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.tickets.service import check_window_holder, close_past_days, get_window
 from server.windows.models import Window, WindowService
+from tongban_common.wire import ACTIVE_STATUSES, EventType, TicketStatus
 
-WINDOW_EVENTS = {"open": "window.opened", "paused": "window.paused", "closed": "window.closed"}
+WINDOW_EVENTS = {"open": EventType.WINDOW_OPENED, "paused": EventType.WINDOW_PAUSED,
+                 "closed": EventType.WINDOW_CLOSED}
 
 
 def set_state(
@@ -39,7 +41,7 @@ def set_state(
         check_window_holder(window, principal)
     if state == "closed":
         busy = s.scalar(select(Ticket.number).where(
-            Ticket.window_id == window.id, Ticket.status.in_(("called", "serving"))))
+            Ticket.window_id == window.id, Ticket.status.in_(ACTIVE_STATUSES)))
         if busy:
             raise Conflict(f"请先处理当前号码 {busy} 再关闭窗口", code="window_busy")
         window.current_staff_id = None
@@ -81,8 +83,9 @@ def window_view(s: Session, window: Window) -> dict[str, Any]:
     ).all()
     staff = s.get(Staff, window.current_staff_id) if window.current_staff_id else None
     current = s.scalar(select(Ticket).where(
-        Ticket.window_id == window.id, Ticket.status.in_(("called", "serving", "suspended")))
-        .order_by(Ticket.status.in_(("called", "serving")).desc()))
+        Ticket.window_id == window.id,
+        Ticket.status.in_((*ACTIVE_STATUSES, TicketStatus.SUSPENDED)))
+        .order_by(Ticket.status.in_(ACTIVE_STATUSES).desc()))
     return {
         "id": window.id,
         "number": window.number,
@@ -131,5 +134,6 @@ def set_services(s: Session, *, window: Window, services: list[tuple[int, int]])
 def suspended_tickets(s: Session, *, window: Window, day: Any) -> list[Ticket]:
     """Tickets hung (挂起) at this window on the given business day, oldest first."""
     return list(s.scalars(select(Ticket).where(
-        Ticket.window_id == window.id, Ticket.status == "suspended", Ticket.business_day == day)
+        Ticket.window_id == window.id, Ticket.status == TicketStatus.SUSPENDED,
+        Ticket.business_day == day)
         .order_by(Ticket.suspended_at, Ticket.id)))
