@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from server.core.config import DEMO_SECRET, Settings
 from server.ops.requestlog import configure_logging
+from tongban_common.wire import DEVICE_KINDS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="IANA time zone of the business day (default Asia/Shanghai)")
     d = sub.add_parser("create-device", help="register a device and print its token once")
     d.add_argument("hall_code", help="code of the device's hall")
-    d.add_argument("kind", choices=["kiosk", "display", "counter", "ratepad"],
+    d.add_argument("kind", choices=[str(k) for k in DEVICE_KINDS],
                    help="what the device is")
     d.add_argument("name", help="a name to recognise it by, e.g. 一楼取号机")
     d.add_argument("--window", type=int, help="window number the device belongs to (ratepad)")

@@ -24,10 +24,9 @@ from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import NotFound
 from server.events.service import append_event
-from tongban_common.wire import EventType
+from tongban_common.wire import MANAGERS, EventType
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
-MANAGERS = ("manager", "admin")
 
 
 @router.get("/halls/{hall}/alerts")

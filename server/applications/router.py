@@ -39,12 +39,12 @@ from server.stats.router import XLSX
 from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
-from tongban_common.wire import TicketStatus
+from tongban_common.wire import BACK_OFFICE, HALL_STAFF, MANAGERS, STAFF_ROLES, TicketStatus
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
-FRONT = ("clerk", "manager", "admin")  # the window side: acceptance and handing over
-BACK = ("reviewer", "manager", "admin")  # the back office: review decisions
-STAFF = ("clerk", "reviewer", "manager", "admin")
+FRONT = HALL_STAFF  # the window side: acceptance and handing over
+BACK = BACK_OFFICE  # the back office: review decisions
+STAFF = STAFF_ROLES
 PICKUP_SERVICE = "PICKUP"  # the demo hall's 出件 queue (hall setting `pickup_service`)
 
 
@@ -215,7 +215,7 @@ def get_stats(hall_code: str, db: DbDep, principal: PrincipalDep) -> dict:
     """Applications by state, on-time rate and average working days per service."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         return application_stats(s, hall)
 
 
@@ -224,7 +224,7 @@ def get_stats_xlsx(hall_code: str, db: DbDep, principal: PrincipalDep) -> Respon
     """The same statistics as an XLSX download (manager of the hall)."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         result = application_stats(s, hall)
         today = business_day(utcnow(), hall.timezone)
         data = stats_xlsx(result, f"{hall.name} 办件统计（截至 {today.isoformat()}）")

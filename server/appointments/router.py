@@ -27,9 +27,10 @@ from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
 from server.materials.service import service_materials
 from server.tickets.views import ticket_public, ticket_staff, window_hint
+from tongban_common.wire import HALL_STAFF
 
 router = APIRouter(prefix="/api/v1", tags=["appointments"], lifespan=online_lifespan)
-STAFF = ("clerk", "manager", "admin")
+STAFF = HALL_STAFF
 
 
 class BookIn(BaseModel):

@@ -20,9 +20,9 @@ from server.core.deps import DbDep, PrincipalDep
 from server.devices.models import Device
 from server.windows.router import WindowServiceIn
 from server.windows.service import list_windows, window_view
+from tongban_common.wire import MANAGERS
 
 router = APIRouter(prefix="/api/v1", tags=["manager config"])
-MANAGERS = ("manager", "admin")
 
 
 class ServicePatch(BaseModel):

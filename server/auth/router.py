@@ -18,6 +18,7 @@ from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep, bearer_token
 from server.core.errors import RATE_LIMITED, Forbidden
+from tongban_common.wire import HALL_DEVICES, MANAGERS
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -106,7 +107,7 @@ def post_logout(
 @router.get("/auth/me", response_model=MeOut)
 def get_me(db: DbDep, principal: PrincipalDep) -> dict:
     """Who the token belongs to."""
-    p = require(principal, staff=STAFF_ROLES, devices=("kiosk", "display", "counter"),
+    p = require(principal, staff=STAFF_ROLES, devices=HALL_DEVICES,
                 citizen=True)
     with db.read() as s:
         hall = s.get(Hall, p.hall_id) if p.hall_id else None
@@ -118,7 +119,7 @@ def get_me(db: DbDep, principal: PrincipalDep) -> dict:
 @router.post("/staff", status_code=201, response_model=StaffOut)
 def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a staff account (admin; managers may create clerks and reviewers of their hall)."""
-    p = require(principal, staff=("manager", "admin"))
+    p = require(principal, staff=MANAGERS)
 
     def work(s: Session) -> dict:
         hall = get_hall(s, body.hall_code) if body.hall_code else None
@@ -138,7 +139,7 @@ def list_staff(db: DbDep, principal: PrincipalDep, hall: Annotated[str, Query()]
     """Staff accounts of a hall (manager/admin)."""
     with db.read() as s:
         h = get_hall(s, hall)
-        require(principal, staff=("manager", "admin"), hall_id=h.id)
+        require(principal, staff=MANAGERS, hall_id=h.id)
         rows = s.scalars(select(Staff).where(Staff.hall_id == h.id).order_by(Staff.username))
         return [_staff_out(st, h) for st in rows]
 

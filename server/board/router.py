@@ -9,6 +9,7 @@ from server.auth.principal import require
 from server.board.service import board_snapshot
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from tongban_common.wire import HALL_DEVICES
 
 router = APIRouter(prefix="/api/v1", tags=["board"])
 
@@ -20,6 +21,6 @@ def get_board(hall_code: str, db: DbDep, settings: SettingsDep, principal: Princ
         hall = get_hall(s, hall_code)
         if principal is not None and principal.kind != "citizen":
             require(principal, staff=STAFF_ROLES,
-                    devices=("kiosk", "display", "counter"), hall_id=hall.id)
+                    devices=HALL_DEVICES, hall_id=hall.id)
         return board_snapshot(s, hall, settings)
 

@@ -14,9 +14,9 @@ from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import business_day, utcnow
 from server.core.deps import DbDep, PrincipalDep
+from tongban_common.wire import HALL_STAFF, MANAGERS
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
-MANAGERS = ("manager", "admin")
 
 
 class AssignIn(BaseModel):
@@ -63,7 +63,7 @@ def get_case(case_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """One case with its history."""
     with db.read() as s:
         case = cases.get_case(s, case_id)
-        require(principal, staff=("clerk", *MANAGERS), hall_id=case.hall_id)
+        require(principal, staff=HALL_STAFF, hall_id=case.hall_id)
         hall = s.get(Hall, case.hall_id)
         assert hall is not None
         return cases.case_view(s, case, today=business_day(utcnow(), hall.timezone))
@@ -78,7 +78,7 @@ def post_assign(case_id: int, body: AssignIn, db: DbDep, principal: PrincipalDep
 @router.post("/cases/{case_id}/reply")
 def post_reply(case_id: int, body: ReplyIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Record the reply to the citizen (assignee or manager)."""
-    return _act(db, principal, case_id, "reply", ("clerk", *MANAGERS), text=body.text)
+    return _act(db, principal, case_id, "reply", HALL_STAFF, text=body.text)
 
 
 @router.post("/cases/{case_id}/close")

@@ -16,6 +16,7 @@ from server.catalog.models import Hall
 from server.catalog.service import create_hall, create_service, get_hall, get_service
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
+from tongban_common.wire import MANAGERS
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -85,7 +86,7 @@ def post_service(hall_code: str, body: ServiceIn, db: DbDep, principal: Principa
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         fields = body.model_dump()
         fields["materials"] = [m.model_dump(exclude_none=True) for m in body.materials]
         svc = create_service(s, hall_id=hall.id, **fields)

@@ -18,6 +18,7 @@ from server.core.deps import DbDep, PrincipalDep
 from server.core.errors import NotFound
 from server.devices.models import Device
 from server.devices.service import create_device
+from tongban_common.wire import MANAGERS
 
 router = APIRouter(prefix="/api/v1", tags=["devices"])
 
@@ -66,7 +67,7 @@ def list_devices(hall: Annotated[str, Query()], db: DbDep, principal: PrincipalD
     """Devices of a hall with their last heartbeat (manager/admin)."""
     with db.read() as s:
         h = get_hall(s, hall)
-        require(principal, staff=("manager", "admin"), hall_id=h.id)
+        require(principal, staff=MANAGERS, hall_id=h.id)
         rows = s.scalars(select(Device).where(Device.hall_id == h.id).order_by(Device.id))
         return [
             {"id": d.id, "kind": d.kind, "name": d.name, "window_id": d.window_id,

@@ -10,6 +10,7 @@ from server.auth.principal import require
 from server.core.deps import DbDep, PrincipalDep
 from server.evaluations.service import evaluate, evaluation_public, request_rating
 from server.tickets.models import Ticket
+from tongban_common.wire import HALL_STAFF
 
 router = APIRouter(prefix="/api/v1", tags=["evaluations"])
 
@@ -37,5 +38,5 @@ def post_evaluation(tracking_token: str, body: EvaluationIn, db: DbDep) -> dict:
 @router.post("/tickets/{ticket_id}/rating-request")
 def post_rating_request(ticket_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """Ask the citizen of a finished ticket to rate (好差评); emits ticket.rating_requested."""
-    p = require(principal, staff=("clerk", "manager", "admin"))
+    p = require(principal, staff=HALL_STAFF)
     return db.write(lambda s: request_rating(s, ticket_id=ticket_id, principal=p))

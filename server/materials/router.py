@@ -36,6 +36,7 @@ from server.materials.service import (
     verify,
 )
 from server.tickets.service import get_ticket
+from tongban_common.wire import MANAGERS
 
 router = APIRouter(prefix="/api/v1", tags=["materials"])
 
@@ -171,7 +172,7 @@ def get_material_audit(material_id: int, db: DbDep, principal: PrincipalDep) -> 
     """Who read or verified the material, for which ticket, when (manager/admin)."""
     with db.read() as s:
         m = get_material(s, material_id)
-        require(principal, staff=("manager", "admin"), hall_id=m.hall_id)
+        require(principal, staff=MANAGERS, hall_id=m.hall_id)
         return audit_log(s, m)
 
 
@@ -184,7 +185,7 @@ def get_hall_materials(
     """The pre-review queue of a hall (manager/admin), oldest first."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         rows = s.execute(
             select(Material, Appointment)
             .join(Appointment, Appointment.id == Material.appointment_id)

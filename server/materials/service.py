@@ -35,7 +35,7 @@ from server.materials.storage import LocalStorage, Storage, TooLarge
 from server.ops.disk import MB, free_bytes
 from server.tickets.models import Ticket
 from server.windows.models import Window
-from tongban_common.wire import TicketStatus
+from tongban_common.wire import HALL_STAFF, MANAGERS, TicketStatus
 
 log = logging.getLogger(__name__)
 HANDLING = (TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.SUSPENDED)
@@ -296,8 +296,8 @@ def check_ticket_access(s: Session, ticket: Ticket, principal: Principal | None)
     """Clerk handling the ticket, or a manager/admin of its hall."""
     from server.auth.principal import require
 
-    p = require(principal, staff=("clerk", "manager", "admin"), hall_id=ticket.hall_id)
-    if p.role in ("manager", "admin") or handling_ticket(s, ticket, p):
+    p = require(principal, staff=HALL_STAFF, hall_id=ticket.hall_id)
+    if p.role in MANAGERS or handling_ticket(s, ticket, p):
         return p
     raise Forbidden("只有正在办理该号码的窗口人员可以查看其材料", code="not_handling_ticket")
 
@@ -310,14 +310,14 @@ def check_material_access(s: Session, m: Material, principal: Principal | None,
     appt = s.get(Appointment, m.appointment_id)
     assert appt is not None
     ticket = s.get(Ticket, appt.ticket_id) if appt.ticket_id else None
-    p = require(principal, staff=("clerk", "manager", "admin"), citizen=True)
+    p = require(principal, staff=HALL_STAFF, citizen=True)
     if p.kind == "citizen":
         if m.citizen_id != p.id:
             raise NotFound("材料不存在", code="material_not_found")
         return p, ticket
     if not p.can_access_hall(m.hall_id):
         raise Forbidden("无权查看其他大厅的材料", code="forbidden_hall")
-    if p.role in ("manager", "admin"):
+    if p.role in MANAGERS:
         return p, ticket
     if ticket is not None and handling_ticket(s, ticket, p):
         return p, ticket

@@ -16,9 +16,9 @@ from server.stats.clerk import clerk_today
 from server.stats.export import to_csv, to_xlsx
 from server.stats.live import live_snapshot
 from server.stats.service import hall_stats, parse_range, today_for
+from tongban_common.wire import HALL_STAFF, MANAGERS
 
 router = APIRouter(prefix="/api/v1", tags=["stats"])
-MANAGERS = ("manager", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 From = Annotated[str | None, Query(alias="from", description="YYYY-MM-DD (hall day)")]
 To = Annotated[str | None, Query(description="YYYY-MM-DD inclusive")]
@@ -70,7 +70,7 @@ def get_live(hall: str, db: DbDep, principal: PrincipalDep, settings: SettingsDe
 @router.get("/staff/me/today", tags=["stats"])
 def get_my_today(db: DbDep, principal: PrincipalDep) -> dict:
     """The calling clerk's own counts for today (served, no-shows, transfers, avg service)."""
-    p = require(principal, staff=("clerk", "manager", "admin"))
+    p = require(principal, staff=HALL_STAFF)
     with db.read() as s:
         hall = s.get(Hall, p.hall_id) if p.hall_id else None
         if hall is None:

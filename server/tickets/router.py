@@ -23,9 +23,10 @@ from server.tickets.service import (
     transition,
 )
 from server.tickets.views import ticket_lookup, ticket_public, ticket_staff
+from tongban_common.wire import HALL_STAFF
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
-STAFF = ("clerk", "manager", "admin")
+STAFF = HALL_STAFF
 
 
 class IssueIn(BaseModel):

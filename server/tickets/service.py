@@ -25,7 +25,7 @@ from server.tickets.models import IdempotencyKey, Ticket
 from server.tickets.numbering import format_number, next_number
 from server.tickets.ordering import explain, next_candidate_query, queue_day, reason_text
 from server.windows.models import Window, WindowService
-from tongban_common.wire import EventType, TicketStatus
+from tongban_common.wire import MANAGERS, EventType, TicketStatus
 
 ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
 ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahead, minutes)
@@ -231,7 +231,7 @@ def check_window_holder(window: Window, principal: Principal) -> None:
     """Only the clerk holding the window (or a manager/admin of the hall) may act on it."""
     if not principal.can_access_hall(window.hall_id):
         raise Forbidden("无权操作其他大厅的窗口", code="forbidden_hall")
-    if principal.role in ("manager", "admin"):
+    if principal.role in MANAGERS:
         return
     if window.current_staff_id != principal.id:
         raise Forbidden(f"您当前未在 {window.number} 号窗口登录", code="not_your_window")

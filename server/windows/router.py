@@ -23,9 +23,10 @@ from server.windows.service import (
     suspended_tickets,
     window_view,
 )
+from tongban_common.wire import HALL_STAFF, MANAGERS
 
 router = APIRouter(prefix="/api/v1", tags=["windows"])
-STAFF = ("clerk", "manager", "admin")
+STAFF = HALL_STAFF
 
 
 class WindowServiceIn(BaseModel):
@@ -89,7 +90,7 @@ def post_window(hall_code: str, body: WindowIn, db: DbDep, principal: PrincipalD
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         pairs = [(get_service(s, hall.id, x.service_code).id, x.priority) for x in body.services]
         return window_view(s, create_window(s, hall_id=hall.id, number=body.number,
                                             name=body.name, services=pairs))
@@ -105,7 +106,7 @@ def put_window_services(
 
     def work(s: Session) -> dict:
         w = get_window(s, window_id)
-        require(principal, staff=("manager", "admin"), hall_id=w.hall_id)
+        require(principal, staff=MANAGERS, hall_id=w.hall_id)
         pairs = [(get_service(s, w.hall_id, x.service_code).id, x.priority) for x in body]
         set_services(s, window=w, services=pairs)
         return window_view(s, w)

@@ -17,7 +17,7 @@ from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.tickets.service import check_window_holder, close_past_days, get_window
 from server.windows.models import Window, WindowService
-from tongban_common.wire import ACTIVE_STATUSES, EventType, TicketStatus
+from tongban_common.wire import ACTIVE_STATUSES, HALL_STAFF, EventType, TicketStatus
 
 WINDOW_EVENTS = {"open": EventType.WINDOW_OPENED, "paused": EventType.WINDOW_PAUSED,
                  "closed": EventType.WINDOW_CLOSED}
@@ -59,7 +59,7 @@ def set_state(
 
 
 def _claim(s: Session, window: Window, principal: Principal, *, force: bool) -> None:
-    if principal.kind != "staff" or principal.role not in ("clerk", "manager", "admin"):
+    if principal.kind != "staff" or principal.role not in HALL_STAFF:
         raise Forbidden("只有工作人员可以开放窗口", code="forbidden_role")
     holder = window.current_staff_id
     if holder not in (None, principal.id) and not (force and principal.role != "clerk"):
