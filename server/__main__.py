@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from server.core.config import DEMO_SECRET, Settings
 from server.ops.requestlog import configure_logging
-from tongban_common.wire import DEVICE_KINDS
+from tongban_common.wire import DEVICE_KINDS, ErrorCode
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -179,7 +179,7 @@ def _create_device(s: Session, args: argparse.Namespace) -> str:
         window_id = s.scalar(select(Window.id).where(Window.hall_id == hall.id,
                                                      Window.number == args.window))
         if window_id is None:
-            raise NotFound(f"窗口 {args.window} 不存在", code="window_not_found")
+            raise NotFound(f"窗口 {args.window} 不存在", code=ErrorCode.WINDOW_NOT_FOUND)
     return create_device(s, hall_id=hall.id, kind=args.kind, name=args.name,
                          window_id=window_id)[1]
 

@@ -24,7 +24,7 @@ from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import NotFound
 from server.events.service import append_event
-from tongban_common.wire import MANAGERS, EventType
+from tongban_common.wire import MANAGERS, ErrorCode, EventType
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
 
@@ -60,7 +60,7 @@ def post_ack(alert_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     def work(s: Session) -> dict:
         a = s.get(Alert, alert_id)
         if a is None:
-            raise NotFound("告警不存在", code="alert_not_found")
+            raise NotFound("告警不存在", code=ErrorCode.ALERT_NOT_FOUND)
         require(p, staff=MANAGERS, hall_id=a.hall_id)
         acknowledge(s, alert_id=alert_id, staff_id=p.id)
         out = alert_public(a)

@@ -25,7 +25,7 @@ from server.events.service import append_event
 from server.ops.disk import MB, StorageState
 from server.tickets.models import Ticket
 from server.windows.models import Window, WindowService
-from tongban_common.wire import EventType, TicketStatus
+from tongban_common.wire import ErrorCode, EventType, TicketStatus
 
 from .models import Alert
 
@@ -83,25 +83,26 @@ def validate_rules(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name, conf in body.items():
         if name not in DEFAULT_RULES:
-            raise Invalid(f"未知监察规则 {name}", code="unknown_rule")
+            raise Invalid(f"未知监察规则 {name}", code=ErrorCode.UNKNOWN_RULE)
         if not isinstance(conf, dict):
-            raise Invalid(f"规则 {name} 应为对象", code="invalid_rule")
+            raise Invalid(f"规则 {name} 应为对象", code=ErrorCode.INVALID_RULE)
         clean: dict[str, Any] = {}
         for key, value in conf.items():
             if key not in DEFAULT_RULES[name]:
-                raise Invalid(f"规则 {name} 没有参数 {key}", code="invalid_rule")
+                raise Invalid(f"规则 {name} 没有参数 {key}", code=ErrorCode.INVALID_RULE)
             if key == "enabled":
                 if not isinstance(value, bool):
-                    raise Invalid(f"{name}.enabled 应为 true/false", code="invalid_rule")
+                    raise Invalid(f"{name}.enabled 应为 true/false", code=ErrorCode.INVALID_RULE)
             elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise Invalid(f"{RULE_NAMES_ZH[name]}的参数 {key} 应为正数", code="invalid_rule")
+                raise Invalid(f"{RULE_NAMES_ZH[name]}的参数 {key} 应为正数",
+                              code=ErrorCode.INVALID_RULE)
             clean[key] = value
         merged = {**DEFAULT_RULES[name], **clean}
         for lo, hi in (("yellow_minutes", "red_minutes"), ("yellow_count", "red_count"),
                        ("yellow_factor", "red_factor")):
             if lo in merged and merged[lo] > merged[hi]:
                 raise Invalid(f"{RULE_NAMES_ZH[name]}：黄色阈值不能大于红色阈值",
-                              code="invalid_thresholds")
+                              code=ErrorCode.INVALID_THRESHOLDS)
         out[name] = clean
     return out
 
@@ -351,7 +352,7 @@ def list_alerts(s: Session, *, hall_id: int, state: str = "open",
     if state == "open":
         stmt = stmt.where(Alert.cleared_at.is_(None))
     elif state != "all":
-        raise Invalid("state 只能是 open 或 all", code="invalid_state")
+        raise Invalid("state 只能是 open 或 all", code=ErrorCode.INVALID_STATE)
     rows = list(s.scalars(stmt.order_by(Alert.id.desc()).limit(limit)))
     if state == "open":
         rows.sort(key=lambda a: (-LEVEL_RANK.get(a.level, 0), a.raised_at, a.id))
@@ -363,9 +364,9 @@ def acknowledge(s: Session, *, alert_id: int, staff_id: int,
     """Mark an alert acknowledged (once)."""
     a = s.get(Alert, alert_id)
     if a is None:
-        raise NotFound("告警不存在", code="alert_not_found")
+        raise NotFound("告警不存在", code=ErrorCode.ALERT_NOT_FOUND)
     if a.acknowledged_at is not None:
-        raise Conflict("该告警已确认", code="already_acknowledged")
+        raise Conflict("该告警已确认", code=ErrorCode.ALREADY_ACKNOWLEDGED)
     a.acknowledged_at = now or utcnow()
     a.acknowledged_by = staff_id
     return a

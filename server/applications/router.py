@@ -39,7 +39,14 @@ from server.stats.router import XLSX
 from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
-from tongban_common.wire import BACK_OFFICE, HALL_STAFF, MANAGERS, STAFF_ROLES, TicketStatus
+from tongban_common.wire import (
+    BACK_OFFICE,
+    HALL_STAFF,
+    MANAGERS,
+    STAFF_ROLES,
+    ErrorCode,
+    TicketStatus,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["applications"])
 FRONT = HALL_STAFF  # the window side: acceptance and handing over
@@ -111,7 +118,7 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
         require(p, staff=FRONT, hall_id=ticket.hall_id)
         if ticket.window_id is None \
                 or ticket.status not in (TicketStatus.SERVING, TicketStatus.DONE):
-            raise Conflict(f"号码 {ticket.number} 不在办理中，不能受理", code="not_serving")
+            raise Conflict(f"号码 {ticket.number} 不在办理中，不能受理", code=ErrorCode.NOT_SERVING)
         check_window_holder(get_window(s, ticket.window_id), p)
         hall = s.get(Hall, ticket.hall_id)
         assert hall is not None
@@ -122,13 +129,13 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
                                              Application.service_id == service.id)
         if s.scalar(taken) is not None:
             raise Conflict(f"号码 {ticket.number} 的「{service.name}」已受理",
-                           code="already_accepted")
+                           code=ErrorCode.ALREADY_ACCEPTED)
         if body.id_number:
             id_hash, masked = _id_hash(settings, hall, body.id_number)
         elif ticket.id_hash and ticket.id_masked:
             id_hash, masked = ticket.id_hash, ticket.id_masked
         else:
-            raise Invalid("请读取申请人身份证后再受理", code="id_required")
+            raise Invalid("请读取申请人身份证后再受理", code=ErrorCode.ID_REQUIRED)
         applicant = apps.Applicant(
             id_hash=id_hash, id_masked=masked,
             name_masked=(mask_name(body.citizen_name) if body.citizen_name
@@ -155,12 +162,12 @@ def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: 
         appt = s.scalar(select(Appointment).where(
             Appointment.booking_code == normalize_code(booking_code)))
         if appt is None:
-            raise NotFound("未找到该预约", code="appointment_not_found")
+            raise NotFound("未找到该预约", code=ErrorCode.APPOINTMENT_NOT_FOUND)
         require(p, staff=FRONT, hall_id=appt.hall_id)
         if appt.status in ("cancelled", "no_show") or not appt.id_hash:
-            raise Conflict("该预约已取消或失约，不能受理", code="not_acceptable")
+            raise Conflict("该预约已取消或失约，不能受理", code=ErrorCode.NOT_ACCEPTABLE)
         if s.scalar(select(Application.id).where(Application.appointment_id == appt.id)):
-            raise Conflict("该预约已受理", code="already_accepted")
+            raise Conflict("该预约已受理", code=ErrorCode.ALREADY_ACCEPTED)
         hall = s.get(Hall, appt.hall_id)
         service = s.get(ServiceItem, appt.service_id)
         assert hall is not None and service is not None
@@ -315,7 +322,7 @@ def post_pickup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
         ready = apps.ready_for(s, hall=hall, id_hash=id_hash)
         if not ready:
             raise NotFound("没有待领取的办理结果，请核对身份证或稍后再来",
-                           code="nothing_to_pick_up")
+                           code=ErrorCode.NOTHING_TO_PICK_UP)
         ticket = apps.open_pickup_ticket(s, ready)
         if ticket is None:  # a second press at the kiosk reprints the number still queued
             code = str((hall.settings or {}).get("pickup_service", PICKUP_SERVICE))
@@ -367,7 +374,7 @@ def get_own(db: DbDep, principal: PrincipalDep) -> list[dict]:
 
 def _rate(s: Session, app: Application | None, body: EvaluationIn) -> dict:
     if app is None:
-        raise NotFound("办件不存在", code="application_not_found")
+        raise NotFound("办件不存在", code=ErrorCode.APPLICATION_NOT_FOUND)
     ev = rate_application(s, app, rating=body.rating, dimensions=body.dimensions,
                           comment=body.comment, channel=body.channel)
     return {"receipt_no": app.receipt_no, "rating": ev.rating,

@@ -35,7 +35,7 @@ from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.service import application_rated
 from server.events.service import append_event
 from server.tickets.models import Ticket
-from tongban_common.wire import EventType, TicketStatus
+from tongban_common.wire import ErrorCode, EventType, TicketStatus
 
 DEFAULT_LEGAL_DAYS = 20
 OPEN = ("accepted", "in_review", "correction")  # the clock runs (or is paused) until decided
@@ -86,7 +86,7 @@ def checked_materials(connector: LicenceConnector, service: ServiceItem, id_hash
             source = "window"
         elif m["required"]:
             raise Invalid(f"缺少必需材料「{m['name']}」，请一次性告知申请人补齐后再受理",
-                          code="material_missing")
+                          code=ErrorCode.MATERIAL_MISSING)
         else:
             continue
         out.append({"code": m["code"], "name": m["name"], "source": source,
@@ -103,7 +103,7 @@ def accept(
     """Create the 办件 (受理) and send it to its departments (审批中) with due dates."""
     now = now or utcnow()
     if delivery == "mail" and not mail_address.strip():
-        raise Invalid("选择邮寄时请填写收件地址", code="address_required")
+        raise Invalid("选择邮寄时请填写收件地址", code=ErrorCode.ADDRESS_REQUIRED)
     day = business_day(now, hall.timezone)
     legal, promised = limits_of(service)
     closed = closed_days(hall)
@@ -142,7 +142,7 @@ def get_application(s: Session, app_id: int, *, for_update: bool = False) -> App
         stmt = stmt.with_for_update()
     app = s.scalar(stmt)
     if app is None:
-        raise NotFound("办件不存在", code="application_not_found")
+        raise NotFound("办件不存在", code=ErrorCode.APPLICATION_NOT_FOUND)
     return app
 
 
@@ -156,10 +156,10 @@ def reviews_of(s: Session, app: Application) -> list[ApplicationReview]:
 def check_visible(s: Session, app: Application, principal: Principal) -> None:
     """Staff of the hall see every application; a reviewer only their department's."""
     if not principal.can_access_hall(app.hall_id):
-        raise Forbidden("无权查看其他大厅的办件", code="forbidden_hall")
+        raise Forbidden("无权查看其他大厅的办件", code=ErrorCode.FORBIDDEN_HALL)
     if principal.role == "reviewer" and principal.department not in {
             r.department for r in reviews_of(s, app)}:
-        raise Forbidden("该办件不属于您所在部门", code="forbidden_department")
+        raise Forbidden("该办件不属于您所在部门", code=ErrorCode.FORBIDDEN_DEPARTMENT)
 
 
 def _acting_review(s: Session, app: Application, principal: Principal,
@@ -168,20 +168,21 @@ def _acting_review(s: Session, app: Application, principal: Principal,
     one (or the only one still pending)."""
     if principal.role == "reviewer":
         if department and department != principal.department:
-            raise Forbidden("只能审批本部门的办件", code="forbidden_department")
+            raise Forbidden("只能审批本部门的办件", code=ErrorCode.FORBIDDEN_DEPARTMENT)
         department = principal.department
     pending = [r for r in reviews_of(s, app) if r.status == "pending"]
     if department is None:
         if len(pending) != 1:
-            raise Invalid("该办件有多个部门待审批，请指定 department", code="department_required")
+            raise Invalid("该办件有多个部门待审批，请指定 department",
+                          code=ErrorCode.DEPARTMENT_REQUIRED)
         return pending[0]
     row = next((r for r in reviews_of(s, app) if r.department == department), None)
     if row is None:
         if principal.role == "reviewer":
-            raise Forbidden("该办件不属于您所在部门", code="forbidden_department")
-        raise NotFound(f"该办件无需「{department}」审批", code="review_not_found")
+            raise Forbidden("该办件不属于您所在部门", code=ErrorCode.FORBIDDEN_DEPARTMENT)
+        raise NotFound(f"该办件无需「{department}」审批", code=ErrorCode.REVIEW_NOT_FOUND)
     if row.status != "pending":
-        raise Conflict(f"「{department}」已审批该办件", code="already_reviewed")
+        raise Conflict(f"「{department}」已审批该办件", code=ErrorCode.ALREADY_REVIEWED)
     return row
 
 
@@ -192,14 +193,14 @@ def review(
     """One department approves or refuses; all approved = 办结 approved, any refusal = refused."""
     now = now or utcnow()
     if decision not in ("approve", "refuse"):
-        raise Invalid("decision 只能是 approve 或 refuse", code="invalid_decision")
+        raise Invalid("decision 只能是 approve 或 refuse", code=ErrorCode.INVALID_DECISION)
     if app.status != "in_review":
         raise Conflict(f"办件当前状态为「{STATUS_ZH[app.status]}」，不能审批",
-                       code="illegal_transition")
+                       code=ErrorCode.ILLEGAL_TRANSITION)
     row = _acting_review(s, app, principal, department)
     reason = reason.strip()
     if decision == "refuse" and not reason:
-        raise Invalid("不予批准时请填写理由", code="reason_required")
+        raise Invalid("不予批准时请填写理由", code=ErrorCode.REASON_REQUIRED)
     row.status = "approved" if decision == "approve" else "refused"
     row.reviewer_id, row.comment, row.decided_at = principal.id, reason, now
     reviews = reviews_of(s, app)
@@ -239,11 +240,11 @@ def request_correction(
     now = now or utcnow()
     if app.status != "in_review":
         raise Conflict(f"办件当前状态为「{STATUS_ZH[app.status]}」，不能要求补正",
-                       code="illegal_transition")
+                       code=ErrorCode.ILLEGAL_TRANSITION)
     row = _acting_review(s, app, principal, department)
     note = note.strip()
     if not note:
-        raise Invalid("请写明需要补正的材料", code="note_required")
+        raise Invalid("请写明需要补正的材料", code=ErrorCode.NOTE_REQUIRED)
     hall = s.get(Hall, app.hall_id)
     assert hall is not None
     today = business_day(now, hall.timezone)
@@ -260,7 +261,7 @@ def resume(s: Session, *, app: Application, principal: Principal, settings: Sett
     """The materials arrived: review goes on and the due dates move by the paused days."""
     now = now or utcnow()
     if app.status != "correction" or app.paused_since is None:
-        raise Conflict("办件不在补正中", code="illegal_transition")
+        raise Conflict("办件不在补正中", code=ErrorCode.ILLEGAL_TRANSITION)
     hall = s.get(Hall, app.hall_id)
     assert hall is not None
     closed = closed_days(hall)
@@ -293,7 +294,7 @@ def mark_mailed(s: Session, *, app: Application, principal: Principal, settings:
     """The approved result was posted (已寄出) with the carrier's tracking number."""
     _check_result(app, "mail")
     if not tracking_no.strip():
-        raise Invalid("请填写快递单号", code="tracking_no_required")
+        raise Invalid("请填写快递单号", code=ErrorCode.TRACKING_NO_REQUIRED)
     app.mail_tracking_no = tracking_no.strip()
     return _changed(s, app, "mailed", principal, settings, now or utcnow(),
                     f"办理结果已寄出，快递单号 {app.mail_tracking_no}", action="mailed")
@@ -305,7 +306,7 @@ def hand_over(s: Session, *, app: Application, principal: Principal, settings: S
     now = now or utcnow()
     if app.status not in ("ready_for_pickup", "mailed"):
         raise Conflict(f"办件当前状态为「{STATUS_ZH[app.status]}」，不能办理交付",
-                       code="illegal_transition")
+                       code=ErrorCode.ILLEGAL_TRANSITION)
     app.finished_at = now
     if app.status == "ready_for_pickup":
         return _changed(s, app, "picked_up", principal, settings, now, "已领取办理结果",
@@ -317,9 +318,9 @@ def hand_over(s: Session, *, app: Application, principal: Principal, settings: S
 def _check_result(app: Application, delivery: str) -> None:
     if app.status != "decided" or app.outcome != "approved":
         raise Conflict(f"办件当前状态为「{STATUS_ZH[app.status]}」，尚无可交付的结果",
-                       code="illegal_transition")
+                       code=ErrorCode.ILLEGAL_TRANSITION)
     if app.delivery != delivery:
-        raise Conflict(f"申请人选择的是{DELIVERY_ZH[app.delivery]}", code="wrong_delivery")
+        raise Conflict(f"申请人选择的是{DELIVERY_ZH[app.delivery]}", code=ErrorCode.WRONG_DELIVERY)
 
 
 def ready_for(s: Session, *, hall: Hall, id_hash: str) -> list[Application]:
@@ -462,7 +463,7 @@ def queue(s: Session, *, hall: Hall, principal: Principal,
     stmt = select(Application).where(Application.hall_id == hall.id)
     if status:
         if status not in STATUS_ZH:
-            raise Invalid(f"未知办件状态 {status}", code="invalid_status")
+            raise Invalid(f"未知办件状态 {status}", code=ErrorCode.INVALID_STATUS)
         stmt = stmt.where(Application.status == status)
     elif principal.role != "reviewer":
         stmt = stmt.where(Application.status.in_((*OPEN, "decided", "ready_for_pickup",

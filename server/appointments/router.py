@@ -27,7 +27,7 @@ from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
 from server.materials.service import service_materials
 from server.tickets.views import ticket_public, ticket_staff, window_hint
-from tongban_common.wire import HALL_STAFF
+from tongban_common.wire import HALL_STAFF, ErrorCode
 
 router = APIRouter(prefix="/api/v1", tags=["appointments"], lifespan=online_lifespan)
 STAFF = HALL_STAFF
@@ -145,7 +145,7 @@ def get_qr(booking_code: str, fmt: str, db: DbDep, principal: PrincipalDep) -> R
     """The booking code as a QR code (PNG or SVG) for scanning at the kiosk (owner)."""
     p = require(principal, citizen=True)
     if fmt not in ("png", "svg"):
-        raise Invalid("格式只能是 png 或 svg", code="invalid_format")
+        raise Invalid("格式只能是 png 或 svg", code=ErrorCode.INVALID_FORMAT)
     with db.read() as s:
         code = own_appointment(s, booking_code=booking_code, principal=p).booking_code
     if fmt == "svg":
@@ -191,7 +191,7 @@ def post_checkin(
 ) -> dict:
     """Check an appointment in: a ticket with appointment priority inside its window."""
     if idempotency_key is not None and not idempotency_key.strip():
-        raise Invalid("Idempotency-Key 不能为空", code="invalid_idempotency_key")
+        raise Invalid("Idempotency-Key 不能为空", code=ErrorCode.INVALID_IDEMPOTENCY_KEY)
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)

@@ -17,6 +17,7 @@ from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.models import RATING_LABELS, Evaluation
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import ErrorCode
 
 from .models import FollowUpCase
 
@@ -75,7 +76,7 @@ def get_case(s: Session, case_id: int) -> FollowUpCase:
     """A case by id, or 404."""
     case = s.get(FollowUpCase, case_id)
     if case is None:
-        raise NotFound("回访工单不存在", code="case_not_found")
+        raise NotFound("回访工单不存在", code=ErrorCode.CASE_NOT_FOUND)
     return case
 
 
@@ -95,10 +96,10 @@ def assign(s: Session, *, case: FollowUpCase, staff_id: int, principal: Principa
     """Assign (or reassign) an open case to a staff member of the hall."""
     now = now or utcnow()
     if case.status == "closed":
-        raise Conflict("工单已办结，不能再分派", code="case_closed")
+        raise Conflict("工单已办结，不能再分派", code=ErrorCode.CASE_CLOSED)
     staff = s.get(Staff, staff_id)
     if staff is None or staff.hall_id != case.hall_id or not staff.active:
-        raise Invalid("请选择本大厅在岗的工作人员", code="invalid_assignee")
+        raise Invalid("请选择本大厅在岗的工作人员", code=ErrorCode.INVALID_ASSIGNEE)
     case.assignee_id = staff.id
     case.assigned_at = now
     if case.status == "open":
@@ -113,13 +114,13 @@ def reply(s: Session, *, case: FollowUpCase, text: str, principal: Principal,
     now = now or utcnow()
     text = text.strip()
     if not text:
-        raise Invalid("请填写回复内容", code="reply_required")
+        raise Invalid("请填写回复内容", code=ErrorCode.REPLY_REQUIRED)
     if case.status == "closed":
-        raise Conflict("工单已办结", code="case_closed")
+        raise Conflict("工单已办结", code=ErrorCode.CASE_CLOSED)
     if case.status == "open":
-        raise Conflict("请先分派工单再回复", code="case_not_assigned")
+        raise Conflict("请先分派工单再回复", code=ErrorCode.CASE_NOT_ASSIGNED)
     if principal.role == "clerk" and principal.id != case.assignee_id:
-        raise Forbidden("只有被分派人或管理员可以回复", code="not_assignee")
+        raise Forbidden("只有被分派人或管理员可以回复", code=ErrorCode.NOT_ASSIGNEE)
     case.reply = text
     case.replied_at = now
     case.replied_by = principal.id
@@ -133,12 +134,12 @@ def close(s: Session, *, case: FollowUpCase, resolution: str, principal: Princip
     """Close a replied case with a resolution note (manager)."""
     now = now or utcnow()
     if case.status == "closed":
-        raise Conflict("工单已办结", code="case_closed")
+        raise Conflict("工单已办结", code=ErrorCode.CASE_CLOSED)
     if case.status != "replied":
-        raise Conflict("请先回复群众再办结工单", code="case_not_replied")
+        raise Conflict("请先回复群众再办结工单", code=ErrorCode.CASE_NOT_REPLIED)
     resolution = resolution.strip()
     if not resolution:
-        raise Invalid("请填写办结说明", code="resolution_required")
+        raise Invalid("请填写办结说明", code=ErrorCode.RESOLUTION_REQUIRED)
     case.resolution = resolution
     case.closed_at = now
     case.closed_by = principal.id
@@ -180,7 +181,8 @@ def list_cases(s: Session, *, hall: Hall, today: date, status: str | None = None
     stmt = select(FollowUpCase).where(FollowUpCase.hall_id == hall.id)
     if status:
         if status not in STATUS_ZH:
-            raise Invalid("status 只能是 open/assigned/replied/closed", code="invalid_status")
+            raise Invalid("status 只能是 open/assigned/replied/closed",
+                          code=ErrorCode.INVALID_STATUS)
         stmt = stmt.where(FollowUpCase.status == status)
     rows = list(s.scalars(stmt.order_by(FollowUpCase.due_date, FollowUpCase.id)))
     rows.sort(key=lambda c: c.status == "closed")

@@ -16,7 +16,7 @@ from server.catalog.models import Hall
 from server.catalog.service import create_hall, create_service, get_hall, get_service
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
-from tongban_common.wire import MANAGERS
+from tongban_common.wire import MANAGERS, ErrorCode
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -69,7 +69,7 @@ def post_hall(body: HallIn, db: DbDep, principal: PrincipalDep) -> dict:
     try:
         ZoneInfo(body.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"未知时区 {body.timezone}", code="invalid_timezone") from None
+        raise Invalid(f"未知时区 {body.timezone}", code=ErrorCode.INVALID_TIMEZONE) from None
     return db.write(lambda s: hall_out(create_hall(s, **body.model_dump())))
 
 

@@ -14,6 +14,7 @@ from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import Unauthorized
 from server.core.security import token_digest
+from tongban_common.wire import ErrorCode
 
 # The dependencies are `async def` on purpose: a plain `def` dependency costs a hop to the
 # thread pool on every request, and these only read app state (or the principal cache).
@@ -35,7 +36,8 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Authorization 头格式应为 Bearer <token>", code="bad_auth_header")
+        raise Unauthorized("Authorization 头格式应为 Bearer <token>",
+                           code=ErrorCode.BAD_AUTH_HEADER)
     return token.strip()
 
 
@@ -62,7 +64,7 @@ async def optional_principal(
     if principal is None:
         principal = await run_in_threadpool(_resolve_and_remember, db, digest)
     if principal is None:
-        raise Unauthorized("令牌无效、已过期或已被吊销", code="invalid_token")
+        raise Unauthorized("令牌无效、已过期或已被吊销", code=ErrorCode.INVALID_TOKEN)
     return principal
 
 

@@ -18,7 +18,7 @@ from server.core.deps import DbDep, PrincipalDep
 from server.core.errors import NotFound
 from server.devices.models import Device
 from server.devices.service import create_device
-from tongban_common.wire import MANAGERS
+from tongban_common.wire import MANAGERS, ErrorCode
 
 router = APIRouter(prefix="/api/v1", tags=["devices"])
 
@@ -83,7 +83,7 @@ def revoke_device(device_id: int, db: DbDep, principal: PrincipalDep) -> None:
     def work(s: Session) -> None:
         device = s.get(Device, device_id)
         if device is None:
-            raise NotFound("设备不存在", code="device_not_found")
+            raise NotFound("设备不存在", code=ErrorCode.DEVICE_NOT_FOUND)
         require(principal, staff=("admin",), hall_id=device.hall_id)
         device.revoked_at = device.revoked_at or utcnow()
 

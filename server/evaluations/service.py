@@ -17,7 +17,7 @@ from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evalu
 from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.windows.models import Window
-from tongban_common.wire import EventType, TicketStatus
+from tongban_common.wire import ErrorCode, EventType, TicketStatus
 
 
 def evaluate(
@@ -34,7 +34,7 @@ def evaluate(
         select(Ticket).where(Ticket.tracking_token == tracking_token).with_for_update()
     )
     if ticket is None:
-        raise NotFound("未找到该号码", code="ticket_not_found")
+        raise NotFound("未找到该号码", code=ErrorCode.TICKET_NOT_FOUND)
     return rate_ticket(s, ticket, rating=rating, dimensions=dimensions, comment=comment,
                        channel=channel)
 
@@ -50,10 +50,10 @@ def rate_ticket(
 ) -> Evaluation:
     """Store a rating for a finished ticket (locked by the caller); a second rating is a 409."""
     if ticket.status != TicketStatus.DONE:
-        raise Conflict("业务办结后才能评价", code="not_finished")
+        raise Conflict("业务办结后才能评价", code=ErrorCode.NOT_FINISHED)
     dims = _checked(rating, dimensions, channel)
     if s.scalar(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)) is not None:
-        raise Conflict("该号码已评价，感谢您的反馈", code="already_rated")
+        raise Conflict("该号码已评价，感谢您的反馈", code=ErrorCode.ALREADY_RATED)
     ev = Evaluation(
         ticket_id=ticket.id, hall_id=ticket.hall_id, service_id=ticket.service_id,
         window_id=ticket.window_id, staff_id=ticket.staff_id, rating=rating,
@@ -70,14 +70,14 @@ def rate_ticket(
 def _checked(rating: int, dimensions: dict[str, int] | None, channel: str) -> dict[str, int]:
     """The rating's dimensions once rating, dimensions and channel are valid (else 422)."""
     if rating not in RATING_LABELS:
-        raise Invalid("评价等级应为1–5", code="invalid_rating")
+        raise Invalid("评价等级应为1–5", code=ErrorCode.INVALID_RATING)
     dims = dimensions or {}
     unknown = set(dims) - set(DIMENSIONS)
     if unknown or any(v not in RATING_LABELS for v in dims.values()):
         raise Invalid("评价维度应为 attitude/efficiency/quality/integrity，取值1–5",
-                      code="invalid_dimensions")
+                      code=ErrorCode.INVALID_DIMENSIONS)
     if channel not in CHANNELS:
-        raise Invalid("未知评价渠道", code="invalid_channel")
+        raise Invalid("未知评价渠道", code=ErrorCode.INVALID_CHANNEL)
     return dims
 
 
@@ -93,10 +93,10 @@ def rate_application(
     """一事一评: rate a decided application once (locked by the caller); 差评 opens a
     follow-up case. The window and clerk rated are those that accepted it."""
     if app.status not in RATEABLE:
-        raise Conflict("办件办结后才能评价", code="not_finished")
+        raise Conflict("办件办结后才能评价", code=ErrorCode.NOT_FINISHED)
     dims = _checked(rating, dimensions, channel)
     if s.scalar(select(Evaluation.id).where(Evaluation.application_id == app.id)) is not None:
-        raise Conflict("该办件已评价，感谢您的反馈", code="already_rated")
+        raise Conflict("该办件已评价，感谢您的反馈", code=ErrorCode.ALREADY_RATED)
     ticket = s.get(Ticket, app.ticket_id) if app.ticket_id else None
     ev = Evaluation(
         ticket_id=None, application_id=app.id, hall_id=app.hall_id, service_id=app.service_id,
@@ -136,13 +136,13 @@ def request_rating(s: Session, *, ticket_id: int, principal: Principal) -> dict[
     """
     ticket = s.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound("未找到该号码", code="ticket_not_found")
+        raise NotFound("未找到该号码", code=ErrorCode.TICKET_NOT_FOUND)
     if not principal.can_access_hall(ticket.hall_id):
-        raise Forbidden("无权操作其他大厅的号码", code="forbidden_hall")
+        raise Forbidden("无权操作其他大厅的号码", code=ErrorCode.FORBIDDEN_HALL)
     if principal.role == "clerk" and ticket.staff_id != principal.id:
-        raise Forbidden("只能为自己办结的号码发起评价", code="not_your_ticket")
+        raise Forbidden("只能为自己办结的号码发起评价", code=ErrorCode.NOT_YOUR_TICKET)
     if ticket.status != TicketStatus.DONE:
-        raise Conflict("业务办结后才能发起评价", code="not_finished")
+        raise Conflict("业务办结后才能发起评价", code=ErrorCode.NOT_FINISHED)
     append_event(s, hall_id=ticket.hall_id, type=EventType.TICKET_RATING_REQUESTED,
                  ticket_id=ticket.id, data=rating_prompt(s, ticket))
     return {"ticket_id": ticket.id, "number": ticket.number,

@@ -24,7 +24,7 @@ from server.core.errors import DomainError, Forbidden, Unauthorized
 from server.devices.service import touch_device
 from server.events.hub import Hub, Subscriber, dumps
 from server.events.service import envelope, events_after
-from tongban_common.wire import WsMessage
+from tongban_common.wire import ErrorCode, WsMessage
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -110,9 +110,9 @@ def _authorize(app: Any, hall_code: str, token: str | None) -> tuple[Hall, Princ
         hall = get_hall(s, hall_code)
         principal = resolve_token(s, token) if token else None
     if principal is None:
-        raise Unauthorized("missing or invalid token", code="invalid_token")
+        raise Unauthorized("missing or invalid token", code=ErrorCode.INVALID_TOKEN)
     if principal.kind == "citizen" or not principal.can_access_hall(hall.id):
-        raise Forbidden("no access to this hall", code="forbidden_hall")
+        raise Forbidden("no access to this hall", code=ErrorCode.FORBIDDEN_HALL)
     if principal.kind == "device":
         # Rate-limited like heartbeats: a reconnect storm of displays sharing a token (or
         # reconnecting within 30 s) must not queue thousands of writes ahead of kiosks.

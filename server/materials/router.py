@@ -36,7 +36,7 @@ from server.materials.service import (
     verify,
 )
 from server.tickets.service import get_ticket
-from tongban_common.wire import MANAGERS
+from tongban_common.wire import MANAGERS, ErrorCode
 
 router = APIRouter(prefix="/api/v1", tags=["materials"])
 
@@ -132,7 +132,7 @@ def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
     try:
         data = storage_for(settings).open(sha256)
     except FileNotFoundError:  # removed by the retention purge
-        raise NotFound("材料已超过保存期限并已删除", code="material_purged") from None
+        raise NotFound("材料已超过保存期限并已删除", code=ErrorCode.MATERIAL_PURGED) from None
     return Response(data, media_type=content_type, headers={
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
         # Opened directly, an uploaded PDF must not run script in the server's origin.

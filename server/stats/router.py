@@ -16,7 +16,7 @@ from server.stats.clerk import clerk_today
 from server.stats.export import to_csv, to_xlsx
 from server.stats.live import live_snapshot
 from server.stats.service import hall_stats, parse_range, today_for
-from tongban_common.wire import HALL_STAFF, MANAGERS
+from tongban_common.wire import HALL_STAFF, MANAGERS, ErrorCode
 
 router = APIRouter(prefix="/api/v1", tags=["stats"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +49,7 @@ def export_stats(hall: str, fmt: str, db: DbDep, principal: PrincipalDep,
                  target: Target = None) -> Response:
     """The same statistics as a CSV (UTF-8 with BOM) or XLSX download."""
     if fmt not in ("csv", "xlsx"):
-        raise Invalid("导出格式只能是 csv 或 xlsx", code="invalid_format")
+        raise Invalid("导出格式只能是 csv 或 xlsx", code=ErrorCode.INVALID_FORMAT)
     result = _stats(db, principal, hall, day_from, to, group, target)
     name = f"tongban-{hall}-{result['from']}-{result['to']}-{group}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -74,5 +74,5 @@ def get_my_today(db: DbDep, principal: PrincipalDep) -> dict:
     with db.read() as s:
         hall = s.get(Hall, p.hall_id) if p.hall_id else None
         if hall is None:
-            raise Invalid("该账号不属于任何大厅", code="no_hall")
+            raise Invalid("该账号不属于任何大厅", code=ErrorCode.NO_HALL)
         return clerk_today(s, hall=hall, staff_id=p.id, now=utcnow())

@@ -23,7 +23,7 @@ from server.tickets.service import (
     transition,
 )
 from server.tickets.views import ticket_lookup, ticket_public, ticket_staff
-from tongban_common.wire import HALL_STAFF
+from tongban_common.wire import HALL_STAFF, ErrorCode
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 STAFF = HALL_STAFF
@@ -54,7 +54,7 @@ def post_ticket(
 ) -> dict:
     """Issue a number (kiosk device or staff); a repeated Idempotency-Key returns the same one."""
     if idempotency_key is not None and not idempotency_key.strip():
-        raise Invalid("Idempotency-Key 不能为空", code="invalid_idempotency_key")
+        raise Invalid("Idempotency-Key 不能为空", code=ErrorCode.INVALID_IDEMPOTENCY_KEY)
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)

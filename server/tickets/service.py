@@ -25,7 +25,7 @@ from server.tickets.models import IdempotencyKey, Ticket
 from server.tickets.numbering import format_number, next_number
 from server.tickets.ordering import explain, next_candidate_query, queue_day, reason_text
 from server.windows.models import Window, WindowService
-from tongban_common.wire import MANAGERS, EventType, TicketStatus
+from tongban_common.wire import MANAGERS, ErrorCode, EventType, TicketStatus
 
 ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
 ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahead, minutes)
@@ -67,14 +67,14 @@ def issue_ticket(
             if not same_issuer(prior, principal):
                 # Replays are for the caller's own retries, not for reading others' tickets.
                 raise Conflict("该 Idempotency-Key 已被其他终端使用，请换一个",
-                               code="idempotency_key_reused")
+                               code=ErrorCode.IDEMPOTENCY_KEY_REUSED)
             return IssueResult(prior, True)
     service = get_service(s, hall.id, service_code)
     if (appointment is None and (hall.settings or {}).get("no_window_policy") == "refuse"
             and not serving_window_numbers(s, service.id)):
         # A booked appointment is honoured regardless; walk-ins wait for a window to open.
         raise Conflict(f"「{service.name}」暂无窗口办理，暂停取号，请咨询工作人员",
-                       code="no_open_window")
+                       code=ErrorCode.NO_OPEN_WINDOW)
     priority_class, reason, id_fields = _priority(
         settings=settings, hall=hall, id_number=id_number, requested=priority,
         principal=principal, now=now,
@@ -188,10 +188,10 @@ def _priority(
         if age >= threshold:
             klass, reason = "green", f"{threshold}岁及以上老年人绿色通道"
     if requested and requested not in ("normal", "green"):
-        raise Invalid("priority 只能是 normal 或 green", code="invalid_priority")
+        raise Invalid("priority 只能是 normal 或 green", code=ErrorCode.INVALID_PRIORITY)
     if requested == "green" and klass != "green":
         if principal is None or principal.kind != "staff":
-            raise Forbidden("只有工作人员可以标记绿色通道", code="green_needs_staff")
+            raise Forbidden("只有工作人员可以标记绿色通道", code=ErrorCode.GREEN_NEEDS_STAFF)
         klass, reason = "green", "工作人员标记绿色通道"
     return klass, reason, fields
 
@@ -222,7 +222,7 @@ def get_window(s: Session, window_id: int, *, for_update: bool = False) -> Windo
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     window = s.scalar(stmt)
     if window is None:
-        raise NotFound(f"窗口 {window_id} 不存在", code="window_not_found")
+        raise NotFound(f"窗口 {window_id} 不存在", code=ErrorCode.WINDOW_NOT_FOUND)
     keep_loaded(s, window)  # the response view shows it
     return window
 
@@ -230,11 +230,11 @@ def get_window(s: Session, window_id: int, *, for_update: bool = False) -> Windo
 def check_window_holder(window: Window, principal: Principal) -> None:
     """Only the clerk holding the window (or a manager/admin of the hall) may act on it."""
     if not principal.can_access_hall(window.hall_id):
-        raise Forbidden("无权操作其他大厅的窗口", code="forbidden_hall")
+        raise Forbidden("无权操作其他大厅的窗口", code=ErrorCode.FORBIDDEN_HALL)
     if principal.role in MANAGERS:
         return
     if window.current_staff_id != principal.id:
-        raise Forbidden(f"您当前未在 {window.number} 号窗口登录", code="not_your_window")
+        raise Forbidden(f"您当前未在 {window.number} 号窗口登录", code=ErrorCode.NOT_YOUR_WINDOW)
 
 
 def call_next(
@@ -247,12 +247,12 @@ def call_next(
     check_window_holder(window, principal)
     if window.state != "open":
         raise Conflict(f"{window.number} 号窗口未开放（当前：{window.state}），不能叫号",
-                       code="window_not_open")
+                       code=ErrorCode.WINDOW_NOT_OPEN)
     busy = s.scalar(
         select(Ticket.number).where(Ticket.window_id == window.id, Ticket.status.in_(ACTIVE))
     )
     if busy:
-        raise Conflict(f"请先办结、过号或退回当前号码 {busy}", code="window_busy")
+        raise Conflict(f"请先办结、过号或退回当前号码 {busy}", code=ErrorCode.WINDOW_BUSY)
     candidate = next_candidate_query(
         hall_id=window.hall_id, window_id=window.id, now=now,
         day=queue_day(s, window.hall_id, now), starvation_minutes=settings.starvation_minutes,
@@ -354,7 +354,7 @@ def get_ticket(s: Session, ticket_id: int) -> Ticket:
     """A ticket by id, or 404."""
     ticket = s.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"号码 {ticket_id} 不存在", code="ticket_not_found")
+        raise NotFound(f"号码 {ticket_id} 不存在", code=ErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 
@@ -369,14 +369,14 @@ def find_by_number(s: Session, *, hall: Hall, number: str, now: datetime | None 
     text = (number or "").strip().upper()
     match = NUMBER_RE.match(text)
     if match is None:
-        raise Invalid("号码格式应为字母加数字，如 A012", code="invalid_ticket_number")
+        raise Invalid("号码格式应为字母加数字，如 A012", code=ErrorCode.INVALID_TICKET_NUMBER)
     day = business_day(now or utcnow(), hall.timezone)
     ticket = s.scalar(select(Ticket).where(
         Ticket.hall_id == hall.id, Ticket.business_day == day,
         Ticket.prefix == match.group(1), Ticket.seq_no == int(match.group(2))))
     # A0012 parses to the same seq as A012 but is not a number anyone was given.
     if ticket is None or ticket.number != text:
-        raise NotFound(f"今天本大厅没有 {text} 号，请核对号票", code="ticket_not_found")
+        raise NotFound(f"今天本大厅没有 {text} 号，请核对号票", code=ErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 
@@ -396,14 +396,14 @@ def transition(
     now = now or utcnow()
     ticket = s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
     if ticket is None:
-        raise NotFound(f"号码 {ticket_id} 不存在", code="ticket_not_found")
+        raise NotFound(f"号码 {ticket_id} 不存在", code=ErrorCode.TICKET_NOT_FOUND)
     if not principal.can_access_hall(ticket.hall_id):
-        raise Forbidden("无权操作其他大厅的号码", code="forbidden_hall")
+        raise Forbidden("无权操作其他大厅的号码", code=ErrorCode.FORBIDDEN_HALL)
     allowed_from, target = TRANSITIONS[action]
     if ticket.status not in allowed_from:
         raise Conflict(
             f"号码 {ticket.number} 当前状态为「{STATUS_ZH[ticket.status]}」，不能执行此操作",
-            code="illegal_transition",
+            code=ErrorCode.ILLEGAL_TRANSITION,
         )
     window = _acting_window(s, ticket, principal) if action != "cancel" else None
     extra: dict[str, Any] = {}
@@ -411,7 +411,7 @@ def transition(
         limit = int(_hall(s, ticket).settings.get("recall_limit", settings.recall_limit))
         if ticket.call_count >= limit:
             raise Conflict(f"号码 {ticket.number} 已呼叫 {limit} 次，请过号处理",
-                           code="recall_limit")
+                           code=ErrorCode.RECALL_LIMIT)
         ticket.call_count += 1
         ticket.called_at = now
     elif action == "start":
@@ -425,12 +425,12 @@ def transition(
         ticket.suspended_at = now
     elif action == "resume":
         if ticket.business_day != business_day(now, _hall(s, ticket).timezone):
-            raise Conflict("挂起的号码只能在当天回呼", code="suspended_expired")
+            raise Conflict("挂起的号码只能在当天回呼", code=ErrorCode.SUSPENDED_EXPIRED)
         busy = s.scalar(select(Ticket.number).where(
             Ticket.window_id == ticket.window_id, Ticket.status.in_(ACTIVE),
             Ticket.id != ticket.id))
         if busy:
-            raise Conflict(f"请先处理当前号码 {busy} 再回呼", code="window_busy")
+            raise Conflict(f"请先处理当前号码 {busy} 再回呼", code=ErrorCode.WINDOW_BUSY)
         ticket.suspended_at = None
     elif action == "transfer":
         extra = _transfer(s, ticket, service_code=service_code, window_id=window_id,
@@ -482,7 +482,7 @@ def _hall(s: Session, ticket: Ticket) -> Hall:
 def _acting_window(s: Session, ticket: Ticket, principal: Principal) -> Window:
     """The window that holds the ticket; the caller must be its clerk."""
     if ticket.window_id is None:
-        raise Conflict(f"号码 {ticket.number} 未被任何窗口叫到", code="not_at_window")
+        raise Conflict(f"号码 {ticket.number} 未被任何窗口叫到", code=ErrorCode.NOT_AT_WINDOW)
     window = get_window(s, ticket.window_id)
     check_window_holder(window, principal)
     return window
@@ -495,9 +495,9 @@ def _transfer(
     """Move a serving ticket into another queue; it keeps its number and its place."""
     if bool(service_code) == bool(window_id):
         raise Invalid("转移时请指定目标事项 service_code 或目标窗口 window_id 之一",
-                      code="transfer_target")
+                      code=ErrorCode.TRANSFER_TARGET)
     if not (reason or "").strip():
-        raise Invalid("请填写转移原因", code="transfer_reason")
+        raise Invalid("请填写转移原因", code=ErrorCode.TRANSFER_REASON)
     from_window = ticket.window_id
     if service_code:
         service = get_service(s, ticket.hall_id, service_code)
@@ -507,9 +507,9 @@ def _transfer(
     else:
         window = get_window(s, int(window_id or 0))
         if window.hall_id != ticket.hall_id:
-            raise Forbidden("不能转移到其他大厅的窗口", code="forbidden_hall")
+            raise Forbidden("不能转移到其他大厅的窗口", code=ErrorCode.FORBIDDEN_HALL)
         if window.id == from_window:
-            raise Invalid("不能转移到当前窗口", code="transfer_target")
+            raise Invalid("不能转移到当前窗口", code=ErrorCode.TRANSFER_TARGET)
         ticket.target_window_id = window.id
         target = {"to_window_id": window.id, "to_window_number": window.number}
     ticket.transfer_count += 1

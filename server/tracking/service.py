@@ -17,7 +17,7 @@ from server.evaluations.service import clerk_card
 from server.tickets.models import Ticket
 from server.tickets.service import DAY_CLOSE
 from server.tickets.views import ticket_public
-from tongban_common.wire import TicketStatus
+from tongban_common.wire import ErrorCode, TicketStatus
 
 # After these a ticket never changes again: the live channel sends it once more and closes.
 FINAL_STATUSES = frozenset({TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.CANCELLED})
@@ -41,7 +41,7 @@ def find_ticket(s: Session, tracking_token: str) -> Ticket:
     if 0 < len(tracking_token) <= MAX_TOKEN_LENGTH:
         ticket = s.scalar(select(Ticket).where(Ticket.tracking_token == tracking_token))
     if ticket is None:
-        raise NotFound("未找到该号码，请核对二维码", code="ticket_not_found")
+        raise NotFound("未找到该号码，请核对二维码", code=ErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 

@@ -17,7 +17,7 @@ from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.tickets.service import check_window_holder, close_past_days, get_window
 from server.windows.models import Window, WindowService
-from tongban_common.wire import ACTIVE_STATUSES, HALL_STAFF, EventType, TicketStatus
+from tongban_common.wire import ACTIVE_STATUSES, HALL_STAFF, ErrorCode, EventType, TicketStatus
 
 WINDOW_EVENTS = {"open": EventType.WINDOW_OPENED, "paused": EventType.WINDOW_PAUSED,
                  "closed": EventType.WINDOW_CLOSED}
@@ -31,7 +31,7 @@ def set_state(
     now = now or utcnow()
     window = get_window(s, window_id, for_update=True)
     if not principal.can_access_hall(window.hall_id):
-        raise Forbidden("无权操作其他大厅的窗口", code="forbidden_hall")
+        raise Forbidden("无权操作其他大厅的窗口", code=ErrorCode.FORBIDDEN_HALL)
     if state == "open":
         _claim(s, window, principal, force=force)
         # Opening on a new day (or finding the window left open) clears what earlier days
@@ -43,7 +43,7 @@ def set_state(
         busy = s.scalar(select(Ticket.number).where(
             Ticket.window_id == window.id, Ticket.status.in_(ACTIVE_STATUSES)))
         if busy:
-            raise Conflict(f"请先处理当前号码 {busy} 再关闭窗口", code="window_busy")
+            raise Conflict(f"请先处理当前号码 {busy} 再关闭窗口", code=ErrorCode.WINDOW_BUSY)
         window.current_staff_id = None
     if window.state == state:
         return window
@@ -60,16 +60,17 @@ def set_state(
 
 def _claim(s: Session, window: Window, principal: Principal, *, force: bool) -> None:
     if principal.kind != "staff" or principal.role not in HALL_STAFF:
-        raise Forbidden("只有工作人员可以开放窗口", code="forbidden_role")
+        raise Forbidden("只有工作人员可以开放窗口", code=ErrorCode.FORBIDDEN_ROLE)
     holder = window.current_staff_id
     if holder not in (None, principal.id) and not (force and principal.role != "clerk"):
         other = s.get(Staff, holder)
         raise Conflict(f"{window.number} 号窗口已由 {other.full_name if other else holder} 登录",
-                       code="window_taken")
+                       code=ErrorCode.WINDOW_TAKEN)
     held = s.scalar(select(Window).where(
         Window.current_staff_id == principal.id, Window.id != window.id))
     if held is not None and principal.role == "clerk":
-        raise Conflict(f"您已在 {held.number} 号窗口登录，请先关闭该窗口", code="already_at_window")
+        raise Conflict(f"您已在 {held.number} 号窗口登录，请先关闭该窗口",
+                       code=ErrorCode.ALREADY_AT_WINDOW)
     window.current_staff_id = principal.id
 
 
@@ -110,7 +111,7 @@ def create_window(
 ) -> Window:
     """Create a window handling (service_id, priority) pairs."""
     if s.scalar(select(Window.id).where(Window.hall_id == hall_id, Window.number == number)):
-        raise Conflict(f"{number} 号窗口已存在", code="window_exists")
+        raise Conflict(f"{number} 号窗口已存在", code=ErrorCode.WINDOW_EXISTS)
     window = Window(hall_id=hall_id, number=number, name=name, state="closed")
     s.add(window)
     s.flush()
@@ -122,10 +123,10 @@ def set_services(s: Session, *, window: Window, services: list[tuple[int, int]])
     """Replace the services a window handles; priority 1..9, higher first."""
     for service_id, priority in services:
         if not 1 <= priority <= 9:
-            raise Invalid("窗口事项优先级应在 1–9 之间", code="invalid_priority")
+            raise Invalid("窗口事项优先级应在 1–9 之间", code=ErrorCode.INVALID_PRIORITY)
         svc = s.get(ServiceItem, service_id)
         if svc is None or svc.hall_id != window.hall_id:
-            raise Invalid(f"事项 {service_id} 不属于本大厅", code="service_not_in_hall")
+            raise Invalid(f"事项 {service_id} 不属于本大厅", code=ErrorCode.SERVICE_NOT_IN_HALL)
     s.execute(delete(WindowService).where(WindowService.window_id == window.id))
     for service_id, priority in services:
         s.add(WindowService(window_id=window.id, service_id=service_id, priority=priority))
