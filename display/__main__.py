@@ -17,6 +17,7 @@ from display.voice.engine import VoiceSettings, make_voice
 from display.voice.phrases import STYLES
 from display.voice.sinks import PLAYERS, make_sink
 from hallclient.device import DeviceSetupError, device_hall
+from tongban_common.wire import DeviceKind
 
 if TYPE_CHECKING:
     from PyQt5.QtWidgets import QApplication, QWidget
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        hall = device_hall(args.server, args.token, "display", args.hall)
+        hall = device_hall(args.server, args.token, DeviceKind.DISPLAY, args.hall)
     except DeviceSetupError as exc:
         sys.stderr.write("\n".join(Strings(lang)("startup_" + exc.reason, **exc.values)
                                    for lang in LANGS) + "\n")

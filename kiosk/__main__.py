@@ -11,6 +11,7 @@ from dataclasses import replace
 from hallclient.device import DeviceSetupError, device_hall
 from kiosk.config import KioskConfig
 from kiosk.strings import t
+from tongban_common.wire import DeviceKind
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
                               large=args.large, lang=args.lang,
                               fullscreen=False if args.windowed else None)
     try:
-        config = replace(config, hall=device_hall(config.server, config.token, "kiosk",
+        config = replace(config, hall=device_hall(config.server, config.token, DeviceKind.KIOSK,
                                                   config.hall or None,
                                                   timeout=config.http_timeout))
     except DeviceSetupError as exc:
