@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from server.core.config import DEMO_SECRET, Settings
 from server.ops.requestlog import configure_logging
-from tongban_common.wire import DEVICE_KINDS, ErrorCode
+from tongban_common.wire import DEVICE_KINDS, ErrorCode, StaffRole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -149,7 +149,7 @@ def _setup_command(args: argparse.Namespace, db: Database) -> int:
         if args.command == "create-admin":
             password = args.password or os.environ.get("TONGBAN_ADMIN_PASSWORD", "")
             db.write(lambda s: create_staff(s, username=args.username, password=password,
-                                            role="admin", hall_id=None))
+                                            role=StaffRole.ADMIN, hall_id=None))
             sys.stdout.write(f"admin {args.username} created\n")
         elif args.command == "create-hall":
             db.write(lambda s: create_hall(s, code=args.code, name=args.name,

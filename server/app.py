@@ -60,6 +60,7 @@ from server.tickets.router import router as tickets_router
 from server.tracking.reminders import reminder_watch
 from server.tracking.router import router as tracking_router
 from server.windows.router import router as windows_router
+from tongban_common.wire import StaffRole
 
 log = logging.getLogger(__name__)
 
@@ -214,4 +215,4 @@ def _check_metrics_access(request: Request, settings: Settings, db: Database) ->
         return
     with db.read() as s:
         principal = resolve_token(s, token) if token else None
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))

@@ -25,7 +25,7 @@ from server.events.service import append_event
 from server.ops.disk import MB, StorageState
 from server.tickets.models import Ticket
 from server.windows.models import Window, WindowService
-from tongban_common.wire import ErrorCode, EventType, TicketStatus
+from tongban_common.wire import DeviceKind, ErrorCode, EventType, TicketStatus
 
 from .models import Alert
 
@@ -176,13 +176,14 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
     if r["enabled"]:
         devices = s.scalars(select(Device).where(
             Device.hall_id == hall.id, Device.revoked_at.is_(None),
-            Device.kind.in_(("kiosk", "display")), Device.last_seen_at.is_not(None)))
+            Device.kind.in_((DeviceKind.KIOSK, DeviceKind.DISPLAY)),
+            Device.last_seen_at.is_not(None)))
         for d in devices:
             assert d.last_seen_at is not None
             minutes = (now - d.last_seen_at).total_seconds() / 60
             level = _level(minutes, r["yellow_minutes"], r["red_minutes"])
             if level:
-                kind = "取号机" if d.kind == "kiosk" else "显示屏"
+                kind = "取号机" if d.kind == DeviceKind.KIOSK else "显示屏"
                 out.append(Condition(
                     "device_silent", f"device:{d.id}", level, round(minutes, 1),
                     f"{kind}「{d.name}」已 {int(minutes)} 分钟无心跳",

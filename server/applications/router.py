@@ -44,7 +44,9 @@ from tongban_common.wire import (
     HALL_STAFF,
     MANAGERS,
     STAFF_ROLES,
+    DeviceKind,
     ErrorCode,
+    StaffRole,
     TicketStatus,
 )
 
@@ -317,7 +319,7 @@ def post_pickup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        p = require(principal, staff=FRONT, devices=("kiosk",), hall_id=hall.id)
+        p = require(principal, staff=FRONT, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         id_hash, _ = _id_hash(settings, hall, body.id_number)
         ready = apps.ready_for(s, hall=hall, id_hash=id_hash)
         if not ready:
@@ -343,7 +345,7 @@ def post_lookup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
     """Kiosk 查询 by ID card: the person's applications in this hall (no personal data)."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=FRONT, devices=("kiosk",), hall_id=hall.id)
+        require(principal, staff=FRONT, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         id_hash, _ = _id_hash(settings, hall, body.id_number)
         rows = s.scalars(select(Application).where(
             Application.hall_id == hall.id, Application.id_hash == id_hash)
@@ -421,7 +423,7 @@ def get_licences(db: DbDep, principal: PrincipalDep,
                  licence_type: Annotated[str | None, Query(max_length=64)] = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict]:
     """Licences in the local store (platform admin)."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     with db.read() as s:
         stmt = select(Licence).order_by(Licence.id.desc()).limit(limit)
         if licence_type:
@@ -433,7 +435,7 @@ def get_licences(db: DbDep, principal: PrincipalDep,
 def post_licence(body: LicenceIn, db: DbDep, settings: SettingsDep,
                  principal: PrincipalDep) -> dict:
     """Add a licence for a person (platform admin); only the ID number's hash is kept."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     parsed = parse_id_number(body.id_number)
     id_hash = hash_id(parsed.value, settings.secret_key)
     fields = body.model_dump(exclude={"id_number"})
@@ -443,5 +445,5 @@ def post_licence(body: LicenceIn, db: DbDep, settings: SettingsDep,
 @router.delete("/licences/{licence_id}", status_code=204)
 def remove_licence(licence_id: int, db: DbDep, principal: PrincipalDep) -> None:
     """Remove a licence from the local store (platform admin)."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     db.write(lambda s: delete_licence(s, licence_id))

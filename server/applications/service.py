@@ -35,7 +35,7 @@ from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.service import application_rated
 from server.events.service import append_event
 from server.tickets.models import Ticket
-from tongban_common.wire import ErrorCode, EventType, TicketStatus
+from tongban_common.wire import ErrorCode, EventType, StaffRole, TicketStatus
 
 DEFAULT_LEGAL_DAYS = 20
 OPEN = ("accepted", "in_review", "correction")  # the clock runs (or is paused) until decided
@@ -157,7 +157,7 @@ def check_visible(s: Session, app: Application, principal: Principal) -> None:
     """Staff of the hall see every application; a reviewer only their department's."""
     if not principal.can_access_hall(app.hall_id):
         raise Forbidden("无权查看其他大厅的办件", code=ErrorCode.FORBIDDEN_HALL)
-    if principal.role == "reviewer" and principal.department not in {
+    if principal.role == StaffRole.REVIEWER and principal.department not in {
             r.department for r in reviews_of(s, app)}:
         raise Forbidden("该办件不属于您所在部门", code=ErrorCode.FORBIDDEN_DEPARTMENT)
 
@@ -166,7 +166,7 @@ def _acting_review(s: Session, app: Application, principal: Principal,
                    department: str | None) -> ApplicationReview:
     """The pending review the caller decides: a reviewer's own department; a manager names
     one (or the only one still pending)."""
-    if principal.role == "reviewer":
+    if principal.role == StaffRole.REVIEWER:
         if department and department != principal.department:
             raise Forbidden("只能审批本部门的办件", code=ErrorCode.FORBIDDEN_DEPARTMENT)
         department = principal.department
@@ -178,7 +178,7 @@ def _acting_review(s: Session, app: Application, principal: Principal,
         return pending[0]
     row = next((r for r in reviews_of(s, app) if r.department == department), None)
     if row is None:
-        if principal.role == "reviewer":
+        if principal.role == StaffRole.REVIEWER:
             raise Forbidden("该办件不属于您所在部门", code=ErrorCode.FORBIDDEN_DEPARTMENT)
         raise NotFound(f"该办件无需「{department}」审批", code=ErrorCode.REVIEW_NOT_FOUND)
     if row.status != "pending":
@@ -465,10 +465,10 @@ def queue(s: Session, *, hall: Hall, principal: Principal,
         if status not in STATUS_ZH:
             raise Invalid(f"未知办件状态 {status}", code=ErrorCode.INVALID_STATUS)
         stmt = stmt.where(Application.status == status)
-    elif principal.role != "reviewer":
+    elif principal.role != StaffRole.REVIEWER:
         stmt = stmt.where(Application.status.in_((*OPEN, "decided", "ready_for_pickup",
                                                   "mailed")))
-    if principal.role == "reviewer":
+    if principal.role == StaffRole.REVIEWER:
         stmt = stmt.where(Application.status.in_(REVIEWABLE), Application.id.in_(
             select(ApplicationReview.application_id).where(
                 ApplicationReview.department == principal.department,

@@ -27,7 +27,7 @@ from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
 from server.materials.service import service_materials
 from server.tickets.views import ticket_public, ticket_staff, window_hint
-from tongban_common.wire import HALL_STAFF, ErrorCode
+from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
 
 router = APIRouter(prefix="/api/v1", tags=["appointments"], lifespan=online_lifespan)
 STAFF = HALL_STAFF
@@ -179,7 +179,7 @@ def post_checkin_lookup(hall_code: str, body: CheckinIn, db: DbDep, settings: Se
     """What a kiosk shows before check-in (masked data, arrival window, materials)."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         return {"appointments": lookup(s, hall=hall, booking_code=body.booking_code,
                                        id_number=body.id_number, settings=settings)}
 
@@ -195,7 +195,7 @@ def post_checkin(
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        p = require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        p = require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         result = check_in(s, hall=hall, booking_code=body.booking_code,
                           id_number=body.id_number, settings=settings, principal=p,
                           idempotency_key=idempotency_key)

@@ -22,7 +22,7 @@ from server.events.service import append_event
 from server.tickets.service import get_window
 from server.windows.models import Window
 from server.windows.service import create_window, set_services, window_view
-from tongban_common.wire import ErrorCode, EventType
+from tongban_common.wire import ErrorCode, EventType, StaffRole
 
 # Known booking keys and their allowed ranges; other keys are kept as they are.
 BOOKING_RANGES: dict[str, tuple[int, int, str]] = {
@@ -136,7 +136,7 @@ def staff_config(st: Staff) -> dict[str, Any]:
 def add_staff(s: Session, *, hall: Hall, username: str, password: str, full_name: str,
               role: str, principal: Principal) -> Staff:
     """Create a clerk (managers) or a manager (admins) of this hall."""
-    if role != "clerk" and not principal.is_admin:
+    if role != StaffRole.CLERK and not principal.is_admin:
         raise Forbidden("大厅管理员只能创建窗口人员", code=ErrorCode.FORBIDDEN_ROLE)
     st = create_staff(s, username=username, password=password, role=role, hall_id=hall.id,
                       full_name=full_name)
@@ -151,7 +151,7 @@ def change_staff(s: Session, *, hall: Hall, staff_id: int, changes: dict[str, An
     st = s.get(Staff, staff_id)
     if st is None or st.hall_id != hall.id:
         raise NotFound("工作人员不存在", code=ErrorCode.STAFF_NOT_FOUND)
-    if st.role != "clerk" and not principal.is_admin:
+    if st.role != StaffRole.CLERK and not principal.is_admin:
         raise Forbidden("大厅管理员只能修改窗口人员", code=ErrorCode.FORBIDDEN_ROLE)
     before = staff_config(st)
     if "full_name" in changes:

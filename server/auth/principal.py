@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from server.core.errors import Forbidden, Unauthorized
-from tongban_common.wire import ErrorCode
+from tongban_common.wire import ErrorCode, StaffRole
 
 Kind = Literal["staff", "device", "citizen"]
 
@@ -29,7 +29,7 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         """Platform administrator (any hall)."""
-        return self.kind == "staff" and self.role == "admin"
+        return self.kind == "staff" and self.role == StaffRole.ADMIN
 
     @property
     def sees_personal_data(self) -> bool:

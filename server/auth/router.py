@@ -18,7 +18,7 @@ from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep, bearer_token
 from server.core.errors import RATE_LIMITED, Forbidden
-from tongban_common.wire import HALL_DEVICES, MANAGERS, ErrorCode
+from tongban_common.wire import HALL_DEVICES, MANAGERS, ErrorCode, StaffRole
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -123,8 +123,8 @@ def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
 
     def work(s: Session) -> dict:
         hall = get_hall(s, body.hall_code) if body.hall_code else None
-        if not p.is_admin and (body.role not in ("clerk", "reviewer") or hall is None
-                               or hall.id != p.hall_id):
+        if not p.is_admin and (body.role not in (StaffRole.CLERK, StaffRole.REVIEWER)
+                               or hall is None or hall.id != p.hall_id):
             raise Forbidden("大厅管理员只能为本大厅创建窗口或审批人员",
                             code=ErrorCode.FORBIDDEN_ROLE)
         staff = create_staff(s, username=body.username, password=body.password, role=body.role,

@@ -15,7 +15,7 @@ from server.core.clock import utcnow
 from server.core.errors import Conflict, DomainError, Invalid, TooManyRequests, Unauthorized
 from server.core.security import hash_password, new_token, token_digest, verify_password
 from server.devices.models import Device
-from tongban_common.wire import ErrorCode
+from tongban_common.wire import ErrorCode, StaffRole
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -145,9 +145,9 @@ def create_staff(
     """Create a staff account with an argon2 password hash (reviewers need a department)."""
     if role not in ROLES:
         raise Invalid("角色必须是 clerk、reviewer、manager 或 admin", code=ErrorCode.INVALID_ROLE)
-    if role == "reviewer" and not department.strip():
+    if role == StaffRole.REVIEWER and not department.strip():
         raise Invalid("后台审批人员必须指定所属部门", code=ErrorCode.DEPARTMENT_REQUIRED)
-    if role != "admin" and hall_id is None:
+    if role != StaffRole.ADMIN and hall_id is None:
         raise Invalid("窗口人员和大厅管理员必须属于一个大厅", code=ErrorCode.HALL_REQUIRED)
     if len(password) < 8:
         raise Invalid("密码至少8位", code=ErrorCode.WEAK_PASSWORD)

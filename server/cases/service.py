@@ -17,7 +17,7 @@ from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.models import RATING_LABELS, Evaluation
 from server.tickets.models import Ticket
 from server.windows.models import Window
-from tongban_common.wire import ErrorCode
+from tongban_common.wire import ErrorCode, StaffRole
 
 from .models import FollowUpCase
 
@@ -119,7 +119,7 @@ def reply(s: Session, *, case: FollowUpCase, text: str, principal: Principal,
         raise Conflict("工单已办结", code=ErrorCode.CASE_CLOSED)
     if case.status == "open":
         raise Conflict("请先分派工单再回复", code=ErrorCode.CASE_NOT_ASSIGNED)
-    if principal.role == "clerk" and principal.id != case.assignee_id:
+    if principal.role == StaffRole.CLERK and principal.id != case.assignee_id:
         raise Forbidden("只有被分派人或管理员可以回复", code=ErrorCode.NOT_ASSIGNEE)
     case.reply = text
     case.replied_at = now

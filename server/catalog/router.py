@@ -16,7 +16,7 @@ from server.catalog.models import Hall
 from server.catalog.service import create_hall, create_service, get_hall, get_service
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
-from tongban_common.wire import MANAGERS, ErrorCode
+from tongban_common.wire import MANAGERS, ErrorCode, StaffRole
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -65,7 +65,7 @@ def list_halls(db: DbDep) -> list[dict]:
 @router.post("/halls", status_code=201)
 def post_hall(body: HallIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a hall (admin)."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     try:
         ZoneInfo(body.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -15,6 +15,7 @@ from server.citizens.notify import outbox_view
 from server.citizens.service import get_citizen, login_with_otp, mask_phone, request_otp
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import RATE_LIMITED
+from tongban_common.wire import StaffRole
 
 router = APIRouter(prefix="/api/v1", tags=["citizens"])
 
@@ -68,7 +69,7 @@ def get_outbox(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict]:
     """Notifications recorded in the outbox, newest first (admin; codes masked unless demo)."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     with db.read() as s:
         stmt = select(Notification).order_by(Notification.id.desc()).limit(limit)
         if recipient:

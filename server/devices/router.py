@@ -18,7 +18,7 @@ from server.core.deps import DbDep, PrincipalDep
 from server.core.errors import NotFound
 from server.devices.models import Device
 from server.devices.service import create_device
-from tongban_common.wire import MANAGERS, ErrorCode
+from tongban_common.wire import MANAGERS, DeviceKind, ErrorCode, StaffRole
 
 router = APIRouter(prefix="/api/v1", tags=["devices"])
 
@@ -53,7 +53,7 @@ def post_device(body: DeviceIn, db: DbDep, principal: PrincipalDep) -> dict:
 
     def work(s: Session) -> dict:
         hall = get_hall(s, body.hall_code)
-        require(principal, staff=("admin",), hall_id=hall.id)
+        require(principal, staff=(StaffRole.ADMIN,), hall_id=hall.id)
         device, token = create_device(s, hall_id=hall.id, kind=body.kind, name=body.name,
                                       window_id=body.window_id)
         return {"id": device.id, "token": token, "kind": device.kind, "name": device.name,
@@ -84,7 +84,7 @@ def revoke_device(device_id: int, db: DbDep, principal: PrincipalDep) -> None:
         device = s.get(Device, device_id)
         if device is None:
             raise NotFound("设备不存在", code=ErrorCode.DEVICE_NOT_FOUND)
-        require(principal, staff=("admin",), hall_id=device.hall_id)
+        require(principal, staff=(StaffRole.ADMIN,), hall_id=device.hall_id)
         device.revoked_at = device.revoked_at or utcnow()
 
     db.write(work)
@@ -101,7 +101,7 @@ class DeviceStatusIn(BaseModel):
 
 def _kiosk_hall(s: Session, principal: Principal | None) -> tuple[Hall, Principal]:
     """The calling kiosk's hall and the kiosk (kiosk tokens only)."""
-    p = require(principal, devices=("kiosk",))
+    p = require(principal, devices=(DeviceKind.KIOSK,))
     return s.get_one(Hall, p.hall_id), p  # a device dies with its hall (ON DELETE CASCADE)
 
 

@@ -15,7 +15,7 @@ from server.core.errors import Invalid
 from server.core.security import new_token, token_digest
 from server.devices.models import DEVICE_KINDS, WINDOW_KINDS, Device
 from server.tickets.service import get_window
-from tongban_common.wire import ErrorCode
+from tongban_common.wire import DeviceKind, ErrorCode
 
 _seen_lock = threading.Lock()
 _last_touch: dict[int, float] = {}
@@ -49,7 +49,7 @@ def window_has_ratepad(s: Session, window_id: int | None) -> bool:
     if window_id is None:
         return False
     return s.scalar(select(Device.id).where(
-        Device.window_id == window_id, Device.kind == "ratepad",
+        Device.window_id == window_id, Device.kind == DeviceKind.RATEPAD,
         Device.revoked_at.is_(None)).limit(1)) is not None
 
 

@@ -14,7 +14,7 @@ from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep
 from server.core.errors import Invalid
 from server.core.static import static_file
-from tongban_common.wire import HALL_STAFF, ErrorCode
+from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
 
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(tags=["display"], include_in_schema=False)
@@ -40,5 +40,5 @@ def display_page(
     with db.read() as s:
         hall = get_hall(s, hall_code)
         who = principal or (resolve_token(s, token) if token else None)
-        require(who, staff=HALL_STAFF, devices=("display",), hall_id=hall.id)
+        require(who, staff=HALL_STAFF, devices=(DeviceKind.DISPLAY,), hall_id=hall.id)
     return static_file(STATIC, "index.html", headers={"Referrer-Policy": "no-referrer"})

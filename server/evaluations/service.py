@@ -17,7 +17,7 @@ from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evalu
 from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.windows.models import Window
-from tongban_common.wire import ErrorCode, EventType, TicketStatus
+from tongban_common.wire import ErrorCode, EventType, StaffRole, TicketStatus
 
 
 def evaluate(
@@ -139,7 +139,7 @@ def request_rating(s: Session, *, ticket_id: int, principal: Principal) -> dict[
         raise NotFound("未找到该号码", code=ErrorCode.TICKET_NOT_FOUND)
     if not principal.can_access_hall(ticket.hall_id):
         raise Forbidden("无权操作其他大厅的号码", code=ErrorCode.FORBIDDEN_HALL)
-    if principal.role == "clerk" and ticket.staff_id != principal.id:
+    if principal.role == StaffRole.CLERK and ticket.staff_id != principal.id:
         raise Forbidden("只能为自己办结的号码发起评价", code=ErrorCode.NOT_YOUR_TICKET)
     if ticket.status != TicketStatus.DONE:
         raise Conflict("业务办结后才能发起评价", code=ErrorCode.NOT_FINISHED)

@@ -16,9 +16,10 @@ from server.core.clock import utcnow
 from server.core.deps import DbDep, PrincipalDep
 from server.core.static import static_file
 from server.ratepad.service import pad_rate, pad_state
+from tongban_common.wire import DeviceKind
 
 STATIC = Path(__file__).parent / "static"
-PAD = ("ratepad",)
+PAD = (DeviceKind.RATEPAD,)
 
 router = APIRouter(prefix="/api/v1/ratepad", tags=["ratepad"])
 page_router = APIRouter(tags=["ratepad"], include_in_schema=False)

@@ -23,7 +23,7 @@ from server.tickets.service import (
     transition,
 )
 from server.tickets.views import ticket_lookup, ticket_public, ticket_staff
-from tongban_common.wire import HALL_STAFF, ErrorCode
+from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 STAFF = HALL_STAFF
@@ -58,7 +58,7 @@ def post_ticket(
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        p = require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        p = require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         result = issue_ticket(
             s, hall=hall, service_code=body.service_code, settings=settings, principal=p,
             id_number=body.id_number, citizen_name=body.citizen_name, priority=body.priority,
@@ -92,7 +92,7 @@ def get_ticket_by_number(hall_code: str, number: str, db: DbDep, settings: Setti
     with db.read() as s:
         hall = get_hall(s, hall_code)
         # Numbers are guessable: only devices and staff of this hall may look them up.
-        require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         return ticket_lookup(s, find_by_number(s, hall=hall, number=number), settings)
 
 
@@ -119,7 +119,7 @@ def get_window_queue(window_id: int, db: DbDep, settings: SettingsDep,
     """Waiting tickets in the order this window would call them, each with its rule."""
     with db.read() as s:
         window = get_window(s, window_id)
-        require(principal, staff=STAFF, devices=("counter",), hall_id=window.hall_id)
+        require(principal, staff=STAFF, devices=(DeviceKind.COUNTER,), hall_id=window.hall_id)
         return window_queue(s, window=window, settings=settings, now=utcnow())
 
 

@@ -23,7 +23,7 @@ from server.windows.service import (
     suspended_tickets,
     window_view,
 )
-from tongban_common.wire import HALL_STAFF, MANAGERS
+from tongban_common.wire import HALL_STAFF, MANAGERS, DeviceKind
 
 router = APIRouter(prefix="/api/v1", tags=["windows"])
 STAFF = HALL_STAFF
@@ -49,7 +49,7 @@ def get_windows(hall: Annotated[str, Query()], db: DbDep, principal: PrincipalDe
     """Windows of a hall with services, clerk and state (staff)."""
     with db.read() as s:
         h = get_hall(s, hall)
-        require(principal, staff=STAFF, devices=("counter",), hall_id=h.id)
+        require(principal, staff=STAFF, devices=(DeviceKind.COUNTER,), hall_id=h.id)
         return [window_view(s, w) for w in list_windows(s, h.id)]
 
 
@@ -58,7 +58,7 @@ def get_one_window(window_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """One window (staff of its hall)."""
     with db.read() as s:
         w = get_window(s, window_id)
-        require(principal, staff=STAFF, devices=("counter",), hall_id=w.hall_id)
+        require(principal, staff=STAFF, devices=(DeviceKind.COUNTER,), hall_id=w.hall_id)
         return window_view(s, w)
 
 

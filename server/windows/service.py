@@ -17,7 +17,14 @@ from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.tickets.service import check_window_holder, close_past_days, get_window
 from server.windows.models import Window, WindowService
-from tongban_common.wire import ACTIVE_STATUSES, HALL_STAFF, ErrorCode, EventType, TicketStatus
+from tongban_common.wire import (
+    ACTIVE_STATUSES,
+    HALL_STAFF,
+    ErrorCode,
+    EventType,
+    StaffRole,
+    TicketStatus,
+)
 
 WINDOW_EVENTS = {"open": EventType.WINDOW_OPENED, "paused": EventType.WINDOW_PAUSED,
                  "closed": EventType.WINDOW_CLOSED}
@@ -62,13 +69,13 @@ def _claim(s: Session, window: Window, principal: Principal, *, force: bool) -> 
     if principal.kind != "staff" or principal.role not in HALL_STAFF:
         raise Forbidden("只有工作人员可以开放窗口", code=ErrorCode.FORBIDDEN_ROLE)
     holder = window.current_staff_id
-    if holder not in (None, principal.id) and not (force and principal.role != "clerk"):
+    if holder not in (None, principal.id) and not (force and principal.role != StaffRole.CLERK):
         other = s.get(Staff, holder)
         raise Conflict(f"{window.number} 号窗口已由 {other.full_name if other else holder} 登录",
                        code=ErrorCode.WINDOW_TAKEN)
     held = s.scalar(select(Window).where(
         Window.current_staff_id == principal.id, Window.id != window.id))
-    if held is not None and principal.role == "clerk":
+    if held is not None and principal.role == StaffRole.CLERK:
         raise Conflict(f"您已在 {held.number} 号窗口登录，请先关闭该窗口",
                        code=ErrorCode.ALREADY_AT_WINDOW)
     window.current_staff_id = principal.id
