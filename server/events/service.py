@@ -13,13 +13,14 @@ from server.core.clock import iso, utcnow
 from server.core.db import COMMIT_NOTES
 from server.events.models import Event
 from server.events.pglisten import CHANNEL
+from tongban_common.wire import EventType
 
 
 def append_event(
     s: Session,
     *,
     hall_id: int,
-    type: str,
+    type: EventType,
     data: dict[str, Any],
     private: dict[str, Any] | None = None,
     ticket_id: int | None = None,
