@@ -41,6 +41,7 @@ DESCRIPTIONS = {
     422: "A field or parameter is invalid",
     429: "Too many attempts or requests; try again later",
     503: "Database or shared store unreachable; retry (Retry-After)",
+    507: "The server's disk is (nearly) full: nothing was stored; try again later",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
