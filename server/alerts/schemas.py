@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, RootModel
+from pydantic import Field
 
 from server.core.schemas import Number, Shape
 
@@ -35,5 +35,18 @@ class EvaluateOut(Shape):
     cleared: int
 
 
-class AlertRulesOut(RootModel[dict[str, dict[str, Any]]]):
-    """Rule name → its settings (enabled and thresholds, e.g. yellow_minutes, red_minutes)."""
+class AlertRule(Shape):
+    """One rule's switch and thresholds (the keys besides `enabled` depend on the rule)."""
+
+    enabled: bool
+
+
+class AlertRulesOut(Shape):
+    """The hall's effective rules: defaults overlaid with its own settings."""
+
+    long_wait: AlertRule = Field(description="yellow_minutes, red_minutes: one ticket waiting")
+    crowd: AlertRule = Field(description="minutes, yellow_count, red_count: a service's queue")
+    window_idle: AlertRule = Field(description="yellow_minutes, red_minutes: paused/idle window")
+    slow_service: AlertRule = Field(description="yellow_factor, red_factor × expected minutes")
+    device_silent: AlertRule = Field(description="yellow_minutes, red_minutes without heartbeat")
+    application_due: AlertRule = Field(description="yellow_days_left: 办件 near its time limit")
