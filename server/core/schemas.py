@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 # A JSON number that may be an integer or not: `float` alone would turn 3 into 3.0.
 Number = int | float
@@ -15,6 +15,29 @@ class Shape(BaseModel):
     """A documented response object; fields a route adds beyond the declared ones pass through."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class ErrorDetail(BaseModel):
+    """One bad field of a request (validation errors only)."""
+
+    loc: list[str] = Field(description="where: body/query/path/header, then the field")
+    msg: str
+
+
+class ErrorBody(BaseModel):
+    """The error itself: a stable code and a message fit to show to the person."""
+
+    code: str = Field(description="stable machine-readable code (docs/errors.md)",
+                      examples=["not_found"])
+    message: str = Field(description="for people, Simplified Chinese", examples=["大厅不存在"])
+    details: list[ErrorDetail] = Field(
+        default_factory=list, description="validation errors only: one entry per bad field")
+
+
+class ErrorResponse(BaseModel):
+    """Every error has this body; `code` is listed in docs/errors.md."""
+
+    error: ErrorBody
 
 
 def out(model: Any) -> dict[str, Any]:
