@@ -50,6 +50,7 @@ from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
 from server.ops.openapi import install_openapi
 from server.ops.requestlog import RequestIdMiddleware
+from server.ops.schemas import HealthOut, ReadyOut
 from server.ops.site import router as site_router
 from server.portal.router import router as portal_router
 from server.ratepad.router import page_router as ratepad_page_router
@@ -148,13 +149,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                    applications_router, backoffice_router, site_router):
         app.include_router(router)
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], response_model=HealthOut)
     async def healthz() -> dict:
         """Liveness: the process answers (on the event loop: no database, no thread pool)."""
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], response_model=None,
-             responses={503: {"description": "database unreachable or data directory full",
+             responses={200: {"model": ReadyOut, "description": "ready"},
+                        503: {"description": "database unreachable or data directory full",
                               "content": {"application/json": {"example": {
                                   "status": "unavailable", "database": "sqlite"}}}}})
     async def readyz() -> Response | dict:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from server.alerts.models import Alert
 from server.alerts.runner import storage_conditions
+from server.alerts.schemas import AlertOut, AlertRulesOut, EvaluateOut
 from server.alerts.service import (
     CLEARED_ON_ACK,
     acknowledge,
@@ -23,13 +24,14 @@ from server.auth.principal import require
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import NotFound
+from server.core.schemas import out
 from server.events.service import append_event
 from tongban_common.wire import MANAGERS, ErrorCode, EventType
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
 
 
-@router.get("/halls/{hall}/alerts")
+@router.get("/halls/{hall}/alerts", **out(list[AlertOut]))
 def get_alerts(hall: str, db: DbDep, principal: PrincipalDep,
                state: Annotated[str, Query(description="open|all")] = "open") -> list[dict]:
     """Open alerts (red first) or the whole alert history."""
@@ -39,7 +41,7 @@ def get_alerts(hall: str, db: DbDep, principal: PrincipalDep,
         return list_alerts(s, hall_id=h.id, state=state)
 
 
-@router.post("/halls/{hall}/alerts/evaluate")
+@router.post("/halls/{hall}/alerts/evaluate", **out(EvaluateOut))
 def post_evaluate(hall: str, db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
     """Evaluate the rules now (the background task does this every few seconds)."""
 
@@ -52,7 +54,7 @@ def post_evaluate(hall: str, db: DbDep, settings: SettingsDep, principal: Princi
     return db.write(work)
 
 
-@router.post("/alerts/{alert_id}/ack")
+@router.post("/alerts/{alert_id}/ack", **out(AlertOut))
 def post_ack(alert_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """Acknowledge an alert; the time to acknowledge is kept."""
     p = require(principal, staff=MANAGERS)
@@ -74,7 +76,7 @@ def post_ack(alert_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     return db.write(work)
 
 
-@router.get("/halls/{hall}/alert-rules")
+@router.get("/halls/{hall}/alert-rules", **out(AlertRulesOut))
 def get_rules(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
     """The hall's effective alert rules."""
     with db.read() as s:
@@ -83,7 +85,7 @@ def get_rules(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
         return rules_for(h)
 
 
-@router.put("/halls/{hall}/alert-rules")
+@router.put("/halls/{hall}/alert-rules", **out(AlertRulesOut))
 def put_rules(hall: str, db: DbDep, principal: PrincipalDep,
               body: Annotated[dict[str, Any], Body()]) -> dict:
     """Change some rules' thresholds or switch rules on/off (validated, audited)."""

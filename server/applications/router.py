@@ -19,6 +19,15 @@ from server.applications.licences import (
     material_sources,
 )
 from server.applications.models import Application, Licence
+from server.applications.schemas import (
+    ApplicationOut,
+    ApplicationRatingOut,
+    ApplicationStaffOut,
+    ApplicationStatsOut,
+    LicenceMaterial,
+    LicenceOut,
+    PickupOut,
+)
 from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
@@ -31,6 +40,7 @@ from server.core.config import Settings
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
+from server.core.schemas import download, out
 from server.evaluations.models import RATING_LABELS
 from server.evaluations.router import EvaluationIn
 from server.evaluations.service import rate_application
@@ -109,7 +119,7 @@ def _id_hash(settings: Settings, hall: Hall, raw: str) -> tuple[str, str]:
     return hash_id(parsed.value, settings.secret_key), parsed.masked
 
 
-@router.post("/tickets/{ticket_id}/application", status_code=201)
+@router.post("/tickets/{ticket_id}/application", status_code=201, **out(ApplicationStaffOut))
 def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: SettingsDep,
                        principal: PrincipalDep) -> dict:
     """受理 at the window: the clerk serving the ticket turns it into a 办件."""
@@ -154,7 +164,8 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
     return db.write(work)
 
 
-@router.post("/appointments/{booking_code}/application", status_code=201)
+@router.post("/appointments/{booking_code}/application", status_code=201,
+             **out(ApplicationStaffOut))
 def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: SettingsDep,
                         principal: PrincipalDep) -> dict:
     """受理 from an online booking: its accepted pre-submitted materials count as received."""
@@ -190,7 +201,7 @@ def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: 
     return db.write(work)
 
 
-@router.get("/tickets/{ticket_id}/licence-materials")
+@router.get("/tickets/{ticket_id}/licence-materials", **out(list[LicenceMaterial]))
 def get_licence_materials(ticket_id: int, db: DbDep, principal: PrincipalDep,
                           service_code: Annotated[str | None, Query(max_length=64)] = None,
                           ) -> list[dict]:
@@ -209,7 +220,7 @@ def get_licence_materials(ticket_id: int, db: DbDep, principal: PrincipalDep,
 # ---------------------------------------------------------------- back office
 
 
-@router.get("/halls/{hall_code}/applications")
+@router.get("/halls/{hall_code}/applications", **out(list[ApplicationStaffOut]))
 def get_queue(hall_code: str, db: DbDep, principal: PrincipalDep,
               status: Annotated[str | None, Query(max_length=20)] = None) -> list[dict]:
     """Open applications, soonest due first; a reviewer gets their department's queue."""
@@ -219,7 +230,7 @@ def get_queue(hall_code: str, db: DbDep, principal: PrincipalDep,
         return apps.queue(s, hall=hall, principal=p, status=status)
 
 
-@router.get("/halls/{hall_code}/applications/stats")
+@router.get("/halls/{hall_code}/applications/stats", **out(ApplicationStatsOut))
 def get_stats(hall_code: str, db: DbDep, principal: PrincipalDep) -> dict:
     """Applications by state, on-time rate and average working days per service."""
     with db.read() as s:
@@ -228,7 +239,8 @@ def get_stats(hall_code: str, db: DbDep, principal: PrincipalDep) -> dict:
         return application_stats(s, hall)
 
 
-@router.get("/halls/{hall_code}/applications/stats/export.xlsx", response_model=None)
+@router.get("/halls/{hall_code}/applications/stats/export.xlsx", response_model=None,
+            **download(XLSX, description="the statistics workbook"))
 def get_stats_xlsx(hall_code: str, db: DbDep, principal: PrincipalDep) -> Response:
     """The same statistics as an XLSX download (manager of the hall)."""
     with db.read() as s:
@@ -242,7 +254,7 @@ def get_stats_xlsx(hall_code: str, db: DbDep, principal: PrincipalDep) -> Respon
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/applications/{app_id}")
+@router.get("/applications/{app_id}", **out(ApplicationStaffOut))
 def get_one(app_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """One application with reviews, materials and timeline (staff of its hall)."""
     with db.read() as s:
@@ -266,7 +278,7 @@ def _act(db: DbDep, principal: PrincipalDep, app_id: int, roles: tuple[str, ...]
     return db.write(work)
 
 
-@router.post("/applications/{app_id}/review")
+@router.post("/applications/{app_id}/review", **out(ApplicationStaffOut))
 def post_review(app_id: int, body: ReviewIn, db: DbDep, settings: SettingsDep,
                 principal: PrincipalDep) -> dict:
     """A department approves or refuses (reviewer of that department, or a manager)."""
@@ -274,7 +286,7 @@ def post_review(app_id: int, body: ReviewIn, db: DbDep, settings: SettingsDep,
                 decision=body.decision, reason=body.reason, department=body.department)
 
 
-@router.post("/applications/{app_id}/correction")
+@router.post("/applications/{app_id}/correction", **out(ApplicationStaffOut))
 def post_correction(app_id: int, body: CorrectionIn, db: DbDep, settings: SettingsDep,
                     principal: PrincipalDep) -> dict:
     """Ask for materials (补正); the time limit pauses."""
@@ -282,19 +294,19 @@ def post_correction(app_id: int, body: CorrectionIn, db: DbDep, settings: Settin
                 note=body.note, days=body.days, department=body.department)
 
 
-@router.post("/applications/{app_id}/resume")
+@router.post("/applications/{app_id}/resume", **out(ApplicationStaffOut))
 def post_resume(app_id: int, db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
     """The requested materials arrived: review and the clock go on."""
     return _act(db, principal, app_id, STAFF, apps.resume, settings=settings)
 
 
-@router.post("/applications/{app_id}/ready")
+@router.post("/applications/{app_id}/ready", **out(ApplicationStaffOut))
 def post_ready(app_id: int, db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
     """The approved result is at the 出件 window (待取件)."""
     return _act(db, principal, app_id, FRONT, apps.mark_ready, settings=settings)
 
 
-@router.post("/applications/{app_id}/mail")
+@router.post("/applications/{app_id}/mail", **out(ApplicationStaffOut))
 def post_mail(app_id: int, body: MailIn, db: DbDep, settings: SettingsDep,
               principal: PrincipalDep) -> dict:
     """The approved result was posted; staff enter the tracking number (已寄出)."""
@@ -302,7 +314,7 @@ def post_mail(app_id: int, body: MailIn, db: DbDep, settings: SettingsDep,
                 tracking_no=body.tracking_no)
 
 
-@router.post("/applications/{app_id}/handover")
+@router.post("/applications/{app_id}/handover", **out(ApplicationStaffOut))
 def post_handover(app_id: int, db: DbDep, settings: SettingsDep,
                   principal: PrincipalDep) -> dict:
     """The citizen has the result (已取件 / 已送达)."""
@@ -312,7 +324,7 @@ def post_handover(app_id: int, db: DbDep, settings: SettingsDep,
 # ---------------------------------------------------------------- kiosk and citizen
 
 
-@router.post("/halls/{hall_code}/pickups", status_code=201)
+@router.post("/halls/{hall_code}/pickups", status_code=201, **out(PickupOut))
 def post_pickup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
                 principal: PrincipalDep) -> dict:
     """取件 at the kiosk: the ID card finds ready results and prints a 出件 queue number."""
@@ -339,7 +351,7 @@ def post_pickup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
     return db.write(work)
 
 
-@router.post("/halls/{hall_code}/applications/lookup")
+@router.post("/halls/{hall_code}/applications/lookup", **out(list[ApplicationOut]))
 def post_lookup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
                 principal: PrincipalDep) -> list[dict]:
     """Kiosk 查询 by ID card: the person's applications in this hall (no personal data)."""
@@ -353,7 +365,7 @@ def post_lookup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
         return [apps.public_view(s, a) for a in rows]
 
 
-@router.get("/track/{tracking_token}/applications")
+@router.get("/track/{tracking_token}/applications", **out(list[ApplicationOut]))
 def get_tracked(tracking_token: str, db: DbDep) -> list[dict]:
     """Progress of the applications behind a slip's tracking token (the token is the key)."""
     with db.read() as s:
@@ -364,7 +376,7 @@ def get_tracked(tracking_token: str, db: DbDep) -> list[dict]:
         return [apps.public_view(s, a) for a in rows]
 
 
-@router.get("/citizen/applications")
+@router.get("/citizen/applications", **out(list[ApplicationOut]))
 def get_own(db: DbDep, principal: PrincipalDep) -> list[dict]:
     """The signed-in citizen's applications with their timelines (portal)."""
     p: Principal = require(principal, citizen=True)
@@ -384,7 +396,8 @@ def _rate(s: Session, app: Application | None, body: EvaluationIn) -> dict:
             "channel": ev.channel}
 
 
-@router.post("/track/{tracking_token}/applications/{receipt_no}/evaluation", status_code=201)
+@router.post("/track/{tracking_token}/applications/{receipt_no}/evaluation", status_code=201,
+             **out(ApplicationRatingOut))
 def post_tracked_rating(tracking_token: str, receipt_no: str, body: EvaluationIn,
                         db: DbDep) -> dict:
     """一事一评 through the slip: rate a decided application of that ticket once."""
@@ -400,7 +413,8 @@ def post_tracked_rating(tracking_token: str, receipt_no: str, body: EvaluationIn
     return db.write(work)
 
 
-@router.post("/citizen/applications/{receipt_no}/evaluation", status_code=201)
+@router.post("/citizen/applications/{receipt_no}/evaluation", status_code=201,
+             **out(ApplicationRatingOut))
 def post_own_rating(receipt_no: str, body: EvaluationIn, db: DbDep,
                     principal: PrincipalDep) -> dict:
     """一事一评 in the portal: the signed-in citizen rates an own decided application once."""
@@ -418,7 +432,7 @@ def post_own_rating(receipt_no: str, body: EvaluationIn, db: DbDep,
 # ---------------------------------------------------------------- 电子证照 store (admin)
 
 
-@router.get("/licences")
+@router.get("/licences", **out(list[LicenceOut]))
 def get_licences(db: DbDep, principal: PrincipalDep,
                  licence_type: Annotated[str | None, Query(max_length=64)] = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict]:
@@ -431,7 +445,7 @@ def get_licences(db: DbDep, principal: PrincipalDep,
         return [licence_view(r) for r in s.scalars(stmt)]
 
 
-@router.post("/licences", status_code=201)
+@router.post("/licences", status_code=201, **out(LicenceOut))
 def post_licence(body: LicenceIn, db: DbDep, settings: SettingsDep,
                  principal: PrincipalDep) -> dict:
     """Add a licence for a person (platform admin); only the ID number's hash is kept."""

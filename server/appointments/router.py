@@ -16,6 +16,13 @@ from server.appointments.checkin import check_in, lookup
 from server.appointments.remote import take_remote
 from server.appointments.rules import local_day, rules_for
 from server.appointments.runner import online_lifespan
+from server.appointments.schemas import (
+    AppointmentOut,
+    CheckinLookupOut,
+    CheckinOut,
+    GuideOut,
+    SlotsOut,
+)
 from server.appointments.service import book, cancel, list_own, own_appointment, reschedule
 from server.appointments.slots import slot_view
 from server.appointments.views import appointment_citizen
@@ -25,6 +32,7 @@ from server.citizens.service import get_citizen
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
+from server.core.schemas import download, out
 from server.materials.service import service_materials
 from server.tickets.views import ticket_public, ticket_staff, window_hint
 from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
@@ -56,7 +64,7 @@ class CheckinIn(BaseModel):
     id_number: str | None = Field(None, max_length=32)
 
 
-@router.get("/halls/{hall_code}/services/{code}/slots")
+@router.get("/halls/{hall_code}/services/{code}/slots", **out(SlotsOut))
 def get_slots(
     hall_code: str, code: str, db: DbDep,
     day: Annotated[date | None, Query(alias="date")] = None,
@@ -80,7 +88,7 @@ def get_slots(
         }
 
 
-@router.post("/appointments", status_code=201)
+@router.post("/appointments", status_code=201, **out(AppointmentOut))
 def post_appointment(body: BookIn, db: DbDep, settings: SettingsDep,
                      principal: PrincipalDep) -> dict:
     """Book a slot (citizen): name + ID number + phone; returns the booking with its code."""
@@ -96,7 +104,7 @@ def post_appointment(body: BookIn, db: DbDep, settings: SettingsDep,
     return db.write(work)
 
 
-@router.get("/appointments")
+@router.get("/appointments", **out(list[AppointmentOut]))
 def get_appointments(db: DbDep, principal: PrincipalDep) -> list[dict]:
     """The caller's own appointments and remote tickets (citizen)."""
     p = require(principal, citizen=True)
@@ -104,7 +112,7 @@ def get_appointments(db: DbDep, principal: PrincipalDep) -> list[dict]:
         return [appointment_citizen(s, a) for a in list_own(s, citizen_id=p.id)]
 
 
-@router.get("/appointments/{booking_code}")
+@router.get("/appointments/{booking_code}", **out(AppointmentOut))
 def get_appointment(booking_code: str, db: DbDep, principal: PrincipalDep) -> dict:
     """One own appointment with materials and review results; others' codes are 404."""
     p = require(principal, citizen=True)
@@ -113,7 +121,7 @@ def get_appointment(booking_code: str, db: DbDep, principal: PrincipalDep) -> di
                                                       principal=p))
 
 
-@router.delete("/appointments/{booking_code}")
+@router.delete("/appointments/{booking_code}", **out(AppointmentOut))
 def delete_appointment(booking_code: str, db: DbDep, settings: SettingsDep,
                        principal: PrincipalDep) -> dict:
     """Cancel an own appointment before the cut-off."""
@@ -126,7 +134,7 @@ def delete_appointment(booking_code: str, db: DbDep, settings: SettingsDep,
     return db.write(work)
 
 
-@router.post("/appointments/{booking_code}/reschedule")
+@router.post("/appointments/{booking_code}/reschedule", **out(AppointmentOut))
 def post_reschedule(booking_code: str, body: RescheduleIn, db: DbDep, settings: SettingsDep,
                     principal: PrincipalDep) -> dict:
     """Move an own appointment to another slot before the cut-off."""
@@ -140,7 +148,8 @@ def post_reschedule(booking_code: str, body: RescheduleIn, db: DbDep, settings: 
     return db.write(work)
 
 
-@router.get("/appointments/{booking_code}/qr.{fmt}", response_model=None)
+@router.get("/appointments/{booking_code}/qr.{fmt}", response_model=None,
+            **download("image/png", "image/svg+xml", description="the QR code"))
 def get_qr(booking_code: str, fmt: str, db: DbDep, principal: PrincipalDep) -> Response:
     """The booking code as a QR code (PNG or SVG) for scanning at the kiosk (owner)."""
     p = require(principal, citizen=True)
@@ -158,7 +167,7 @@ def get_qr(booking_code: str, fmt: str, db: DbDep, principal: PrincipalDep) -> R
                     headers={"Cache-Control": "private, no-store"})
 
 
-@router.post("/remote-tickets", status_code=201)
+@router.post("/remote-tickets", status_code=201, **out(AppointmentOut))
 def post_remote_ticket(body: RemoteIn, db: DbDep, settings: SettingsDep,
                        principal: PrincipalDep) -> dict:
     """Take a place in today's queue online (citizen); check in at a kiosk before it expires."""
@@ -173,7 +182,7 @@ def post_remote_ticket(body: RemoteIn, db: DbDep, settings: SettingsDep,
     return db.write(work)
 
 
-@router.post("/halls/{hall_code}/checkins/lookup")
+@router.post("/halls/{hall_code}/checkins/lookup", **out(CheckinLookupOut))
 def post_checkin_lookup(hall_code: str, body: CheckinIn, db: DbDep, settings: SettingsDep,
                         principal: PrincipalDep) -> dict:
     """What a kiosk shows before check-in (masked data, arrival window, materials)."""
@@ -184,7 +193,7 @@ def post_checkin_lookup(hall_code: str, body: CheckinIn, db: DbDep, settings: Se
                                        id_number=body.id_number, settings=settings)}
 
 
-@router.post("/halls/{hall_code}/checkins", status_code=201)
+@router.post("/halls/{hall_code}/checkins", status_code=201, **out(CheckinOut))
 def post_checkin(
     hall_code: str, body: CheckinIn, db: DbDep, settings: SettingsDep, principal: PrincipalDep,
     response: Response, idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
@@ -219,7 +228,7 @@ def post_checkin(
     return out
 
 
-@router.get("/halls/{hall_code}/services/{code}/guide")
+@router.get("/halls/{hall_code}/services/{code}/guide", **out(GuideOut))
 def get_guide(hall_code: str, code: str, db: DbDep) -> dict:
     """办事指南: conditions, materials (which can be pre-submitted), fees, time limits, where
     to go, and the booking rules; public."""

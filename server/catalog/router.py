@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from server.auth.principal import require
 from server.board.service import services_with_load
 from server.catalog.models import Hall
+from server.catalog.schemas import HallOut, ServiceCreated, ServiceItemOut, ServiceLoadOut
 from server.catalog.service import create_hall, create_service, get_hall, get_service
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
+from server.core.schemas import out
 from tongban_common.wire import MANAGERS, ErrorCode, StaffRole
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
@@ -55,14 +57,14 @@ def hall_out(hall: Hall) -> dict[str, Any]:
             "address": hall.address, "opening_hours": hall.opening_hours}
 
 
-@router.get("/halls")
+@router.get("/halls", **out(list[HallOut]))
 def list_halls(db: DbDep) -> list[dict]:
     """All halls on this server."""
     with db.read() as s:
         return [hall_out(h) for h in s.scalars(select(Hall).order_by(Hall.code))]
 
 
-@router.post("/halls", status_code=201)
+@router.post("/halls", status_code=201, **out(HallOut))
 def post_hall(body: HallIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a hall (admin)."""
     require(principal, staff=(StaffRole.ADMIN,))
@@ -73,14 +75,14 @@ def post_hall(body: HallIn, db: DbDep, principal: PrincipalDep) -> dict:
     return db.write(lambda s: hall_out(create_hall(s, **body.model_dump())))
 
 
-@router.get("/halls/{hall_code}/services")
+@router.get("/halls/{hall_code}/services", **out(list[ServiceLoadOut]))
 def list_hall_services(hall_code: str, db: DbDep, settings: SettingsDep) -> list[dict]:
     """Catalog with live waiting counts and estimated waits."""
     with db.read() as s:
         return services_with_load(s, get_hall(s, hall_code), settings)
 
 
-@router.post("/halls/{hall_code}/services", status_code=201)
+@router.post("/halls/{hall_code}/services", status_code=201, **out(ServiceCreated))
 def post_service(hall_code: str, body: ServiceIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Add a service item to a hall (admin or the hall's manager)."""
 
@@ -95,7 +97,7 @@ def post_service(hall_code: str, body: ServiceIn, db: DbDep, principal: Principa
     return db.write(work)
 
 
-@router.get("/halls/{hall_code}/services/{code}")
+@router.get("/halls/{hall_code}/services/{code}", **out(ServiceItemOut))
 def get_service_item(hall_code: str, code: str, db: DbDep) -> dict:
     """One service item with materials and guide."""
     with db.read() as s:

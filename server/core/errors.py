@@ -79,6 +79,8 @@ STORAGE_FULL_MESSAGE = "服务器存储空间不足，未能保存，请稍后�
 
 # For routes that count attempts per client or phone (OpenAPI: they can answer 429).
 RATE_LIMITED = {429: {"description": "Too many attempts; try again later"}}
+# For routes that store files on the data directory (OpenAPI: they can answer 507).
+STORAGE_FULL = {507: {"description": "The server's disk is (nearly) full: nothing was stored"}}
 
 
 def error_body(code: ErrorCode | str, message: str, **extra: object) -> dict:

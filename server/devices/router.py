@@ -16,7 +16,9 @@ from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, PrincipalDep
 from server.core.errors import NotFound
+from server.core.schemas import out
 from server.devices.models import Device
+from server.devices.schemas import HelpRequestedOut, PrinterStatusOut
 from server.devices.service import create_device
 from tongban_common.wire import MANAGERS, DeviceKind, ErrorCode, StaffRole
 
@@ -105,7 +107,7 @@ def _kiosk_hall(s: Session, principal: Principal | None) -> tuple[Hall, Principa
     return s.get_one(Hall, p.hall_id), p  # a device dies with its hall (ON DELETE CASCADE)
 
 
-@router.post("/devices/me/status")
+@router.post("/devices/me/status", **out(PrinterStatusOut))
 def post_my_status(body: DeviceStatusIn, db: DbDep, principal: PrincipalDep) -> dict:
     """A kiosk reports its printer: 缺纸/离线 raise 取号机打印机故障 naming it, ok clears it."""
 
@@ -123,7 +125,7 @@ def post_my_status(body: DeviceStatusIn, db: DbDep, principal: PrincipalDep) -> 
     return db.write(work)
 
 
-@router.post("/devices/me/help")
+@router.post("/devices/me/help", **out(HelpRequestedOut))
 def post_my_help(db: DbDep, principal: PrincipalDep) -> dict:
     """A citizen pressed 呼叫工作人员 on a kiosk: a red alert naming it until acknowledged."""
 

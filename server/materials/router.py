@@ -17,8 +17,16 @@ from server.auth.principal import require
 from server.catalog.models import ServiceItem
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
-from server.core.errors import NotFound
+from server.core.errors import STORAGE_FULL, NotFound
+from server.core.schemas import download, out
 from server.materials.models import Material
+from server.materials.schemas import (
+    ChecklistOut,
+    HallMaterialOut,
+    MaterialAuditEntry,
+    MaterialOut,
+    ReusableItem,
+)
 from server.materials.service import (
     audit,
     audit_log,
@@ -46,7 +54,8 @@ class ReviewIn(BaseModel):
     reason: str | None = Field(None, max_length=200)
 
 
-@router.post("/appointments/{booking_code}/materials", status_code=201)
+@router.post("/appointments/{booking_code}/materials", status_code=201, **out(MaterialOut),
+             responses=STORAGE_FULL)
 def post_material(
     booking_code: str, db: DbDep, settings: SettingsDep, principal: PrincipalDep,
     material_code: Annotated[str, Form(min_length=1, max_length=64)],
@@ -59,7 +68,7 @@ def post_material(
                   filename=file.filename, stream=file.file)
 
 
-@router.get("/appointments/{booking_code}/materials")
+@router.get("/appointments/{booking_code}/materials", **out(list[MaterialOut]))
 def get_own_materials(booking_code: str, db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Current files of an own appointment with their review results."""
     p = require(principal, citizen=True)
@@ -71,7 +80,7 @@ def get_own_materials(booking_code: str, db: DbDep, principal: PrincipalDep) -> 
         return [material_view(s, m) for m in rows]
 
 
-@router.get("/appointments/{booking_code}/reusable")
+@router.get("/appointments/{booking_code}/reusable", **out(list[ReusableItem]))
 def get_reusable(booking_code: str, db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Accepted materials from earlier bookings of the same person, offered for reuse."""
     p = require(principal, citizen=True)
@@ -82,7 +91,8 @@ def get_reusable(booking_code: str, db: DbDep, principal: PrincipalDep) -> list[
         return reusable(s, appt, service)
 
 
-@router.post("/appointments/{booking_code}/materials/{material_code}/reuse", status_code=201)
+@router.post("/appointments/{booking_code}/materials/{material_code}/reuse", status_code=201,
+             **out(MaterialOut))
 def post_reuse(booking_code: str, material_code: str, db: DbDep,
                principal: PrincipalDep) -> dict:
     """Use an earlier accepted material instead of uploading it again."""
@@ -95,7 +105,7 @@ def post_reuse(booking_code: str, material_code: str, db: DbDep,
     return db.write(work)
 
 
-@router.get("/tickets/{ticket_id}/materials")
+@router.get("/tickets/{ticket_id}/materials", **out(list[MaterialOut]))
 def get_ticket_materials(ticket_id: int, db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Pre-submitted materials of the ticket's appointment (clerk handling it, manager)."""
     with db.read() as s:
@@ -104,7 +114,7 @@ def get_ticket_materials(ticket_id: int, db: DbDep, principal: PrincipalDep) -> 
         return ticket_materials(s, ticket)
 
 
-@router.get("/tickets/{ticket_id}/checklist")
+@router.get("/tickets/{ticket_id}/checklist", **out(ChecklistOut))
 def get_ticket_checklist(ticket_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """Every material of the ticket's service, 未提交 first, and the citizen's full name for
     the clerk handling it (audited); clerk handling it or a manager of the hall."""
@@ -117,7 +127,9 @@ def get_ticket_checklist(ticket_id: int, db: DbDep, principal: PrincipalDep) -> 
     return db.write(work)
 
 
-@router.get("/materials/{material_id}/content", response_model=None)
+@router.get("/materials/{material_id}/content", response_model=None,
+            **download("image/jpeg", "image/png", "application/pdf",
+                       description="the uploaded file as stored"))
 def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
                          principal: PrincipalDep) -> Response:
     """The file itself; every read is written to the audit log first."""
@@ -141,7 +153,7 @@ def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
     })
 
 
-@router.post("/materials/{material_id}/verify")
+@router.post("/materials/{material_id}/verify", **out(MaterialOut))
 def post_verify(material_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """The clerk handling the ticket confirms the file matches the original."""
 
@@ -153,7 +165,7 @@ def post_verify(material_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     return db.write(work)
 
 
-@router.post("/materials/{material_id}/review")
+@router.post("/materials/{material_id}/review", **out(MaterialOut))
 def post_review(material_id: int, body: ReviewIn, db: DbDep, settings: SettingsDep,
                 principal: PrincipalDep) -> dict:
     """Pre-review: accept, or reject with a reason (manager/admin, or the handling clerk)."""
@@ -167,7 +179,7 @@ def post_review(material_id: int, body: ReviewIn, db: DbDep, settings: SettingsD
     return db.write(work)
 
 
-@router.get("/materials/{material_id}/audit")
+@router.get("/materials/{material_id}/audit", **out(list[MaterialAuditEntry]))
 def get_material_audit(material_id: int, db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Who read or verified the material, for which ticket, when (manager/admin)."""
     with db.read() as s:
@@ -176,7 +188,7 @@ def get_material_audit(material_id: int, db: DbDep, principal: PrincipalDep) -> 
         return audit_log(s, m)
 
 
-@router.get("/halls/{hall_code}/materials")
+@router.get("/halls/{hall_code}/materials", **out(list[HallMaterialOut]))
 def get_hall_materials(
     hall_code: str, db: DbDep, principal: PrincipalDep,
     status: Annotated[str, Query(pattern="^(pending|accepted|rejected)$")] = "pending",

@@ -14,7 +14,9 @@ from server.auth.principal import require
 from server.auth.service import resolve_token
 from server.core.clock import utcnow
 from server.core.deps import DbDep, PrincipalDep
+from server.core.schemas import out
 from server.core.static import static_file
+from server.ratepad.schemas import PadRatingOut, PadStateOut
 from server.ratepad.service import pad_rate, pad_state
 from tongban_common.wire import DeviceKind
 
@@ -32,7 +34,7 @@ class PadRatingIn(BaseModel):
                                                                 max_length=10)
 
 
-@router.get("/state")
+@router.get("/state", **out(PadStateOut))
 def get_pad_state(db: DbDep, principal: PrincipalDep) -> dict:
     """The pad's window, its signed-in clerk, levels, reasons and a prompt it may have missed."""
     p = require(principal, devices=PAD)
@@ -40,7 +42,7 @@ def get_pad_state(db: DbDep, principal: PrincipalDep) -> dict:
         return pad_state(s, p, utcnow())
 
 
-@router.post("/ratings", status_code=201)
+@router.post("/ratings", status_code=201, **out(PadRatingOut))
 def post_pad_rating(body: PadRatingIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Rate a ticket finished at the pad's own window in the last minutes (once per ticket)."""
     p = require(principal, devices=PAD)

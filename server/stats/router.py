@@ -12,9 +12,11 @@ from server.catalog.service import get_hall
 from server.core.clock import utcnow
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
+from server.core.schemas import download, out
 from server.stats.clerk import clerk_today
 from server.stats.export import to_csv, to_xlsx
 from server.stats.live import live_snapshot
+from server.stats.schemas import ClerkTodayOut, LiveOut, StatsOut
 from server.stats.service import hall_stats, parse_range, today_for
 from tongban_common.wire import HALL_STAFF, MANAGERS, ErrorCode
 
@@ -36,14 +38,15 @@ def _stats(db: DbDep, principal: PrincipalDep, hall: str, day_from: str | None,
                           service_level_minutes=target)
 
 
-@router.get("/halls/{hall}/stats")
+@router.get("/halls/{hall}/stats", **out(StatsOut))
 def get_stats(hall: str, db: DbDep, principal: PrincipalDep, day_from: From = None,
               to: To = None, group: Group = "hall", target: Target = None) -> dict:
     """Statistics for a day or range, with totals and one row per group."""
     return _stats(db, principal, hall, day_from, to, group, target)
 
 
-@router.get("/halls/{hall}/stats/export.{fmt}")
+@router.get("/halls/{hall}/stats/export.{fmt}",
+            **download("text/csv", XLSX, description="CSV (UTF-8 with BOM) or XLSX"))
 def export_stats(hall: str, fmt: str, db: DbDep, principal: PrincipalDep,
                  day_from: From = None, to: To = None, group: Group = "hall",
                  target: Target = None) -> Response:
@@ -58,7 +61,7 @@ def export_stats(hall: str, fmt: str, db: DbDep, principal: PrincipalDep,
     return Response(to_xlsx(result), media_type=XLSX, headers=headers)
 
 
-@router.get("/halls/{hall}/live")
+@router.get("/halls/{hall}/live", **out(LiveOut))
 def get_live(hall: str, db: DbDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
     """Dashboard snapshot: queues per service, windows, today's totals and open alerts."""
     with db.read() as s:
@@ -67,7 +70,7 @@ def get_live(hall: str, db: DbDep, principal: PrincipalDep, settings: SettingsDe
         return live_snapshot(s, h, settings, utcnow())
 
 
-@router.get("/staff/me/today", tags=["stats"])
+@router.get("/staff/me/today", **out(ClerkTodayOut))
 def get_my_today(db: DbDep, principal: PrincipalDep) -> dict:
     """The calling clerk's own counts for today (served, no-shows, transfers, avg service)."""
     p = require(principal, staff=HALL_STAFF)

@@ -13,7 +13,14 @@ from server.catalog.service import get_hall
 from server.core.clock import utcnow
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
+from server.core.schemas import out
 from server.tickets.queue import window_queue
+from server.tickets.schemas import (
+    IssuedTicketOut,
+    TicketLookupOut,
+    TicketStaffOut,
+    WindowQueueOut,
+)
 from server.tickets.service import (
     call_next,
     find_by_number,
@@ -42,7 +49,7 @@ class TransferIn(BaseModel):
     reason: str = Field("", max_length=200)
 
 
-@router.post("/halls/{hall_code}/tickets", status_code=201)
+@router.post("/halls/{hall_code}/tickets", status_code=201, **out(IssuedTicketOut))
 def post_ticket(
     hall_code: str,
     body: IssueIn,
@@ -75,7 +82,7 @@ def post_ticket(
     return out
 
 
-@router.get("/tickets/{ticket_id}")
+@router.get("/tickets/{ticket_id}", **out(TicketStaffOut))
 def get_one_ticket(ticket_id: int, db: DbDep, settings: SettingsDep,
                    principal: PrincipalDep) -> dict:
     """The full ticket for staff of its hall."""
@@ -85,7 +92,7 @@ def get_one_ticket(ticket_id: int, db: DbDep, settings: SettingsDep,
         return ticket_staff(s, ticket, settings)
 
 
-@router.get("/halls/{hall_code}/tickets/by-number/{number}")
+@router.get("/halls/{hall_code}/tickets/by-number/{number}", **out(TicketLookupOut))
 def get_ticket_by_number(hall_code: str, number: str, db: DbDep, settings: SettingsDep,
                          principal: PrincipalDep) -> dict:
     """查询 at a kiosk of the hall (or its staff): today's ticket by number, queue facts only."""
@@ -98,7 +105,8 @@ def get_ticket_by_number(hall_code: str, number: str, db: DbDep, settings: Setti
 
 @router.post(
     "/windows/{window_id}/call-next", response_model=None,
-    responses={204: {"description": "nobody waiting"}},
+    responses={200: {"model": TicketStaffOut, "description": "the called ticket"},
+               204: {"description": "nobody waiting"}},
 )
 def post_call_next(window_id: int, db: DbDep, settings: SettingsDep,
                    principal: PrincipalDep) -> Response | dict:
@@ -113,7 +121,7 @@ def post_call_next(window_id: int, db: DbDep, settings: SettingsDep,
     return out if out is not None else Response(status_code=204)
 
 
-@router.get("/windows/{window_id}/queue")
+@router.get("/windows/{window_id}/queue", **out(WindowQueueOut))
 def get_window_queue(window_id: int, db: DbDep, settings: SettingsDep,
                      principal: PrincipalDep) -> dict:
     """Waiting tickets in the order this window would call them, each with its rule."""
@@ -141,10 +149,10 @@ def _action_route(action: str):  # noqa: ANN202 - returns an endpoint
 
 
 for _action in ("recall", "start", "complete", "no-show", "requeue", "cancel", "hang", "resume"):
-    router.post(f"/tickets/{{ticket_id}}/{_action}")(_action_route(_action))
+    router.post(f"/tickets/{{ticket_id}}/{_action}", **out(TicketStaffOut))(_action_route(_action))
 
 
-@router.post("/tickets/{ticket_id}/transfer")
+@router.post("/tickets/{ticket_id}/transfer", **out(TicketStaffOut))
 def post_transfer(ticket_id: int, body: TransferIn, db: DbDep, settings: SettingsDep,
                   principal: PrincipalDep) -> dict:
     """Send a serving ticket to another service or window; it keeps its number."""

@@ -13,8 +13,11 @@ from server.catalog.models import Hall
 from server.catalog.service import get_hall, get_service
 from server.core.clock import business_day, utcnow
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.schemas import out
+from server.tickets.schemas import TicketStaffOut
 from server.tickets.service import get_window
 from server.tickets.views import ticket_staff
+from server.windows.schemas import WindowOut
 from server.windows.service import (
     create_window,
     list_windows,
@@ -44,7 +47,7 @@ class OpenIn(BaseModel):
     force: bool = False
 
 
-@router.get("/windows")
+@router.get("/windows", **out(list[WindowOut]))
 def get_windows(hall: Annotated[str, Query()], db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Windows of a hall with services, clerk and state (staff)."""
     with db.read() as s:
@@ -53,7 +56,7 @@ def get_windows(hall: Annotated[str, Query()], db: DbDep, principal: PrincipalDe
         return [window_view(s, w) for w in list_windows(s, h.id)]
 
 
-@router.get("/windows/{window_id}")
+@router.get("/windows/{window_id}", **out(WindowOut))
 def get_one_window(window_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """One window (staff of its hall)."""
     with db.read() as s:
@@ -79,12 +82,12 @@ def _state_route(state: str):  # noqa: ANN202 - returns an endpoint
     return endpoint
 
 
-router.post("/windows/{window_id}/open")(_state_route("open"))
-router.post("/windows/{window_id}/pause")(_state_route("paused"))
-router.post("/windows/{window_id}/close")(_state_route("closed"))
+router.post("/windows/{window_id}/open", **out(WindowOut))(_state_route("open"))
+router.post("/windows/{window_id}/pause", **out(WindowOut))(_state_route("paused"))
+router.post("/windows/{window_id}/close", **out(WindowOut))(_state_route("closed"))
 
 
-@router.post("/halls/{hall_code}/windows", status_code=201)
+@router.post("/halls/{hall_code}/windows", status_code=201, **out(WindowOut))
 def post_window(hall_code: str, body: WindowIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a window with its services (admin or the hall's manager)."""
 
@@ -98,7 +101,7 @@ def post_window(hall_code: str, body: WindowIn, db: DbDep, principal: PrincipalD
     return db.write(work)
 
 
-@router.put("/windows/{window_id}/services")
+@router.put("/windows/{window_id}/services", **out(WindowOut))
 def put_window_services(
     window_id: int, body: list[WindowServiceIn], db: DbDep, principal: PrincipalDep
 ) -> dict:
@@ -114,7 +117,7 @@ def put_window_services(
     return db.write(work)
 
 
-@router.get("/windows/{window_id}/suspended")
+@router.get("/windows/{window_id}/suspended", **out(list[TicketStaffOut]))
 def get_suspended(window_id: int, db: DbDep, settings: SettingsDep,
                   principal: PrincipalDep) -> list[dict]:
     """Today's suspended (挂起) tickets of a window, to call back (staff of its hall)."""

@@ -87,7 +87,8 @@ def test_every_operation_documents_its_errors(spec: dict) -> None:
     schemes = spec["components"]["securitySchemes"]
     assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
     envelope = spec["components"]["schemas"]["ErrorResponse"]
-    assert envelope["properties"]["error"]["required"] == ["code", "message"]
+    assert envelope["properties"]["error"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert spec["components"]["schemas"]["ErrorBody"]["required"] == ["code", "message"]
     assert "HTTPValidationError" not in str(spec)
     for path, item in spec["paths"].items():
         for method, op in item.items():
