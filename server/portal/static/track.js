@@ -257,7 +257,10 @@ $("#sound").onclick = () => {
 // --- 办件 progress of this slip (accepted at the window, or the 出件 number's results). The
 // ticket's socket ends with the visit, so a polite poll follows them: every ?apoll= seconds
 // (default 60) while the page is visible and something can still change, and at once when
-// the ticket itself changes (acceptance happens while it is being served).
+// the ticket itself changes. Acceptance happens while the number is served or just after, so
+// with nothing accepted yet the poll runs only then (and gives up after EMPTY_ROUNDS).
+const EMPTY_ROUNDS = 10;
+let casesEmpty = 0;
 const CASES_POLL_S = Math.max(1, Number(new URLSearchParams(location.search).get("apoll")) || 60);
 const casesUrl = "/api/v1/track/" + encodeURIComponent(token) + "/applications";
 let casesTimer = null, casesShown = "", casesGone = false, casesStatus = null, casesSeq = 0;
@@ -291,8 +294,12 @@ async function loadCases(force) {
       $("#cases-box").hidden = !apps.length;
       renderCases(box, apps, casesIo);
     }
-    // Nothing accepted yet and the visit is over, or every result handed over: done.
-    if ((apps.length && apps.every(caseIsFinal)) || (!apps.length && stopped)) return;
+    if (apps.length && apps.every(caseIsFinal)) return;  // every result handed over
+    if (!apps.length) {
+      const status = last ? last.status : null;
+      if (!["serving", "suspended", "done"].includes(status)) return;  // the next change looks
+      if (++casesEmpty > EMPTY_ROUNDS) return;
+    }
   }
   if (!document.hidden) casesTimer = setTimeout(() => loadCases(false), CASES_POLL_S * 1000);
 }
