@@ -117,8 +117,11 @@ def choose_slot(s: Session, *, hall: Hall, slot_start: datetime, earliest: date,
         raise Invalid("pickup_slot_start 需带时区，例如 2026-12-07T09:00:00+08:00",
                       code="invalid_pickup_slot")
     rules = pickup_rules(hall)
-    day = slot_start.astimezone(rules.tz).date()
-    slot = next((x for x in day_slots(rules, day) if x.start == slot_start), None)
+    try:
+        day = slot_start.astimezone(rules.tz).date()
+        slot = next((x for x in day_slots(rules, day) if x.start == slot_start), None)
+    except (OverflowError, ValueError):  # a year-9999 or year-1 moment has no local day here
+        slot = None
     if slot is None:
         raise Invalid("所选时间不是大厅的取件时段", code="invalid_pickup_slot")
     if day < earliest:

@@ -178,6 +178,9 @@ def test_citizen_moves_own_slot_in_the_portal_and_mail_is_masked_on_the_link(
     _error(c.put(f"{path}/pickup-slot", headers=stranger, json={"slot_start": start}), 404,
            "application_not_found")
     _error(c.put(f"{path}/pickup-slot", json={"slot_start": start}), 401, "unauthenticated")
+    for odd in ("9999-12-31T23:00:00-23:00", "2026-12-07T09:00:00"):  # no local day; no zone
+        _error(c.put(f"{path}/pickup-slot", headers=me, json={"slot_start": odd}), 422,
+               "invalid_pickup_slot")
     chosen = _ok(c.put(f"{path}/pickup-slot", headers=me, json={"slot_start": start}))
     assert chosen["pickup_slot"]["start"] == start
     assert chosen["timeline"][-1]["text"].startswith("预约取件时段：")
