@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.applications.models import Application
 from server.demo import SERVICES
 from tests.security.world import ROLES, World
 from tests.support.api import HUKOU, SOCIAL
@@ -177,9 +178,14 @@ def _tracked_slot_move(w: World) -> Req:
 
 
 def _own_app(w: World) -> dict[str, Any]:
-    b = w.booking(material=False)
-    return w.ok(w.c.post(f"/api/v1/appointments/{b['booking_code']}/application",
-                         json={"materials": ALL_MATERIALS}, headers=w.headers["manager"]))
+    """An application of citizen A (linked directly: more bookings would hit A's limit)."""
+    app_id = w.application()
+
+    def link(s: Any) -> None:  # noqa: ANN401 - a Session
+        s.get(Application, app_id).citizen_id = w.citizen_id["citizen_a"]
+
+    w.db.write(link)
+    return w.ok(w.c.get(f"/api/v1/applications/{app_id}", headers=w.headers["manager"]))
 
 
 def _own_slots(w: World) -> Req:
