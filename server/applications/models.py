@@ -25,7 +25,8 @@ class Application(Base):
     """One 办件 from 受理 to 出件/送达; the due dates move when the clock pauses (补正)."""
 
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_applications_hall_status", "hall_id", "status"),)
+    __table_args__ = (Index("ix_applications_hall_status", "hall_id", "status"),
+                      Index("ix_applications_pickup_slot", "hall_id", "pickup_slot_start"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id", ondelete="CASCADE"))
@@ -60,6 +61,9 @@ class Application(Base):
     decided_day: Mapped[date | None] = mapped_column(Date, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     pickup_ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # 窗口取件 time slot the citizen chose (at acceptance, or later online); null = not chosen
+    pickup_slot_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    pickup_slot_end: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ApplicationReview(Base):

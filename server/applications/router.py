@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from server.applications import pickup
 from server.applications import service as apps
+from server.applications.calendar import due_date
 from server.applications.licences import (
     add_licence,
     delete_licence,
@@ -32,6 +34,7 @@ from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
 from server.auth.principal import Principal, require
+from server.cases.service import closed_days
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_hall, get_service
 from server.citizens.service import normalize_phone
@@ -76,6 +79,12 @@ class AcceptIn(BaseModel):
     mail_address: str = Field("", max_length=300)
     materials: list[Annotated[str, Field(max_length=64)]] = Field(
         [], max_length=50, description="codes of the materials received at the window")
+    pickup_slot_start: datetime | None = Field(
+        None, description="窗口取件: start of the chosen slot (GET /halls/{hall}/pickup-slots)")
+
+
+class PickupSlotIn(BaseModel):
+    slot_start: datetime = Field(description="start of a free slot from the pickup-slots list")
 
 
 class ReviewIn(BaseModel):
@@ -158,7 +167,8 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
                                            set(body.materials), set())
         app = apps.accept(s, hall=hall, service=service, applicant=applicant, principal=p,
                           settings=settings, materials=materials, delivery=body.delivery,
-                          mail_address=body.mail_address, ticket_id=ticket.id)
+                          mail_address=body.mail_address, ticket_id=ticket.id,
+                          pickup_slot_start=body.pickup_slot_start)
         return apps.staff_view(s, app)
 
     return db.write(work)
@@ -195,7 +205,7 @@ def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: 
         app = apps.accept(s, hall=hall, service=service, applicant=applicant, principal=p,
                           settings=settings, materials=materials, delivery=body.delivery,
                           mail_address=body.mail_address, ticket_id=appt.ticket_id,
-                          appointment_id=appt.id)
+                          appointment_id=appt.id, pickup_slot_start=body.pickup_slot_start)
         return apps.staff_view(s, app)
 
     return db.write(work)
@@ -215,6 +225,23 @@ def get_licence_materials(ticket_id: int, db: DbDep, principal: PrincipalDep,
                    else s.get(ServiceItem, ticket.service_id))
         assert service is not None
         return material_sources(apps.licence_store(s, hall), service, ticket.id_hash)
+
+
+@router.get("/halls/{hall_code}/pickup-slots")
+def get_pickup_slots(hall_code: str, db: DbDep, principal: PrincipalDep,
+                     service_code: Annotated[str, Query(max_length=64)]) -> dict:
+    """Free 窗口取件 slots for an application of this service accepted now (the counter's
+    acceptance dialog): open days from the day after the promised date, places left each."""
+    with db.read() as s:
+        hall = get_hall(s, hall_code)
+        require(principal, staff=FRONT, hall_id=hall.id)
+        service = get_service(s, hall.id, service_code)
+        today = pickup.today_of(hall)
+        _, promised = apps.limits_of(service)
+        due = due_date(today, promised, closed_days(hall))
+        earliest = pickup.earliest_day(None, due, promised, today)
+        return {"promised_due": due.isoformat(), "earliest": earliest.isoformat(),
+                "days": pickup.free_slots(s, hall=hall, earliest=earliest)}
 
 
 # ---------------------------------------------------------------- back office
@@ -314,6 +341,14 @@ def post_mail(app_id: int, body: MailIn, db: DbDep, settings: SettingsDep,
                 tracking_no=body.tracking_no)
 
 
+@router.put("/applications/{app_id}/pickup-slot", **out(ApplicationStaffOut))
+def put_pickup_slot(app_id: int, body: PickupSlotIn, db: DbDep, settings: SettingsDep,
+                    principal: PrincipalDep) -> dict:
+    """Book or move the applicant's 窗口取件 slot at the counter (clerk, manager)."""
+    return _act(db, principal, app_id, FRONT, apps.set_pickup_slot, settings=settings,
+                slot_start=body.slot_start)
+
+
 @router.post("/applications/{app_id}/handover", **out(ApplicationStaffOut))
 def post_handover(app_id: int, db: DbDep, settings: SettingsDep,
                   principal: PrincipalDep) -> dict:
@@ -373,7 +408,75 @@ def get_tracked(tracking_token: str, db: DbDep) -> list[dict]:
         rows = s.scalars(select(Application).where(or_(
             Application.ticket_id == ticket.id, Application.pickup_ticket_id == ticket.id))
             .order_by(Application.id))
-        return [apps.public_view(s, a) for a in rows]
+        return [apps.public_view(s, a, public_link=True) for a in rows]
+
+
+def _tracked_app(s: Session, tracking_token: str, receipt_no: str, *,
+                 for_update: bool = False) -> Application:
+    """An application behind the slip (its acceptance or pickup ticket), or 404."""
+    ticket = find_ticket(s, tracking_token)
+    stmt = select(Application).where(
+        Application.receipt_no == receipt_no,
+        or_(Application.ticket_id == ticket.id, Application.pickup_ticket_id == ticket.id))
+    app = s.scalar(stmt.with_for_update() if for_update else stmt)
+    if app is None:
+        raise NotFound("办件不存在", code=ErrorCode.APPLICATION_NOT_FOUND)
+    return app
+
+
+def _own_app(s: Session, p: Principal, receipt_no: str, *,
+             for_update: bool = False) -> Application:
+    """The signed-in citizen's application, or 404 (another's does not exist for them)."""
+    stmt = select(Application).where(Application.receipt_no == receipt_no,
+                                     Application.citizen_id == p.id)
+    app = s.scalar(stmt.with_for_update() if for_update else stmt)
+    if app is None:
+        raise NotFound("办件不存在", code=ErrorCode.APPLICATION_NOT_FOUND)
+    return app
+
+
+@router.get("/track/{tracking_token}/applications/{receipt_no}/pickup-slots")
+def get_tracked_pickup_slots(tracking_token: str, receipt_no: str, db: DbDep) -> dict:
+    """The 窗口取件 slots the application behind the slip may move to (places left each)."""
+    with db.read() as s:
+        return apps.pickup_slots_for(s, _tracked_app(s, tracking_token, receipt_no))
+
+
+@router.put("/track/{tracking_token}/applications/{receipt_no}/pickup-slot")
+def put_tracked_pickup_slot(tracking_token: str, receipt_no: str, body: PickupSlotIn,
+                            db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
+    """Book or move the pickup slot through the slip's link, before pickup."""
+
+    def work(s: Session) -> dict:
+        app = _tracked_app(s, tracking_token, receipt_no, for_update=True)
+        apps.set_pickup_slot(s, app=app, principal=principal, settings=settings,
+                             slot_start=body.slot_start)
+        return apps.public_view(s, app, public_link=True)
+
+    return db.write(work)
+
+
+@router.get("/citizen/applications/{receipt_no}/pickup-slots")
+def get_own_pickup_slots(receipt_no: str, db: DbDep, principal: PrincipalDep) -> dict:
+    """The 窗口取件 slots the citizen's own application may move to (portal)."""
+    p: Principal = require(principal, citizen=True)
+    with db.read() as s:
+        return apps.pickup_slots_for(s, _own_app(s, p, receipt_no))
+
+
+@router.put("/citizen/applications/{receipt_no}/pickup-slot")
+def put_own_pickup_slot(receipt_no: str, body: PickupSlotIn, db: DbDep, settings: SettingsDep,
+                        principal: PrincipalDep) -> dict:
+    """Book or move the pickup slot of an own application in the portal, before pickup."""
+    p: Principal = require(principal, citizen=True)
+
+    def work(s: Session) -> dict:
+        app = _own_app(s, p, receipt_no, for_update=True)
+        apps.set_pickup_slot(s, app=app, principal=p, settings=settings,
+                             slot_start=body.slot_start)
+        return apps.public_view(s, app)
+
+    return db.write(work)
 
 
 @router.get("/citizen/applications", **out(list[ApplicationOut]))

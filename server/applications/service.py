@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.applications import pickup
 from server.applications.calendar import due_date, working_days_between, working_days_left
 from server.applications.licences import LicenceConnector, LocalLicenceStore, material_sources
 from server.applications.models import (
@@ -98,15 +99,23 @@ def accept(
     s: Session, *, hall: Hall, service: ServiceItem, applicant: Applicant, principal: Principal,
     settings: Settings, materials: list[dict[str, Any]], delivery: str, mail_address: str = "",
     ticket_id: int | None = None, appointment_id: int | None = None,
-    now: datetime | None = None,
+    pickup_slot_start: datetime | None = None, now: datetime | None = None,
 ) -> Application:
-    """Create the 办件 (受理) and send it to its departments (审批中) with due dates."""
+    """Create the 办件 (受理) and send it to its departments (审批中) with due dates; a
+    窗口取件 applicant may book the pickup slot right away."""
     now = now or utcnow()
     if delivery == "mail" and not mail_address.strip():
         raise Invalid("选择邮寄时请填写收件地址", code=ErrorCode.ADDRESS_REQUIRED)
+    if delivery == "mail" and pickup_slot_start is not None:
+        raise Invalid("邮寄送达无需预约取件时段", code=ErrorCode.PICKUP_SLOT_NOT_NEEDED)
     day = business_day(now, hall.timezone)
     legal, promised = limits_of(service)
     closed = closed_days(hall)
+    promised_due = due_date(day, promised, closed)
+    slot = None
+    if pickup_slot_start is not None:
+        slot = pickup.choose_slot(s, hall=hall, slot_start=pickup_slot_start, now=now,
+                                  earliest=pickup.earliest_day(None, promised_due, promised, day))
     app = Application(
         hall_id=hall.id, service_id=service.id, receipt_no=secrets.token_hex(8),
         ticket_id=ticket_id, appointment_id=appointment_id, citizen_id=applicant.citizen_id,
@@ -115,7 +124,8 @@ def accept(
         delivery=delivery, mail_address=mail_address.strip() if delivery == "mail" else "",
         materials=materials, accepted_at=now, accepted_by=principal.id, accepted_day=day,
         promised_days=promised, legal_days=legal, paused_days=0,
-        promised_due=due_date(day, promised, closed), legal_due=due_date(day, legal, closed),
+        promised_due=promised_due, legal_due=due_date(day, legal, closed),
+        pickup_slot_start=slot.start if slot else None, pickup_slot_end=slot.end if slot else None,
     )
     s.add(app)
     s.flush()
@@ -126,7 +136,8 @@ def accept(
     fetched = [m["name"] for m in materials if m["source"] == "licence"]
     _step(s, app, "accepted", principal, now,
           f"已受理，受理编号 {app.receipt_no}，承诺 {app.promised_due:%Y-%m-%d} 前办结"
-          + (f"；{'、'.join(fetched)}已从电子证照库调取" if fetched else ""), status="accepted")
+          + (f"；{'、'.join(fetched)}已从电子证照库调取" if fetched else "")
+          + (f"；预约取件时段 {pickup_slot_text(hall, app)}" if slot else ""), status="accepted")
     _changed(s, app, "in_review", principal, settings, now,
              f"已送{'、'.join(departments)}审批", action="dispatched")
     return app
@@ -284,8 +295,12 @@ def mark_ready(s: Session, *, app: Application, principal: Principal, settings: 
                now: datetime | None = None) -> Application:
     """The approved result is at the 出件 window (待取件)."""
     _check_result(app, "pickup")
+    hall = s.get(Hall, app.hall_id)
+    assert hall is not None
+    when = (f"，您预约的取件时段为 {pickup_slot_text(hall, app)}"
+            if app.pickup_slot_start else "")
     return _changed(s, app, "ready_for_pickup", principal, settings, now or utcnow(),
-                    "办理结果已到统一出件窗口，请携带身份证到大厅取号机选择「取件」",
+                    f"办理结果已到统一出件窗口{when}，请携带身份证到大厅取号机选择「取件」",
                     action="ready")
 
 
@@ -313,6 +328,74 @@ def hand_over(s: Session, *, app: Application, principal: Principal, settings: S
                         action="picked_up")
     return _changed(s, app, "delivered", principal, settings, now, "办理结果已送达",
                     action="delivered")
+
+
+def pickup_slot_text(hall: Hall, app: Application) -> str:
+    """The chosen pickup slot in words, e.g. 12月07日 周一 09:00–10:00 ("" when none)."""
+    if app.pickup_slot_start is None or app.pickup_slot_end is None:
+        return ""
+    return pickup.slot_json(pickup.pickup_rules(hall), app.pickup_slot_start,
+                            app.pickup_slot_end)["text"]
+
+
+def pickup_earliest(hall: Hall, app: Application, now: datetime | None = None) -> date:
+    """The first day this application's result can be collected."""
+    return pickup.earliest_day(app.status, app.promised_due, app.promised_days,
+                               pickup.today_of(hall, now))
+
+
+def can_change_pickup_slot(app: Application) -> bool:
+    """Collected at the window, not refused, not yet picked up."""
+    return (app.delivery == "pickup" and app.status in pickup.HOLDING
+            and app.outcome != "refused")
+
+
+def pickup_slots_for(s: Session, app: Application,
+                     now: datetime | None = None) -> dict[str, Any]:
+    """The slots this application may move to, and the one it holds."""
+    hall = s.get(Hall, app.hall_id)
+    assert hall is not None
+    rules = pickup.pickup_rules(hall)
+    current = (pickup.slot_json(rules, app.pickup_slot_start, app.pickup_slot_end)
+               if app.pickup_slot_start and app.pickup_slot_end else None)
+    if not can_change_pickup_slot(app):
+        return {"can_change": False, "current": current, "earliest": None, "days": []}
+    earliest = pickup_earliest(hall, app, now)
+    return {"can_change": True, "current": current, "earliest": earliest.isoformat(),
+            "days": pickup.free_slots(s, hall=hall, earliest=earliest, now=now,
+                                      exclude_app=app.id)}
+
+
+def set_pickup_slot(s: Session, *, app: Application, principal: Principal | None,
+                    settings: Settings, slot_start: datetime,
+                    now: datetime | None = None) -> Application:
+    """Book or move the 窗口取件 slot (citizen online, or the counter) before pickup."""
+    now = now or utcnow()
+    if app.delivery != "pickup":
+        raise Conflict("该办件选择邮寄送达，无需预约取件时段", code=ErrorCode.WRONG_DELIVERY)
+    if not can_change_pickup_slot(app):
+        raise Conflict(f"办件当前状态为「{STATUS_ZH[app.status]}」，不能更改取件时段",
+                       code=ErrorCode.ILLEGAL_TRANSITION)
+    hall = s.get(Hall, app.hall_id)
+    assert hall is not None
+    slot = pickup.choose_slot(s, hall=hall, slot_start=slot_start, now=now,
+                              earliest=pickup_earliest(hall, app, now), exclude_app=app.id)
+    if slot.start == app.pickup_slot_start:
+        return app
+    first = app.pickup_slot_start is None
+    app.pickup_slot_start, app.pickup_slot_end = slot.start, slot.end
+    text = f"{'预约' if first else '改约'}取件时段：{pickup_slot_text(hall, app)}"
+    _step(s, app, "pickup_slot", principal, now, text)
+    service = s.get(ServiceItem, app.service_id)
+    assert service is not None
+    s.flush()
+    append_event(s, hall_id=app.hall_id, type="application.pickup_slot", at=now,
+                 data={"application_id": app.id, "receipt_no": app.receipt_no,
+                       "service_code": service.code, "service_name": service.name,
+                       "status": app.status, "status_text": STATUS_ZH[app.status],
+                       "department": "", "pickup_slot_start": slot.start.isoformat()},
+                 private={"id_masked": app.id_masked, "name_masked": app.name_masked})
+    return app
 
 
 def _check_result(app: Application, delivery: str) -> None:
@@ -405,27 +488,45 @@ def _timing(app: Application, hall: Hall, today: date) -> dict[str, Any]:
             "on_time": (app.decided_day <= app.promised_due) if app.decided_day else None}
 
 
-def timeline(s: Session, app: Application) -> list[dict[str, Any]]:
-    """The application's steps, oldest first."""
+def timeline(s: Session, app: Application, *, hide: str = "") -> list[dict[str, Any]]:
+    """The application's steps, oldest first (`hide`: a value masked in the texts)."""
     rows = s.scalars(select(ApplicationStep).where(ApplicationStep.application_id == app.id)
                      .order_by(ApplicationStep.id))
     return [{"at": iso(r.at), "action": r.action, "status": r.status,
-             "status_text": STATUS_ZH[r.status], "department": r.department, "text": r.text}
+             "status_text": STATUS_ZH[r.status], "department": r.department,
+             "text": r.text.replace(hide, mask_tracking_no(hide)) if hide else r.text}
             for r in rows]
 
 
-def public_view(s: Session, app: Application) -> dict[str, Any]:
-    """What the applicant sees (portal, tracking link, kiosk): no personal data."""
+def mask_tracking_no(number: str) -> str:
+    """A carrier tracking number with its middle hidden (it finds the parcel and its address)."""
+    if len(number) <= 6:
+        return "*" * len(number)
+    return number[:2] + "*" * (len(number) - 6) + number[-4:]
+
+
+def public_view(s: Session, app: Application, *, public_link: bool = False) -> dict[str, Any]:
+    """What the applicant sees (portal, tracking link, kiosk): no personal data. On the public
+    tracking link (anyone holding the slip) the carrier tracking number is masked too."""
     rating = application_rated(s, app)
     hall = s.get(Hall, app.hall_id)
     service = s.get(ServiceItem, app.service_id)
     assert hall is not None and service is not None
+    tracking_no = app.mail_tracking_no
+    hide = tracking_no if public_link and tracking_no else ""
+    rules = pickup.pickup_rules(hall)
     return {
         "receipt_no": app.receipt_no, "service_code": service.code,
-        "service_name": service.name, "hall": hall.code, "status": app.status,
+        "service_name": service.name, "hall": hall.code, "hall_name": hall.name,
+        "timezone": hall.timezone, "status": app.status,
         "status_text": STATUS_ZH[app.status], "outcome": app.outcome,
         "decision_reason": app.decision_reason, "delivery": app.delivery,
-        "delivery_text": DELIVERY_ZH[app.delivery], "mail_tracking_no": app.mail_tracking_no,
+        "delivery_text": DELIVERY_ZH[app.delivery],
+        "mail_tracking_no": mask_tracking_no(tracking_no) if hide else tracking_no,
+        "pickup_slot": (pickup.slot_json(rules, app.pickup_slot_start, app.pickup_slot_end)
+                        if app.pickup_slot_start and app.pickup_slot_end
+                        and app.outcome != "refused" else None),
+        "can_change_pickup_slot": can_change_pickup_slot(app),
         "correction_note": app.correction_note if app.status == "correction" else "",
         "correction_deadline": (app.correction_deadline.isoformat()
                                 if app.status == "correction" and app.correction_deadline
@@ -433,7 +534,7 @@ def public_view(s: Session, app: Application) -> dict[str, Any]:
         "reviews": [{"department": r.department, "status": r.status}
                     for r in reviews_of(s, app)],
         **_timing(app, hall, business_day(utcnow(), hall.timezone)),
-        "timeline": timeline(s, app),
+        "timeline": timeline(s, app, hide=hide),
         "rating": rating, "can_rate": rating is None and app.status in RATEABLE,
     }
 
