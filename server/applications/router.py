@@ -29,6 +29,7 @@ from server.applications.schemas import (
     LicenceMaterial,
     LicenceOut,
     PickupOut,
+    PickupSlotsOut,
 )
 from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
@@ -227,7 +228,7 @@ def get_licence_materials(ticket_id: int, db: DbDep, principal: PrincipalDep,
         return material_sources(apps.licence_store(s, hall), service, ticket.id_hash)
 
 
-@router.get("/halls/{hall_code}/pickup-slots")
+@router.get("/halls/{hall_code}/pickup-slots", **out(PickupSlotsOut))
 def get_pickup_slots(hall_code: str, db: DbDep, principal: PrincipalDep,
                      service_code: Annotated[str, Query(max_length=64)]) -> dict:
     """Free 窗口取件 slots for an application of this service accepted now (the counter's
@@ -435,14 +436,16 @@ def _own_app(s: Session, p: Principal, receipt_no: str, *,
     return app
 
 
-@router.get("/track/{tracking_token}/applications/{receipt_no}/pickup-slots")
+@router.get("/track/{tracking_token}/applications/{receipt_no}/pickup-slots",
+            **out(PickupSlotsOut))
 def get_tracked_pickup_slots(tracking_token: str, receipt_no: str, db: DbDep) -> dict:
     """The 窗口取件 slots the application behind the slip may move to (places left each)."""
     with db.read() as s:
         return apps.pickup_slots_for(s, _tracked_app(s, tracking_token, receipt_no))
 
 
-@router.put("/track/{tracking_token}/applications/{receipt_no}/pickup-slot")
+@router.put("/track/{tracking_token}/applications/{receipt_no}/pickup-slot",
+            **out(ApplicationOut))
 def put_tracked_pickup_slot(tracking_token: str, receipt_no: str, body: PickupSlotIn,
                             db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
     """Book or move the pickup slot through the slip's link, before pickup."""
@@ -456,7 +459,7 @@ def put_tracked_pickup_slot(tracking_token: str, receipt_no: str, body: PickupSl
     return db.write(work)
 
 
-@router.get("/citizen/applications/{receipt_no}/pickup-slots")
+@router.get("/citizen/applications/{receipt_no}/pickup-slots", **out(PickupSlotsOut))
 def get_own_pickup_slots(receipt_no: str, db: DbDep, principal: PrincipalDep) -> dict:
     """The 窗口取件 slots the citizen's own application may move to (portal)."""
     p: Principal = require(principal, citizen=True)
@@ -464,7 +467,7 @@ def get_own_pickup_slots(receipt_no: str, db: DbDep, principal: PrincipalDep) ->
         return apps.pickup_slots_for(s, _own_app(s, p, receipt_no))
 
 
-@router.put("/citizen/applications/{receipt_no}/pickup-slot")
+@router.put("/citizen/applications/{receipt_no}/pickup-slot", **out(ApplicationOut))
 def put_own_pickup_slot(receipt_no: str, body: PickupSlotIn, db: DbDep, settings: SettingsDep,
                         principal: PrincipalDep) -> dict:
     """Book or move the pickup slot of an own application in the portal, before pickup."""

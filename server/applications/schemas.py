@@ -30,6 +30,37 @@ class TimelineStep(Shape):
     text: str
 
 
+class PickupSlotOut(Shape):
+    """One 窗口取件 time window: UTC bounds and the hall-local labels."""
+
+    start: str
+    end: str
+    date: str = Field(description="the hall-local date")
+    label: str = Field(description="HH:MM–HH:MM in the hall's timezone")
+    text: str
+    capacity: int | None = None
+    remaining: int | None = None
+    available: bool | None = None
+
+
+class PickupDayOut(Shape):
+    """An open day's pickup slots with the places left."""
+
+    date: str
+    weekday: str
+    slots: list[PickupSlotOut]
+
+
+class PickupSlotsOut(Shape):
+    """The slots an application may book (counter: `promised_due`; citizen: `can_change`)."""
+
+    earliest: str | None
+    days: list[PickupDayOut]
+    promised_due: str | None = None
+    can_change: bool | None = None
+    current: PickupSlotOut | None = None
+
+
 class ApplicationOut(Shape):
     """What the applicant sees (portal, tracking link, kiosk): no personal data."""
 
@@ -60,6 +91,10 @@ class ApplicationOut(Shape):
     timeline: list[TimelineStep]
     rating: int | None
     can_rate: bool
+    pickup_slot: PickupSlotOut | None = None
+    can_change_pickup_slot: bool | None = None
+    hall_name: str | None = None
+    timezone: str | None = None
 
 
 class ApplicationStaffOut(ApplicationOut):
