@@ -6,7 +6,9 @@ office, wall display and rating pad. axe.min.js comes from the axe-playwright-py
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -14,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from server.demo import DEMO_DISPLAY_TOKEN, DEMO_LICENCE_ID, demo_ratepad_token
-from tests.support.api import ESTATE, HUKOU, issue, login, open_window
+from tests.support.api import ESTATE, FUND, HUKOU, KIOSK, issue, login, open_window
 from tests.support.browser import chromium
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
@@ -49,7 +51,9 @@ def world(server: LiveServer) -> dict:
     """Data that makes every part of every page show (lists, badges, alerts, previews)."""
     api = httpx.Client(base_url=server.url, timeout=15)
     mgr = login(api, "manager")
-    tickets = [issue(api, HUKOU) for _ in range(2)]
+    tickets = [issue(api, HUKOU) for _ in range(3)]
+    for _ in range(2):
+        issue(api, FUND)  # nobody serves 住房公积金 today: 暂无窗口办理
     api.put("/api/v1/halls/demo/alert-rules", headers=mgr,
             json={"long_wait": {"yellow_minutes": 0.01, "red_minutes": 600}})
     clerk = login(api, "clerk1")
@@ -72,7 +76,7 @@ def world(server: LiveServer) -> dict:
     r = api.post(f"/api/v1/tickets/{t7['id']}/application", headers=clerk7,
                  json={"materials": ["id_card", "sale_contract", "tax_receipt"]})
     assert r.status_code == 201, r.text
-    return {"ticket": tickets[0], "booking": booking,
+    return {"ticket": tickets[1], "booking": booking,
             "citizen": citizen_login(api)["Authorization"].split()[1]}
 
 
@@ -136,7 +140,8 @@ def test_portal_pages(server: LiveServer, browser: Browser, world: dict) -> None
     _assert_clean(found)
 
 
-def test_pre_review_page(server: LiveServer, browser: Browser, world: dict) -> None:
+def test_pre_review_page(server: LiveServer, browser: Browser, world: dict,
+                         artifacts_dir: Path) -> None:
     found: dict[str, list[str]] = {}
     page = _page(browser, DESKTOP)
     page.goto(f"{server.url}/portal/review.html")
@@ -146,23 +151,73 @@ def test_pre_review_page(server: LiveServer, browser: Browser, world: dict) -> N
     page.fill("#rv-pass", "demo1234")
     page.click("#staff-login button[type=submit]")
     expect(page.locator("#rv-count")).to_contain_text("2")
-    page.locator("[data-view]").first.click()
-    expect(page.locator("#rv-preview img, #rv-preview iframe")).to_be_visible()
+    mats = {m["code"]: m["material_id"] for m in world["booking"]["materials"]}
+    card, pdf = mats["id_card"], mats["hukou_book"]
+    page.click(f'[data-view="{pdf}"]')  # the PDF opens inline beside the list, not in a tab
+    expect(page.locator("#rv-preview iframe")).to_be_visible()
+    assert len(page.context.pages) == 1
+    page.click(f'[data-view="{card}"]')
+    image = page.locator("#rv-preview img")
+    expect(image).to_be_visible()
+    assert page.evaluate("e => e.naturalWidth", image.element_handle()) > 0
     _scan(page, "pre-review", found)
+    # Preset reasons: "其他" needs its text; the citizen reads the presets and the text.
+    page.check('label.rv-chip:has-text("模糊不清") input')
+    page.check('label.rv-chip:has-text("与申请人不符") input')
+    page.check("#rv-other")
+    page.click(f'[data-reject="{card}"]')
+    expect(page.locator(f'[data-msg="{card}"]')).to_have_text("选择“其他”时请填写说明")
+    page.fill(f'[data-reason="{card}"]', "照片反光")
+    _scan(page, "pre-review reasons", found)
+    shots = artifacts_dir / "a11y"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "pre-review-1920.png"))
+    page.click(f'[data-reject="{card}"]')
+    expect(page.locator("#rv-count")).to_have_text("待预审材料 1 份")
+    api = httpx.Client(base_url=server.url, timeout=10)
+    got = api.get(f"/api/v1/appointments/{world['booking']['booking_code']}",
+                  headers={"Authorization": f"Bearer {world['citizen']}"}).json()
+    reasons = {m["code"]: m["reason"] for m in got["materials"]}
+    assert reasons["id_card"] == "模糊不清；与申请人不符；照片反光", reasons
     _assert_clean(found)
 
 
-def test_dashboard_pages(server: LiveServer, browser: Browser, world: dict) -> None:
+def test_dashboard_pages(server: LiveServer, browser: Browser, world: dict,
+                        artifacts_dir: Path) -> None:
     found: dict[str, list[str]] = {}
-    page = _page(browser, DESKTOP)
+    # The browser sits in New York: the clock must still show the hall's (Shanghai) time.
+    page = browser.new_context(viewport=DESKTOP, locale="zh-CN",
+                               timezone_id="America/New_York").new_page()
+    page.set_default_timeout(15000)
     page.goto(f"{server.url}/dashboard/")
     expect(page.locator("#login-form")).to_be_visible()
     _scan(page, "dashboard login", found)
     page.fill("#login-user", "manager")
     page.fill("#login-pass", "demo1234")
     page.click("#login-form button[type=submit]")
-    expect(page.locator("#alert-list li.alert").first).to_be_visible()
+    # One card per (kind, service) with its count, not one per waiting ticket.
+    fund = page.locator(f'#alert-list li.alert[data-rule="long_wait"][data-service="{FUND}"]')
+    expect(fund).to_have_attribute("data-count", "2")
+    expect(fund).to_contain_text("住房公积金")
+    expect(fund.locator(".a-count")).to_have_text("×2")
+    expect(page.locator(f'#alert-list li.alert[data-rule="long_wait"][data-service="{HUKOU}"]'))\
+        .to_have_attribute("data-count", "2")
+    expect(page.locator('#alert-list li.alert[data-rule="long_wait"]')).to_have_count(2)
+    row = page.locator(f'#svc-table tr[data-code="{FUND}"]')
+    expect(row).to_have_class("nowin")
+    expect(row.locator(".badge.warn")).to_have_text("暂无窗口办理")
+    assert row.locator("td").first.evaluate("e => getComputedStyle(e).backgroundColor") \
+        == "rgb(255, 241, 220)"  # the warning colour
+    expect(page.locator(f'#svc-table tr[data-code="{HUKOU}"]')).not_to_have_class("nowin")
+    clock = page.locator("#clock").inner_text()
+    shanghai = datetime.now(ZoneInfo("Asia/Shanghai"))
+    assert clock[:5] in {(shanghai - timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}, clock
+    shots = artifacts_dir / "a11y"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "dashboard-live-1920.png"))
     _scan(page, "dashboard live", found)
+    fund.locator("button.ack").click()  # acknowledges both alerts of the card
+    expect(fund.locator(".acked")).to_be_visible()
     for tab, ready in (("stats", "#chart-bar svg"), ("cases", "#case-table tbody tr")):
         page.click(f'.tabs [data-tab="{tab}"]')
         expect(page.locator(ready).first).to_be_visible()
@@ -176,6 +231,26 @@ def test_dashboard_pages(server: LiveServer, browser: Browser, world: dict) -> N
         expect(page.locator("#cfg-body > *").first).to_be_visible()
         page.wait_for_load_state("networkidle")
         _scan(page, f"dashboard config {sub}", found)
+    # The no-window policy is a dashboard setting now (it was API-only).
+    page.click('.subtabs [data-sub="rules"]')
+    page.select_option("#set-no_window_policy", "refuse")
+    page.click("#set-save")
+    expect(page.locator("#cfg-msg")).to_have_text("已保存")
+    api = httpx.Client(base_url=server.url, timeout=10)
+    mgr = login(api, "manager")
+    assert api.get("/api/v1/halls/demo/manager-settings",
+                   headers=mgr).json()["no_window_policy"] == "refuse"
+    r = api.post("/api/v1/halls/demo/tickets", json={"service_code": FUND}, headers=KIOSK)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "no_open_window", r.text
+    # A rating pad (评价器) is registered from the device form, bound to its window.
+    page.click('.subtabs [data-sub="devices"]')
+    page.select_option("#dv-kind", "ratepad")
+    expect(page.locator("#dv-window")).to_be_visible()
+    page.select_option("#dv-window", label="5 社保医保窗口")
+    page.fill("#dv-name", "5号窗口新评价器")
+    page.click("#dv-add")
+    expect(page.locator("#dv-token")).to_contain_text("设备令牌")
+    expect(page.locator('#cfg-body tr:has-text("5号窗口新评价器")')).to_contain_text("评价器")
     _assert_clean(found)
 
 
