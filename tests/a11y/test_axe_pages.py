@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from server.demo import DEMO_DISPLAY_TOKEN, DEMO_LICENCE_ID, demo_ratepad_token
-from tests.support.api import ESTATE, FUND, HUKOU, KIOSK, issue, login, open_window
+from tests.support.api import ESTATE, FUND, HUKOU, KIOSK, issue, login, open_window, window_id
 from tests.support.browser import chromium
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
@@ -106,8 +106,10 @@ def _assert_clean(found: dict[str, list[str]]) -> None:
     assert not bad, f"{sum(map(len, bad.values()))} axe violations:\n{report}"
 
 
-def test_portal_pages(server: LiveServer, browser: Browser, world: dict) -> None:
+def test_portal_pages(server: LiveServer, browser: Browser, world: dict,
+                      artifacts_dir: Path) -> None:
     found: dict[str, list[str]] = {}
+    (artifacts_dir / "a11y").mkdir(parents=True, exist_ok=True)
     page = _page(browser, PHONE)
     page.goto(f"{server.url}/portal/#/services")
     expect(page.locator(f'.svc[data-code="{HUKOU}"]')).to_be_visible()
@@ -130,13 +132,19 @@ def test_portal_pages(server: LiveServer, browser: Browser, world: dict) -> None
     _scan(page, "portal booking", found)
     page.goto(f"{server.url}/portal/#/appt/{world['booking']['booking_code']}")
     expect(page.locator("#appt-code")).to_be_visible()
+    expect(page.locator("#appt-status")).to_have_css("color", "rgb(15, 107, 69)")  # 6.5:1
+    page.screenshot(path=str(artifacts_dir / "a11y" / "portal-appointment-390.png"), full_page=True)
     _scan(page, "portal appointment", found)
     page.goto(f"{server.url}/portal/#/my")
     expect(page.locator(".appt-item").first).to_be_visible()
     _scan(page, "portal my bookings", found)
     page.goto(f"{server.url}/t/{world['ticket']['tracking_token']}?poll=3600")
     expect(page.locator("#number")).to_contain_text(world["ticket"]["number"])
+    page.screenshot(path=str(artifacts_dir / "a11y" / "tracking-390.png"), full_page=True)
     _scan(page, "tracking", found)
+    page.goto(f"{server.url}/portal/review.html")  # the pre-review page on a phone
+    expect(page.locator("#staff-login")).to_be_visible()
+    _scan(page, "pre-review login 390", found)
     _assert_clean(found)
 
 
@@ -156,6 +164,9 @@ def test_pre_review_page(server: LiveServer, browser: Browser, world: dict,
     page.click(f'[data-view="{pdf}"]')  # the PDF opens inline beside the list, not in a tab
     expect(page.locator("#rv-preview iframe")).to_be_visible()
     assert len(page.context.pages) == 1
+    shots = artifacts_dir / "a11y"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "pre-review-pdf-1920.png"))
     page.click(f'[data-view="{card}"]')
     image = page.locator("#rv-preview img")
     expect(image).to_be_visible()
@@ -169,8 +180,6 @@ def test_pre_review_page(server: LiveServer, browser: Browser, world: dict,
     expect(page.locator(f'[data-msg="{card}"]')).to_have_text("选择“其他”时请填写说明")
     page.fill(f'[data-reason="{card}"]', "照片反光")
     _scan(page, "pre-review reasons", found)
-    shots = artifacts_dir / "a11y"
-    shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "pre-review-1920.png"))
     page.click(f'[data-reject="{card}"]')
     expect(page.locator("#rv-count")).to_have_text("待预审材料 1 份")
@@ -280,4 +289,17 @@ def test_display_and_ratepad_pages(server: LiveServer, browser: Browser, world: 
     page.goto(f"{server.url}/ratepad/?token={demo_ratepad_token(1)}")
     page.wait_for_function("() => window.tongbanPad.connection === 'connected'")
     _scan(page, "ratepad idle", found)
+    # The clerk of window 1 finishes a ticket and asks for the rating: prompt, then reasons.
+    api = httpx.Client(base_url=server.url, timeout=15)
+    clerk = login(api, "clerk1")
+    wid = window_id(api, clerk, 1)  # opened by the world fixture
+    issue(api, HUKOU)
+    t = api.post(f"/api/v1/windows/{wid}/call-next", headers=clerk).json()
+    for action in ("start", "complete", "rating-request"):
+        assert api.post(f"/api/v1/tickets/{t['id']}/{action}", headers=clerk).status_code == 200
+    expect(page.locator("#p-ticket")).to_contain_text(t["number"])
+    _scan(page, "ratepad prompt", found)
+    page.locator(".lv1").click()
+    expect(page.locator("#reasons")).to_be_visible()
+    _scan(page, "ratepad reasons", found)
     _assert_clean(found)

@@ -70,6 +70,8 @@ function select(id) {
   document.querySelector(`[data-accept="${m.id}"]`).onclick = () => decide(m.id, "accept");
   document.querySelector(`[data-reject="${m.id}"]`).onclick = () => decide(m.id, "reject");
   preview(m);
+  // On a phone the pane is below the list: bring it into view.
+  if (window.matchMedia("(max-width: 900px)").matches) $("#rv-detail").scrollIntoView({ block: "start" });
 }
 
 // Fetched with the staff token and shown as a data: URL (the CSP allows data: images and frames).
