@@ -5,6 +5,7 @@ office, wall display and rating pad. axe.min.js comes from the axe-playwright-py
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -226,9 +227,19 @@ def test_dashboard_pages(server: LiveServer, browser: Browser, world: dict,
     _scan(page, "dashboard live", found)
     fund.locator("button.ack").click()  # acknowledges both alerts of the card
     expect(fund.locator(".acked")).to_be_visible()
+    # The tabs follow the WAI-ARIA tabs pattern: arrow keys move, aria-selected follows.
+    page.focus('.tabs [data-tab="live"]')
+    page.keyboard.press("ArrowRight")
+    expect(page.locator('.tabs [data-tab="stats"]')).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#tab-stats")).to_be_visible()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator('.tabs [data-tab="live"]')).to_have_attribute("aria-selected", "true")
     for tab, ready in (("stats", "#chart-bar svg"), ("cases", "#case-table tbody tr")):
         page.click(f'.tabs [data-tab="{tab}"]')
         expect(page.locator(ready).first).to_be_visible()
+        if tab == "stats":  # the charts' text alternative carries the numbers
+            expect(page.locator("#chart-bar svg")).to_have_attribute(
+                "aria-label", re.compile(r"^取号与办结：取号数 .*\d"))
         _scan(page, f"dashboard {tab}", found)
     page.locator("#case-table tbody tr").first.click()
     expect(page.locator("#case-detail h2")).to_be_visible()
