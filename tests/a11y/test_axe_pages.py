@@ -225,6 +225,11 @@ def test_dashboard_pages(server: LiveServer, browser: Browser, world: dict,
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "dashboard-live-1920.png"))
     _scan(page, "dashboard live", found)
+    page.locator("#main-view .lang-toggle").click()  # English: same checks, lang="en"
+    expect(fund.locator("button.ack")).to_have_text("Acknowledge all")
+    _scan(page, "dashboard live (English)", found)
+    page.locator("#main-view .lang-toggle").click()
+    expect(fund.locator("button.ack")).to_have_text("全部确认")
     fund.locator("button.ack").click()  # acknowledges both alerts of the card
     expect(fund.locator(".acked")).to_be_visible()
     # The tabs follow the WAI-ARIA tabs pattern: arrow keys move, aria-selected follows.
