@@ -151,7 +151,9 @@ def test_portal_pages(server: LiveServer, browser: Browser, world: dict,
 def test_pre_review_page(server: LiveServer, browser: Browser, world: dict,
                          artifacts_dir: Path) -> None:
     found: dict[str, list[str]] = {}
-    page = _page(browser, DESKTOP)
+    page = browser.new_context(viewport=DESKTOP, locale="zh-CN",
+                               timezone_id="America/New_York").new_page()
+    page.set_default_timeout(15000)
     page.goto(f"{server.url}/portal/review.html")
     expect(page.locator("#staff-login")).to_be_visible()
     _scan(page, "pre-review login", found)
@@ -170,6 +172,12 @@ def test_pre_review_page(server: LiveServer, browser: Browser, world: dict,
     page.click(f'[data-view="{card}"]')
     image = page.locator("#rv-preview img")
     expect(image).to_be_visible()
+    api = httpx.Client(base_url=server.url, timeout=10)
+    pending = api.get("/api/v1/halls/demo/materials", headers=login(api, "manager")).json()
+    uploaded = datetime.fromisoformat(next(m for m in pending if m["id"] == card)["uploaded_at"])
+    # The submission time in the hall's timezone, though the browser sits in New York.
+    expect(page.locator(".rv-facts")).to_contain_text(
+        uploaded.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M:%S"))
     assert page.evaluate("e => e.naturalWidth", image.element_handle()) > 0
     _scan(page, "pre-review", found)
     # Preset reasons: "其他" needs its text; the citizen reads the presets and the text.
@@ -183,7 +191,6 @@ def test_pre_review_page(server: LiveServer, browser: Browser, world: dict,
     page.screenshot(path=str(shots / "pre-review-1920.png"))
     page.click(f'[data-reject="{card}"]')
     expect(page.locator("#rv-count")).to_have_text("待预审材料 1 份")
-    api = httpx.Client(base_url=server.url, timeout=10)
     got = api.get(f"/api/v1/appointments/{world['booking']['booking_code']}",
                   headers={"Authorization": f"Bearer {world['citizen']}"}).json()
     reasons = {m["code"]: m["reason"] for m in got["materials"]}

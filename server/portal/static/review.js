@@ -2,7 +2,7 @@
 // shown inline on the right (image or PDF, no new tab), accept, or reject with preset reasons.
 "use strict";
 const state = { token: sessionStorage.getItem("tb.staff"), hall: sessionStorage.getItem("tb.staffHall"),
-  rows: [], current: null, loadSeq: 0 };
+  rows: [], current: null, loadSeq: 0, tz: null };
 
 async function api(path, opts = {}) {
   const headers = { ...(opts.headers || {}), Authorization: "Bearer " + state.token };
@@ -20,12 +20,22 @@ function applyStrings() {
 
 function showLogin() { $("#staff-login").hidden = false; $("#queue").hidden = true; $("#logout").hidden = true; }
 
-// The hall's local date and time of an ISO instant (the browser's zone is the hall's here).
-const when = iso => (iso ? new Date(iso).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { hour12: false }) : "");
+// The date and time of an ISO instant in the hall's timezone (from GET /halls), not the browser's.
+function when(iso) {
+  if (!iso) return "";
+  const opts = { hour12: false, ...(state.tz ? { timeZone: state.tz } : {}) };
+  try { return new Date(iso).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", opts); }
+  catch { return new Date(iso).toLocaleString(); }
+}
+async function hallTimezone() {
+  if (state.tz) return;
+  try { const h = (await api("/api/v1/halls")).find(x => x.code === state.hall); state.tz = h ? h.timezone : null; } catch { state.tz = null; }
+}
 
 async function load() {
   if (!state.token) return showLogin();
   $("#staff-login").hidden = true; $("#queue").hidden = false; $("#logout").hidden = false;
+  await hallTimezone();
   state.rows = await api(`/api/v1/halls/${encodeURIComponent(state.hall)}/materials?status=pending`);
   $("#rv-count").textContent = t("rvCount", { n: state.rows.length });
   $("#rv-list").innerHTML = state.rows.map(m => `<li><button type="button" class="rv-item" data-view="${m.id}" aria-pressed="false">
