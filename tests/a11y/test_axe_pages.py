@@ -17,7 +17,17 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from server.demo import DEMO_DISPLAY_TOKEN, DEMO_LICENCE_ID, demo_ratepad_token
-from tests.support.api import ESTATE, FUND, HUKOU, KIOSK, issue, login, open_window, window_id
+from tests.support.api import (
+    ESTATE,
+    FUND,
+    HUKOU,
+    KIOSK,
+    SOCIAL,
+    issue,
+    login,
+    open_window,
+    window_id,
+)
 from tests.support.browser import chromium
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
@@ -135,6 +145,9 @@ def test_portal_pages(server: LiveServer, browser: Browser, world: dict,
     expect(page.locator("#appt-status")).to_have_css("color", "rgb(15, 107, 69)")  # 6.5:1
     page.screenshot(path=str(artifacts_dir / "a11y" / "portal-appointment-390.png"), full_page=True)
     _scan(page, "portal appointment", found)
+    page.goto(f"{server.url}/portal/#/remote/{SOCIAL}")
+    expect(page.locator("#remote-btn")).to_be_visible()
+    _scan(page, "portal remote ticket", found)
     page.goto(f"{server.url}/portal/#/my")
     expect(page.locator(".appt-item").first).to_be_visible()
     _scan(page, "portal my bookings", found)
