@@ -121,7 +121,9 @@ function renderLive(d) {
   const groups = groupAlerts(d.alerts);
   $("#alert-list").innerHTML = groups.length ? groups.map(g => {
     const open = g.alerts.filter(a => !a.acknowledged_at).map(a => a.id);
-    const items = g.alerts.map(a => a.data && (a.data.number || a.data.receipt_no || (a.data.window_number && a.data.window_number + "号窗口"))).filter(Boolean);
+    // What the card covers: ticket numbers, receipts or windows; else each alert's own message.
+    const label = a => (a.data && (a.data.number || a.data.receipt_no || (a.data.window_number && a.data.window_number + "号窗口"))) || a.message;
+    const items = g.alerts.map(label).filter(Boolean);
     const single = g.alerts.length === 1;
     return `<li class="alert ${g.level}" data-rule="${esc(g.rule)}" data-service="${esc(g.service || "")}" data-count="${g.alerts.length}">
       <div class="a-head"><span class="lvl">${t(g.level)}</span><b>${esc(t("rule_" + g.rule))}</b>${g.service ? `<span class="a-svc">${esc(svcName[g.service] || g.service)}</span>` : ""}
