@@ -12,7 +12,7 @@ from PyQt5.QtWidgets import QApplication
 
 from counter_client.app import CounterApp
 from counter_client.config import CounterConfig, merge_shortcuts
-from counter_client.widgets.common import setup_app
+from counter_client.ui.common import setup_app
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 

@@ -13,9 +13,10 @@ from PIL import Image, ImageDraw
 
 from counter_client.actions import Context, allowed_actions, recall_exhausted
 from counter_client.config import DEFAULT_SHORTCUTS, CounterConfig, merge_shortcuts
+from counter_client.controller import Connection, format_elapsed, timer_level, validate_transfer
 from counter_client.documents import UnsupportedDocument, ViewerState, render_pages
-from counter_client.session import Connection, format_elapsed, timer_level, validate_transfer
 from counter_client.strings import TEXT, Strings
+from hallclient.settings import SettingsError
 
 HELD = {"window_state": "open", "holds_window": True}
 
@@ -53,19 +54,24 @@ def test_config_round_trip_and_shortcut_rules(tmp_path: Path) -> None:
     cfg = CounterConfig.load(path)
     assert cfg.shortcuts == DEFAULT_SHORTCUTS and cfg.window_id is None
     cfg.window_id, cfg.username = 7, "clerk7"
-    cfg.shortcuts = merge_shortcuts({"call": "Space"})
     cfg.save()
+    # the operator's keys in the file survive the client remembering its window and user
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "shortcuts": {"call": "Space"}}), encoding="utf-8")
+    CounterConfig.load(path).save()
     again = CounterConfig.load(path)
     assert again.window_id == 7 and again.username == "clerk7"
     assert again.shortcuts["call"] == "Space" and again.shortcuts["start"] == "F3"
     # Unknown actions are ignored; a clash falls back to the default key.
     merged = merge_shortcuts({"fly": "F12", "recall": "F1", "start": ""})
     assert "fly" not in merged and merged["recall"] == "F2" and merged["start"] == "F3"
+    # a broken file or a bad value is an error naming the file, not silently the defaults
     path.write_text("{broken", encoding="utf-8")
-    assert CounterConfig.load(path).shortcuts == DEFAULT_SHORTCUTS
+    with pytest.raises(SettingsError, match="not valid JSON"):
+        CounterConfig.load(path)
     path.write_text(json.dumps({"window_id": "x", "lang": "en"}), encoding="utf-8")
-    loaded = CounterConfig.load(path)
-    assert loaded.window_id is None and loaded.lang == "en"
+    with pytest.raises(SettingsError, match="window_id"):
+        CounterConfig.load(path)
 
 
 def test_transfer_validation() -> None:
@@ -157,8 +163,8 @@ def test_viewer_state_zoom_rotate_pages() -> None:
 
 def test_serving_timer_turns_amber_then_red(qtbot, tmp_path: Path) -> None:
     """The card's timer colour against the service's expected minutes (widget render only)."""
-    from counter_client.session import CounterSession
-    from counter_client.widgets.main_window import MainWindow
+    from counter_client.controller import CounterSession
+    from counter_client.ui.main_window import MainWindow
     from hallclient import HallApi
 
     session = CounterSession(HallApi("http://127.0.0.1:9"), CounterConfig(path=None))

@@ -9,16 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-IDLE, PROMPT, REASONS, THANKS = "idle", "prompt", "reasons", "thanks"
+from ratepad.state import IDLE, PROMPT, REASONS, THANKS, Prompt
 
-
-@dataclass
-class Prompt:
-    """A finished ticket to be rated, with the clerk who served it."""
-
-    ticket_id: int
-    number: str
-    clerk: dict[str, str] | None
+__all__ = ["IDLE", "PROMPT", "REASONS", "THANKS", "PadModel", "Prompt"]
 
 
 @dataclass

@@ -28,15 +28,15 @@ from PyQt5.QtWidgets import (
 )
 
 from counter_client.actions import ACTIONS
-from counter_client.session import (
+from counter_client.controller import (
     CounterSession,
     format_elapsed,
     parse_time,
     timer_level,
 )
-from counter_client.widgets.common import COLORS, STATE_COLORS, label, qr_pixmap
-from counter_client.widgets.transfer import TransferDialog
-from counter_client.widgets.viewer import MaterialViewer
+from counter_client.ui.common import COLORS, STATE_COLORS, label, qr_pixmap
+from counter_client.ui.transfer import TransferDialog
+from counter_client.ui.viewer import MaterialViewer
 
 STATUS_COLORS = {"called": "#d69e2e", "serving": "#1a7f37", "suspended": "#805ad5",
                  "done": "#4a5568", "no_show": "#c53030", "waiting": "#2b6cb0",

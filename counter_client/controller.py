@@ -1,7 +1,8 @@
 """The counter client's state and everything it does, without Qt.
 
-Blocking HTTP calls go through a `Runner` (the Qt Worker in the app, a synchronous one in
-plain tests); their results come back on the UI thread, so state is only touched there.
+Blocking HTTP calls go through a `hallclient.jobs.Runner` (the Qt `Worker` in the app,
+`SyncRunner` in plain tests); their results come back on the UI thread, so state is only
+touched there.
 Widgets subscribe with `listen()` and redraw the part named in the notification.
 """
 
@@ -10,9 +11,8 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from counter_client.actions import (
     ACTIVE,
@@ -24,59 +24,24 @@ from counter_client.actions import (
 )
 from counter_client.config import CounterConfig
 from counter_client.documents import render_pages
+from counter_client.state import (
+    Connection,
+    Message,
+    format_elapsed,
+    parse_time,
+    timer_level,
+)
 from counter_client.strings import Strings
 from hallclient import ApiError, HallApi, ServerUnreachable
-from hallclient.jobs import SyncRunner
+from hallclient.jobs import Runner, SyncRunner
 
 log = logging.getLogger(__name__)
 
-# After this long without the event stream the indicator turns red (it keeps retrying).
-DISCONNECTED_AFTER_SECONDS = 10.0
+__all__ = ["Connection", "CounterSession", "Message", "format_elapsed", "parse_time",
+           "timer_level", "validate_transfer"]
+
 LOG_SIZE = 50
 REASON_MAX = 200
-
-
-class Runner(Protocol):
-    """Runs `fn` somewhere and reports back on the UI thread."""
-
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[Exception], None]) -> None: ...
-
-
-@dataclass
-class Message:
-    """The status line under the actions."""
-
-    text: str = ""
-    level: str = "info"  # info / ok / warn / error
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """ISO string from the server → aware datetime."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def timer_level(elapsed_seconds: float, expected_minutes: float | None) -> str:
-    """ok while within the service's expected time, amber when over, red beyond 1.5×."""
-    if not expected_minutes:
-        return "ok"
-    minutes = elapsed_seconds / 60
-    if minutes > expected_minutes * 1.5:
-        return "red"
-    if minutes > expected_minutes:
-        return "amber"
-    return "ok"
-
-
-def format_elapsed(seconds: float) -> str:
-    """mm:ss (or h:mm:ss)."""
-    seconds = max(0, int(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def validate_transfer(*, kind: str, target: Any, reason: str, current_service: str | None,
@@ -94,37 +59,6 @@ def validate_transfer(*, kind: str, target: Any, reason: str, current_service: s
     if len(text) > REASON_MAX:
         return "err_reason_long"
     return None
-
-
-class Connection:
-    """The event stream's health as the clerk sees it: connected / reconnecting / disconnected."""
-
-    def __init__(self) -> None:
-        self.level = "reconnecting"
-        self.stream_state = "connecting"
-        self.lost_at: datetime | None = None
-        self.ever_connected = False
-
-    def update(self, stream_state: str, now: datetime) -> bool:
-        """Apply an EventStream state; returns True when this is a reconnect."""
-        self.stream_state = stream_state
-        if stream_state == "connected":
-            reconnect = self.ever_connected and self.level != "connected"
-            self.level, self.lost_at, self.ever_connected = "connected", None, True
-            return reconnect
-        if stream_state == "stopped":
-            self.level = "disconnected"
-        elif self.level == "connected" or self.lost_at is None:
-            self.level, self.lost_at = "reconnecting", now
-        return False
-
-    def tick(self, now: datetime) -> bool:
-        """Turn red after a long outage; True when the level changed."""
-        if (self.level == "reconnecting" and self.lost_at is not None
-                and (now - self.lost_at).total_seconds() > DISCONNECTED_AFTER_SECONDS):
-            self.level = "disconnected"
-            return True
-        return False
 
 
 class CounterSession:
