@@ -71,6 +71,8 @@ class CounterConfig:
         "file may hold a `printer:` mapping); none = show the slip preview", parse=_printer,
         metavar="YAML")
     http_timeout: float = setting(10.0, help="seconds before a server request gives up")
+    accept_after_complete: bool = setting(
+        True, help="open the 办件受理 dialog after 办结 of a service with materials")
     path: Path | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
