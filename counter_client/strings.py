@@ -194,6 +194,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "review_rejected": ("退回", "Rejected"),
     "review_missing": ("未提交", "Missing"),
     "review_on_site": ("现场提交原件", "Original brought on site"),
+    "review_from_licence": ("已从电子证照库调取", "From the licence store"),
     "origin_reused": ("材料库复用", "Reused from library"),
     "origin_uploaded": ("本次上传", "Uploaded"),
     "verified_yes": ("已核验", "Verified"),

@@ -138,6 +138,7 @@ class AcceptDialog(QDialog):
             box.setObjectName(f"material-{item['code']}")
             box.setChecked(bool(item["from_licence"]) or item["code"] in seen)
             box.setEnabled(not item["from_licence"])
+            box.toggled.connect(lambda _on: self.error.setText(""))
             self.materials_col.addWidget(box)
             self.boxes[item["code"]] = box
         self.error.setText("")

@@ -15,6 +15,11 @@ ROW1 = ("call", "recall", "start", "complete", "accept", "no_show", "transfer")
 ROW2 = ("hang", "resume", "reprint", "pause", "open", "close")
 
 
+def key_label(key: str) -> str:
+    """How a shortcut is written on its button (Qt's Return is the Enter key to a clerk)."""
+    return key.replace("Return", "Enter")
+
+
 class ActionsBar(QWidget):
     """Buttons and window-wide shortcuts; both call `trigger(action)`."""
 
@@ -31,7 +36,7 @@ class ActionsBar(QWidget):
         for r, ids in enumerate((ROW1, ROW2)):
             for c, action in enumerate(ids):
                 spec = next(a for a in ACTIONS if a.id == action)
-                button = QPushButton(f"{session.s(spec.label)}\n{keys[action]}")
+                button = QPushButton(f"{session.s(spec.label)}\n{key_label(keys[action])}")
                 button.setObjectName("action")
                 button.setMinimumHeight(58)
                 button.setFocusPolicy(Qt.NoFocus)  # F-keys and Enter never hit a stale button

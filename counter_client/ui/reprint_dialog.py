@@ -31,7 +31,7 @@ class ReprintDialog(QDialog):
         s = session.s
         self.slip: Any = None
         self.setWindowTitle(s("reprint_title"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)  # an 80 mm slip preview is 576 px wide
         col = QVBoxLayout(self)
         col.addWidget(label(s("reprint_hint"), wrap=True))
         row = QHBoxLayout()

@@ -29,7 +29,8 @@ from counter_client.ui.queue_panel import table_style
 STATUS_COLORS = {"called": "#d69e2e", "serving": "#1a7f37", "suspended": "#805ad5",
                  "done": "#4a5568", "no_show": "#c53030", "waiting": "#2b6cb0",
                  "cancelled": "#718096"}
-REVIEW_COLORS = {"accepted": Qt.darkGreen, "rejected": Qt.red, "on_site": Qt.darkGray}
+REVIEW_COLORS = {"accepted": Qt.darkGreen, "rejected": Qt.red, "on_site": Qt.darkGray,
+                 "from_licence": Qt.darkGreen}
 CARD_FIELDS = ("source", "priority", "call_reason", "waited", "serving_timer", "citizen",
                "id_number", "call_count")
 
@@ -111,7 +112,9 @@ class TicketCard(QFrame):
         self.status_badge.setText(s(f"status_{t['status']}"))
         self.status_badge.setStyleSheet(
             f"background: {STATUS_COLORS.get(t['status'], '#4a5568')};")
-        self.service_name.setText(t.get("service_name", ""))
+        app = self.session.accepted.get(t["id"])
+        self.service_name.setText(t.get("service_name", "") + (
+            "  · " + s("accepted_badge", receipt=app["receipt_no"]) if app else ""))
         source = s(f"source_{t.get('source', 'walk_in')}")
         appt = t.get("appointment")
         if appt:
