@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.clerk_label, self.connection = self.topbar.clerk_label, self.topbar.connection
         self.number, self.status_badge = self.card.number, self.card.status_badge
         self.service_name, self.fields = self.card.service_name, self.card.fields
-        self.rating_box = self.card.rating_box
+        self.rating_box, self.rating_status = self.card.rating_box, self.card.rating_status
         self.buttons, self.shortcuts = self.actions_bar.buttons, self.actions_bar.shortcuts
         self.message = self.status_line
         self.materials_table = self.materials_panel.materials_table
