@@ -9,7 +9,7 @@ from PyQt5.QtCore import Qt
 
 from printers import PrinterConfig
 from tests.counter.conftest import click, idle, press
-from tests.support.api import ESTATE, HUKOU, issue, login
+from tests.support.api import ESTATE, HUKOU, KIOSK, issue, login
 
 DEMO_PERSON = "110101198001010010"  # holds 居民户口簿 and 不动产权证书 in the 电子证照库
 SHOTS = Path("/tmp/qc")
@@ -27,8 +27,12 @@ def test_accept_application_after_complete(qtbot, counter, http: httpx.Client) -
     ticket = issue(http, ESTATE, id_number=DEMO_PERSON)
     qtbot.waitUntil(lambda: ticket["number"] in [i["number"] for i in session.queue])
     press(qtbot, app, Qt.Key_F1)
-    press(qtbot, app, Qt.Key_F3)
     qtbot.waitUntil(lambda: bool(session.materials))
+    assert not main.buttons["accept"].isEnabled()  # called, not yet served
+    for width, height in ((1366, 768), (1920, 1080)):
+        main.resize(width, height)
+        shot(main, f"counter_{width}_called.png")
+    press(qtbot, app, Qt.Key_F3)
     qtbot.waitUntil(lambda: main.buttons["accept"].isEnabled())
     assert main.buttons["accept"].text() == "办件受理\nCtrl+Enter"
     main.resize(1366, 768)
@@ -137,3 +141,13 @@ def test_reprint_without_a_printer_shows_the_slip(qtbot, counter, http: httpx.Cl
                     and not dialog.preview.pixmap().isNull(), timeout=10000)
     dialog.resize(560, 760)
     shot(dialog, "counter_reprint_preview.png")
+
+
+def test_only_staff_get_the_id_of_a_number(http: httpx.Client) -> None:
+    """The kiosk's 查询 stays queue facts only; staff of the hall also get the id to reprint."""
+    ticket = issue(http, HUKOU)
+    url = f"/api/v1/halls/demo/tickets/by-number/{ticket['number']}"
+    as_kiosk = http.get(url, headers=KIOSK).json()
+    assert "id" not in as_kiosk and "tracking_token" not in as_kiosk
+    as_clerk = http.get(url, headers=login(http, "clerk1")).json()
+    assert as_clerk["id"] == ticket["id"] and "tracking_token" not in as_clerk
