@@ -127,21 +127,32 @@ class CounterConfig:
 
 
 def merge_shortcuts(custom: Any) -> dict[str, str]:
-    """Defaults overridden by the config's shortcuts; unknown actions and clashes are ignored."""
+    """Defaults overridden by the config's shortcuts; unknown actions are ignored.
+
+    A clash never binds one key twice: a configured key wins over another action's default
+    (that action falls back to its own default if free, else gets no key); of two configured
+    keys the first action in the table keeps it."""
     result = dict(DEFAULT_SHORTCUTS)
     if not isinstance(custom, dict):
         return result
+    chosen: set[str] = set()
     for action, key in custom.items():
         if action not in ACTION_IDS or not isinstance(key, str) or not key.strip():
             log.warning("ignoring shortcut %r=%r", action, key)
             continue
         result[action] = key.strip()
+        chosen.add(action)
     seen: dict[str, str] = {}
-    for action in ACTION_IDS:
+    order = sorted(ACTION_IDS, key=lambda a: a not in chosen)  # configured ones first
+    for action in order:
         key = result[action].upper()
         if key in seen:
-            log.warning("shortcut %s of %s clashes with %s; using default", key, action,
-                        seen[key])
-            result[action] = DEFAULT_SHORTCUTS[action]
-        seen[result[action].upper()] = action
+            fallback = DEFAULT_SHORTCUTS[action]
+            free = fallback.upper() not in seen and fallback.upper() not in {
+                result[a].upper() for a in chosen if a != action}
+            log.warning("shortcut %s of %s clashes with %s; using %s", key, action, seen[key],
+                        fallback if free else "none")
+            result[action] = fallback if free else ""
+        if result[action]:
+            seen[result[action].upper()] = action
     return result

@@ -73,7 +73,15 @@ def test_config_round_trip_and_shortcut_rules(tmp_path: Path) -> None:
     assert again.shortcuts["call"] == "Space" and again.shortcuts["start"] == "F3"
     # Unknown actions are ignored; a clash falls back to the default key.
     merged = merge_shortcuts({"fly": "F12", "recall": "F1", "start": ""})
-    assert "fly" not in merged and merged["recall"] == "F2" and merged["start"] == "F3"
+    assert "fly" not in merged and merged["start"] == "F3"
+    # a configured key wins over another action's default, which then has no key: never two
+    assert merged["recall"] == "F1" and merged["call"] == ""
+    moved = merge_shortcuts({"recall": "F1", "call": "F2"})  # swapped: both as configured
+    assert (moved["call"], moved["recall"]) == ("F2", "F1")
+    taken = merge_shortcuts({"pause": "Ctrl+R"})  # 补打小票's default
+    assert taken["pause"] == "Ctrl+R" and taken["reprint"] == ""
+    keys = [k.upper() for k in merge_shortcuts({"call": "F5", "no_show": "F5"}).values() if k]
+    assert len(keys) == len(set(keys))
     # a broken file or a bad value is an error naming the file, not silently the defaults
     path.write_text("{broken", encoding="utf-8")
     with pytest.raises(SettingsError, match="not valid JSON"):
