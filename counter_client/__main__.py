@@ -33,7 +33,8 @@ def load_config(argv: list[str] | None = None) -> CounterConfig:
     path = Path(known.config).expanduser() if known.config else default_path()
     config, _args = hall_settings.cli(
         CounterConfig, APP, argv, prog=PROG, description=DESCRIPTION, parser=parser,
-        default_path=path, extra={"path": path})
+        default_path=path, extra={"path": path},
+        path_must_exist=False)  # a first run: the file appears at the first login
     return config
 
 

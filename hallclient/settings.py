@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 META = "tongban_setting"
+APPS = ("kiosk", "counter", "display", "ratepad")  # one file may hold a section for each
 
 
 class SettingsError(ValueError):
@@ -161,8 +162,10 @@ def read_file(path: Path, app: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SettingsError(f"config file {path} must be a mapping of settings")
     section = data.get(app)
+    others = {k for k in APPS if isinstance(data.get(k), dict)}
+    data = {k: v for k, v in data.items() if k not in others}  # another app's section
     if isinstance(section, dict):  # kiosk.yaml style: `kiosk:` plus top-level `printer:`
-        data = {**{k: v for k, v in data.items() if k != app}, **section}
+        data = {**data, **section}
     return data
 
 
@@ -190,7 +193,7 @@ def load_settings(cls: type[T], app: str, *, path: str | Path | None = None,
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     file, must_exist = config_path(app, path, env, default_path)
-    must_exist = must_exist and (path_must_exist or not path)
+    must_exist = must_exist and path_must_exist
     if file is not None and (must_exist or file.exists()):
         raw = read_file(file, app)
         unknown = sorted(set(raw) - set(fields))
@@ -297,7 +300,8 @@ def _plain(value: Any) -> Any:
 def cli(cls: type[T], app: str, argv: Sequence[str] | None, *, prog: str, description: str,
         parser: argparse.ArgumentParser | None = None, environ: Mapping[str, str] | None = None,
         default_path: Path | None = None, extra: Mapping[str, Any] | None = None,
-        check: Callable[[T], None] | None = None) -> tuple[T, argparse.Namespace]:
+        check: Callable[[T], None] | None = None,
+        path_must_exist: bool = True) -> tuple[T, argparse.Namespace]:
     """Parse flags and load the settings; exits 2 on a bad value, 0 after --print-config.
 
     `check` raises SettingsError for rules across settings (after --print-config too)."""
@@ -307,7 +311,8 @@ def cli(cls: type[T], app: str, argv: Sequence[str] | None, *, prog: str, descri
     overrides = {k: v for k, v in vars(args).items() if k in names}
     try:
         settings = load_settings(cls, app, path=args.config, environ=environ,
-                                 overrides=overrides, default_path=default_path, extra=extra)
+                                 overrides=overrides, default_path=default_path, extra=extra,
+                                 path_must_exist=path_must_exist)
         if check is not None:
             check(settings)
     except SettingsError as exc:

@@ -85,6 +85,11 @@ def test_bad_values_name_their_source(tmp_path: Path) -> None:
         load_settings(KioskConfig, "kiosk", path=path, environ={})
     with pytest.raises(SettingsError, match="cannot read config file"):
         load_settings(KioskConfig, "kiosk", path=tmp_path / "missing.yaml", environ={})
+    # one file for a machine running two apps: each reads its section, ignores the other's
+    both = tmp_path / "hall.yaml"
+    both.write_text("kiosk:\n  lang: en\ndisplay:\n  repeat: 3\n", encoding="utf-8")
+    assert load_settings(KioskConfig, "kiosk", path=both, environ={}).lang == "en"
+    assert load_settings(DisplayConfig, "display", path=both, environ={}).repeat == 3
     with pytest.raises(SettingsError, match="fullscreen: bad value 'maybe'"):
         load_settings(KioskConfig, "kiosk", environ={"TONGBAN_KIOSK_FULLSCREEN": "maybe"})
     with pytest.raises(SettingsError, match="http"):
@@ -146,3 +151,15 @@ def test_counter_remembers_window_and_user_in_its_file(tmp_path: Path) -> None:
     again = CounterConfig.load(path, environ={})
     assert (again.hall, again.username, again.window_id) == ("east", "clerk3", 3)
     assert again.shortcuts["call"] == "F12" and again.server == "http://127.0.0.1:8000"
+
+
+def test_counter_print_config_shows_what_it_remembers(tmp_path: Path) -> None:
+    path = tmp_path / "counter.json"
+    env = clean_env(HOME=str(tmp_path), TONGBAN_COUNTER_CONFIG=str(path))
+    first_run = run_app("counter_client", "--print-config", env=env)  # no file yet: defaults
+    assert first_run.returncode == 0 and printed(first_run.stdout)["username"] == ""
+    path.write_text(json.dumps({"username": "clerk4", "window_id": 4}), encoding="utf-8")
+    proc = run_app("counter_client", "--print-config", "--hall", "east", env=env)
+    shown = printed(proc.stdout)
+    assert (shown["username"], shown["window_id"], shown["hall"]) == ("clerk4", "4", "east")
+    assert json.loads(shown["shortcuts"])["accept"] == "Ctrl+Return"
