@@ -11,7 +11,7 @@ import math
 from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from display.model import Call, DisplayModel, ServiceView, WindowView
+from display.controller import Call, DisplayModel, ServiceView, WindowView
 from display.paging import DEFAULT_PAGE_SECONDS, Pager
 from display.strings import Strings
 from display.ui.common import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from display.model import DisplayModel
+from display.controller import DisplayModel
 from display.strings import Strings
 from display.ui.common import (
     DIGITS,

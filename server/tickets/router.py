@@ -99,8 +99,12 @@ def get_ticket_by_number(hall_code: str, number: str, db: DbDep, settings: Setti
     with db.read() as s:
         hall = get_hall(s, hall_code)
         # Numbers are guessable: only devices and staff of this hall may look them up.
-        require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
-        return ticket_lookup(s, find_by_number(s, hall=hall, number=number), settings)
+        p = require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
+        ticket = find_by_number(s, hall=hall, number=number)
+        view = ticket_lookup(s, ticket, settings)
+        # Staff may read the full ticket anyway (GET /tickets/{id}): the id lets a counter
+        # reprint the slip of a citizen whose kiosk ran out of paper (补打小票).
+        return {**view, "id": ticket.id} if p.kind == "staff" else view
 
 
 @router.post(

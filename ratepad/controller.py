@@ -9,18 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ratepad.state import IDLE, PROMPT, REASONS, THANKS, Prompt
 from tongban_common.wire import EventType
 
-IDLE, PROMPT, REASONS, THANKS = "idle", "prompt", "reasons", "thanks"
-
-
-@dataclass
-class Prompt:
-    """A finished ticket to be rated, with the clerk who served it."""
-
-    ticket_id: int
-    number: str
-    clerk: dict[str, str] | None
+__all__ = ["IDLE", "PROMPT", "REASONS", "THANKS", "PadModel", "Prompt"]
 
 
 @dataclass
