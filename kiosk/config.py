@@ -60,6 +60,8 @@ class KioskConfig:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     id_reader: DeviceSpec | None = field(default_factory=lambda: DeviceSpec("wedge"))
     qr_scanner: DeviceSpec | None = None  # a wedge scanner shares the wedge of id_reader
+    voice: str = "espeak"  # spoken prompts (请刷身份证, 您的号码是…): espeak | off
+    audio: str = "auto"  # the player for them: auto | paplay | aplay | sox
 
     def __post_init__(self) -> None:
         """Validate values."""

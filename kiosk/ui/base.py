@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PyQt5.QtWidgets import QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.flow import KioskController, KioskState
+from kiosk.controller import KioskController
+from kiosk.state import KioskState
 from kiosk.ui.widgets import clear_layout, label
 
 

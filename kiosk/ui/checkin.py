@@ -5,8 +5,9 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.flow import KioskController, KioskState
+from kiosk.controller import KioskController
 from kiosk.printing import slot_text
+from kiosk.state import KioskState
 from kiosk.ui.base import KeypadScreen, ListScreen
 from kiosk.ui.take import forward_id_key, id_entry, render_id_entry
 from kiosk.ui.widgets import button, icon_row, label

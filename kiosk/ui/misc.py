@@ -6,7 +6,8 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.config import mask_token
-from kiosk.flow import KioskController, KioskState
+from kiosk.controller import KioskController
+from kiosk.state import KioskState
 from kiosk.ui.base import KeypadScreen, ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.take import show_ticket_wait

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.flow import KioskController, KioskState
+from kiosk.controller import KioskController
+from kiosk.state import KioskState
 from kiosk.ui.base import KeypadScreen, ListScreen, ScreenWidget
 from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (

@@ -7,8 +7,9 @@ from typing import Any
 from PyQt5.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal, pyqtSlot
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.controller import KioskController
 from kiosk.devices.base import DeviceRead
-from kiosk.flow import KioskController, KioskState, Screen
+from kiosk.state import KioskState, Screen
 from kiosk.ui.base import ScreenWidget
 from kiosk.ui.checkin import AppointmentScreen, CheckinScreen
 from kiosk.ui.icons import icon

@@ -28,6 +28,7 @@ def make_config(server_url: str, **changes: Any) -> KioskConfig:
         # the printer is polled only where a test asks (a loopback printer takes one connection)
         "printer_poll_seconds": 600.0,
         "cache_file": "",  # no hall cache in the home directory; tests that need one pass it
+        "voice": "off",  # the voice tests pass their own capturing speaker
     }
     values.update(changes)
     return KioskConfig(**values)
