@@ -137,12 +137,10 @@ class TakeNumberFlow(ControllerBase):
         self.runner.run(lambda: self.printer.print_slip(slip), done, failed)
 
     def priority_label(self, ticket: dict[str, Any]) -> str | None:
-        """绿色通道 / 预约优先 / 取件 when the server gave the ticket a priority class."""
+        """绿色通道 / 预约优先 when the server gave the ticket a priority class."""
         klass = ticket.get("priority_class")
         if klass == "green":
             return self.text("green_channel")
         if klass == "appointment":
             return self.text("appointment_ticket")
-        if ticket.get("applications"):
-            return self.text("pickup_ticket")
         return None
