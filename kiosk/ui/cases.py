@@ -120,14 +120,16 @@ class CasesResultScreen(ListScreen):
         limit = MAX_STEPS_LARGE if self.ctl.state.large else MAX_STEPS
         if len(steps) > limit and not self.ctl.state.large:
             box.addWidget(label(self.t("case_earlier", n=len(steps) - limit), "hint"))
-        for step in steps[-limit:]:
+        shown = steps[-limit:]
+        for i, step in enumerate(shown):
             moment = parse_time(step.get("at"), self.ctl.hall_tz)
             when = moment.strftime("%m-%d %H:%M") if moment else ""
             state = html.escape(self.status_text(step.get("status", ""),
                                                  step.get("status_text", "")))
-            # 大字版: time and state only (what matters now is said above the timeline)
-            what = "" if self.ctl.state.large else html.escape(
-                step.get("text") or step.get("department") or "")
+            # 大字版: time and state only (what matters now is said above the timeline), but
+            # in portrait the latest step keeps its words
+            terse = self.ctl.state.large and not (self.portrait and i == len(shown) - 1)
+            what = "" if terse else html.escape(step.get("text") or step.get("department") or "")
             line = label(f"● {when}&nbsp;&nbsp;<b>{state}</b>&nbsp;&nbsp;{what}", "hint")
             line.setTextFormat(Qt.RichText)
             box.addWidget(line)
