@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import math
 import shutil
+import threading
+import time
 import wave
 from array import array
 from typing import Any
@@ -16,7 +18,9 @@ import pytest
 from PyQt5.QtWidgets import QLabel, QPushButton, QWidget
 
 from hallclient.speech import EspeakSpeaker, make_speaker, number_pinyin
+from kiosk.controller import to_bring
 from kiosk.state import Screen
+from kiosk.voice import SWIPE_ID, your_number
 from tests.support.api import HUKOU
 from tests.support.live import LiveServer
 from tests.support.online import book_appointment, make_id_number, random_phone, sample_png
@@ -129,3 +133,38 @@ def test_no_appointment_offers_take_a_number(kiosk: Any) -> None:
     assert "未找到您今天的预约" in h.texts()
     h.click("直接取号")
     h.qtbot.waitUntil(lambda: h.screen in ("categories", "services"))
+
+
+def test_a_newer_prompt_replaces_one_not_yet_spoken() -> None:
+    """While one prompt plays, only the newest of the ones queued behind it is said."""
+    gate = threading.Event()
+    started: list[str] = []
+
+    def render(_voice: str, text: str) -> bytes:
+        started.append(text)
+        gate.wait(5)
+        return b""
+
+    speaker = EspeakSpeaker(lambda _wav: None, render=render)
+    speaker.say(SWIPE_ID)
+    deadline = time.monotonic() + 5
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    speaker.say(your_number("A001"))
+    speaker.say(your_number("A002"))
+    gate.set()
+    assert speaker.wait_idle(10)
+    assert [p.zh for p in speaker.spoken] == ["请刷身份证", "您的号码是 A002 号，请取走号票"]
+    speaker.stop()
+
+
+def test_to_bring_lists_rejected_and_missing_required_only() -> None:
+    """需携带: rejected, or required and never submitted; never an optional or a licence."""
+    appt = {"materials": [
+        {"code": "a", "status": "accepted", "required": True},
+        {"code": "b", "status": "rejected", "required": False, "reason": "模糊"},
+        {"code": "c", "status": "missing", "required": True},
+        {"code": "d", "status": "missing", "required": False},
+        {"code": "e", "status": "from_licence", "required": True},
+        {"code": "f", "status": "pending", "required": True}]}
+    assert [m["code"] for m in to_bring(appt)] == ["b", "c"]
