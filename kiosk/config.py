@@ -98,6 +98,10 @@ class KioskConfig:
     qr_scanner: DeviceSpec | None = setting(
         None, help="QR scanner driver (a wedge scanner shares the wedge of id_reader)",
         parse=_device)
+    voice: str = setting("espeak", help="spoken prompts (请刷身份证, 您的号码是…)",
+                         choices=("espeak", "off"))
+    audio: str = setting("auto", help="the player for spoken prompts",
+                         choices=("auto", "paplay", "aplay", "sox"))
 
     def __post_init__(self) -> None:
         """Validate values."""
