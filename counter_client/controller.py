@@ -473,6 +473,18 @@ class CounterSession:
         self.runner.run(lambda: self.api.licence_materials(tid, service_code), on_done,
                         lambda exc: on_error(self._text(exc)))
 
+    def load_pickup_slots(self, service_code: str,
+                          on_done: Callable[[list[dict[str, Any]]], None],
+                          on_error: Callable[[str], None]) -> None:
+        """The 窗口取件 slots still free for this service, flattened in time order."""
+        hall = self.config.hall
+
+        def fetch() -> list[dict[str, Any]]:
+            days = self.api.pickup_slots(hall, service_code)["days"]
+            return [slot for day in days for slot in day["slots"] if slot.get("available")]
+
+        self.runner.run(fetch, on_done, lambda exc: on_error(self._text(exc)))
+
     def accept(self, body: dict[str, Any], on_done: Callable[[dict[str, Any]], None],
                on_error: Callable[[str], None]) -> bool:
         """受理: POST the application for the card's ticket; False when not allowed now."""

@@ -55,6 +55,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "accept_pickup_hint": ("办结后凭身份证到出件窗口取件（取号机「取件」）",
                            "Collect with the ID card at the pickup window once decided "
                            "(kiosk: Pick up)"),
+    "accept_slot": ("取件时段", "Pickup slot"),
+    "accept_slot_none": ("暂不预约（办结后随时到出件窗口）", "No slot (any time once decided)"),
+    "accept_slot_item": ("{text}（余 {left} 个）", "{text} ({left} left)"),
     "accept_address": ("邮寄地址", "Postal address"),
     "accept_phone": ("联系电话", "Phone"),
     "accept_phone_hint": ("选填，用于办理进度短信", "optional, for progress messages"),

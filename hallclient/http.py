@@ -197,6 +197,11 @@ class HallApi:
         return self.request("GET", f"/api/v1/tickets/{ticket_id}/licence-materials",
                              params=params)
 
+    def pickup_slots(self, hall: str, service_code: str) -> dict[str, Any]:
+        """Free 窗口取件 slots for an application of this service accepted now."""
+        return self.request("GET", f"/api/v1/halls/{hall}/pickup-slots",
+                            params={"service_code": service_code})
+
     def accept_application(self, ticket_id: int, **body: Any) -> dict[str, Any]:
         """受理: turn the ticket being served (or just finished) into a 办件."""
         return self.request("POST", f"/api/v1/tickets/{ticket_id}/application", json=body)

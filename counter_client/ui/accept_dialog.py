@@ -83,6 +83,10 @@ class AcceptDialog(QDialog):
         self.pickup_hint = label(s("accept_pickup_hint"), wrap=True)
         self.pickup_hint.setStyleSheet("color: #4a5568;")
         form.addRow("", self.pickup_hint)
+        self.slot = QComboBox()
+        self.slot.setObjectName("pickup-slot")
+        self.slot.addItem(s("accept_slot_none"), None)
+        form.addRow(s("accept_slot"), self.slot)
         self.address = QTextEdit()
         self.address.setFixedHeight(60)
         self.address.setPlaceholderText(s("accept_address"))
@@ -113,6 +117,7 @@ class AcceptDialog(QDialog):
         mail = self.mail.isChecked()
         self.address.setEnabled(mail)
         self.pickup_hint.setVisible(not mail)
+        self.slot.setEnabled(not mail)
 
     def load(self) -> None:
         """(Re)load the material list of the chosen service."""
@@ -120,6 +125,17 @@ class AcceptDialog(QDialog):
         self.error.setText(self.session.s("accept_loading"))
         self.session.load_acceptance(self.service.currentData(), self.show_items,
                                      self.show_error)
+        self.session.load_pickup_slots(self.service.currentData(), self.show_slots,
+                                       lambda _text: self.show_slots([]))
+
+    def show_slots(self, slots: list[dict[str, Any]]) -> None:
+        """The free pickup slots; without any (or on an error) only 暂不预约 is offered."""
+        s = self.session.s
+        self.slot.clear()
+        self.slot.addItem(s("accept_slot_none"), None)
+        for slot in slots:
+            self.slot.addItem(s("accept_slot_item", text=slot["text"], left=slot["remaining"]),
+                              slot["start"])
 
     def show_items(self, items: list[dict[str, Any]]) -> None:
         """One check box per material; 电子证照 ones ticked and fixed, checked-in ones ticked."""
@@ -160,6 +176,8 @@ class AcceptDialog(QDialog):
                                 "materials": received}
         if self.phone.text().strip():
             body["phone"] = self.phone.text().strip()
+        if not self.mail.isChecked() and self.slot.currentData():
+            body["pickup_slot_start"] = self.slot.currentData()
         return body
 
     def submit(self) -> None:

@@ -151,3 +151,39 @@ def test_only_staff_get_the_id_of_a_number(http: httpx.Client) -> None:
     assert "id" not in as_kiosk and "tracking_token" not in as_kiosk
     as_clerk = http.get(url, headers=login(http, "clerk1")).json()
     assert as_clerk["id"] == ticket["id"] and "tracking_token" not in as_clerk
+
+
+def test_accept_with_a_pickup_slot(qtbot, counter, http: httpx.Client) -> None:
+    app = counter("clerk7", 7)
+    main, session = app.main, app.session
+    ticket = issue(http, ESTATE, id_number=DEMO_PERSON)
+    qtbot.waitUntil(lambda: ticket["number"] in [i["number"] for i in session.queue])
+    press(qtbot, app, Qt.Key_F1)
+    qtbot.waitUntil(lambda: session.ticket is not None and session.ticket["id"] == ticket["id"])
+    press(qtbot, app, Qt.Key_F3)
+    qtbot.waitUntil(lambda: main.buttons["accept"].isEnabled())
+    main.activateWindow()
+    qtbot.keyClick(main, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: main.accept_dialog is not None and main.accept_dialog.isVisible())
+    dialog = main.accept_dialog
+    # the free slots come from the server: 暂不预约 first, then each slot with its places left
+    qtbot.waitUntil(lambda: bool(dialog.boxes) and dialog.slot.count() > 1)
+    assert dialog.slot.itemText(0).startswith("暂不预约")
+    assert "余" in dialog.slot.itemText(1)
+    dialog.slot.setCurrentIndex(2)
+    chosen = dialog.slot.currentData()
+    for item in dialog.items:
+        if item["required"]:
+            dialog.boxes[item["code"]].setChecked(True)
+    dialog.mail.setChecked(True)
+    assert not dialog.slot.isEnabled() and "pickup_slot_start" not in dialog.body()
+    dialog.pickup.setChecked(True)
+    dialog.resize(600, dialog.sizeHint().height())
+    shot(dialog, "counter_accept_dialog_slot.png")
+    dialog.submit()
+    qtbot.waitUntil(lambda: ticket["id"] in session.accepted, timeout=10000)
+    accepted = session.accepted[ticket["id"]]
+    stored = http.get(f"/api/v1/applications/{accepted['id']}",
+                      headers=login(http, "clerk7")).json()
+    assert stored["delivery"] == "pickup"
+    assert stored["pickup_slot"]["start"] == chosen
