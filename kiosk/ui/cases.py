@@ -11,9 +11,9 @@ from PyQt5.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.controller import KioskController
 from kiosk.printing import parse_time
 from kiosk.state import KioskState
-from kiosk.ui.base import KeypadScreen, ListScreen
-from kiosk.ui.take import forward_id_key, id_entry, render_id_entry
-from kiosk.ui.widgets import button, icon_row, label
+from kiosk.ui.base import ListScreen
+from kiosk.ui.take import IdLookupScreen
+from kiosk.ui.widgets import label
 
 MAX_CASES = 3  # the newest ones; the portal lists them all
 MAX_STEPS = 4  # the latest steps of a timeline; earlier ones are counted, not listed
@@ -22,31 +22,14 @@ STATUS_STYLE = {"correction": "chipBad", "ready_for_pickup": "chipOk", "decided"
                 "picked_up": "chipOk", "delivered": "chipOk", "mailed": "chipOk"}
 
 
-class CasesScreen(KeypadScreen):
+class CasesScreen(IdLookupScreen):
     """Tap the ID card (or type the number) to see one's 办件."""
 
-    def __init__(self, ctl: KioskController, portrait: bool) -> None:
-        super().__init__(ctl, portrait, titles_above=True)
-        self.card_hint = label("", "strong")
-        self.left.addLayout(icon_row("idcard", 110 if portrait else 80, self.card_hint))
-        self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
-        self.message = label("", "hintBad", align=Qt.AlignCenter)
-        self.go = button("", ctl.find_cases, primary=True, icon_name="search")
-        for w in (self.field, self.hint, self.message, self.go):
-            self.left.addWidget(w)
-        self.place_keypad(self.pad)
+    KEYS = ("cases_title", "cases_sub", "cases_go")
+    MESSAGE = "cases_message_key"
 
-    def render(self, state: KioskState) -> None:
-        """Field, hint, the last answer (nothing found) and the button."""
-        self.title.setText(self.t("cases_title"))
-        self.sub.setText(self.t("cases_sub"))
-        self.card_hint.setText(self.t("card_hint"))
-        render_id_entry(self, state, self.field, self.hint, self.pad)
-        key = state.cases_message_key
-        self.message.setVisible(bool(key))
-        self.message.setText(self.t(key) if key else "")
-        self.go.setText(self.t("cases_go"))
-        self.go.setEnabled(state.id_check.ok)
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
+        super().__init__(ctl, portrait, ctl.find_cases, icon_name="search")
 
 
 class CasesResultScreen(ListScreen):

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import Qt
-
 from kiosk.controller import KioskController
 from kiosk.state import KioskState
-from kiosk.ui.base import KeypadScreen
-from kiosk.ui.take import TicketScreen, forward_id_key, id_entry, render_id_entry
-from kiosk.ui.widgets import button, icon_row, label
+from kiosk.ui.take import IdLookupScreen, TicketScreen
+from kiosk.ui.widgets import label
 
 
-class PickupScreen(KeypadScreen):
+class PickupScreen(IdLookupScreen):
     """Tap the ID card (or type the number) to collect finished results."""
 
-    def __init__(self, ctl: KioskController, portrait: bool) -> None:
-        super().__init__(ctl, portrait, titles_above=True)
-        self.card_hint = label("", "strong")
-        self.left.addLayout(icon_row("idcard", 110 if portrait else 80, self.card_hint))
-        self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
-        self.message = label("", "hintBad", align=Qt.AlignCenter)
-        self.go = button("", ctl.find_pickup, primary=True, icon_name="box", icon_color="#ffffff")
-        for w in (self.field, self.hint, self.message, self.go):
-            self.left.addWidget(w)
-        self.place_keypad(self.pad)
+    KEYS = ("pickup_title", "pickup_sub2", "pickup_go")
+    MESSAGE = "pickup_message_key"
 
-    def render(self, state: KioskState) -> None:
-        """Field, hint, the last answer (nothing ready) and the button."""
-        self.title.setText(self.t("pickup_title"))
-        self.sub.setText(self.t("pickup_sub2"))
-        self.card_hint.setText(self.t("card_hint"))
-        render_id_entry(self, state, self.field, self.hint, self.pad)
-        key = state.pickup_message_key
-        self.message.setVisible(bool(key))
-        self.message.setText(self.t(key) if key else "")
-        self.go.setText(self.t("pickup_go"))
-        self.go.setEnabled(state.id_check.ok)
+    def __init__(self, ctl: KioskController, portrait: bool) -> None:
+        super().__init__(ctl, portrait, ctl.find_pickup, icon_name="box", icon_color="#ffffff")
 
 
 class PickupResultScreen(TicketScreen):

@@ -246,6 +246,38 @@ class IdPromptScreen(KeypadScreen):
         self.skip.setText(self.t("skip"))
 
 
+class IdLookupScreen(KeypadScreen):
+    """Tap the ID card (or type the number), then look something up (取件, 办件进度)."""
+
+    KEYS = ("title", "sub", "go")  # string keys of the subclass, in this order
+    MESSAGE = ""  # the KioskState field with the last answer's string key
+
+    def __init__(self, ctl: KioskController, portrait: bool, go: Callable[[], None],
+                 **icon: str) -> None:
+        super().__init__(ctl, portrait, titles_above=True)
+        self.card_hint = label("", "strong")
+        self.left.addLayout(icon_row("idcard", 110 if portrait else 80, self.card_hint))
+        self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
+        self.message = label("", "hintBad", align=Qt.AlignCenter)
+        self.go = button("", go, primary=True, **icon)
+        for w in (self.field, self.hint, self.message, self.go):
+            self.left.addWidget(w)
+        self.place_keypad(self.pad)
+
+    def render(self, state: KioskState) -> None:
+        """Field, hint, the last answer (nothing found) and the button."""
+        title, sub, go = self.KEYS
+        self.title.setText(self.t(title))
+        self.sub.setText(self.t(sub))
+        self.card_hint.setText(self.t("card_hint"))
+        render_id_entry(self, state, self.field, self.hint, self.pad)
+        key = getattr(state, self.MESSAGE)
+        self.message.setVisible(bool(key))
+        self.message.setText(self.t(key) if key else "")
+        self.go.setText(self.t(go))
+        self.go.setEnabled(state.id_check.ok)
+
+
 class TicketScreen(ScreenWidget):
     """The issued number, wait, QR and print outcome (photo message when printing failed)."""
 
