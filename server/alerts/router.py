@@ -25,7 +25,7 @@ from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import NotFound
 from server.events.service import append_event
 
-router = APIRouter(prefix="/api/v1", tags=["alerts"])
+router = APIRouter(tags=["alerts"])
 MANAGERS = ("manager", "admin")
 
 

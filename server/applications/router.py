@@ -40,7 +40,7 @@ from server.tickets.service import check_window_holder, get_ticket, get_window, 
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
 
-router = APIRouter(prefix="/api/v1", tags=["applications"])
+router = APIRouter(tags=["applications"])
 FRONT = ("clerk", "manager", "admin")  # the window side: acceptance and handing over
 BACK = ("reviewer", "manager", "admin")  # the back office: review decisions
 STAFF = ("clerk", "reviewer", "manager", "admin")

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from server.appointments.checkin import check_in, lookup
 from server.appointments.remote import take_remote
 from server.appointments.rules import local_day, rules_for
-from server.appointments.runner import online_lifespan
 from server.appointments.service import book, cancel, list_own, own_appointment, reschedule
 from server.appointments.slots import slot_view
 from server.appointments.views import appointment_citizen
@@ -28,7 +27,7 @@ from server.core.errors import Invalid
 from server.materials.service import service_materials
 from server.tickets.views import ticket_public, ticket_staff, window_hint
 
-router = APIRouter(prefix="/api/v1", tags=["appointments"], lifespan=online_lifespan)
+router = APIRouter(tags=["appointments"])
 STAFF = ("clerk", "manager", "admin")
 
 

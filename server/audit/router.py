@@ -21,7 +21,7 @@ from server.devices.models import Device
 from server.windows.router import WindowServiceIn
 from server.windows.service import list_windows, window_view
 
-router = APIRouter(prefix="/api/v1", tags=["manager config"])
+router = APIRouter(tags=["manager config"])
 MANAGERS = ("manager", "admin")
 
 

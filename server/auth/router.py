@@ -19,7 +19,7 @@ from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep, bearer_token
 from server.core.errors import RATE_LIMITED, Forbidden
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(tags=["auth"])
 
 
 class LoginIn(BaseModel):

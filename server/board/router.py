@@ -10,7 +10,7 @@ from server.board.service import board_snapshot
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 
-router = APIRouter(prefix="/api/v1", tags=["board"])
+router = APIRouter(tags=["board"])
 
 
 @router.get("/halls/{hall_code}/board")

@@ -15,7 +15,7 @@ from server.catalog.service import get_hall
 from server.core.clock import business_day, utcnow
 from server.core.deps import DbDep, PrincipalDep
 
-router = APIRouter(prefix="/api/v1", tags=["cases"])
+router = APIRouter(tags=["cases"])
 MANAGERS = ("manager", "admin")
 
 

@@ -17,7 +17,7 @@ from server.catalog.service import create_hall, create_service, get_hall, get_se
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import Invalid
 
-router = APIRouter(prefix="/api/v1", tags=["catalog"])
+router = APIRouter(tags=["catalog"])
 
 
 class MaterialIn(BaseModel):

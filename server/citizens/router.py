@@ -16,7 +16,7 @@ from server.citizens.service import get_citizen, login_with_otp, mask_phone, req
 from server.core.deps import DbDep, PrincipalDep, SettingsDep
 from server.core.errors import RATE_LIMITED
 
-router = APIRouter(prefix="/api/v1", tags=["citizens"])
+router = APIRouter(tags=["citizens"])
 
 
 class OtpIn(BaseModel):

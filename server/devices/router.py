@@ -19,7 +19,7 @@ from server.core.errors import NotFound
 from server.devices.models import Device
 from server.devices.service import create_device
 
-router = APIRouter(prefix="/api/v1", tags=["devices"])
+router = APIRouter(tags=["devices"])
 
 
 class DeviceIn(BaseModel):

@@ -11,7 +11,7 @@ from server.core.deps import DbDep, PrincipalDep
 from server.evaluations.service import evaluate, evaluation_public, request_rating
 from server.tickets.models import Ticket
 
-router = APIRouter(prefix="/api/v1", tags=["evaluations"])
+router = APIRouter(tags=["evaluations"])
 
 
 class EvaluationIn(BaseModel):

@@ -37,7 +37,7 @@ from server.materials.service import (
 )
 from server.tickets.service import get_ticket
 
-router = APIRouter(prefix="/api/v1", tags=["materials"])
+router = APIRouter(tags=["materials"])
 
 
 class ReviewIn(BaseModel):

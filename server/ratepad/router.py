@@ -20,7 +20,7 @@ from server.ratepad.service import pad_rate, pad_state
 STATIC = Path(__file__).parent / "static"
 PAD = ("ratepad",)
 
-router = APIRouter(prefix="/api/v1/ratepad", tags=["ratepad"])
+router = APIRouter(prefix="/ratepad", tags=["ratepad"])
 page_router = APIRouter(tags=["ratepad"], include_in_schema=False)
 
 

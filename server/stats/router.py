@@ -17,7 +17,7 @@ from server.stats.export import to_csv, to_xlsx
 from server.stats.live import live_snapshot
 from server.stats.service import hall_stats, parse_range, today_for
 
-router = APIRouter(prefix="/api/v1", tags=["stats"])
+router = APIRouter(tags=["stats"])
 MANAGERS = ("manager", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 From = Annotated[str | None, Query(alias="from", description="YYYY-MM-DD (hall day)")]

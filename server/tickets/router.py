@@ -24,7 +24,7 @@ from server.tickets.service import (
 )
 from server.tickets.views import ticket_lookup, ticket_public, ticket_staff
 
-router = APIRouter(prefix="/api/v1", tags=["tickets"])
+router = APIRouter(tags=["tickets"])
 STAFF = ("clerk", "manager", "admin")
 
 

@@ -24,7 +24,7 @@ from server.windows.service import (
     window_view,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["windows"])
+router = APIRouter(tags=["windows"])
 STAFF = ("clerk", "manager", "admin")
 
 
