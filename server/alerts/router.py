@@ -19,9 +19,10 @@ from server.alerts.service import (
     validate_rules,
 )
 from server.audit.service import record
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import NotFound
 from server.events.service import append_event
 

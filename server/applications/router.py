@@ -22,13 +22,14 @@ from server.applications.models import Application, Licence
 from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
+from server.auth.deps import PrincipalDep
 from server.auth.principal import Principal, require
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_hall, get_service
 from server.citizens.service import normalize_phone
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 from server.evaluations.models import RATING_LABELS
@@ -36,9 +37,10 @@ from server.evaluations.router import EvaluationIn
 from server.evaluations.service import rate_application
 from server.materials.service import current_materials
 from server.stats.router import XLSX
-from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
+from server.tickets.service import get_ticket, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
+from server.windows.service import check_window_holder, get_window
 
 router = APIRouter(tags=["applications"])
 FRONT = ("clerk", "manager", "admin")  # the window side: acceptance and handing over

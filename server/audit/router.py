@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 
 from server.audit import config
 from server.audit.service import list_audit
+from server.auth.deps import PrincipalDep
 from server.auth.principal import Principal, require
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.router import MaterialIn
 from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.devices.models import Device
 from server.windows.router import WindowServiceIn
 from server.windows.service import list_windows, window_view

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from server.auth.deps import PrincipalDep
 from server.auth.models import ROLES as STAFF_ROLES
 from server.auth.principal import require
 from server.board.service import board_snapshot
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 
 router = APIRouter(tags=["board"])
 

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.cases import service as cases
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import business_day, utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 
 router = APIRouter(tags=["cases"])
 MANAGERS = ("manager", "admin")

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.auth.ratelimit import client_key, get_limiter
 from server.citizens.models import Notification
 from server.citizens.notify import outbox_view
 from server.citizens.service import get_citizen, login_with_otp, mask_phone, request_otp
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import RATE_LIMITED
 
 router = APIRouter(tags=["citizens"])

@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.evaluations.service import evaluate, evaluation_public, request_rating
 from server.tickets.models import Ticket
 

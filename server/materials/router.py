@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
 from server.appointments.service import own_appointment
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.catalog.models import ServiceItem
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import NotFound
 from server.materials.models import Material
 from server.materials.service import (

@@ -10,10 +10,11 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.auth.service import resolve_token
 from server.core.clock import utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.core.static import static_file
 from server.ratepad.service import pad_rate, pad_state
 

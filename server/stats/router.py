@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
 from server.stats.clerk import clerk_today
 from server.stats.export import to_csv, to_xlsx

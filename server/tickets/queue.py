@@ -58,3 +58,10 @@ def window_queue(
             "queued_at": iso(t.queued_at),
         })
     return {"window_id": window.id, "waiting": len(items), "items": items}
+
+
+def suspended_tickets(s: Session, *, window: Window, day: Any) -> list[Ticket]:
+    """Tickets hung (挂起) at this window on the given business day, oldest first."""
+    return list(s.scalars(select(Ticket).where(
+        Ticket.window_id == window.id, Ticket.status == "suspended", Ticket.business_day == day)
+        .order_by(Ticket.suspended_at, Ticket.id)))
