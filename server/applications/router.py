@@ -12,13 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from server.applications import service as apps
-from server.applications.licences import (
-    add_licence,
-    delete_licence,
-    licence_view,
-    material_sources,
-)
-from server.applications.models import Application, Licence
+from server.applications.models import Application
 from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
@@ -35,6 +29,14 @@ from server.core.ids import hash_id, mask_name, parse_id_number
 from server.evaluations.models import RATING_LABELS
 from server.evaluations.router import EvaluationIn
 from server.evaluations.service import rate_application
+from server.materials.licences import (
+    add_licence,
+    delete_licence,
+    licence_store,
+    licence_view,
+    material_sources,
+)
+from server.materials.models import Licence
 from server.materials.service import current_materials
 from server.stats.router import XLSX
 from server.tickets.service import get_ticket, issue_ticket
@@ -135,7 +137,7 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
                          else ticket.citizen_name_masked),
             citizen_id=ticket.citizen_id,
             phone=normalize_phone(body.phone) if body.phone else "")
-        materials = apps.checked_materials(apps.licence_store(s, hall), service, id_hash,
+        materials = apps.checked_materials(licence_store(s, hall), service, id_hash,
                                            set(body.materials), set())
         app = apps.accept(s, hall=hall, service=service, applicant=applicant, principal=p,
                           settings=settings, materials=materials, delivery=body.delivery,
@@ -170,7 +172,7 @@ def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: 
             id_hash=appt.id_hash, id_masked=appt.id_masked or "", name_masked=appt.name_masked,
             citizen_id=appt.citizen_id,
             phone=normalize_phone(body.phone) if body.phone else appt.phone)
-        materials = apps.checked_materials(apps.licence_store(s, hall), service, appt.id_hash,
+        materials = apps.checked_materials(licence_store(s, hall), service, appt.id_hash,
                                            set(body.materials), online)
         app = apps.accept(s, hall=hall, service=service, applicant=applicant, principal=p,
                           settings=settings, materials=materials, delivery=body.delivery,
@@ -194,7 +196,7 @@ def get_licence_materials(ticket_id: int, db: DbDep, principal: PrincipalDep,
         service = (get_service(s, hall.id, service_code) if service_code
                    else s.get(ServiceItem, ticket.service_id))
         assert service is not None
-        return material_sources(apps.licence_store(s, hall), service, ticket.id_hash)
+        return material_sources(licence_store(s, hall), service, ticket.id_hash)
 
 
 # ---------------------------------------------------------------- back office

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.applications.calendar import due_date, working_days_between, working_days_left
-from server.applications.licences import LicenceConnector, LocalLicenceStore, material_sources
 from server.applications.models import (
     RATEABLE,
     STATUS_ZH,
@@ -24,7 +23,7 @@ from server.applications.models import (
     ApplicationStep,
 )
 from server.auth.principal import Principal
-from server.cases.service import add_working_days, closed_days
+from server.catalog.calendar import add_working_days, closed_days
 from server.catalog.models import Hall, ServiceItem
 from server.citizens.models import Citizen
 from server.citizens.notify import notify
@@ -34,6 +33,10 @@ from server.core.config import Settings
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.service import application_rated
 from server.events.service import append_event
+from server.materials.licences import (
+    LicenceConnector,
+    material_sources,
+)
 from server.tickets.models import Ticket
 
 DEFAULT_LEGAL_DAYS = 20
@@ -65,11 +68,6 @@ def review_departments(service: ServiceItem) -> list[str]:
     """The departments that approve the service (several for a joint matter: 并联审批)."""
     listed = [d for d in (service.guide or {}).get("review_departments", []) if d]
     return listed or [service.department or "综合受理"]
-
-
-def licence_store(s: Session, hall: Hall) -> LicenceConnector:
-    """The licence connector of the hall (the local reference store)."""
-    return LocalLicenceStore(s, business_day(utcnow(), hall.timezone))
 
 
 def checked_materials(connector: LicenceConnector, service: ServiceItem, id_hash: str,

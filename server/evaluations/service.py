@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -10,13 +11,27 @@ from sqlalchemy.orm import Session
 from server.applications.models import RATEABLE, Application
 from server.auth.models import Staff
 from server.auth.principal import Principal
-from server.cases.service import open_case_for
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.devices.service import window_has_ratepad
 from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evaluation
 from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.windows.models import Window
+
+# Cases sit above evaluations: server/cases/service.py installs the function that opens the
+# follow-up case of a poor rating (in the rating's own transaction).
+_case_opener: list[Callable[[Session, Evaluation], object]] = []
+
+
+def install_case_opener(opener: Callable[[Session, Evaluation], object]) -> None:
+    """Called once by server/cases/service.py when it is imported."""
+    _case_opener[:] = [opener]
+
+
+def _open_case(s: Session, ev: Evaluation) -> None:
+    if not _case_opener:
+        raise RuntimeError("server.cases.service is not imported: a poor rating needs its case")
+    _case_opener[0](s, ev)
 
 
 def evaluate(
@@ -60,7 +75,7 @@ def rate_ticket(
     )
     s.add(ev)
     s.flush()
-    open_case_for(s, ev)  # 差评 → follow-up case in the same transaction
+    _open_case(s, ev)  # 差评 → follow-up case in the same transaction
     append_event(s, hall_id=ticket.hall_id, type="evaluation.received", ticket_id=ticket.id,
                  data=evaluation_public(ev, ticket.number))
     return ev
@@ -104,7 +119,7 @@ def rate_application(
     )
     s.add(ev)
     s.flush()
-    open_case_for(s, ev)
+    _open_case(s, ev)
     append_event(s, hall_id=app.hall_id, type="application.rated", data={
         "application_id": app.id, "receipt_no": app.receipt_no, "rating": ev.rating,
         "rating_label": RATING_LABELS[ev.rating], "dimensions": ev.dimensions,

@@ -10,7 +10,6 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.applications.licences import FETCHED_TEXT, material_sources
 from server.appointments.models import Appointment
 from server.audit.models import ConfigAudit
 from server.audit.service import record
@@ -29,6 +28,7 @@ from server.core.errors import (
     NotFound,
     StorageFull,
 )
+from server.materials.licences import FETCHED_TEXT, licence_store, material_sources
 from server.materials.models import Material, MaterialAccess
 from server.materials.sniff import check_content
 from server.materials.storage import LocalStorage, Storage, TooLarge
@@ -66,8 +66,6 @@ def licence_held(s: Session, hall_id: int, service: ServiceItem,
     (三个凡能: what the government already holds is never asked for)."""
     if not id_hash or not any(m.get("licence_type") for m in service.materials or []):
         return {}
-    from server.applications.service import licence_store
-
     hall = s.get(Hall, hall_id)
     assert hall is not None
     return {m["code"]: m["licence_no"]
