@@ -20,12 +20,11 @@ from server.appointments.slots import slot_view
 from server.appointments.views import appointment_citizen
 from server.auth.deps import PrincipalDep
 from server.auth.principal import require
-from server.catalog.service import get_hall, get_service
+from server.catalog.service import get_hall, get_service, service_materials
 from server.citizens.service import get_citizen
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
-from server.materials.service import service_materials
 from server.tickets.views import ticket_public, ticket_staff, window_hint
 
 router = APIRouter(tags=["appointments"])

@@ -11,11 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
+from server.appointments.service import own_appointment
+from server.appointments.views import MaterialsSide, install_materials_side
 from server.audit.models import ConfigAudit
 from server.audit.service import record
 from server.auth.models import Staff
-from server.auth.principal import Principal
+from server.auth.principal import Principal, require
 from server.catalog.models import Hall, ServiceItem
+from server.catalog.service import service_materials
 from server.citizens.notify import notify
 from server.core.clock import iso, utcnow
 from server.core.config import Settings
@@ -44,12 +47,6 @@ UPLOADABLE = ("booked", "checked_in")
 def storage_for(settings: Settings) -> LocalStorage:
     """The configured store: files under <data_dir>/materials."""
     return LocalStorage(settings.data_dir / "materials")
-
-
-def service_materials(service: ServiceItem) -> list[dict[str, Any]]:
-    """The material definitions of a service (code, name, required, presubmit)."""
-    return [{"code": m["code"], "name": m["name"], "required": bool(m.get("required", True)),
-             "presubmit": bool(m.get("presubmit", True))} for m in service.materials or []]
 
 
 def current_materials(s: Session, appointment_id: int) -> dict[str, Material]:
@@ -173,8 +170,6 @@ def upload(
     Order: check the request, copy to a temp file while hashing, check the content, rename
     into place, then record it; any failure leaves neither a file nor a row behind.
     """
-    from server.appointments.service import own_appointment
-
     with db.read() as s:
         appt = own_appointment(s, booking_code=booking_code, principal=principal)
         service = s.get(ServiceItem, appt.service_id)
@@ -291,8 +286,6 @@ def handling_ticket(s: Session, ticket: Ticket, principal: Principal) -> bool:
 
 def check_ticket_access(s: Session, ticket: Ticket, principal: Principal | None) -> Principal:
     """Clerk handling the ticket, or a manager/admin of its hall."""
-    from server.auth.principal import require
-
     p = require(principal, staff=("clerk", "manager", "admin"), hall_id=ticket.hall_id)
     if p.role in ("manager", "admin") or handling_ticket(s, ticket, p):
         return p
@@ -302,8 +295,6 @@ def check_ticket_access(s: Session, ticket: Ticket, principal: Principal | None)
 def check_material_access(s: Session, m: Material, principal: Principal | None,
                           ) -> tuple[Principal, Ticket | None]:
     """Owner citizen, the clerk handling its ticket, or a manager/admin of the hall."""
-    from server.auth.principal import require
-
     appt = s.get(Appointment, m.appointment_id)
     assert appt is not None
     ticket = s.get(Ticket, appt.ticket_id) if appt.ticket_id else None
@@ -444,3 +435,7 @@ def audit_log(s: Session, m: Material) -> list[dict[str, Any]]:
     return [{"staff": r.staff_name or ("citizen" if r.actor_kind == "citizen" else ""),
              "staff_id": r.staff_id, "actor_kind": r.actor_kind, "ticket_id": r.ticket_id,
              "action": r.action, "at": iso(r.at)} for r in rows]
+
+
+# Appointments sit below materials: their views show the checklist through these.
+install_materials_side(MaterialsSide(checklist=checklist, reusable=reusable, summary=summary))
