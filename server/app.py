@@ -18,6 +18,7 @@ from server.auth.cache import AUTH_ACK_CHANNEL, AUTH_CHANNEL, principals
 from server.auth.principal import require
 from server.auth.ratelimit import CredentialLimiter, open_storage
 from server.auth.service import resolve_token
+from server.board.service import board_snapshot
 from server.core import clock
 from server.core.config import Settings
 from server.core.db import Database
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     app.state.db = db
     app.state.hub = hub
+    app.state.board_snapshot = board_snapshot  # what a hall socket sends first (events/router.py)
     app.state.metrics_ws_open = 0
     metrics = Metrics(ws_connections=hub.subscriber_count)
     metrics.gauge("tongban_alerts_open", "Open supervision alerts", lambda: _open_alerts(db))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from server.applications import service as apps
 from server.applications.models import Application
+from server.applications.rating import rate_application
 from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
@@ -26,9 +27,9 @@ from server.core.config import Settings
 from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
+from server.core.xlsx import XLSX
 from server.evaluations.models import RATING_LABELS
 from server.evaluations.router import EvaluationIn
-from server.evaluations.service import rate_application
 from server.materials.licences import (
     add_licence,
     delete_licence,
@@ -38,7 +39,6 @@ from server.materials.licences import (
 )
 from server.materials.models import Licence
 from server.materials.service import current_materials
-from server.stats.router import XLSX
 from server.tickets.service import get_ticket, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket

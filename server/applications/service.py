@@ -22,6 +22,7 @@ from server.applications.models import (
     ApplicationReview,
     ApplicationStep,
 )
+from server.applications.rating import application_rated
 from server.auth.principal import Principal
 from server.catalog.calendar import add_working_days, closed_days
 from server.catalog.models import Hall, ServiceItem
@@ -31,7 +32,6 @@ from server.citizens.service import mask_phone
 from server.core.clock import business_day, iso, utcnow
 from server.core.config import Settings
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
-from server.evaluations.service import application_rated
 from server.events.service import append_event
 from server.materials.licences import (
     LicenceConnector,

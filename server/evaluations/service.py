@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.applications.models import RATEABLE, Application
 from server.auth.models import Staff
 from server.auth.principal import Principal
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -28,7 +27,8 @@ def install_case_opener(opener: Callable[[Session, Evaluation], object]) -> None
     _case_opener[:] = [opener]
 
 
-def _open_case(s: Session, ev: Evaluation) -> None:
+def open_case(s: Session, ev: Evaluation) -> None:
+    """Open the follow-up case of a poor rating (through the installed case opener)."""
     if not _case_opener:
         raise RuntimeError("server.cases.service is not imported: a poor rating needs its case")
     _case_opener[0](s, ev)
@@ -65,7 +65,7 @@ def rate_ticket(
     """Store a rating for a finished ticket (locked by the caller); a second rating is a 409."""
     if ticket.status != "done":
         raise Conflict("业务办结后才能评价", code="not_finished")
-    dims = _checked(rating, dimensions, channel)
+    dims = checked_rating(rating, dimensions, channel)
     if s.scalar(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)) is not None:
         raise Conflict("该号码已评价，感谢您的反馈", code="already_rated")
     ev = Evaluation(
@@ -75,13 +75,14 @@ def rate_ticket(
     )
     s.add(ev)
     s.flush()
-    _open_case(s, ev)  # 差评 → follow-up case in the same transaction
+    open_case(s, ev)  # 差评 → follow-up case in the same transaction
     append_event(s, hall_id=ticket.hall_id, type="evaluation.received", ticket_id=ticket.id,
                  data=evaluation_public(ev, ticket.number))
     return ev
 
 
-def _checked(rating: int, dimensions: dict[str, int] | None, channel: str) -> dict[str, int]:
+def checked_rating(rating: int, dimensions: dict[str, int] | None,
+                   channel: str) -> dict[str, int]:
     """The rating's dimensions once rating, dimensions and channel are valid (else 422)."""
     if rating not in RATING_LABELS:
         raise Invalid("评价等级应为1–5", code="invalid_rating")
@@ -93,43 +94,6 @@ def _checked(rating: int, dimensions: dict[str, int] | None, channel: str) -> di
     if channel not in CHANNELS:
         raise Invalid("未知评价渠道", code="invalid_channel")
     return dims
-
-
-def rate_application(
-    s: Session,
-    app: Application,
-    *,
-    rating: int,
-    dimensions: dict[str, int] | None = None,
-    comment: str = "",
-    channel: str = "tracking",
-) -> Evaluation:
-    """一事一评: rate a decided application once (locked by the caller); 差评 opens a
-    follow-up case. The window and clerk rated are those that accepted it."""
-    if app.status not in RATEABLE:
-        raise Conflict("办件办结后才能评价", code="not_finished")
-    dims = _checked(rating, dimensions, channel)
-    if s.scalar(select(Evaluation.id).where(Evaluation.application_id == app.id)) is not None:
-        raise Conflict("该办件已评价，感谢您的反馈", code="already_rated")
-    ticket = s.get(Ticket, app.ticket_id) if app.ticket_id else None
-    ev = Evaluation(
-        ticket_id=None, application_id=app.id, hall_id=app.hall_id, service_id=app.service_id,
-        window_id=ticket.window_id if ticket else None, staff_id=app.accepted_by,
-        rating=rating, dimensions=dims, comment=comment.strip(), channel=channel,
-    )
-    s.add(ev)
-    s.flush()
-    _open_case(s, ev)
-    append_event(s, hall_id=app.hall_id, type="application.rated", data={
-        "application_id": app.id, "receipt_no": app.receipt_no, "rating": ev.rating,
-        "rating_label": RATING_LABELS[ev.rating], "dimensions": ev.dimensions,
-        "channel": ev.channel, "window_id": ev.window_id})
-    return ev
-
-
-def application_rated(s: Session, app: Application) -> int | None:
-    """The application's rating, or None while it has none."""
-    return s.scalar(select(Evaluation.rating).where(Evaluation.application_id == app.id))
 
 
 def evaluation_public(ev: Evaluation, number: str) -> dict[str, Any]:

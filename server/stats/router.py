@@ -13,6 +13,7 @@ from server.catalog.service import get_hall
 from server.core.clock import utcnow
 from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
+from server.core.xlsx import XLSX
 from server.stats.clerk import clerk_today
 from server.stats.export import to_csv, to_xlsx
 from server.stats.live import live_snapshot
@@ -20,7 +21,6 @@ from server.stats.service import hall_stats, parse_range, today_for
 
 router = APIRouter(tags=["stats"])
 MANAGERS = ("manager", "admin")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 From = Annotated[str | None, Query(alias="from", description="YYYY-MM-DD (hall day)")]
 To = Annotated[str | None, Query(description="YYYY-MM-DD inclusive")]
 Group = Annotated[str, Query(description="hall|service|window|clerk|hour|day")]
