@@ -7,31 +7,31 @@ database and settings directly).
 
 | prefix | router | serves |
 |---|---|---|
-| /api/v1 | auth | login, refresh, logout, staff accounts |
+| /api/v1 | auth | login, logout, me, staff accounts |
 | /api/v1 | catalog | halls and service items |
-| /api/v1 | windows | windows: list, open/pause/close, their services |
-| /api/v1 | devices | device registration and tokens |
+| /api/v1 | windows | windows: list, create, open/pause/close, their services |
+| /api/v1 | devices | device registration, tokens, a kiosk's status and help calls |
 | /api/v1 | tickets | issue, call-next, transitions, a window's queue and suspended tickets |
 | /api/v1 | board | the wall board snapshot |
 | (root) | tracking | /api/v1/track/{token} and WS /ws/track/{token} (the citizen's number) |
 | /api/v1 | evaluations | 评价 of tickets |
 | (root) | events | WS /ws/halls/{hall} (the hall's event stream) |
-| /api/v1 | stats | statistics and exports |
+| /api/v1 | stats | statistics, the live view, a clerk's day, exports |
 | /api/v1 | alerts | 电子监察 alerts |
-| /api/v1 | cases | complaints/cases from poor ratings |
+| /api/v1 | cases | follow-up cases of poor ratings |
 | /api/v1 | audit | manager configuration and the audit log |
 | (root) | dashboard | /dashboard pages |
 | /api/v1 | citizens | citizen accounts (OTP login) |
 | /api/v1 | appointments | online booking, check-in |
 | /api/v1 | materials | pre-submitted materials |
-| (root) | portal | /portal pages and / |
+| (root) | portal | /portal pages and the tracking page /t/{token} |
 | (root) | display_page | /display/{hall} browser wall screen |
 | /api/v1 | ratepad | /api/v1/ratepad/... (评价器 device API) |
 | (root) | ratepad page | /ratepad/ page |
 | (root) | ops docs | /docs, /redoc (CSP-safe Swagger UI) |
-| /api/v1 | applications | 办件 (applications) |
+| /api/v1 | applications | 办件, licences, an application's rating |
 | (root) | applications page | /backoffice pages |
-| (root) | ops site | /favicon.ico and the like |
+| (root) | ops site | / (to the portal) and /favicon.ico |
 """
 
 from __future__ import annotations
