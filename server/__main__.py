@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import uvicorn
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.app import create_app
+from server.auth.ratelimit import RateLimitStorageError
+from server.auth.service import create_staff
+from server.catalog.service import create_hall, get_hall
 from server.core.config import DEMO_SECRET, Settings
+from server.core.db import Database
+from server.core.errors import DomainError, NotFound
+from server.demo import (
+    DEMO_COUNTER_TOKEN,
+    DEMO_DISPLAY_TOKEN,
+    DEMO_KIOSK_TOKEN,
+    DEMO_PASSWORD,
+    DEMO_RATEPAD_TOKEN,
+    demo_present,
+    seed_demo,
+)
+from server.devices.service import create_device
+from server.migrate import upgrade
+from server.ops.backup import backup_data_dir, restore_data_dir
 from server.ops.requestlog import configure_logging
+from server.ops.slowclients import connection_limit, guarded_protocol, raise_fd_limit
+from server.retention.service import run_retention
+from server.windows.models import Window
 from tongban_common.wire import DEVICE_KINDS, ErrorCode, StaffRole
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from server.core.db import Database
 
 log = logging.getLogger("server")
 MIN_SECRET_LENGTH = 16
@@ -123,8 +143,6 @@ def main(argv: list[str] | None = None) -> int:
         return serve(settings)
     if command in ("backup", "restore"):
         return _backup_command(args, settings)
-    from server.core.db import Database
-    from server.migrate import upgrade
 
     upgrade(settings.effective_database_url)
     if command == "migrate":
@@ -141,9 +159,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _setup_command(args: argparse.Namespace, db: Database) -> int:
-    from server.auth.service import create_staff
-    from server.catalog.service import create_hall
-    from server.core.errors import DomainError
 
     try:
         if args.command == "create-admin":
@@ -166,12 +181,7 @@ def _setup_command(args: argparse.Namespace, db: Database) -> int:
 
 def _create_device(s: Session, args: argparse.Namespace) -> str:
     """Register a device from the command line; returns its token."""
-    from sqlalchemy import select
 
-    from server.catalog.service import get_hall
-    from server.core.errors import NotFound
-    from server.devices.service import create_device
-    from server.windows.models import Window
 
     hall = get_hall(s, args.hall_code)
     window_id = None
@@ -186,7 +196,6 @@ def _create_device(s: Session, args: argparse.Namespace) -> str:
 
 def _demo_data_outside_demo(db: Database, settings: Settings) -> bool:
     """Without --demo, refuse a database holding the demo hall (public passwords and tokens)."""
-    from server.demo import demo_present
 
     if settings.demo:
         return False
@@ -205,10 +214,7 @@ def _demo_data_outside_demo(db: Database, settings: Settings) -> bool:
 
 
 def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
-    import json
 
-    from server.core.db import Database
-    from server.retention.service import run_retention
 
     days = args.days if args.days is not None else settings.retention_days
     if days < 1:
@@ -224,7 +230,6 @@ def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup_command(args: argparse.Namespace, settings: Settings) -> int:
-    from server.ops.backup import backup_data_dir, restore_data_dir
 
     if not settings.is_sqlite:
         sys.stderr.write("backup/restore covers the embedded SQLite default; on PostgreSQL use "
@@ -245,7 +250,6 @@ def _backup_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def serve(settings: Settings) -> int:
     """Migrate, seed when asked, and run uvicorn."""
-    import uvicorn
 
     weak = settings.secret_key == DEMO_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH
     if weak and not settings.demo:
@@ -256,9 +260,6 @@ def serve(settings: Settings) -> int:
             "print(secrets.token_urlsafe(32))')`) or run with --demo\n"
         )
         return 2
-    from server.app import create_app
-    from server.auth.ratelimit import RateLimitStorageError
-    from server.ops.slowclients import connection_limit, guarded_protocol, raise_fd_limit
 
     try:
         app = create_app(settings)
@@ -269,14 +270,6 @@ def serve(settings: Settings) -> int:
         app.state.db.dispose()
         return 2
     if settings.demo:
-        from server.demo import (
-            DEMO_COUNTER_TOKEN,
-            DEMO_DISPLAY_TOKEN,
-            DEMO_KIOSK_TOKEN,
-            DEMO_PASSWORD,
-            DEMO_RATEPAD_TOKEN,
-            seed_demo,
-        )
 
         created = app.state.db.write(seed_demo)
         log.info("demo hall %s", "seeded" if created else "already present")

@@ -20,15 +20,16 @@ from server.alerts.service import (
     validate_rules,
 )
 from server.audit.service import record
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import NotFound
 from server.core.schemas import out
 from server.events.service import append_event
 from tongban_common.wire import MANAGERS, ErrorCode, EventType
 
-router = APIRouter(prefix="/api/v1", tags=["alerts"])
+router = APIRouter(tags=["alerts"])
 
 
 @router.get("/halls/{hall}/alerts", **out(list[AlertOut]))

@@ -1,4 +1,4 @@
-"""Applications (办件), their per-department reviews, timeline, and the licence store."""
+"""Applications (办件), their per-department reviews and timeline."""
 
 from __future__ import annotations
 
@@ -97,19 +97,3 @@ class ApplicationStep(Base):
     department: Mapped[str] = mapped_column(String(100), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-
-
-class Licence(Base):
-    """An electronic licence (电子证照) held for a person (by ID hash) in the local store."""
-
-    __tablename__ = "licences"
-    __table_args__ = (UniqueConstraint("id_hash", "licence_type"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    id_hash: Mapped[str] = mapped_column(String(64), index=True)
-    licence_type: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(100))
-    licence_no: Mapped[str] = mapped_column(String(64), default="")
-    issuer: Mapped[str] = mapped_column(String(100), default="")
-    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

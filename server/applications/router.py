@@ -14,13 +14,8 @@ from sqlalchemy.orm import Session
 from server.applications import pickup
 from server.applications import service as apps
 from server.applications.calendar import due_date
-from server.applications.licences import (
-    add_licence,
-    delete_licence,
-    licence_view,
-    material_sources,
-)
-from server.applications.models import Application, Licence
+from server.applications.models import Application
+from server.applications.rating import rate_application
 from server.applications.schemas import (
     ApplicationOut,
     ApplicationRatingOut,
@@ -34,25 +29,34 @@ from server.applications.schemas import (
 from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
+from server.auth.deps import PrincipalDep
 from server.auth.principal import Principal, require
-from server.cases.service import closed_days
+from server.catalog.calendar import closed_days
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_hall, get_service
 from server.citizens.service import normalize_phone
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 from server.core.schemas import download, out
+from server.core.xlsx import XLSX
 from server.evaluations.models import RATING_LABELS
 from server.evaluations.router import EvaluationIn
-from server.evaluations.service import rate_application
+from server.materials.licences import (
+    add_licence,
+    delete_licence,
+    licence_store,
+    licence_view,
+    material_sources,
+)
+from server.materials.models import Licence
 from server.materials.service import current_materials
-from server.stats.router import XLSX
-from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
+from server.tickets.service import get_ticket, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
+from server.windows.service import check_window_holder, get_window
 from tongban_common.wire import (
     BACK_OFFICE,
     HALL_STAFF,
@@ -64,7 +68,7 @@ from tongban_common.wire import (
     TicketStatus,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["applications"])
+router = APIRouter(tags=["applications"])
 FRONT = HALL_STAFF  # the window side: acceptance and handing over
 BACK = BACK_OFFICE  # the back office: review decisions
 STAFF = STAFF_ROLES
@@ -164,7 +168,7 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
                          else ticket.citizen_name_masked),
             citizen_id=ticket.citizen_id,
             phone=normalize_phone(body.phone) if body.phone else "")
-        materials = apps.checked_materials(apps.licence_store(s, hall), service, id_hash,
+        materials = apps.checked_materials(licence_store(s, hall), service, id_hash,
                                            set(body.materials), set())
         app = apps.accept(s, hall=hall, service=service, applicant=applicant, principal=p,
                           settings=settings, materials=materials, delivery=body.delivery,
@@ -201,7 +205,7 @@ def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: 
             id_hash=appt.id_hash, id_masked=appt.id_masked or "", name_masked=appt.name_masked,
             citizen_id=appt.citizen_id,
             phone=normalize_phone(body.phone) if body.phone else appt.phone)
-        materials = apps.checked_materials(apps.licence_store(s, hall), service, appt.id_hash,
+        materials = apps.checked_materials(licence_store(s, hall), service, appt.id_hash,
                                            set(body.materials), online)
         app = apps.accept(s, hall=hall, service=service, applicant=applicant, principal=p,
                           settings=settings, materials=materials, delivery=body.delivery,
@@ -225,7 +229,7 @@ def get_licence_materials(ticket_id: int, db: DbDep, principal: PrincipalDep,
         service = (get_service(s, hall.id, service_code) if service_code
                    else s.get(ServiceItem, ticket.service_id))
         assert service is not None
-        return material_sources(apps.licence_store(s, hall), service, ticket.id_hash)
+        return material_sources(licence_store(s, hall), service, ticket.id_hash)
 
 
 @router.get("/halls/{hall_code}/pickup-slots", **out(PickupSlotsOut))

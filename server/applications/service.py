@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from server.applications import pickup
 from server.applications.calendar import due_date, working_days_between, working_days_left
-from server.applications.licences import LicenceConnector, LocalLicenceStore, material_sources
 from server.applications.models import (
     RATEABLE,
     STATUS_ZH,
@@ -24,8 +23,9 @@ from server.applications.models import (
     ApplicationReview,
     ApplicationStep,
 )
+from server.applications.rating import application_rated
 from server.auth.principal import Principal
-from server.cases.service import add_working_days, closed_days
+from server.catalog.calendar import add_working_days, closed_days
 from server.catalog.models import Hall, ServiceItem
 from server.citizens.models import Citizen
 from server.citizens.notify import notify
@@ -33,8 +33,11 @@ from server.citizens.service import mask_phone
 from server.core.clock import business_day, iso, utcnow
 from server.core.config import Settings
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
-from server.evaluations.service import application_rated
 from server.events.service import append_event
+from server.materials.licences import (
+    LicenceConnector,
+    material_sources,
+)
 from server.tickets.models import Ticket
 from tongban_common.wire import ErrorCode, EventType, StaffRole, TicketStatus
 
@@ -67,11 +70,6 @@ def review_departments(service: ServiceItem) -> list[str]:
     """The departments that approve the service (several for a joint matter: 并联审批)."""
     listed = [d for d in (service.guide or {}).get("review_departments", []) if d]
     return listed or [service.department or "综合受理"]
-
-
-def licence_store(s: Session, hall: Hall) -> LicenceConnector:
-    """The licence connector of the hall (the local reference store)."""
-    return LocalLicenceStore(s, business_day(utcnow(), hall.timezone))
 
 
 def checked_materials(connector: LicenceConnector, service: ServiceItem, id_hash: str,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from server.appointments.models import Appointment
 from server.appointments.rules import Rules, local_day, rules_for
 from server.appointments.service import normalize_code
+from server.appointments.views import appointment_kiosk
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
 from server.core.clock import utcnow
@@ -113,8 +114,6 @@ def lookup(
     settings: Settings, now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """What the kiosk shows before check-in (masked personal data only)."""
-    from server.appointments.views import appointment_kiosk
-
     now = now or utcnow()
     rows = find_for_checkin(s, hall=hall, booking_code=booking_code, id_number=id_number,
                             settings=settings, now=now)

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from server.appointments.checkin import check_in, lookup
 from server.appointments.remote import take_remote
 from server.appointments.rules import local_day, rules_for
-from server.appointments.runner import online_lifespan
 from server.appointments.schemas import (
     AppointmentOut,
     CheckinLookupOut,
@@ -26,18 +25,18 @@ from server.appointments.schemas import (
 from server.appointments.service import book, cancel, list_own, own_appointment, reschedule
 from server.appointments.slots import slot_view
 from server.appointments.views import appointment_citizen
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
-from server.catalog.service import get_hall, get_service
+from server.catalog.service import get_hall, get_service, service_materials
 from server.citizens.service import get_citizen
 from server.core.clock import iso, utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
 from server.core.schemas import download, out
-from server.materials.service import service_materials
 from server.tickets.views import ticket_public, ticket_staff, window_hint
 from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["appointments"], lifespan=online_lifespan)
+router = APIRouter(tags=["appointments"])
 STAFF = HALL_STAFF
 
 

@@ -19,9 +19,8 @@ from server.core.security import hash_password
 from server.devices.models import Device
 from server.devices.service import create_device
 from server.events.service import append_event
-from server.tickets.service import get_window
 from server.windows.models import Window
-from server.windows.service import create_window, set_services, window_view
+from server.windows.service import create_window, get_window, set_services, window_view
 from tongban_common.wire import ErrorCode, EventType, StaffRole
 
 # Known booking keys and their allowed ranges; other keys are kept as they are.

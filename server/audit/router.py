@@ -21,12 +21,13 @@ from server.audit.schemas import (
     StaffConfig,
 )
 from server.audit.service import list_audit
+from server.auth.deps import PrincipalDep
 from server.auth.principal import Principal, require
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.router import MaterialIn
 from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.core.schemas import out
 from server.devices.models import Device
 from server.windows.router import WindowServiceIn
@@ -34,7 +35,7 @@ from server.windows.schemas import WindowOut
 from server.windows.service import list_windows, window_view
 from tongban_common.wire import MANAGERS
 
-router = APIRouter(prefix="/api/v1", tags=["manager config"])
+router = APIRouter(tags=["manager config"])
 
 
 class ServicePatch(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.models import ROLES as STAFF_ROLES
 from server.auth.models import Staff
 from server.auth.principal import require
@@ -16,11 +17,11 @@ from server.auth.ratelimit import client_key, get_limiter
 from server.auth.service import create_staff, login, revoke_token
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep, bearer_token
+from server.core.deps import DbDep, SettingsDep, bearer_token
 from server.core.errors import RATE_LIMITED, Forbidden
 from tongban_common.wire import HALL_DEVICES, MANAGERS, ErrorCode, StaffRole
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(tags=["auth"])
 
 
 class LoginIn(BaseModel):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from server.auth.deps import PrincipalDep
 from server.auth.models import ROLES as STAFF_ROLES
 from server.auth.principal import require
 from server.board.schemas import BoardOut
 from server.board.service import board_snapshot
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.schemas import out
 from tongban_common.wire import HALL_DEVICES
 
-router = APIRouter(prefix="/api/v1", tags=["board"])
+router = APIRouter(tags=["board"])
 
 
 @router.get("/halls/{hall_code}/board", **out(BoardOut))

@@ -8,17 +8,18 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.cases import service as cases
 from server.cases.schemas import CaseOut
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import business_day, utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.core.schemas import out
 from tongban_common.wire import HALL_STAFF, MANAGERS
 
-router = APIRouter(prefix="/api/v1", tags=["cases"])
+router = APIRouter(tags=["cases"])
 
 
 class AssignIn(BaseModel):

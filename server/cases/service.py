@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from server.applications.models import Application
 from server.auth.models import Staff
 from server.auth.principal import Principal
+from server.catalog.calendar import add_working_days, closed_days
 from server.catalog.models import Hall, ServiceItem
 from server.core.clock import business_day, iso, utcnow
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.models import RATING_LABELS, Evaluation
+from server.evaluations.service import install_case_opener
 from server.tickets.models import Ticket
 from server.windows.models import Window
 from tongban_common.wire import ErrorCode, StaffRole
@@ -24,29 +26,6 @@ from .models import FollowUpCase
 BAD_RATING_MAX = 2  # 不满意 or worse
 DEFAULT_DEADLINE_DAYS = 5
 STATUS_ZH = {"open": "待分派", "assigned": "处理中", "replied": "已回复", "closed": "已办结"}
-
-
-def add_working_days(start: date, days: int, closed_days: set[date] | None = None) -> date:
-    """The date `days` working days after `start` (Mon–Fri, skipping closed days)."""
-    closed = closed_days or set()
-    current = start
-    left = days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in closed:
-            left -= 1
-    return current
-
-
-def closed_days(hall: Hall) -> set[date]:
-    """The hall's holidays and other closed days (settings `closed_days`, ISO dates)."""
-    out = set()
-    for raw in (hall.settings or {}).get("closed_days", []):
-        try:
-            out.add(date.fromisoformat(str(raw)))
-        except ValueError:
-            continue
-    return out
 
 
 def open_case_for(
@@ -190,3 +169,7 @@ def list_cases(s: Session, *, hall: Hall, today: date, status: str | None = None
     if overdue is not None:
         out = [c for c in out if c["overdue"] == overdue]
     return out
+
+
+# Evaluations sit below cases: a poor rating opens its case through this installed hook.
+install_case_opener(open_case_for)

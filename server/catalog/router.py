@@ -10,17 +10,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.board.service import services_with_load
 from server.catalog.models import Hall
 from server.catalog.schemas import HallOut, ServiceCreated, ServiceItemOut, ServiceLoadOut
 from server.catalog.service import create_hall, create_service, get_hall, get_service
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
 from server.core.schemas import out
 from tongban_common.wire import MANAGERS, ErrorCode, StaffRole
 
-router = APIRouter(prefix="/api/v1", tags=["catalog"])
+router = APIRouter(tags=["catalog"])
 
 
 class MaterialIn(BaseModel):

@@ -71,3 +71,9 @@ def create_service(s: Session, *, hall_id: int, **fields: Any) -> ServiceItem:
     s.add(svc)
     s.flush()
     return svc
+
+
+def service_materials(service: ServiceItem) -> list[dict[str, Any]]:
+    """The material definitions of a service (code, name, required, presubmit)."""
+    return [{"code": m["code"], "name": m["name"], "required": bool(m.get("required", True)),
+             "presubmit": bool(m.get("presubmit", True))} for m in service.materials or []]

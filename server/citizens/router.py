@@ -8,18 +8,19 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.auth.ratelimit import client_key, get_limiter
 from server.citizens.models import Notification
 from server.citizens.notify import outbox_view
 from server.citizens.schemas import CitizenLoginOut, CitizenMeOut, OtpSent, OutboxItem
 from server.citizens.service import get_citizen, login_with_otp, mask_phone, request_otp
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import RATE_LIMITED
 from server.core.schemas import out
 from tongban_common.wire import StaffRole
 
-router = APIRouter(prefix="/api/v1", tags=["citizens"])
+router = APIRouter(tags=["citizens"])
 
 
 class OtpIn(BaseModel):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,10 +13,10 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server.ops.disk import is_disk_full
 from tongban_common.wire import ErrorCode
 
 log = logging.getLogger(__name__)
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 class DomainError(Exception):
@@ -158,3 +160,13 @@ def install_error_handlers(app: FastAPI) -> None:
         first = details[0] if details else {"loc": [], "msg": "invalid request"}
         message = f"{'.'.join(first['loc'][1:]) or 'body'}: {first['msg']}"
         return JSONResponse(error_body(ErrorCode.VALIDATION_ERROR, message, details=details), 422)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC/EDQUOT, or SQLite's "database or disk is full", also when wrapped."""
+    for err in (exc, getattr(exc, "orig", None), exc.__cause__, exc.__context__):
+        if isinstance(err, OSError) and err.errno in DISK_FULL_ERRNOS:
+            return True
+        if isinstance(err, sqlite3.OperationalError) and "disk is full" in str(err):
+            return True
+    return False

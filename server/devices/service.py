@@ -14,7 +14,7 @@ from server.core.db import Database
 from server.core.errors import Invalid
 from server.core.security import new_token, token_digest
 from server.devices.models import DEVICE_KINDS, WINDOW_KINDS, Device
-from server.tickets.service import get_window
+from server.windows.service import get_window
 from tongban_common.wire import DeviceKind, ErrorCode
 
 _seen_lock = threading.Lock()

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.auth.service import resolve_token
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.core.errors import Invalid
 from server.core.static import static_file
 from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode

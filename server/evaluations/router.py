@@ -6,15 +6,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.core.schemas import out
 from server.evaluations.schemas import EvaluationOut, RatingRequestOut
 from server.evaluations.service import evaluate, evaluation_public, request_rating
 from server.tickets.models import Ticket
 from tongban_common.wire import HALL_STAFF
 
-router = APIRouter(prefix="/api/v1", tags=["evaluations"])
+router = APIRouter(tags=["evaluations"])
 
 
 class EvaluationIn(BaseModel):

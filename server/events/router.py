@@ -15,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server.auth.principal import Principal
 from server.auth.service import resolve_token
-from server.board.service import board_snapshot
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
@@ -137,7 +136,8 @@ async def _catch_up(
                     private = principal.sees_personal_data
                     msgs = [dumps(envelope(e, hall.code, include_private=private)) for e in events]
                     return msgs, None, events[-1].seq if events else since
-            snap = board_snapshot(s, fresh, app.state.settings)
+            # The board (a layer above) gives the snapshot: app.state.board_snapshot, set in app.py.
+            snap = app.state.board_snapshot(s, fresh, app.state.settings)
             return [], snap, snap["seq"]
 
     messages, snapshot, delivered = await to_thread.run_sync(load)

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
 from server.appointments.service import own_appointment
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.catalog.models import ServiceItem
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import STORAGE_FULL, NotFound
 from server.core.schemas import download, out
 from server.materials.models import Material
@@ -46,7 +47,7 @@ from server.materials.service import (
 from server.tickets.service import get_ticket
 from tongban_common.wire import MANAGERS, ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["materials"])
+router = APIRouter(tags=["materials"])
 
 
 class ReviewIn(BaseModel):

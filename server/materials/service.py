@@ -10,13 +10,15 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.applications.licences import FETCHED_TEXT, material_sources
 from server.appointments.models import Appointment
+from server.appointments.service import own_appointment
+from server.appointments.views import MaterialsSide, install_materials_side
 from server.audit.models import ConfigAudit
 from server.audit.service import record
 from server.auth.models import Staff
-from server.auth.principal import Principal
+from server.auth.principal import Principal, require
 from server.catalog.models import Hall, ServiceItem
+from server.catalog.service import service_materials
 from server.citizens.notify import notify
 from server.core.clock import iso, utcnow
 from server.core.config import Settings
@@ -29,6 +31,7 @@ from server.core.errors import (
     NotFound,
     StorageFull,
 )
+from server.materials.licences import FETCHED_TEXT, licence_store, material_sources
 from server.materials.models import Material, MaterialAccess
 from server.materials.sniff import check_content
 from server.materials.storage import LocalStorage, Storage, TooLarge
@@ -47,12 +50,6 @@ def storage_for(settings: Settings) -> LocalStorage:
     return LocalStorage(settings.data_dir / "materials")
 
 
-def service_materials(service: ServiceItem) -> list[dict[str, Any]]:
-    """The material definitions of a service (code, name, required, presubmit)."""
-    return [{"code": m["code"], "name": m["name"], "required": bool(m.get("required", True)),
-             "presubmit": bool(m.get("presubmit", True))} for m in service.materials or []]
-
-
 def current_materials(s: Session, appointment_id: int) -> dict[str, Material]:
     """The latest (not replaced) material per code of an appointment."""
     rows = s.scalars(select(Material).where(Material.appointment_id == appointment_id,
@@ -67,8 +64,6 @@ def licence_held(s: Session, hall_id: int, service: ServiceItem,
     (三个凡能: what the government already holds is never asked for)."""
     if not id_hash or not any(m.get("licence_type") for m in service.materials or []):
         return {}
-    from server.applications.service import licence_store
-
     hall = s.get(Hall, hall_id)
     assert hall is not None
     return {m["code"]: m["licence_no"]
@@ -176,8 +171,6 @@ def upload(
     Order: check the request, copy to a temp file while hashing, check the content, rename
     into place, then record it; any failure leaves neither a file nor a row behind.
     """
-    from server.appointments.service import own_appointment
-
     with db.read() as s:
         appt = own_appointment(s, booking_code=booking_code, principal=principal)
         service = s.get(ServiceItem, appt.service_id)
@@ -295,8 +288,6 @@ def handling_ticket(s: Session, ticket: Ticket, principal: Principal) -> bool:
 
 def check_ticket_access(s: Session, ticket: Ticket, principal: Principal | None) -> Principal:
     """Clerk handling the ticket, or a manager/admin of its hall."""
-    from server.auth.principal import require
-
     p = require(principal, staff=HALL_STAFF, hall_id=ticket.hall_id)
     if p.role in MANAGERS or handling_ticket(s, ticket, p):
         return p
@@ -307,8 +298,6 @@ def check_ticket_access(s: Session, ticket: Ticket, principal: Principal | None)
 def check_material_access(s: Session, m: Material, principal: Principal | None,
                           ) -> tuple[Principal, Ticket | None]:
     """Owner citizen, the clerk handling its ticket, or a manager/admin of the hall."""
-    from server.auth.principal import require
-
     appt = s.get(Appointment, m.appointment_id)
     assert appt is not None
     ticket = s.get(Ticket, appt.ticket_id) if appt.ticket_id else None
@@ -450,3 +439,7 @@ def audit_log(s: Session, m: Material) -> list[dict[str, Any]]:
     return [{"staff": r.staff_name or ("citizen" if r.actor_kind == "citizen" else ""),
              "staff_id": r.staff_id, "actor_kind": r.actor_kind, "ticket_id": r.ticket_id,
              "action": r.action, "at": iso(r.at)} for r in rows]
+
+
+# Appointments sit below materials: their views show the checklist through these.
+install_materials_side(MaterialsSide(checklist=checklist, reusable=reusable, summary=summary))

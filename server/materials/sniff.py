@@ -54,6 +54,7 @@ def check_content(path: Path, head: bytes, size: int) -> str:
 
 
 def _check_pdf(path: Path) -> None:
+    # Imported here on purpose: the PDF engine is heavy and only an uploaded PDF needs it.
     import pypdfium2
 
     try:
@@ -68,6 +69,7 @@ def _check_pdf(path: Path) -> None:
 
 
 def _check_image(path: Path, kind: str) -> None:
+    # Imported here on purpose: Pillow is only needed when an image is uploaded.
     from PIL import Image
 
     try:

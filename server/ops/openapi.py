@@ -10,7 +10,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, _IncludedRouter
 
-from server.core.deps import optional_principal
+from server.auth.deps import optional_principal
 from server.core.schemas import ErrorResponse
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}

@@ -10,10 +10,11 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.auth.service import resolve_token
 from server.core.clock import utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.core.schemas import out
 from server.core.static import static_file
 from server.ratepad.schemas import PadRatingOut, PadStateOut
@@ -23,7 +24,7 @@ from tongban_common.wire import DeviceKind
 STATIC = Path(__file__).parent / "static"
 PAD = (DeviceKind.RATEPAD,)
 
-router = APIRouter(prefix="/api/v1/ratepad", tags=["ratepad"])
+router = APIRouter(prefix="/ratepad", tags=["ratepad"])
 page_router = APIRouter(tags=["ratepad"], include_in_schema=False)
 
 

@@ -6,13 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
 from server.core.schemas import download, out
+from server.core.xlsx import XLSX
 from server.stats.clerk import clerk_today
 from server.stats.export import to_csv, to_xlsx
 from server.stats.live import live_snapshot
@@ -20,8 +22,7 @@ from server.stats.schemas import ClerkTodayOut, LiveOut, StatsOut
 from server.stats.service import hall_stats, parse_range, today_for
 from tongban_common.wire import HALL_STAFF, MANAGERS, ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["stats"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+router = APIRouter(tags=["stats"])
 From = Annotated[str | None, Query(alias="from", description="YYYY-MM-DD (hall day)")]
 To = Annotated[str | None, Query(description="YYYY-MM-DD inclusive")]
 Group = Annotated[str, Query(description="hall|service|window|clerk|hour|day")]

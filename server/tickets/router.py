@@ -8,13 +8,15 @@ from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
+from server.catalog.models import Hall
 from server.catalog.service import get_hall
-from server.core.clock import utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.clock import business_day, utcnow
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
 from server.core.schemas import out
-from server.tickets.queue import window_queue
+from server.tickets.queue import suspended_tickets, window_queue
 from server.tickets.schemas import (
     IssuedTicketOut,
     TicketLookupOut,
@@ -25,14 +27,14 @@ from server.tickets.service import (
     call_next,
     find_by_number,
     get_ticket,
-    get_window,
     issue_ticket,
     transition,
 )
 from server.tickets.views import ticket_lookup, ticket_public, ticket_staff
+from server.windows.service import get_window
 from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["tickets"])
+router = APIRouter(tags=["tickets"])
 STAFF = HALL_STAFF
 
 
@@ -133,6 +135,19 @@ def get_window_queue(window_id: int, db: DbDep, settings: SettingsDep,
         window = get_window(s, window_id)
         require(principal, staff=STAFF, devices=(DeviceKind.COUNTER,), hall_id=window.hall_id)
         return window_queue(s, window=window, settings=settings, now=utcnow())
+
+
+@router.get("/windows/{window_id}/suspended", **out(list[TicketStaffOut]))
+def get_suspended(window_id: int, db: DbDep, settings: SettingsDep,
+                  principal: PrincipalDep) -> list[dict]:
+    """Today's suspended (挂起) tickets of a window, to call back (staff of its hall)."""
+    with db.read() as s:
+        w = get_window(s, window_id)
+        require(principal, staff=STAFF, hall_id=w.hall_id)
+        hall = s.get(Hall, w.hall_id)
+        assert hall is not None
+        day = business_day(utcnow(), hall.timezone)
+        return [ticket_staff(s, t, settings) for t in suspended_tickets(s, window=w, day=day)]
 
 
 def _action_route(action: str):  # noqa: ANN202 - returns an endpoint

@@ -25,7 +25,8 @@ from server.tickets.models import IdempotencyKey, Ticket
 from server.tickets.numbering import format_number, next_number
 from server.tickets.ordering import explain, next_candidate_query, queue_day, reason_text
 from server.windows.models import Window, WindowService
-from tongban_common.wire import MANAGERS, ErrorCode, EventType, TicketStatus
+from server.windows.service import TicketSide, check_window_holder, get_window, install_ticket_side
+from tongban_common.wire import ACTIVE_STATUSES, ErrorCode, EventType, TicketStatus
 
 ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
 ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahead, minutes)
@@ -213,28 +214,6 @@ def _private_data(ticket: Ticket) -> dict[str, Any] | None:
 
 
 # ---------------------------------------------------------------- windows and calling
-
-
-def get_window(s: Session, window_id: int, *, for_update: bool = False) -> Window:
-    """A window by id, or 404."""
-    stmt = select(Window).where(Window.id == window_id)
-    if for_update:  # the locked row, even if this transaction read it before
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    window = s.scalar(stmt)
-    if window is None:
-        raise NotFound(f"窗口 {window_id} 不存在", code=ErrorCode.WINDOW_NOT_FOUND)
-    keep_loaded(s, window)  # the response view shows it
-    return window
-
-
-def check_window_holder(window: Window, principal: Principal) -> None:
-    """Only the clerk holding the window (or a manager/admin of the hall) may act on it."""
-    if not principal.can_access_hall(window.hall_id):
-        raise Forbidden("无权操作其他大厅的窗口", code=ErrorCode.FORBIDDEN_HALL)
-    if principal.role in MANAGERS:
-        return
-    if window.current_staff_id != principal.id:
-        raise Forbidden(f"您当前未在 {window.number} 号窗口登录", code=ErrorCode.NOT_YOUR_WINDOW)
 
 
 def call_next(
@@ -516,3 +495,23 @@ def _transfer(
     ticket.started_at = None
     ticket.called_at = None
     return {**target, "from_window_id": from_window, "transfer_reason": reason}
+
+
+def _ticket_at_window(s: Session, window: Window) -> Ticket | None:
+    """The ticket a window shows as current: called or serving first, else a suspended one."""
+    return s.scalar(select(Ticket).where(
+        Ticket.window_id == window.id,
+        Ticket.status.in_((*ACTIVE_STATUSES, TicketStatus.SUSPENDED)))
+        .order_by(Ticket.status.in_(ACTIVE_STATUSES).desc()))
+
+
+def _busy_number(s: Session, window: Window) -> str | None:
+    """The number a window is still calling or serving (it may not close meanwhile)."""
+    return s.scalar(select(Ticket.number).where(
+        Ticket.window_id == window.id, Ticket.status.in_(ACTIVE_STATUSES)))
+
+
+# Windows sit below tickets (server/windows imports nothing of tickets); what a window needs to
+# know of its tickets is installed here.
+install_ticket_side(TicketSide(current=_ticket_at_window, busy_number=_busy_number,
+                               close_past_days=close_past_days))

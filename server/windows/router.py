@@ -8,27 +8,23 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
-from server.catalog.models import Hall
 from server.catalog.service import get_hall, get_service
-from server.core.clock import business_day, utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep
 from server.core.schemas import out
-from server.tickets.schemas import TicketStaffOut
-from server.tickets.service import get_window
-from server.tickets.views import ticket_staff
 from server.windows.schemas import WindowOut
 from server.windows.service import (
     create_window,
+    get_window,
     list_windows,
     set_services,
     set_state,
-    suspended_tickets,
     window_view,
 )
 from tongban_common.wire import HALL_STAFF, MANAGERS, DeviceKind
 
-router = APIRouter(prefix="/api/v1", tags=["windows"])
+router = APIRouter(tags=["windows"])
 STAFF = HALL_STAFF
 
 
@@ -115,16 +111,3 @@ def put_window_services(
         return window_view(s, w)
 
     return db.write(work)
-
-
-@router.get("/windows/{window_id}/suspended", **out(list[TicketStaffOut]))
-def get_suspended(window_id: int, db: DbDep, settings: SettingsDep,
-                  principal: PrincipalDep) -> list[dict]:
-    """Today's suspended (挂起) tickets of a window, to call back (staff of its hall)."""
-    with db.read() as s:
-        w = get_window(s, window_id)
-        require(principal, staff=STAFF, hall_id=w.hall_id)
-        hall = s.get(Hall, w.hall_id)
-        assert hall is not None
-        day = business_day(utcnow(), hall.timezone)
-        return [ticket_staff(s, t, settings) for t in suspended_tickets(s, window=w, day=day)]

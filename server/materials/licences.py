@@ -9,10 +9,10 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.applications.models import Licence
-from server.catalog.models import ServiceItem
-from server.core.clock import iso
+from server.catalog.models import Hall, ServiceItem
+from server.core.clock import business_day, iso, utcnow
 from server.core.errors import Conflict, NotFound
+from server.materials.models import Licence
 from tongban_common.wire import ErrorCode
 
 FETCHED_TEXT = "已从电子证照库调取"
@@ -96,3 +96,8 @@ def licence_view(row: Licence) -> dict[str, Any]:
             "licence_no": row.licence_no, "issuer": row.issuer,
             "valid_until": row.valid_until.isoformat() if row.valid_until else None,
             "created_at": iso(row.created_at)}
+
+
+def licence_store(s: Session, hall: Hall) -> LicenceConnector:
+    """The licence connector of the hall (the local reference store)."""
+    return LocalLicenceStore(s, business_day(utcnow(), hall.timezone))
