@@ -29,7 +29,7 @@ PLAYERS: dict[str, list[str]] = {  # in order of preference; {file} is the WAV p
 }
 RENDER_TIMEOUT = 20.0  # seconds for espeak-ng or a player: a hung one must not block later ones
 DIGITS = ("ling2", "yi1", "er4", "san1", "si4", "wu3", "liu4", "qi1", "ba1", "jiu3")
-# Letters as Chinese speakers say the English letter names (the display's reading too).
+# Letters as Chinese speakers say the English letter names (the kiosk and the display's pack).
 LETTERS: dict[str, str] = {
     "A": "ei1", "B": "bi4", "C": "xi1", "D": "di4", "E": "yi4", "F": "ai2 fu1", "G": "ji4",
     "H": "ai1 qi1", "I": "ai4", "J": "jie4", "K": "kai4", "L": "ai2 le1", "M": "ai2 mu1",

@@ -14,23 +14,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hallclient.speech import LETTERS
+
 DIGITS = ("ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu")
 STYLES = ("ling", "yao")
 GAP = "_"  # a short pause between words
 
-# Clip name → pinyin with tone numbers for espeak-ng's cmn-latn-pinyin voice. Letters are read
-# the way Chinese speakers say the English letter names.
+# Clip name → pinyin with tone numbers for espeak-ng's cmn-latn-pinyin voice; letters are read
+# the way Chinese speakers say the English letter names (hallclient.speech.LETTERS, as the kiosk).
 WORDS: dict[str, str] = {
     "qing": "qing3", "hao": "hao4", "dao": "dao4", "chuangkou": "chuang1 kou3",
     "banli": "ban4 li3", "yao": "yao1", "shi": "shi2", "bai": "bai3",
     "ling": "ling2", "yi": "yi1", "er": "er4", "san": "san1", "si": "si4", "wu": "wu3",
     "liu": "liu4", "qi": "qi1", "ba": "ba1", "jiu": "jiu3",
-}
-LETTERS: dict[str, str] = {
-    "A": "ei1", "B": "bi4", "C": "xi1", "D": "di4", "E": "yi4", "F": "ai2 fu1", "G": "ji4",
-    "H": "ai1 qi1", "I": "ai4", "J": "jie4", "K": "kai4", "L": "ai2 le1", "M": "ai2 mu1",
-    "N": "en1", "O": "ou1", "P": "pi4", "Q": "kiu1", "R": "a1 er4", "S": "ai1 si1", "T": "ti4",
-    "U": "you1", "V": "wei1", "W": "da1 bu1 liu1", "X": "ai1 ke4 si1", "Y": "wai4", "Z": "zei4",
 }
 CLIP_TEXT: dict[str, str] = {**WORDS, **{f"letter_{k.lower()}": v for k, v in LETTERS.items()}}
 

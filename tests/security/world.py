@@ -9,7 +9,7 @@ platform admin.
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -26,7 +26,6 @@ from tests.support.api import DISPLAY, HUKOU, KIOSK, PASSWORD, SOCIAL
 from tests.support.online import (
     book_appointment,
     citizen_login,
-    current_slot,
     sample_png,
 )
 
@@ -270,7 +269,7 @@ class World:
         if tomorrow:
             day = self.ok(self.c.get(f"/api/v1/halls/demo/services/{service}/slots"))["date"]
             nxt = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-            slot = current_slot(self.c, service_code=service, day=nxt)["start"]
+            slot = self._far_slot(service, nxt)
         phone = CITIZEN_PHONES.get(owner, owner)
         files = {"id_card": ("身份证 正面.png", sample_png(), "image/png")} if material else None
         out = book_appointment(self.c, service_code=service, id_number=id_number or
@@ -278,6 +277,15 @@ class World:
                                materials=files, accept=("id_card",) if accept else (),
                                slot_start=slot)
         return {**out, "local_day": nxt}
+
+    def _far_slot(self, service: str, day: str) -> str:
+        """The day's first bookable slot at least two hours away: the cancel and reschedule
+        cut-offs (30 min before) must not pass while the test runs, also near midnight."""
+        slots = self.ok(self.c.get(f"/api/v1/halls/demo/services/{service}/slots",
+                                   params={"date": day}))["slots"]
+        soon = datetime.now(UTC) + timedelta(hours=2)
+        return next(x["start"] for x in slots
+                    if x["bookable"] and datetime.fromisoformat(x["start"]) >= soon)
 
     def material_id(self, booking: dict[str, Any]) -> int:
         """Id of the booking's id_card file."""
