@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from server.catalog.models import Hall
@@ -13,6 +13,10 @@ from server.core.clock import iso, utcnow
 from server.core.db import COMMIT_NOTES
 from server.events.models import Event
 from server.events.pglisten import CHANNEL
+
+_INSERT_EVENT = Event.__table__.insert()
+_BUMP_SEQ = (update(Hall).where(Hall.id == bindparam("hall_id"))
+             .values(event_seq=Hall.event_seq + 1).returning(Hall.event_seq))
 
 
 def append_event(
@@ -27,12 +31,7 @@ def append_event(
 ) -> Event:
     """Allocate the hall's next seq and insert the event; call it last in a transaction."""
     # The hall row update is the per-hall serialization point (row lock on PostgreSQL).
-    seq = s.execute(
-        update(Hall)
-        .where(Hall.id == hall_id)
-        .values(event_seq=Hall.event_seq + 1)
-        .returning(Hall.event_seq)
-    ).scalar_one()
+    seq = s.execute(_BUMP_SEQ, {"hall_id": hall_id}).scalar_one()
     ev = Event(
         hall_id=hall_id,
         seq=seq,
@@ -42,7 +41,11 @@ def append_event(
         data=data,
         private=private or None,
     )
-    s.add(ev)
+    # A plain INSERT on the transaction's connection: the row is written now, in order,
+    # without the ORM's flush bookkeeping (the returned Event is not attached to `s`).
+    s.connection().execute(_INSERT_EVENT, {
+        "hall_id": hall_id, "seq": seq, "type": type, "at": ev.at, "ticket_id": ticket_id,
+        "data": data, "private": ev.private})
     s.info.setdefault(COMMIT_NOTES, []).append((hall_id, seq))
     if s.get_bind().dialect.name == "postgresql":
         # Queued in this transaction, delivered by PostgreSQL only if and when it commits:
