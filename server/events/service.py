@@ -74,6 +74,20 @@ def events_after(s: Session, *, hall_id: int, since: int, limit: int) -> list[Ev
     )
 
 
+_ROWS_AFTER = (
+    select(Event.seq, Event.type, Event.ticket_id, Event.at, Event.data, Event.private)
+    .where(Event.hall_id == bindparam("hall_id"), Event.seq > bindparam("since"))
+    .order_by(Event.seq)
+    .limit(bindparam("limit"))
+)
+
+
+def event_rows_after(s: Session, *, hall_id: int, since: int, limit: int) -> list[Any]:
+    """Like `events_after`, as plain rows (seq, type, ticket_id, at, data, private)."""
+    return list(s.connection().execute(
+        _ROWS_AFTER, {"hall_id": hall_id, "since": since, "limit": limit}))
+
+
 def current_seq(s: Session, hall_id: int) -> int:
     """The hall's latest allocated event seq."""
     return s.execute(select(Hall.event_seq).where(Hall.id == hall_id)).scalar_one()
