@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from server.catalog.models import Hall
 from server.core.clock import iso, utcnow
@@ -15,8 +17,9 @@ from server.events.models import Event
 from server.events.pglisten import CHANNEL
 
 _INSERT_EVENT = Event.__table__.insert()
-_BUMP_SEQ = (update(Hall).where(Hall.id == bindparam("hall_id"))
-             .values(event_seq=Hall.event_seq + 1).returning(Hall.event_seq))
+_HALLS = Hall.__table__
+_BUMP_SEQ = (update(_HALLS).where(_HALLS.c.id == bindparam("hall_id"))
+             .values(event_seq=_HALLS.c.event_seq + 1).returning(_HALLS.c.event_seq))
 
 
 def append_event(
@@ -30,8 +33,13 @@ def append_event(
     at: datetime | None = None,
 ) -> Event:
     """Allocate the hall's next seq and insert the event; call it last in a transaction."""
-    # The hall row update is the per-hall serialization point (row lock on PostgreSQL).
-    seq = s.execute(_BUMP_SEQ, {"hall_id": hall_id}).scalar_one()
+    # The hall row update is the per-hall serialization point (row lock on PostgreSQL). A
+    # plain statement on the transaction's connection (the ORM's bulk-update path costs more
+    # than the statement); a hall row this session holds is told its new seq.
+    seq = s.connection().execute(_BUMP_SEQ, {"hall_id": hall_id}).scalar_one()
+    hall = s.identity_map.get(identity_key(Hall, hall_id))
+    if hall is not None:
+        set_committed_value(hall, "event_seq", seq)
     ev = Event(
         hall_id=hall_id,
         seq=seq,
