@@ -138,8 +138,8 @@ def test_issues_in_a_row_get_the_estimate_a_fresh_read_gives(
                 s, window_id=window_id, principal=clerk, settings=settings, now=at).id)
         if i % 7 in (4, 5):
             action = "start" if i % 7 == 4 else "complete"
-            db.write(lambda s, at=at, action=action: transition(
-                s, ticket_id=called, action=action, principal=clerk, settings=settings, now=at))
+            db.write(lambda s, at=at, action=action, tid=called: transition(
+                s, ticket_id=tid, action=action, principal=clerk, settings=settings, now=at))
         if i == 13:
             _window4(db, "paused", at)
         if i == 16:
