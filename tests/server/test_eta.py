@@ -151,6 +151,8 @@ def test_issues_in_a_row_get_the_estimate_a_fresh_read_gives(
     def drop_services(s: Session) -> None:
         set_services(s, window=s.get(Window, window_id), services=[])
 
-    db.write(drop_services)
     _, minutes = _issue(db, settings, at + timedelta(seconds=5))
+    assert minutes is not None
+    db.write(drop_services)
+    _, minutes = _issue(db, settings, at + timedelta(seconds=10))
     assert minutes is None
