@@ -9,5 +9,6 @@ test:  ## install what the tests need and run the whole suite
 setup:
 	scripts/setup.sh
 
-lint:
+lint:  ## style (ruff) and the layer contracts of .importlinter (docs/architecture.md)
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache

@@ -28,6 +28,7 @@ from server.core.security import hash_password
 from server.demo import OPENING_HOURS, SERVICES
 from server.devices.service import create_device
 from server.migrate import upgrade
+from server.tickets import service as _tickets  # noqa: F401 - installs what set_state needs
 from server.windows.service import create_window, set_state
 
 log = logging.getLogger(__name__)

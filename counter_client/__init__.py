@@ -1,5 +1,5 @@
 """Counter (窗口) clerk client: calling numbers and reading pre-submitted materials.
 
 Qt-free logic lives in `session`, `actions`, `config`, `documents` and `strings`;
-`widgets/` only renders state and forwards input.
+`ui/` only renders state and forwards input.
 """

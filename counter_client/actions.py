@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ACTIVE = ("called", "serving")
+from tongban_common.wire import TicketStatus
+
+ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("pause", "act_pause", "F9"),
     ActionSpec("open", "act_open", "F10"),
     ActionSpec("close", "act_close", "F11"),
+    ActionSpec("accept", "act_accept", "Ctrl+Return"),
+    ActionSpec("reprint", "act_reprint", "Ctrl+R"),
 )
 ACTION_IDS = tuple(a.id for a in ACTIONS)
 DEFAULT_SHORTCUTS = {a.id: a.shortcut for a in ACTIONS}
@@ -54,13 +58,15 @@ class Context:
     recall_limit: int = 3
     has_suspended: bool = False          # the window has suspended tickets to call back
     busy: bool = False                   # a request is in flight
+    acceptable: bool = False             # the card's service takes a 办件 not yet accepted
 
 
 def allowed_actions(ctx: Context) -> frozenset[str]:
     """The actions the clerk may take now; everything else is disabled."""
     if ctx.busy or ctx.window_state is None:
         return frozenset()
-    allowed: set[str] = set()
+    # 补打小票 from any counter: the citizen's kiosk may have run out of paper
+    allowed: set[str] = {"reprint"}
     active = ctx.ticket_status in ACTIVE
     if not ctx.held_by_other and (ctx.window_state != "open" or not ctx.holds_window):
         allowed.add("open")
@@ -72,12 +78,14 @@ def allowed_actions(ctx: Context) -> frozenset[str]:
             allowed.add("call")
     if ctx.window_state != "closed" and not active:
         allowed.add("close")
-    if ctx.ticket_status == "called":
+    if ctx.ticket_status == TicketStatus.CALLED:
         allowed |= {"start", "no_show"}
         if ctx.call_count < ctx.recall_limit:
             allowed.add("recall")
-    elif ctx.ticket_status == "serving":
+    elif ctx.ticket_status == TicketStatus.SERVING:
         allowed |= {"complete", "transfer", "hang"}
+    if ctx.ticket_status in (TicketStatus.SERVING, TicketStatus.DONE) and ctx.acceptable:
+        allowed.add("accept")  # 受理 while serving or just after 办结
     if not active and ctx.has_suspended:
         allowed.add("resume")
     return frozenset(allowed)
@@ -85,4 +93,4 @@ def allowed_actions(ctx: Context) -> frozenset[str]:
 
 def recall_exhausted(ctx: Context) -> bool:
     """The ticket on the card has used all its calls (the clerk should start or no-show)."""
-    return ctx.ticket_status == "called" and ctx.call_count >= ctx.recall_limit
+    return ctx.ticket_status == TicketStatus.CALLED and ctx.call_count >= ctx.recall_limit

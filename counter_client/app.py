@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from counter_client.config import CounterConfig
-from counter_client.session import CounterSession
+from counter_client.controller import CounterSession
 from counter_client.strings import Strings
-from counter_client.widgets.login import LoginDialog
-from counter_client.widgets.main_window import MainWindow
+from counter_client.ui.login import LoginDialog
+from counter_client.ui.main_window import MainWindow
 from hallclient import HallApi
 from hallclient.qt import EventBridge, Worker
 
@@ -20,7 +20,7 @@ class CounterApp:
 
     def __init__(self, config: CounterConfig) -> None:
         self.config = config
-        self.api = HallApi(config.server, timeout=10.0)
+        self.api = HallApi(config.server, timeout=config.http_timeout)
         self.worker = Worker()
         self.session = CounterSession(self.api, config, runner=self.worker,
                                       strings=Strings(config.lang))

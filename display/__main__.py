@@ -1,22 +1,26 @@
-"""python -m display --server URL --token T --mode hall|window [--window N] ..."""
+"""python -m display [--config FILE] --server URL --token T --mode hall|window [--window N] ...
+
+Settings: defaults < config file < TONGBAN_DISPLAY_* < flags (`hallclient.settings`);
+`--print-config` shows the effective ones.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from display.model import DEFAULT_MAX_AGE, DisplayModel
-from display.paging import DEFAULT_PAGE_SECONDS, MIN_PAGE_SECONDS
+from display.config import APP, DisplayConfig
+from display.controller import DisplayModel
 from display.strings import LANGS, Strings
 from display.voice.announcer import Announcer
 from display.voice.engine import VoiceSettings, make_voice
-from display.voice.phrases import STYLES
-from display.voice.sinks import PLAYERS, make_sink
+from display.voice.sinks import make_sink
+from hallclient import settings as hall_settings
 from hallclient.device import DeviceSetupError, device_hall
+from tongban_common.wire import DeviceKind
 
 if TYPE_CHECKING:
     from PyQt5.QtWidgets import QApplication, QWidget
@@ -24,56 +28,20 @@ if TYPE_CHECKING:
     from display.app import DisplayController
 
 log = logging.getLogger("display")
+PROG = "python -m display"
+DESCRIPTION = "通办 叫号屏 wall display"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Command-line options (some also readable from TONGBAN_* variables)."""
-    env = os.environ.get
-    p = argparse.ArgumentParser(prog="python -m display", description="通办 叫号屏 wall display")
-    p.add_argument("--server", default=env("TONGBAN_SERVER", "http://127.0.0.1:8000"),
-                   help="server base URL (TONGBAN_SERVER, default http://127.0.0.1:8000)")
-    p.add_argument("--token", default=env("TONGBAN_DISPLAY_TOKEN"), required=not
-                   env("TONGBAN_DISPLAY_TOKEN"),
-                   help="display device token (TONGBAN_DISPLAY_TOKEN); it decides the hall")
-    p.add_argument("--hall", default=env("TONGBAN_HALL"),
-                   help="hall code (TONGBAN_HALL); default: the hall of the token "
-                        "(a different one refuses to start)")
-    p.add_argument("--mode", choices=("hall", "window"), default="hall",
-                   help="hall: 综合屏 (every window); window: 窗口屏 (one window)")
-    p.add_argument("--window", type=int, help="window number (window mode)")
-    p.add_argument("--portrait", action="store_true", help="1080×1920 layout")
-    p.add_argument("--lang", choices=LANGS, default="zh", help="screen language (default zh)")
-    p.add_argument("--windowed", action="store_true", help="not full screen (testing)")
-    p.add_argument("--voice", choices=("clips", "sapi", "none"), default="clips",
-                   help="announcements: clips (generated or --voice-pack WAVs), sapi "
-                        "(Windows speech), none")
-    p.add_argument("--voice-pack", type=Path, help="folder with manifest.json and WAV clips")
-    p.add_argument("--voice-cache", type=Path, help="where the default pack is generated")
-    p.add_argument("--digits", choices=STYLES, default="ling",
-                   help="ling: A 零一二 · yao: A 幺二")
-    p.add_argument("--repeat", type=int, default=2, help="times each call is read out")
-    p.add_argument("--no-chime", action="store_true", help="no chime before an announcement")
-    p.add_argument("--audio", choices=("auto", "none", *PLAYERS), default="auto",
-                   help="sound player (auto: the first one installed)")
-    p.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE,
-                   help="replayed calls older than this many seconds are shown, not announced")
-    p.add_argument("--page-seconds", type=float, default=DEFAULT_PAGE_SECONDS,
-                   help="a hall with more services than fit shows them in pages, "
-                        "turning every this many seconds")
-    p.add_argument("--screenshot", type=Path,
-                   help="connect, save a PNG of the screen and exit (installation check)")
-    return p
+    """Command-line flags (they override the config file and TONGBAN_DISPLAY_* variables)."""
+    return hall_settings.build_parser(DisplayConfig, APP, prog=PROG, description=DESCRIPTION)
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """The parsed and checked command line."""
-    p = build_parser()
-    args = p.parse_args(argv)
-    if args.mode == "window" and args.window is None:
-        p.error("--mode window needs --window N")
-    if args.page_seconds < MIN_PAGE_SECONDS:
-        p.error(f"--page-seconds must be at least {MIN_PAGE_SECONDS:g}")
-    return args
+def parse_args(argv: list[str] | None = None) -> DisplayConfig:
+    """The effective settings; exits 2 on a bad value, 0 after --print-config."""
+    config, _args = hall_settings.cli(DisplayConfig, APP, argv, prog=PROG,
+                                      description=DESCRIPTION)
+    return config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        hall = device_hall(args.server, args.token, "display", args.hall)
+        hall = device_hall(args.server, args.token, DeviceKind.DISPLAY, args.hall)
     except DeviceSetupError as exc:
         sys.stderr.write("\n".join(Strings(lang)("startup_" + exc.reason, **exc.values)
                                    for lang in LANGS) + "\n")
@@ -100,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     screen.setWindowTitle(strings("app_title"))
     announcer = None
     if args.voice != "none":
-        settings = VoiceSettings(style=args.digits, repeat=args.repeat, chime=not args.no_chime)
+        settings = VoiceSettings(style=args.digits, repeat=args.repeat, chime=args.chime)
         voice = make_voice(args.voice, settings, cache_dir=args.voice_cache,
                            custom=args.voice_pack)
         announcer = Announcer(voice, make_sink(args.audio))

@@ -9,16 +9,17 @@ from zoneinfo import ZoneInfo
 
 from PyQt5.QtCore import QObject, QTimer, pyqtSignal
 
-from display.model import Call, DisplayModel
+from display.controller import Call, DisplayModel
 from display.voice.announcer import Announcer
 from hallclient import ApiError, HallApi
-from hallclient.qt import EventBridge, Worker
+from hallclient.jobs import Runner, Scheduler
+from hallclient.qt import EventBridge, QtScheduler, Worker
 
 log = logging.getLogger(__name__)
 
 STATS_DEBOUNCE_MS = 1500  # queue figures are re-read this long after ticket activity
 STATS_PERIOD_MS = 60_000  # and every minute (estimated waits change with time)
-RETRY_MS = 3000
+RETRY_SECONDS = 3.0  # a failed first load is retried after this (10× on a 401/403)
 
 
 class Screen(Protocol):
@@ -37,7 +38,8 @@ class DisplayController(QObject):
     def __init__(self, api: HallApi, hall: str, token: str, screen: Screen,
                  announcer: Announcer | None, model: DisplayModel | None = None,
                  parent: QObject | None = None, *, max_backoff: float = 5.0,
-                 only_window: int | None = None) -> None:
+                 only_window: int | None = None, runner: Runner | None = None,
+                 scheduler: Scheduler | None = None) -> None:
         super().__init__(parent)
         self.max_backoff = max_backoff
         self.only_window = only_window  # a window screen reads out only its own calls
@@ -47,7 +49,10 @@ class DisplayController(QObject):
         self.screen = screen
         self.announcer = announcer
         self.model = model or DisplayModel()
-        self.worker = Worker(self)
+        # Blocking calls and retry delays go through the shared pattern (hallclient.jobs):
+        # Qt's Worker and QtScheduler here, SyncRunner / ManualScheduler in tests.
+        self.worker: Runner = runner or Worker(self)
+        self.scheduler: Scheduler = scheduler or QtScheduler()
         self.bridge: EventBridge | None = None
         self.clock = QTimer(self)
         self.clock.timeout.connect(self.tick)
@@ -79,7 +84,8 @@ class DisplayController(QObject):
         self.stats_period.stop()
         if self.bridge is not None:
             self.bridge.stop()
-        self.worker.wait(5000)
+        if isinstance(self.worker, Worker):
+            self.worker.wait(5000)
 
     def _retry(self) -> None:
         if not self._stopped:
@@ -108,10 +114,10 @@ class DisplayController(QObject):
         if isinstance(exc, ApiError) and exc.status in (401, 403, 404):
             # Wrong token or hall: say so on screen, retry slowly (someone may fix the config).
             self.screen.set_connection("stopped", exc.message)
-            QTimer.singleShot(10 * RETRY_MS, self._retry)
+            self.scheduler.later(10 * RETRY_SECONDS, self._retry)
             return
         self.screen.set_connection("disconnected")
-        QTimer.singleShot(RETRY_MS, self._retry)
+        self.scheduler.later(RETRY_SECONDS, self._retry)
 
     # ------------------------------------------------------------------ stream
 

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
+from tongban_common.wire import WsMessage
+
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[dict[str, Any]], None]
@@ -126,15 +128,15 @@ class EventStream:
             try:
                 raw = conn.recv(timeout=self.ping_seconds)
             except TimeoutError:
-                conn.send(json.dumps({"type": "ping"}))
+                conn.send(json.dumps({"type": WsMessage.PING}))
                 continue
             self._handle(json.loads(raw))
 
     def _handle(self, msg: dict[str, Any]) -> None:
         kind = msg.get("type")
-        if kind in ("ping", "pong"):
+        if kind in (WsMessage.PING, WsMessage.PONG):
             return
-        if kind == "snapshot":
+        if kind == WsMessage.SNAPSHOT:
             self.last_seq = int(msg["seq"])
             if self.on_snapshot:
                 self.on_snapshot(msg["data"])

@@ -190,6 +190,22 @@ class HallApi:
         """Mark a material as checked against the original by the clerk."""
         return self.request("POST", f"/api/v1/materials/{material_id}/verify")
 
+    def licence_materials(self, ticket_id: int,
+                          service_code: str | None = None) -> list[dict[str, Any]]:
+        """The materials of a ticket's service for 受理, licence-fetched ones marked."""
+        params = {"service_code": service_code} if service_code else None
+        return self.request("GET", f"/api/v1/tickets/{ticket_id}/licence-materials",
+                             params=params)
+
+    def pickup_slots(self, hall: str, service_code: str) -> dict[str, Any]:
+        """Free 窗口取件 slots for an application of this service accepted now."""
+        return self.request("GET", f"/api/v1/halls/{hall}/pickup-slots",
+                            params={"service_code": service_code})
+
+    def accept_application(self, ticket_id: int, **body: Any) -> dict[str, Any]:
+        """受理: turn the ticket being served (or just finished) into a 办件."""
+        return self.request("POST", f"/api/v1/tickets/{ticket_id}/application", json=body)
+
     # ------------------------------------------------------------------ rating pad (评价器)
 
     def ratepad_state(self) -> dict[str, Any]:

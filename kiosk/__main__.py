@@ -1,4 +1,8 @@
-"""python -m kiosk --server URL --token T [--hall CODE] [--printer CONFIG] [--portrait] ..."""
+"""python -m kiosk [--config FILE] --server URL --token T [--hall CODE] [--printer YAML] ...
+
+Settings: defaults < config file < TONGBAN_KIOSK_* < flags (`hallclient.settings`);
+`--print-config` shows the effective ones.
+"""
 
 from __future__ import annotations
 
@@ -8,46 +12,41 @@ import signal
 import sys
 from dataclasses import replace
 
+from hallclient import settings as hall_settings
 from hallclient.device import DeviceSetupError, device_hall
-from kiosk.config import KioskConfig
+from kiosk.config import APP, KioskConfig
 from kiosk.strings import t
+from tongban_common.wire import DeviceKind
+
+PROG = "python -m kiosk"
+DESCRIPTION = "通办 自助取号机 Tongban self-service kiosk"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Command-line flags (they override the config file and TONGBAN_KIOSK_* variables)."""
-    p = argparse.ArgumentParser(prog="python -m kiosk", description="Tongban self-service kiosk")
-    p.add_argument("--server", help="server base URL, e.g. http://127.0.0.1:8000 "
-                   "(TONGBAN_KIOSK_SERVER)")
-    p.add_argument("--token", help="kiosk device token (TONGBAN_KIOSK_TOKEN); it decides the hall")
-    p.add_argument("--hall", help="hall code; default: the hall of the token (a different one "
-                   "refuses to start)")
-    p.add_argument("--printer", help="printer YAML config (default: TONGBAN_PRINTER_* env)")
-    p.add_argument("--config", help="kiosk YAML config (TONGBAN_KIOSK_CONFIG)")
-    p.add_argument("--portrait", action="store_true", default=None,
-                   help="1080×1920 portrait layout")
-    p.add_argument("--large", action="store_true", default=None, help="start in 大字版")
-    p.add_argument("--lang", choices=("zh", "en"), help="start language (default zh)")
-    p.add_argument("--windowed", action="store_true", help="not full screen (development)")
+    p = hall_settings.build_parser(KioskConfig, APP, prog=PROG, description=DESCRIPTION)
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return p
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """The parsed command line."""
+    """The parsed command line (setting values not given are None)."""
     return build_parser().parse_args(argv)
+
+
+def load_config(argv: list[str] | None = None) -> tuple[KioskConfig, argparse.Namespace]:
+    """The effective settings; exits 2 on a bad value, 0 after --print-config."""
+    return hall_settings.cli(KioskConfig, APP, argv, prog=PROG, description=DESCRIPTION,
+                             parser=build_parser())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the kiosk until the window closes."""
-    args = parse_args(argv)
+    config, args = load_config(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    config = KioskConfig.load(args.config, server=args.server, token=args.token,
-                              hall=args.hall, printer=args.printer, portrait=args.portrait,
-                              large=args.large, lang=args.lang,
-                              fullscreen=False if args.windowed else None)
     try:
-        config = replace(config, hall=device_hall(config.server, config.token, "kiosk",
+        config = replace(config, hall=device_hall(config.server, config.token, DeviceKind.KIOSK,
                                                   config.hall or None,
                                                   timeout=config.http_timeout))
     except DeviceSetupError as exc:

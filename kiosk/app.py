@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PyQt5.QtCore import QTimer
 from PyQt5.QtGui import QFont
 from PyQt5.QtWidgets import QApplication
 
 from hallclient import HallApi
 from hallclient.fonts import ui_family
-from hallclient.qt import EventBridge, Worker
+from hallclient.qt import EventBridge, QtScheduler, Worker
+from hallclient.speech import EspeakSpeaker, make_speaker
 from kiosk.config import KioskConfig
+from kiosk.controller import KioskController
 from kiosk.devices.base import InputDevice
 from kiosk.devices.loader import create_device
-from kiosk.flow import KioskController
 from kiosk.printing import TicketPrinter
 from kiosk.ui.window import ActivityFilter, KioskWindow
 
 log = logging.getLogger(__name__)
 
 
-def qt_schedule(seconds: float, fn: Callable[[], None]) -> None:
-    """Run fn on the UI thread after `seconds`."""
-    QTimer.singleShot(int(seconds * 1000), fn)
-
-
 class KioskApp:
     """One kiosk: call start() after a QApplication exists, stop() before it quits."""
 
     def __init__(self, config: KioskConfig, *, printer: TicketPrinter | None = None,
-                 devices: Sequence[InputDevice] | None = None, live: bool = True) -> None:
+                 devices: Sequence[InputDevice] | None = None, live: bool = True,
+                 speaker: EspeakSpeaker | None = None) -> None:
         app = QApplication.instance()
         assert app is not None, "create the QApplication first"
         app.setFont(QFont(ui_family()))
@@ -39,8 +35,9 @@ class KioskApp:
         self.api = HallApi(config.server, config.token, timeout=config.http_timeout)
         self.printer = printer or TicketPrinter(config.printer)
         self.worker = Worker()
-        self.ctl = KioskController(config, self.api, self.printer, executor=self.worker,
-                                   schedule=qt_schedule)
+        self.speaker = speaker or make_speaker(config.voice, config.audio)
+        self.ctl = KioskController(config, self.api, self.printer, runner=self.worker,
+                                   scheduler=QtScheduler(), speaker=self.speaker)
         self.window = KioskWindow(self.ctl, portrait=config.portrait)
         self.activity = ActivityFilter(self.ctl)
         app.installEventFilter(self.activity)
@@ -94,6 +91,8 @@ class KioskApp:
         if self.bridge is not None:
             self.bridge.stop()
         self.worker.wait(10000)
+        if self.speaker is not None:
+            self.speaker.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.activity)

@@ -1,19 +1,24 @@
-"""Kiosk settings from a YAML file, TONGBAN_KIOSK_* environment variables and CLI flags."""
+"""Kiosk settings: defaults < YAML/JSON file < TONGBAN_KIOSK_* environment < CLI flags.
+
+The layers are read by the hall apps' one loader, `hallclient.settings`.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from hallclient.settings import SettingsError, load_settings, mask_secret, setting
 from printers import PrinterConfig
 
+APP = "kiosk"
 ENV_PREFIX = "TONGBAN_KIOSK_"
 
 
-class KioskConfigError(ValueError):
+class KioskConfigError(SettingsError):
     """The kiosk configuration is invalid."""
 
 
@@ -29,6 +34,8 @@ class DeviceSpec:
         """From a YAML value: a driver name string or {driver: ..., <options>}."""
         if raw in (None, "", "none", False):
             return None
+        if isinstance(raw, DeviceSpec):
+            return raw
         if isinstance(raw, str):
             return cls(driver=raw)
         if isinstance(raw, Mapping) and raw.get("driver"):
@@ -37,29 +44,64 @@ class DeviceSpec:
         raise KioskConfigError(f"device must be a driver name or a mapping with 'driver': {raw!r}")
 
 
+def _printer(raw: Any, environ: Mapping[str, str] | None) -> PrinterConfig:
+    """A PrinterConfig from a mapping, a YAML path, or (nothing given) TONGBAN_PRINTER_*."""
+    if isinstance(raw, PrinterConfig):
+        return raw
+    if isinstance(raw, Mapping):
+        return PrinterConfig.from_mapping(raw)
+    if isinstance(raw, str | Path) and str(raw):
+        return PrinterConfig.from_yaml(raw)
+    return PrinterConfig.from_env(environ)
+
+
+def _device(raw: Any, _environ: Mapping[str, str]) -> DeviceSpec | None:
+    return DeviceSpec.parse(raw)
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     """Everything the kiosk needs to run."""
 
-    server: str = "http://127.0.0.1:8000"
-    token: str = ""
-    hall: str = ""  # empty: the hall of the device token (asked from the server at start)
-    lang: str = "zh"
-    portrait: bool = False
-    large: bool = False
-    fullscreen: bool = True
-    idle_timeout: float = 60.0  # seconds without a touch before going back home
-    retry_seconds: float = 3.0  # pause between automatic retries when the server is down
-    http_timeout: float = 5.0
+    server: str = setting("http://127.0.0.1:8000", help="server base URL",
+                          metavar="URL")
+    token: str = setting("", help="kiosk device token; it decides the hall", secret=True)
+    hall: str = setting("", help="hall code; default: the hall of the token (a different one "
+                        "refuses to start)")
+    lang: str = setting("zh", help="start language", choices=("zh", "en"))
+    portrait: bool = setting(False, help="1080×1920 portrait layout")
+    large: bool = setting(False, help="start in 大字版 (large print)")
+    fullscreen: bool = setting(True, help="full screen",
+                               negative_flag=("--windowed", "not full screen (development)"))
+    idle_timeout: float = setting(60.0, help="seconds without a touch before going back home")
+    retry_seconds: float = setting(3.0, help="pause between automatic retries when the server "
+                                   "is down")
+    http_timeout: float = setting(5.0, help="seconds before a server request gives up")
     # the hall's name kept for 本机暂停服务 when the kiosk starts without a server; "" = none
-    cache_file: str = "~/.cache/tongban/kiosk.json"
-    printer_poll_seconds: float = 30.0  # printer status asked this often while home shows
-    maintenance_pin: str = "246810"
-    maintenance_taps: int = 5  # taps on the top-left corner within 3 s open the PIN screen
-    tracking_url: str = "{server}/t/{token}"  # the portal's public tracking page
-    printer: PrinterConfig = field(default_factory=PrinterConfig)
-    id_reader: DeviceSpec | None = field(default_factory=lambda: DeviceSpec("wedge"))
-    qr_scanner: DeviceSpec | None = None  # a wedge scanner shares the wedge of id_reader
+    cache_file: str = setting("~/.cache/tongban/kiosk.json",
+                              help="where the hall's name is kept for starting offline")
+    printer_poll_seconds: float = setting(30.0, help="printer status asked this often while "
+                                          "the home screen shows")
+    maintenance_pin: str = setting("246810", help="PIN of the maintenance screen", secret=True,
+                                   cli=False)
+    maintenance_taps: int = setting(5, help="taps on the top-left corner within 3 s that open "
+                                    "the PIN screen")
+    tracking_url: str = setting("{server}/t/{token}", help="the portal's public tracking page "
+                                "printed as the slip's QR code")
+    printer: PrinterConfig = setting(
+        help="printer YAML config (a file's `printer:` mapping; default TONGBAN_PRINTER_*)",
+        default_factory=PrinterConfig, parse=_printer, parse_missing=True, metavar="YAML")
+    id_reader: DeviceSpec | None = setting(
+        help="ID card reader driver: wedge | serial | simulator | package.module:Class "
+             "(options in the config file)",
+        default_factory=lambda: DeviceSpec("wedge"), parse=_device)
+    qr_scanner: DeviceSpec | None = setting(
+        None, help="QR scanner driver (a wedge scanner shares the wedge of id_reader)",
+        parse=_device)
+    voice: str = setting("espeak", help="spoken prompts (请刷身份证, 您的号码是…)",
+                         choices=("espeak", "off"))
+    audio: str = setting("auto", help="the player for spoken prompts",
+                         choices=("auto", "paplay", "aplay", "sox"))
 
     def __post_init__(self) -> None:
         """Validate values."""
@@ -85,89 +127,29 @@ class KioskConfig:
     @classmethod
     def load(cls, path: str | Path | None = None, *, environ: Mapping[str, str] | None = None,
              **overrides: Any) -> KioskConfig:
-        """YAML file (optional) < TONGBAN_KIOSK_* env < keyword overrides (CLI flags)."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        path = path or env.get(ENV_PREFIX + "CONFIG")
-        if path:
-            values.update(_read_yaml(Path(path)))
-        for f in fields(cls):
-            raw = env.get(ENV_PREFIX + f.name.upper())
-            if raw not in (None, "") and f.name not in ("printer", "id_reader", "qr_scanner"):
-                values[f.name] = raw
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.from_mapping(values, environ=env)
+        """File (optional) < TONGBAN_KIOSK_* env < keyword overrides (CLI flags)."""
+        try:
+            return load_settings(cls, APP, path=path, environ=environ, overrides=overrides)
+        except KioskConfigError:
+            raise
+        except SettingsError as exc:
+            raise KioskConfigError(str(exc)) from exc
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *,
                      environ: Mapping[str, str] | None = None) -> KioskConfig:
-        """Convert raw values (strings from env, YAML scalars) into a config."""
-        known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(data) - set(known))
-        if unknown:
-            raise KioskConfigError(f"unknown kiosk config keys: {', '.join(unknown)}")
-        values: dict[str, Any] = {}
-        for key, raw in data.items():
-            if key == "printer":
-                values[key] = _printer(raw, environ)
-            elif key in ("id_reader", "qr_scanner"):
-                values[key] = DeviceSpec.parse(raw)
-            elif key in ("portrait", "large", "fullscreen"):
-                values[key] = _bool(key, raw)
-            elif key in ("idle_timeout", "retry_seconds", "http_timeout",
-                         "printer_poll_seconds"):
-                values[key] = float(raw)
-            elif key == "maintenance_taps":
-                values[key] = int(raw)
-            else:
-                values[key] = str(raw)
-        if "printer" not in values:
-            values["printer"] = PrinterConfig.from_env(environ)
-        return cls(**values)
+        """Convert raw values (strings, YAML scalars) into a config; the environment only
+        supplies the printer (TONGBAN_PRINTER_*) when `data` has none."""
+        env = os.environ if environ is None else environ
+        printer_env = {k: v for k, v in env.items() if k.startswith("TONGBAN_PRINTER_")}
+        return cls.load(None, environ=printer_env,
+                        **{k: v for k, v in data.items() if v is not None})
 
     def with_changes(self, **changes: Any) -> KioskConfig:
         """A copy with some fields replaced."""
         return replace(self, **changes)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise KioskConfigError(f"cannot read kiosk config {path}: {exc}") from exc
-    if isinstance(data.get("kiosk"), dict):
-        data = {**data["kiosk"], **({"printer": data["printer"]} if "printer" in data else {})}
-    if not isinstance(data, dict):
-        raise KioskConfigError(f"kiosk config {path} must be a mapping")
-    return data
-
-
-def _printer(raw: Any, environ: Mapping[str, str] | None) -> PrinterConfig:
-    """A PrinterConfig from a mapping, a YAML path, or an existing config."""
-    if isinstance(raw, PrinterConfig):
-        return raw
-    if isinstance(raw, Mapping):
-        return PrinterConfig.from_mapping(raw)
-    if isinstance(raw, str | Path) and str(raw):
-        return PrinterConfig.from_yaml(raw)
-    return PrinterConfig.from_env(environ)
-
-
-def _bool(key: str, raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise KioskConfigError(f"{key} must be true or false, got {raw!r}")
-
-
 def mask_token(token: str) -> str:
     """Show only the first 4 characters of a device token."""
-    if not token:
-        return "—"
-    return token[:4] + "********"  # fixed length: the mask does not reveal the token's size
+    return mask_secret(token)  # fixed length: the mask does not reveal the token's size

@@ -1,36 +1,33 @@
-"""python -m ratepad --server URL --token T [--lang zh|en] [--windowed] [--screenshot out.png]
-[--thanks-seconds 6] [--prompt-seconds 90]"""
+"""python -m ratepad [--config FILE] --server URL --token T [--lang zh|en] [--windowed] ...
+
+Settings: defaults < config file < TONGBAN_RATEPAD_* < flags (`hallclient.settings`);
+`--print-config` shows the effective ones.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-from pathlib import Path
 
-from ratepad.strings import LANGS
+from hallclient import settings as hall_settings
+from ratepad.config import APP, RatepadConfig
 
 log = logging.getLogger("ratepad")
+PROG = "python -m ratepad"
+DESCRIPTION = "通办 评价器 rating pad"
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Command-line options (server and token also from TONGBAN_SERVER / TONGBAN_RATEPAD_TOKEN)."""
-    env = os.environ.get
-    p = argparse.ArgumentParser(prog="python -m ratepad", description="通办 评价器 rating pad")
-    p.add_argument("--server", default=env("TONGBAN_SERVER", "http://127.0.0.1:8000"))
-    p.add_argument("--token", default=env("TONGBAN_RATEPAD_TOKEN"),
-                   required=not env("TONGBAN_RATEPAD_TOKEN"),
-                   help="rating pad device token (bound to one window)")
-    p.add_argument("--lang", choices=LANGS, default="zh")
-    p.add_argument("--thanks-seconds", type=float, default=6.0,
-                   help="how long the thank-you screen stays before the clerk card")
-    p.add_argument("--prompt-seconds", type=float, default=90.0,
-                   help="an untouched prompt goes back to the clerk card after this long")
-    p.add_argument("--windowed", action="store_true", help="not full screen (testing)")
-    p.add_argument("--screenshot", type=Path,
-                   help="connect, save a PNG of the screen and exit (installation check)")
-    return p.parse_args(argv)
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line flags (they override the config file and TONGBAN_RATEPAD_* variables)."""
+    return hall_settings.build_parser(RatepadConfig, APP, prog=PROG, description=DESCRIPTION)
+
+
+def parse_args(argv: list[str] | None = None) -> RatepadConfig:
+    """The effective settings; exits 2 on a bad value, 0 after --print-config."""
+    config, _args = hall_settings.cli(RatepadConfig, APP, argv, prog=PROG,
+                                      description=DESCRIPTION)
+    return config
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,14 +8,15 @@ from typing import Any, Protocol
 from PyQt5.QtCore import QObject, QTimer, pyqtSignal
 
 from hallclient import ApiError, HallApi
-from hallclient.qt import EventBridge, Worker
-from ratepad.model import IDLE, PROMPT, REASONS, THANKS, PadModel
+from hallclient.jobs import Runner, Scheduler
+from hallclient.qt import EventBridge, QtScheduler, Worker
+from ratepad.controller import IDLE, PROMPT, REASONS, THANKS, PadModel
 
 log = logging.getLogger(__name__)
 
 THANKS_MS = 6000  # the thank-you screen, then the clerk card again (--thanks-seconds)
 PROMPT_MS = 90_000  # a prompt nobody touches goes back to the clerk card (--prompt-seconds)
-RETRY_MS = 3000
+RETRY_SECONDS = 3.0  # a failed first load is retried after this (10× on a 401/403)
 
 
 class Screen(Protocol):
@@ -32,7 +33,8 @@ class PadController(QObject):
 
     def __init__(self, api: HallApi, token: str, screen: Screen, model: PadModel | None = None,
                  parent: QObject | None = None, *, thanks_ms: int = THANKS_MS,
-                 prompt_ms: int = PROMPT_MS, max_backoff: float = 5.0) -> None:
+                 prompt_ms: int = PROMPT_MS, max_backoff: float = 5.0,
+                 runner: Runner | None = None, scheduler: Scheduler | None = None) -> None:
         super().__init__(parent)
         self.api = api
         self.token = token
@@ -40,7 +42,10 @@ class PadController(QObject):
         self.model = model or PadModel()
         self.thanks_ms, self.prompt_ms = thanks_ms, prompt_ms
         self.max_backoff = max_backoff
-        self.worker = Worker(self)
+        # Blocking calls and retry delays go through the shared pattern (hallclient.jobs):
+        # Qt's Worker and QtScheduler here, SyncRunner / ManualScheduler in tests.
+        self.worker: Runner = runner or Worker(self)
+        self.scheduler: Scheduler = scheduler or QtScheduler()
         self.bridge: EventBridge | None = None
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
@@ -61,7 +66,8 @@ class PadController(QObject):
         self.idle_timer.stop()
         if self.bridge is not None:
             self.bridge.stop()
-        self.worker.wait(5000)
+        if isinstance(self.worker, Worker):
+            self.worker.wait(5000)
 
     def refresh(self) -> None:
         """Re-read the window, its clerk and any prompt (start, window change, long gap)."""
@@ -87,10 +93,10 @@ class PadController(QObject):
         log.warning("pad state not loaded (%s); retrying", exc)
         if isinstance(exc, ApiError) and exc.status in (401, 403):
             self.screen.set_connection("stopped", exc.message)  # wrong or revoked token
-            QTimer.singleShot(10 * RETRY_MS, self._retry)
+            self.scheduler.later(10 * RETRY_SECONDS, self._retry)
             return
         self.screen.set_connection("disconnected")
-        QTimer.singleShot(RETRY_MS, self._retry)
+        self.scheduler.later(RETRY_SECONDS, self._retry)
 
     def _retry(self) -> None:
         if not self._stopped:

@@ -2,9 +2,10 @@
 
 Usage: .venv/bin/python scripts/gen_errors_doc.py [--check]
 
-Codes come from the error classes of server/core/errors.py (NotFound(…, code="x") and the
-like, anywhere under server/) and from the envelopes the error handlers build themselves.
-`--check` exits 1 when docs/errors.md differs from what would be written (tests run it).
+Codes come from the error classes of server/core/errors.py (NotFound(…, code=ErrorCode.X)
+and the like, anywhere under server/) and from the envelopes the error handlers build
+themselves. `--check` exits 1 when docs/errors.md differs from what would be written or when
+the codes raised and tongban_common.wire.ErrorCode differ (tests run it).
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
+
+from tongban_common.wire import ErrorCode  # noqa: E402
+
 SERVER = ROOT / "server"
 ERRORS_MODULE = SERVER / "core" / "errors.py"
 OUTPUT = ROOT / "docs" / "errors.md"
@@ -45,14 +51,28 @@ class Code:
     modules: set[str] = field(default_factory=set)
 
 
+def code_of(node: ast.expr | None) -> str | None:
+    """A code written as a literal or as ErrorCode.X (an unknown member name stays as written)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id == "ErrorCode"):
+        member = ErrorCode.__members__.get(node.attr)
+        return member.value if member else f"ErrorCode.{node.attr}"
+    return None
+
+
 def error_classes(tree: ast.Module) -> dict[str, tuple[int, str]]:
     """Class name -> (status, default code) for DomainError and its subclasses."""
     found: dict[str, tuple[int, str]] = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            attrs = {t.id: s.value.value for s in node.body if isinstance(s, ast.Assign)
-                     for t in s.targets if isinstance(t, ast.Name)
-                     and isinstance(s.value, ast.Constant)}
+            attrs = {t.id: (s.value.value if isinstance(s.value, ast.Constant)
+                            else code_of(s.value))
+                     for s in node.body if isinstance(s, ast.Assign | ast.AnnAssign)
+                     for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
+                     if isinstance(t, ast.Name) and s.value is not None
+                     and (isinstance(s.value, ast.Constant) or code_of(s.value))}
             bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
             if "status" in attrs and (node.name == "DomainError" or set(bases) & set(found)):
                 found[node.name] = (attrs["status"], attrs["code"])
@@ -88,13 +108,13 @@ def collect() -> dict[str, Code]:
             if name in classes:
                 status, code = classes[name]
                 kw = {k.arg: k.value for k in node.keywords}
-                if isinstance(kw.get("code"), ast.Constant):
-                    code = kw["code"].value
+                code = code_of(kw.get("code")) or code
                 add(code, status, message_text(node.args[0] if node.args else None), module)
             elif name == "JSONResponse" and len(node.args) >= 2 and _is_envelope(node.args[0]):
                 body = node.args[0]
                 assert isinstance(body, ast.Call) and isinstance(node.args[1], ast.Constant)
-                add(body.args[0].value, node.args[1].value, message_text(body.args[1]), module)
+                add(str(code_of(body.args[0])), node.args[1].value, message_text(body.args[1]),
+                    module)
     for status, code in _http_codes(ERRORS_MODULE):
         add(code, status, "", "server.core.errors")
     for path in sorted((SERVER / "ops").glob("*.py")):  # middlewares answer before the app
@@ -106,7 +126,7 @@ def collect() -> dict[str, Code]:
 
 def _is_envelope(node: ast.expr) -> bool:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "error_body" and isinstance(node.args[0], ast.Constant))
+            and node.func.id == "error_body" and code_of(node.args[0]) is not None)
 
 
 def _http_codes(path: Path) -> list[tuple[int, str]]:
@@ -115,8 +135,8 @@ def _http_codes(path: Path) -> list[tuple[int, str]]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Dict) and node.keys and all(
                 isinstance(k, ast.Constant) and isinstance(k.value, int) for k in node.keys):
-            out += [(k.value, v.value) for k, v in zip(node.keys, node.values, strict=True)
-                    if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)]
+            out += [(k.value, str(code_of(v))) for k, v in zip(node.keys, node.values, strict=True)
+                    if isinstance(k, ast.Constant) and code_of(v)]
     return out
 
 
@@ -135,9 +155,29 @@ def _raw_envelopes(path: Path) -> list[tuple[str, int, str]]:
             error = inner.get("error")
             if isinstance(error, ast.Dict):
                 fields = dict(zip([_const(k) for k in error.keys], error.values, strict=True))
-                if isinstance(fields.get("code"), ast.Constant):
-                    out.append((fields["code"].value, status, message_text(fields.get("message"))))
+                code = code_of(fields.get("code"))
+                if code:
+                    out.append((code, status, message_text(fields.get("message"))))
     return out
+
+
+def http_fallback_codes(path: Path = ERRORS_MODULE) -> set[str]:
+    """Codes answered for an HTTP status the table does not name (`{…}.get(status, code)`)."""
+    return {str(code_of(node.args[1])) for node in ast.walk(ast.parse(path.read_text("utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get" and isinstance(node.func.value, ast.Dict)
+            and len(node.args) == 2 and code_of(node.args[1])}
+
+
+def enum_mismatch(codes: dict[str, Code]) -> tuple[set[str], set[str]]:
+    """(codes raised but not ErrorCode members, members never raised).
+
+    The default code of each error class counts as raised: a raise without `code=` answers it.
+    """
+    classes = error_classes(ast.parse(ERRORS_MODULE.read_text(encoding="utf-8")))
+    raised = set(codes) | http_fallback_codes(ERRORS_MODULE) | {c for _, c in classes.values()}
+    members = {c.value for c in ErrorCode}
+    return raised - members, members - raised
 
 
 def _const(node: ast.expr | None) -> object:
@@ -165,7 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true",
                    help="exit 1 when docs/errors.md is out of date instead of writing it")
     args = p.parse_args(argv)
-    text = render(collect())
+    codes = collect()
+    text = render(codes)
+    unknown, unused = enum_mismatch(codes)
+    if unknown or unused:
+        sys.stderr.write(f"not in tongban_common.wire.ErrorCode: {sorted(unknown)}; "
+                         f"members never raised: {sorted(unused)}\n")
+        if args.check:
+            return 1
     if args.check:
         if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
             sys.stderr.write("docs/errors.md is out of date: run scripts/gen_errors_doc.py\n")

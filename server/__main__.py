@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import uvicorn
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.app import create_app
+from server.auth.ratelimit import RateLimitStorageError
+from server.auth.service import create_staff
+from server.catalog.service import create_hall, get_hall
 from server.core.config import DEMO_SECRET, Settings
+from server.core.db import Database
+from server.core.errors import DomainError, NotFound
+from server.demo import (
+    DEMO_COUNTER_TOKEN,
+    DEMO_DISPLAY_TOKEN,
+    DEMO_KIOSK_TOKEN,
+    DEMO_PASSWORD,
+    DEMO_RATEPAD_TOKEN,
+    demo_present,
+    seed_demo,
+)
+from server.devices.service import create_device
+from server.migrate import upgrade
+from server.ops.backup import backup_data_dir, restore_data_dir
 from server.ops.requestlog import configure_logging
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from server.core.db import Database
+from server.ops.slowclients import connection_limit, guarded_protocol, raise_fd_limit
+from server.retention.service import run_retention
+from server.windows.models import Window
+from tongban_common.wire import DEVICE_KINDS, ErrorCode, StaffRole
 
 log = logging.getLogger("server")
 MIN_SECRET_LENGTH = 16
@@ -66,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="IANA time zone of the business day (default Asia/Shanghai)")
     d = sub.add_parser("create-device", help="register a device and print its token once")
     d.add_argument("hall_code", help="code of the device's hall")
-    d.add_argument("kind", choices=["kiosk", "display", "counter", "ratepad"],
+    d.add_argument("kind", choices=[str(k) for k in DEVICE_KINDS],
                    help="what the device is")
     d.add_argument("name", help="a name to recognise it by, e.g. 一楼取号机")
     d.add_argument("--window", type=int, help="window number the device belongs to (ratepad)")
@@ -122,8 +143,6 @@ def main(argv: list[str] | None = None) -> int:
         return serve(settings)
     if command in ("backup", "restore"):
         return _backup_command(args, settings)
-    from server.core.db import Database
-    from server.migrate import upgrade
 
     upgrade(settings.effective_database_url)
     if command == "migrate":
@@ -140,15 +159,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _setup_command(args: argparse.Namespace, db: Database) -> int:
-    from server.auth.service import create_staff
-    from server.catalog.service import create_hall
-    from server.core.errors import DomainError
 
     try:
         if args.command == "create-admin":
             password = args.password or os.environ.get("TONGBAN_ADMIN_PASSWORD", "")
             db.write(lambda s: create_staff(s, username=args.username, password=password,
-                                            role="admin", hall_id=None))
+                                            role=StaffRole.ADMIN, hall_id=None))
             sys.stdout.write(f"admin {args.username} created\n")
         elif args.command == "create-hall":
             db.write(lambda s: create_hall(s, code=args.code, name=args.name,
@@ -165,12 +181,7 @@ def _setup_command(args: argparse.Namespace, db: Database) -> int:
 
 def _create_device(s: Session, args: argparse.Namespace) -> str:
     """Register a device from the command line; returns its token."""
-    from sqlalchemy import select
 
-    from server.catalog.service import get_hall
-    from server.core.errors import NotFound
-    from server.devices.service import create_device
-    from server.windows.models import Window
 
     hall = get_hall(s, args.hall_code)
     window_id = None
@@ -178,14 +189,13 @@ def _create_device(s: Session, args: argparse.Namespace) -> str:
         window_id = s.scalar(select(Window.id).where(Window.hall_id == hall.id,
                                                      Window.number == args.window))
         if window_id is None:
-            raise NotFound(f"窗口 {args.window} 不存在", code="window_not_found")
+            raise NotFound(f"窗口 {args.window} 不存在", code=ErrorCode.WINDOW_NOT_FOUND)
     return create_device(s, hall_id=hall.id, kind=args.kind, name=args.name,
                          window_id=window_id)[1]
 
 
 def _demo_data_outside_demo(db: Database, settings: Settings) -> bool:
     """Without --demo, refuse a database holding the demo hall (public passwords and tokens)."""
-    from server.demo import demo_present
 
     if settings.demo:
         return False
@@ -204,10 +214,7 @@ def _demo_data_outside_demo(db: Database, settings: Settings) -> bool:
 
 
 def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
-    import json
 
-    from server.core.db import Database
-    from server.retention.service import run_retention
 
     days = args.days if args.days is not None else settings.retention_days
     if days < 1:
@@ -223,7 +230,6 @@ def _purge_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup_command(args: argparse.Namespace, settings: Settings) -> int:
-    from server.ops.backup import backup_data_dir, restore_data_dir
 
     if not settings.is_sqlite:
         sys.stderr.write("backup/restore covers the embedded SQLite default; on PostgreSQL use "
@@ -244,7 +250,6 @@ def _backup_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def serve(settings: Settings) -> int:
     """Migrate, seed when asked, and run uvicorn."""
-    import uvicorn
 
     weak = settings.secret_key == DEMO_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH
     if weak and not settings.demo:
@@ -255,9 +260,6 @@ def serve(settings: Settings) -> int:
             "print(secrets.token_urlsafe(32))')`) or run with --demo\n"
         )
         return 2
-    from server.app import create_app
-    from server.auth.ratelimit import RateLimitStorageError
-    from server.ops.slowclients import connection_limit, guarded_protocol, raise_fd_limit
 
     try:
         app = create_app(settings)
@@ -268,14 +270,6 @@ def serve(settings: Settings) -> int:
         app.state.db.dispose()
         return 2
     if settings.demo:
-        from server.demo import (
-            DEMO_COUNTER_TOKEN,
-            DEMO_DISPLAY_TOKEN,
-            DEMO_KIOSK_TOKEN,
-            DEMO_PASSWORD,
-            DEMO_RATEPAD_TOKEN,
-            seed_demo,
-        )
 
         created = app.state.db.write(seed_demo)
         log.info("demo hall %s", "seeded" if created else "already present")

@@ -1,14 +1,11 @@
-"""Application factory: wires settings, database, hub and routers."""
+"""Application factory: wires settings, database, hub, middleware, the route map
+(`server/api.py`) and the background loops (`server/lifespan.py`)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import logging
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -16,50 +13,30 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.alerts.models import Alert
-from server.alerts.router import router as alerts_router
-from server.alerts.runner import alert_loop, storage_conditions
-from server.applications.page import router as backoffice_router
-from server.applications.router import router as applications_router
-from server.appointments.router import router as appointments_router
-from server.audit.router import router as audit_router
+from server.api import mount
 from server.auth.cache import AUTH_ACK_CHANNEL, AUTH_CHANNEL, principals
+from server.auth.principal import require
 from server.auth.ratelimit import CredentialLimiter, open_storage
-from server.auth.router import router as auth_router
-from server.board.router import router as board_router
-from server.cases.router import router as cases_router
-from server.catalog.router import router as catalog_router
-from server.citizens.router import router as citizens_router
+from server.auth.service import resolve_token
+from server.board.service import board_snapshot
 from server.core import clock
 from server.core.config import Settings
 from server.core.db import Database
+from server.core.deps import bearer_token
 from server.core.errors import install_error_handlers
-from server.dashboard.router import router as dashboard_router
-from server.devices.router import router as devices_router
-from server.display_page.router import router as display_page_router
-from server.evaluations.router import router as evaluations_router
 from server.events.hub import Hub
 from server.events.pglisten import PgListener
-from server.events.router import router as events_router
-from server.materials.router import router as materials_router
+from server.lifespan import make_lifespan
 from server.migrate import upgrade
 from server.ops.disk import MB, storage_state
-from server.ops.docs import router as docs_router
 from server.ops.headers import SecurityHeadersMiddleware
 from server.ops.inputguard import InputGuardMiddleware
 from server.ops.limits import BodyLimitMiddleware
 from server.ops.metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
 from server.ops.openapi import install_openapi
 from server.ops.requestlog import RequestIdMiddleware
-from server.ops.site import router as site_router
-from server.portal.router import router as portal_router
-from server.ratepad.router import page_router as ratepad_page_router
-from server.ratepad.router import router as ratepad_router
-from server.retention.runner import retention_loop
-from server.stats.router import router as stats_router
-from server.tickets.router import router as tickets_router
-from server.tracking.reminders import reminder_watch
-from server.tracking.router import router as tracking_router
-from server.windows.router import router as windows_router
+from server.ops.schemas import HealthOut, ReadyOut
+from tongban_common.wire import StaffRole
 
 log = logging.getLogger(__name__)
 
@@ -83,44 +60,18 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
               listen_ping_timeout=settings.listen_ping_timeout_seconds)
     db.commit_listeners.append(hub.notify)
 
-    @asynccontextmanager
-    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
-        # Readiness checks run apart from the request threads, which a database outage fills.
-        started.state.ready_threads = ThreadPoolExecutor(2, thread_name_prefix="readyz")
-        hub.start()
-        await reminder_watch(started).resume()
-        alerts = (asyncio.create_task(alert_loop(db, settings.alert_interval_seconds,
-                                                 extra=lambda: storage_conditions(settings)))
-                  if settings.alert_interval_seconds > 0 else None)
-        retention = (asyncio.create_task(retention_loop(db, settings))
-                     if settings.retention_interval_hours > 0 else None)
-        try:
-            yield
-        finally:
-            if retention is not None:
-                retention.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await retention
-            if alerts is not None:
-                alerts.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await alerts
-            await reminder_watch(started).stop()
-            await hub.stop()
-            started.state.ready_threads.shutdown(wait=False, cancel_futures=True)
-            db.dispose()
-
     app = FastAPI(
         title="Tongban 通办",
         version="1.0",
         description="Queue, kiosk and appointment server for government service halls.",
-        lifespan=lifespan,
+        lifespan=make_lifespan(db, hub, settings),
         docs_url=None,  # served by server/ops/docs.py without inline script (CSP)
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
     app.state.hub = hub
+    app.state.board_snapshot = board_snapshot  # what a hall socket sends first (events/router.py)
     app.state.metrics_ws_open = 0
     metrics = Metrics(ws_connections=hub.subscriber_count)
     metrics.gauge("tongban_alerts_open", "Open supervision alerts", lambda: _open_alerts(db))
@@ -139,21 +90,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on 413/400 refusals
-    for router in (auth_router, catalog_router, windows_router, devices_router, tickets_router,
-                   board_router, tracking_router, evaluations_router, events_router,
-                   stats_router, alerts_router, cases_router, audit_router, dashboard_router,
-                   citizens_router, appointments_router, materials_router, portal_router,
-                   display_page_router, ratepad_router, ratepad_page_router, docs_router,
-                   applications_router, backoffice_router, site_router):
-        app.include_router(router)
+    mount(app)  # the route map: server/api.py
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], response_model=HealthOut)
     async def healthz() -> dict:
         """Liveness: the process answers (on the event loop: no database, no thread pool)."""
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], response_model=None,
-             responses={503: {"description": "database unreachable or data directory full",
+             responses={200: {"model": ReadyOut, "description": "ready"},
+                        503: {"description": "database unreachable or data directory full",
                               "content": {"application/json": {"example": {
                                   "status": "unavailable", "database": "sqlite"}}}}})
     async def readyz() -> Response | dict:
@@ -205,13 +151,9 @@ def _open_alerts(db: Database) -> int:
 
 
 def _check_metrics_access(request: Request, settings: Settings, db: Database) -> None:
-    from server.auth.principal import require
-    from server.auth.service import resolve_token
-    from server.core.deps import bearer_token
-
     token = bearer_token(request.headers.get("authorization"))
     if settings.metrics_token and token and hmac.compare_digest(token, settings.metrics_token):
         return
     with db.read() as s:
         principal = resolve_token(s, token) if token else None
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))

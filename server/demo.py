@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.applications.licences import add_licence
 from server.auth.service import create_staff
 from server.catalog.models import Hall
 from server.catalog.service import create_hall, create_service
 from server.core.config import DEMO_SECRET
 from server.core.ids import hash_id
 from server.devices.service import create_device
+from server.materials.licences import add_licence
 from server.windows.service import create_window
 
 log = logging.getLogger(__name__)

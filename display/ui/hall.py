@@ -11,7 +11,7 @@ import math
 from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from display.model import Call, DisplayModel, ServiceView, WindowView
+from display.controller import Call, DisplayModel, ServiceView, WindowView
 from display.paging import DEFAULT_PAGE_SECONDS, Pager
 from display.strings import Strings
 from display.ui.common import (
@@ -30,6 +30,7 @@ from display.ui.common import (
     set_color,
 )
 from display.ui.screen import WallScreen
+from tongban_common.wire import TicketStatus
 
 RECENT_ROWS = 4
 # Queue rows (columns, rows per column): 2 × 5 landscape, 1 × 10 portrait. More rows would push
@@ -72,11 +73,12 @@ class WindowCard(Panel):
             set_color(self.number, DIGITS if w.ticket_number else MUTED)
         else:
             self.number.setText(w.ticket_number or "—")
-            key = {"called": "called", "serving": "serving"}.get(w.ticket_status or "", "idle")
+            key = {TicketStatus.CALLED: "called", TicketStatus.SERVING: "serving"}.get(
+                w.ticket_status or "", "idle")
             self.state.setText(s(key))
             set_color(self.state, OK if key != "called" else DIGITS)
             set_color(self.number, DIGITS if w.ticket_number else MUTED)
-        self.set_color(HIGHLIGHT_ALT if w.ticket_status == "called" and w.state == "open"
+        self.set_color(HIGHLIGHT_ALT if w.ticket_status == TicketStatus.CALLED and w.state == "open"
                        else PANEL)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from display.model import DisplayModel
+from display.controller import DisplayModel
 from display.strings import Strings
 from display.ui.common import (
     DIGITS,
@@ -22,6 +22,7 @@ from display.ui.common import (
     set_color,
 )
 from display.ui.screen import WallScreen
+from tongban_common.wire import TicketStatus
 
 
 class WindowScreen(WallScreen):
@@ -121,7 +122,8 @@ class WindowScreen(WallScreen):
         else:
             self.number.setText(w.ticket_number or "—")
             set_color(self.number, DIGITS if w.ticket_number else MUTED)
-            key = {"called": "called", "serving": "serving"}.get(w.ticket_status or "", "idle")
+            key = {TicketStatus.CALLED: "called", TicketStatus.SERVING: "serving"}.get(
+                w.ticket_status or "", "idle")
             self.state.setText(s(key))
             set_color(self.state, DIGITS if key == "called" else OK)
         # "当前号码" over 暂停服务 / 已关闭 would read oddly: only while serving.

@@ -7,7 +7,7 @@ import queue
 import threading
 from collections.abc import Callable
 
-from display.model import Call
+from display.controller import Call
 from display.voice.engine import Voice
 from display.voice.sinks import AudioSink
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from display.model import Call
+from display.controller import Call
 from display.voice.pack import (
     CHIME,
     Pcm,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PyQt5.QtWidgets import QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.flow import KioskController, KioskState
+from kiosk.controller import KioskController
+from kiosk.state import KioskState
 from kiosk.ui.widgets import clear_layout, label
 
 
@@ -43,27 +44,31 @@ class ScreenWidget(QWidget):
 class KeypadScreen(ScreenWidget):
     """A screen with title, subtitle, a column of controls and a keypad beside or below it."""
 
-    def __init__(self, ctl: KioskController, portrait: bool) -> None:
+    def __init__(self, ctl: KioskController, portrait: bool, *,
+                 titles_above: bool = False) -> None:
         super().__init__(ctl, portrait)
         self.title = label("", "title")
         self.sub = label("", "subtitle")
         self._body = QVBoxLayout() if portrait else QHBoxLayout()
         self._body.setSpacing(40)
         self.left = QVBoxLayout()
-        self.left.setSpacing(20)
-        # landscape: titles sit above the field so the keypad gets the full height
-        self.head = self.box if portrait else self.left
+        self.left.setSpacing(20 if portrait else 12)
+        # landscape: titles sit above the field so the keypad gets the full height, unless
+        # the column below is so full (ID entry with a card hint) that they need the width
+        self.head = self.box if portrait or titles_above else self.left
         self.head.addWidget(self.title)
         self.head.addWidget(self.sub)
 
     def place_keypad(self, pad: QWidget | QLayout) -> None:
         """Close the control column and put the keypad (or the layout holding it) next to it."""
         self.left.addStretch(1)
-        self._body.addLayout(self.left, 1)
+        # landscape: titles and the 18-digit field need the width more than the keys do
+        wide = 1 if self.portrait else 3
+        self._body.addLayout(self.left, wide)
         if isinstance(pad, QLayout):
-            self._body.addLayout(pad, 1)
+            self._body.addLayout(pad, wide - 1 or 1)
         else:
-            self._body.addWidget(pad, 1)
+            self._body.addWidget(pad, wide - 1 or 1)
         self.box.addLayout(self._body, 1)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.flow import KioskController, KioskState
+from kiosk.controller import KioskController, to_bring
 from kiosk.printing import slot_text
+from kiosk.state import KioskState
 from kiosk.ui.base import KeypadScreen, ListScreen
 from kiosk.ui.take import forward_id_key, id_entry, render_id_entry
 from kiosk.ui.widgets import button, icon_row, label
@@ -53,7 +54,8 @@ class CheckinScreen(KeypadScreen):
 
 MAT_STYLE = {"accepted": ("chipOk", "mat_accepted", "✓"), "rejected": ("chipBad", "mat_rejected",
              "✗"), "pending": ("chipWait", "mat_pending", "…"),
-             "missing": ("chipBad", "mat_missing", "—")}
+             "missing": ("chipBad", "mat_missing", "—"),
+             "from_licence": ("chipOk", "mat_from_licence", "✓")}
 
 
 class AppointmentScreen(ListScreen):
@@ -65,7 +67,7 @@ class AppointmentScreen(ListScreen):
     def render(self, state: KioskState) -> None:
         """One card per appointment."""
         self.title.setText(self.t("appointment_found"))
-        if not self.needs_rebuild((state.lang, repr(state.appointments))):
+        if not self.needs_rebuild((state.lang, state.large, repr(state.appointments))):
             return
         for appt in state.appointments[:3]:
             self.items.addWidget(self._card(appt))
@@ -94,12 +96,19 @@ class AppointmentScreen(ListScreen):
         if arrival:
             good = appt.get("arrival") in ("on_time", "early")
             info.addWidget(label(arrival, "hintGood" if good else "hintBad"))
-        info.addStretch(1)
         materials = appt.get("materials") or []
-        if materials:
+        large = self.ctl.state.large
+        if materials and not large:  # what to bring sits under the facts
+            info.addWidget(self._bring_box(appt))
+        info.addStretch(1)
+        # 大字版: only what to bring (or that nothing is needed), in its box
+        listed = [] if large else materials
+        if listed:
             side.addWidget(label(self.t("materials"), "strong"))
-            for mat in materials:
+            for mat in listed:
                 side.addLayout(self._material_row(mat))
+        if materials and large:
+            side.addWidget(self._bring_box(appt))
         side.addStretch(1)
         if appt.get("can_check_in"):
             btn = button(self.t("do_checkin"),
@@ -110,6 +119,26 @@ class AppointmentScreen(ListScreen):
             btn.setEnabled(False)
         side.addWidget(btn)
         return card
+
+    def _bring_box(self, appt: dict) -> QWidget:
+        """请携带以下材料到窗口: each rejected (with the reason) or missing required one."""
+        items = to_bring(appt)
+        box = QWidget()
+        box.setObjectName("okPanel" if not items else "bringPanel")
+        box.setAttribute(Qt.WA_StyledBackground, True)
+        lines = QVBoxLayout(box)
+        lines.setContentsMargins(20, 12, 20, 12)
+        lines.setSpacing(4)
+        if not items:
+            lines.addWidget(label("✓ " + self.t("bring_none"), "bringOk"))
+            return box
+        lines.addWidget(label(self.t("bring_title") + self.colon(), "bringTitle"))
+        for mat in items:
+            what = self.t("bring_rejected" if mat.get("status") == "rejected" else "bring_missing")
+            if mat.get("reason"):
+                what += self.colon() + mat["reason"]
+            lines.addWidget(label(f"· {mat.get('name', '')}{self.paren(what)}", "bringItem"))
+        return box
 
     def _material_row(self, mat: dict) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -122,6 +151,8 @@ class AppointmentScreen(ListScreen):
             extra += " · " + self.t("mat_reused")
         if mat.get("reason"):
             extra += self.colon() + mat["reason"]
+        if mat.get("status") == "from_licence" and mat.get("licence_text"):
+            extra = mat["licence_text"] if self.ctl.state.lang == "zh" else extra
         chip = label(f"{mark} {extra}", style, align=Qt.AlignRight | Qt.AlignVCenter)
         row.addWidget(chip, 1)
         return row

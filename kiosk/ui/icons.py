@@ -8,7 +8,7 @@ from PyQt5.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
 
 def icon(name: str, size: int, color: str = "#1459b8") -> QPixmap:
     """A square pictogram: ticket, calendar, search, idcard, qr, warning, check, clock, people,
-    printer, elder, wifi_off, home, back, wrench."""
+    printer, elder, wifi_off, home, back, wrench, box, large_text."""
     pm = QPixmap(size, size)
     pm.fill(Qt.transparent)
     p = QPainter(pm)
@@ -120,6 +120,25 @@ def _elder(p: QPainter, c: QColor) -> None:
     p.drawArc(QRectF(60, 42, 12, 12), 0, 180 * 16)
 
 
+def _box(p: QPainter, c: QColor) -> None:
+    """A parcel: 取件."""
+    p.drawPolygon(QPointF(50, 10), QPointF(88, 28), QPointF(88, 72), QPointF(50, 90),
+                  QPointF(12, 72), QPointF(12, 28))
+    p.drawPolyline(QPointF(12, 28), QPointF(50, 46), QPointF(88, 28))
+    p.drawLine(QPointF(50, 46), QPointF(50, 90))
+    p.drawLine(QPointF(31, 19), QPointF(69, 37))
+
+
+def _large_text(p: QPainter, c: QColor) -> None:
+    """A big and a small 字-like A: 大字版."""
+    p.setPen(QPen(c, 9, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+    p.drawPolyline(QPointF(8, 86), QPointF(34, 14), QPointF(60, 86))
+    p.drawLine(QPointF(18, 60), QPointF(50, 60))
+    p.setPen(QPen(c, 6, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+    p.drawPolyline(QPointF(66, 86), QPointF(79, 50), QPointF(92, 86))
+    p.drawLine(QPointF(71, 74), QPointF(87, 74))
+
+
 def _wifi_off(p: QPainter, c: QColor) -> None:
     p.drawArc(QRectF(10, 22, 80, 80), 45 * 16, 90 * 16)
     p.drawArc(QRectF(26, 38, 48, 48), 45 * 16, 90 * 16)
@@ -151,6 +170,6 @@ _DRAW = {
     "ticket": _ticket, "calendar": _calendar, "search": _search, "idcard": _idcard,
     "qr": _qr, "warning": _warning, "check": _check, "clock": _clock, "people": _people,
     "printer": _printer, "elder": _elder, "wifi_off": _wifi_off, "home": _home,
-    "back": _back, "wrench": _wrench,
+    "back": _back, "wrench": _wrench, "box": _box, "large_text": _large_text,
 }
 NAMES = tuple(_DRAW)

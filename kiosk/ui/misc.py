@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.config import mask_token
-from kiosk.flow import KioskController, KioskState
+from kiosk.controller import KioskController
+from kiosk.state import KioskState
 from kiosk.ui.base import KeypadScreen, ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.take import show_ticket_wait
-from kiosk.ui.theme import ACCENT, WARN
+from kiosk.ui.theme import ACCENT, WARN, Metrics, stylesheet
 from kiosk.ui.widgets import PIN_ROWS, Keypad, button, icon_row, label
+from tongban_common.wire import TicketStatus
 
 
 class MessageScreen(ScreenWidget):
@@ -122,18 +124,27 @@ class ErrorScreen(MessageScreen):
 
 
 class QueryScreen(KeypadScreen):
-    """Scan the slip's QR or type its number."""
+    """Scan the slip's QR or type its number (an ID card tap: 办件 progress)."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
         self.scan_hint = label("", "strong")
-        self.left.addLayout(icon_row("qr", 110, self.scan_hint))
+        self.scan_row = QWidget()  # 大字版 hides it: the subtitle says the same
+        row = icon_row("qr", 110, self.scan_hint, QHBoxLayout(self.scan_row))
+        row.setContentsMargins(0, 0, 0, 0)
+        self.left.addWidget(self.scan_row)
         self.field = label("", "field", wrap=False, align=Qt.AlignCenter)
         self.message = label("", "hintBad", align=Qt.AlignCenter)
         self.go = button("", ctl.query_submit, primary=True, icon_name="search")
         self.left.addWidget(self.field)
         self.left.addWidget(self.message)
-        self.left.addWidget(self.go)
+        # 办件 progress: an ID card tap here looks them up; this button types the number
+        self.cases = button("", ctl.open_cases, icon_name="idcard")
+        actions = QHBoxLayout()
+        actions.setSpacing(20)
+        actions.addWidget(self.cases, 1)
+        actions.addWidget(self.go, 1)
+        self.left.addLayout(actions)
         self.pad: Keypad | None = None
         self.pad_box = QVBoxLayout()
         self.place_keypad(self.pad_box)
@@ -164,10 +175,12 @@ class QueryScreen(KeypadScreen):
         self.title.setText(self.t("query_title"))
         self.sub.setText(self.t("query_sub2"))
         self.scan_hint.setText(self.t("scan_to_track"))
+        self.scan_row.setVisible(not state.large)
         self.field.setText(state.query_text or "____")
         self.message.setText(self.t(state.query_message_key) if state.query_message_key else "")
         self.go.setText(self.t("query_go"))
         self.go.setEnabled(bool(state.query_text))
+        self.cases.setText(self.t("cases_entry"))
         assert self.pad is not None
         self.pad.set_labels({Keypad.DELETE: self.t("kp_back")})
 
@@ -206,12 +219,12 @@ class QueryResultScreen(ScreenWidget):
         self.number.setText(r.get("number", ""))
         self.service.setText(r.get("service_name", ""))
         window = r.get("window")
-        if r.get("status") in ("called", "serving") and window:
+        if r.get("status") in (TicketStatus.CALLED, TicketStatus.SERVING) and window:
             self.status.setText(self.t("query_called", w=f"{window['number']}号窗口 "
                                        f"{window.get('name', '')}".strip()))
         else:
             self.status.setText(self.t("query_status", s=r.get("status_text", "")))
-        waiting = r.get("status") == "waiting"
+        waiting = r.get("status") == TicketStatus.WAITING
         self.ahead.setVisible(waiting)
         self.wait.setVisible(waiting)
         self.ahead.setText(self.t("people_ahead", n=r.get("people_ahead") or 0))
@@ -269,6 +282,8 @@ class MaintenanceScreen(ScreenWidget):
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
+        # staff read this screen: always the standard sizes, whatever a citizen chose
+        self.setStyleSheet(stylesheet(Metrics(large=False)))
         self.title = label("", "title")
         self.box.addLayout(icon_row("wrench", 90, self.title))
         self.lines = [label("", "strong") for _ in range(7)]

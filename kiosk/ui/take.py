@@ -7,7 +7,8 @@ from collections.abc import Callable
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.flow import KioskController, KioskState
+from kiosk.controller import KioskController
+from kiosk.state import KioskState
 from kiosk.ui.base import KeypadScreen, ListScreen, ScreenWidget
 from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (
@@ -53,8 +54,16 @@ def show_wait(screen: ScreenWidget, lab: QLabel, svc: dict) -> None:
     restyle(lab, "itemWarn" if svc.get("accepting") is False else "itemWait")
 
 
+# home tiles: (key, pictogram, title, subtitle); the large-text tile's texts follow the mode
+TILES = (("take", "ticket", "take_number", "take_number_sub"),
+         ("checkin", "calendar", "checkin", "checkin_sub"),
+         ("pickup", "box", "pickup", "pickup_sub"),
+         ("query", "search", "query", "query_sub"),
+         ("large", "large_text", "large_on", "large_tile_sub"))
+
+
 class HomeScreen(ScreenWidget):
-    """Three big tiles."""
+    """取号 as the biggest tile, then 预约签到, 取件, 查询 and the 大字版 tile."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
@@ -64,27 +73,39 @@ class HomeScreen(ScreenWidget):
         self.box.addWidget(self.banner)
         self.greeting = label("", "title", align=Qt.AlignCenter)
         self.box.addWidget(self.greeting)
-        tiles = QVBoxLayout() if portrait else QHBoxLayout()
-        tiles.setSpacing(36)
-        self.tiles = {
-            "take": RichButton("", "", icon_name="ticket", icon_px=200),
-            "checkin": RichButton("", "", icon_name="calendar", icon_px=200),
-            "query": RichButton("", "", icon_name="search", icon_px=200),
-        }
-        self.tiles["take"].clicked.connect(lambda: ctl.take_number())
-        self.tiles["checkin"].clicked.connect(lambda: ctl.open_checkin())
-        self.tiles["query"].clicked.connect(lambda: ctl.open_query())
-        for tile in self.tiles.values():
-            tiles.addWidget(tile, 1)
-        self.box.addLayout(tiles, 1)
+        grid = QGridLayout()
+        grid.setSpacing(20)
+        actions = {"take": ctl.take_number, "checkin": ctl.open_checkin,
+                   "pickup": ctl.open_pickup, "query": ctl.open_query,
+                   "large": ctl.toggle_large}
+        self.tiles: dict[str, RichButton] = {}
+        for key, pictogram, _, _ in TILES:
+            big = key == "take"
+            # landscape: the small tiles put the pictogram beside the words (height is short)
+            tile = RichButton("", "", icon_name=pictogram,
+                              icon_px=(130 if portrait else 200) if big else 100, vertical=big)
+            tile.clicked.connect(lambda _=False, fn=actions[key]: fn())
+            self.tiles[key] = tile
+        # portrait: 取号 across the top, the others in rows below; landscape: 取号 on the left
+        places = ({"take": (0, 0, 2, 1), "checkin": (2, 0, 1, 1), "pickup": (3, 0, 1, 1),
+                   "query": (4, 0, 1, 1), "large": (5, 0, 1, 1)} if portrait else
+                  {"take": (0, 0, 2, 1), "checkin": (0, 1, 1, 1), "pickup": (0, 2, 1, 1),
+                   "query": (1, 1, 1, 1), "large": (1, 2, 1, 1)})
+        for key, (row, col, rows, cols) in places.items():
+            grid.addWidget(self.tiles[key], row, col, rows, cols)
+        for i in range(grid.rowCount()):
+            grid.setRowStretch(i, 1)
+        for i in range(grid.columnCount()):
+            grid.setColumnStretch(i, 1)
+        self.box.addLayout(grid, 1)
         self.notice = label("", "hint", align=Qt.AlignCenter)
-        self.box.addWidget(self.notice)
         help_row = QHBoxLayout()
         help_row.setSpacing(24)
         self.help_btn = button("", ctl.call_staff, icon_name="people")
         self.help_label = label("", "hintGood")
         help_row.addWidget(self.help_btn)
         help_row.addWidget(self.help_label, 1)
+        help_row.addWidget(self.notice, 2)  # the green-channel notice shares the help row
         self.box.addLayout(help_row)
 
     def render(self, state: KioskState) -> None:
@@ -96,9 +117,10 @@ class HomeScreen(ScreenWidget):
         self.help_label.setText(self.t(state.help_key) if state.help_key else "")
         restyle(self.help_label, "hintBad" if state.help_key == "help_failed" else "hintGood")
         self.greeting.setText(self.t("title"))
-        for key, (title, sub) in {"take": ("take_number", "take_number_sub"),
-                                  "checkin": ("checkin", "checkin_sub"),
-                                  "query": ("query", "query_sub")}.items():
+        self.greeting.setVisible(not state.large)  # 大字版: the room goes to the tiles
+        for key, _, title, sub in TILES:
+            if key == "large" and state.large:
+                title, sub = "large_off", "normal_tile_sub"
             self.tiles[key].title_label.setText(self.t(title))
             self.tiles[key].sub_label.setText(self.t(sub))
             self.tiles[key].sub_label.show()
@@ -197,7 +219,7 @@ class IdPromptScreen(KeypadScreen):
     """Optional ID card / number before the ticket (green channel for 60+)."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
-        super().__init__(ctl, portrait)
+        super().__init__(ctl, portrait, titles_above=True)
         self.card_hint = label("", "strong")
         self.left.addLayout(icon_row("idcard", 110 if portrait else 80, self.card_hint))
         self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
@@ -224,17 +246,49 @@ class IdPromptScreen(KeypadScreen):
         self.skip.setText(self.t("skip"))
 
 
+class IdLookupScreen(KeypadScreen):
+    """Tap the ID card (or type the number), then look something up (取件, 办件进度)."""
+
+    KEYS = ("title", "sub", "go")  # string keys of the subclass, in this order
+    MESSAGE = ""  # the KioskState field with the last answer's string key
+
+    def __init__(self, ctl: KioskController, portrait: bool, go: Callable[[], None],
+                 **icon: str) -> None:
+        super().__init__(ctl, portrait, titles_above=True)
+        self.card_hint = label("", "strong")
+        self.left.addLayout(icon_row("idcard", 110 if portrait else 80, self.card_hint))
+        self.field, self.hint, self.pad = id_entry(self, lambda v: forward_id_key(ctl, v))
+        self.message = label("", "hintBad", align=Qt.AlignCenter)
+        self.go = button("", go, primary=True, **icon)
+        for w in (self.field, self.hint, self.message, self.go):
+            self.left.addWidget(w)
+        self.place_keypad(self.pad)
+
+    def render(self, state: KioskState) -> None:
+        """Field, hint, the last answer (nothing found) and the button."""
+        title, sub, go = self.KEYS
+        self.title.setText(self.t(title))
+        self.sub.setText(self.t(sub))
+        self.card_hint.setText(self.t("card_hint"))
+        render_id_entry(self, state, self.field, self.hint, self.pad)
+        key = getattr(state, self.MESSAGE)
+        self.message.setVisible(bool(key))
+        self.message.setText(self.t(key) if key else "")
+        self.go.setText(self.t(go))
+        self.go.setEnabled(state.id_check.ok)
+
+
 class TicketScreen(ScreenWidget):
     """The issued number, wait, QR and print outcome (photo message when printing failed)."""
 
     def __init__(self, ctl: KioskController, portrait: bool) -> None:
         super().__init__(ctl, portrait)
-        self.qr_px = 360 if portrait else 330
         body = QVBoxLayout() if portrait else QHBoxLayout()
         body.setSpacing(36)
         card = QWidget()
         card.setObjectName("card")
         info = QVBoxLayout(card)
+        self.info = info  # the 取件 screen adds what the number collects
         info.setContentsMargins(36, 24, 36, 24)
         info.setSpacing(10)
         self.caption = label("", "subtitle", align=Qt.AlignCenter)
@@ -252,14 +306,24 @@ class TicketScreen(ScreenWidget):
             info.addWidget(w)
         body.addWidget(card, 3)
         side = QVBoxLayout()
+        self.side = side  # the 取件 screen lists what the number collects here (landscape)
+        self.qr_px = 300 if portrait else 330
         side.setSpacing(16)
         self.qr = QLabel()
         self.qr.setAlignment(Qt.AlignCenter)
         self.qr_caption = label("", "hint", align=Qt.AlignCenter)
-        side.addWidget(self.qr)
-        side.addWidget(self.qr_caption)
         self.status = label("", "okBox", align=Qt.AlignCenter)
-        side.addWidget(self.status)
+        if portrait:  # the QR beside its caption: the number keeps its height
+            row = QHBoxLayout()
+            row.setSpacing(24)
+            row.addWidget(self.qr)
+            row.addWidget(self.qr_caption, 1)
+            side.addLayout(row)
+            side.addWidget(self.status)
+        else:
+            side.addWidget(self.qr)
+            side.addWidget(self.qr_caption)
+            side.addWidget(self.status)
         side.addStretch(1)
         self.reprint = button("", ctl.print_ticket, icon_name="printer")
         self.done = button("", ctl.go_home, primary=True, icon_name="check")
@@ -271,7 +335,7 @@ class TicketScreen(ScreenWidget):
         side.addLayout(actions)
         body.addLayout(side, 2)
         self.box.addLayout(body, 1)
-        self._qr_for = ""
+        self._qr_for: tuple[str, int] = ("", 0)
 
     def render(self, state: KioskState) -> None:
         """Everything from the ticket JSON."""
@@ -298,9 +362,10 @@ class TicketScreen(ScreenWidget):
                              if reason else None) if x]
         self.appt.setVisible(bool(lines))
         self.appt.setText("\n".join(lines))
-        if state.ticket_link != self._qr_for:
-            self.qr.setPixmap(qr_pixmap(state.ticket_link, self.qr_px))
-            self._qr_for = state.ticket_link
+        qr_px = round(self.qr_px * (0.55 if state.large else 1.0))  # room for larger text
+        if (state.ticket_link, qr_px) != self._qr_for:
+            self.qr.setPixmap(qr_pixmap(state.ticket_link, qr_px))
+            self._qr_for = (state.ticket_link, qr_px)
         self.qr_caption.setText(self.t("scan_to_track"))
         if state.print_state == "failed":
             self.status.setObjectName("photoBox")

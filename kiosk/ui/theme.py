@@ -17,6 +17,11 @@ TEXT = "#1d2733"
 MUTED = "#5b6776"
 
 MIN_BUTTON_PX = 81  # 20 mm on a 21.5" 1080p panel (0.248 mm per pixel)
+# 大字版: every text at least 1.6 times its standard size; the ticket number, display-sized
+# already (170 px, some 42 mm), grows like the touch targets
+LARGE_FONT_SCALE = 1.6
+LARGE_TARGET_SCALE = 1.25  # touch targets grow less: a 1080 px high screen must still fit
+LARGE_KEY_SCALE = 1.0  # keys are large already; their labels still grow 1.6 times
 
 
 @dataclass(frozen=True)
@@ -27,12 +32,21 @@ class Metrics:
 
     @property
     def scale(self) -> float:
-        """Factor applied to the standard sizes."""
-        return 1.3 if self.large else 1.0
+        """Factor applied to the standard font sizes."""
+        return LARGE_FONT_SCALE if self.large else 1.0
+
+    @property
+    def target_scale(self) -> float:
+        """Factor applied to the standard heights of touch targets."""
+        return LARGE_TARGET_SCALE if self.large else 1.0
 
     def px(self, base: float) -> int:
-        """A scaled pixel size."""
+        """A scaled font size in pixels."""
         return round(base * self.scale)
+
+    def target(self, base: float) -> int:
+        """A scaled touch-target height in pixels."""
+        return round(base * self.target_scale)
 
     @property
     def body(self) -> int:
@@ -42,12 +56,12 @@ class Metrics:
     @property
     def button(self) -> int:
         """Minimum touch target height (≥ 20 mm)."""
-        return max(MIN_BUTTON_PX, self.px(96))
+        return max(MIN_BUTTON_PX, self.target(96))
 
     @property
     def key(self) -> int:
-        """Keypad key height."""
-        return max(MIN_BUTTON_PX, self.px(92))
+        """Keypad key height (grows least: four rows must fit beside the ID field)."""
+        return max(MIN_BUTTON_PX, round(92 * (LARGE_KEY_SCALE if self.large else 1.0)))
 
 
 def stylesheet(m: Metrics) -> str:
@@ -65,8 +79,8 @@ def stylesheet(m: Metrics) -> str:
     #hintBad {{ font-size: {m.px(30)}px; color: {ACCENT}; font-weight: bold; }}
     #hintGood {{ font-size: {m.px(30)}px; color: {GREEN}; font-weight: bold; }}
     #card {{ background: {CARD}; border-radius: 18px; }}
-    #bigNumber {{ font-size: {m.px(170)}px; font-weight: bold; color: {ACCENT}; }}
-    #midNumber {{ font-size: {m.px(110)}px; font-weight: bold; color: {ACCENT}; }}
+    #bigNumber {{ font-size: {m.target(170)}px; font-weight: bold; color: {ACCENT}; }}
+    #midNumber {{ font-size: {m.target(110)}px; font-weight: bold; color: {ACCENT}; }}
     #strong {{ font-size: {m.px(38)}px; font-weight: bold; }}
     #badgeGreen {{ background: {GREEN}; color: white; border-radius: 12px; padding: 8px 26px;
                    font-size: {m.px(40)}px; font-weight: bold; }}
@@ -78,6 +92,11 @@ def stylesheet(m: Metrics) -> str:
               font-size: {m.px(34)}px; font-weight: bold; padding: 18px; }}
     #field {{ background: white; border: 3px solid {PRIMARY}; border-radius: 12px;
               font-size: {m.px(52)}px; font-family: "{mono_family()}"; padding: 4px 18px; }}
+    #bringPanel {{ background: #fff4e6; border: 4px solid {WARN}; border-radius: 14px; }}
+    #okPanel {{ background: #e6f4ea; border-radius: 14px; }}
+    #bringTitle {{ font-size: {m.px(34)}px; color: {WARN}; font-weight: bold; }}
+    #bringItem {{ font-size: {m.px(30)}px; color: {ACCENT}; font-weight: bold; }}
+    #bringOk {{ font-size: {m.px(30)}px; color: {GREEN}; font-weight: bold; }}
     #errorText {{ font-size: {m.px(34)}px; color: {TEXT}; }}
     QPushButton {{ background: white; border: 2px solid #c5d3e6; border-radius: 16px;
                    min-height: {m.button}px; font-size: {m.px(34)}px; padding: 6px 18px; }}
@@ -87,10 +106,10 @@ def stylesheet(m: Metrics) -> str:
                            font-weight: bold; }}
     QPushButton#primary:disabled {{ background: #9db6da; color: #eef3f9; }}
     QPushButton#headerBtn {{ background: transparent; color: white; border: 2px solid white;
-                             font-size: {m.px(28)}px; }}
+                             font-size: {m.px(28)}px; min-height: {MIN_BUTTON_PX}px; }}
     QPushButton#key {{ min-height: {m.key}px; font-size: {m.px(48)}px; font-weight: bold; }}
     QPushButton#tile QLabel, QPushButton#listItem QLabel {{ background: transparent; }}
-    QPushButton#listItem {{ min-height: {m.px(150)}px; }}
+    QPushButton#listItem {{ min-height: {m.target(150)}px; }}
     #tileTitle {{ font-size: {m.px(54)}px; font-weight: bold; color: {PRIMARY_DARK}; }}
     #tileSub {{ font-size: {m.px(28)}px; color: {MUTED}; }}
     #itemTitle {{ font-size: {m.px(38)}px; font-weight: bold; color: {TEXT}; }}

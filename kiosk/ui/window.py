@@ -7,9 +7,11 @@ from typing import Any
 from PyQt5.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal, pyqtSlot
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.controller import KioskController
 from kiosk.devices.base import DeviceRead
-from kiosk.flow import KioskController, KioskState, Screen
+from kiosk.state import KioskState, Screen
 from kiosk.ui.base import ScreenWidget
+from kiosk.ui.cases import CasesResultScreen, CasesScreen
 from kiosk.ui.checkin import AppointmentScreen, CheckinScreen
 from kiosk.ui.icons import icon
 from kiosk.ui.misc import (
@@ -23,6 +25,7 @@ from kiosk.ui.misc import (
     QueryScreen,
     RetryScreen,
 )
+from kiosk.ui.pickup import PickupResultScreen, PickupScreen
 from kiosk.ui.take import (
     CategoriesScreen,
     HomeScreen,
@@ -40,11 +43,15 @@ SCREENS: dict[Screen, type[ScreenWidget]] = {
     Screen.BUSY: BusyScreen, Screen.RETRY: RetryScreen, Screen.TICKET: TicketScreen,
     Screen.CHECKIN: CheckinScreen, Screen.APPOINTMENT: AppointmentScreen,
     Screen.QUERY: QueryScreen, Screen.QUERY_RESULT: QueryResultScreen,
+    Screen.CASES: CasesScreen, Screen.CASES_RESULT: CasesResultScreen,
+    Screen.PICKUP: PickupScreen, Screen.PICKUP_RESULT: PickupResultScreen,
     Screen.ERROR: ErrorScreen, Screen.PIN: PinScreen, Screen.MAINTENANCE: MaintenanceScreen,
 }
 WITH_FOOTER = {Screen.CATEGORIES, Screen.SERVICES, Screen.ID_PROMPT, Screen.CHECKIN,
-               Screen.APPOINTMENT, Screen.QUERY, Screen.QUERY_RESULT, Screen.PIN}
-WITH_BACK = {Screen.SERVICES, Screen.ID_PROMPT, Screen.QUERY_RESULT}
+               Screen.APPOINTMENT, Screen.QUERY, Screen.QUERY_RESULT, Screen.PIN,
+               Screen.CASES, Screen.CASES_RESULT, Screen.PICKUP}
+WITH_BACK = {Screen.SERVICES, Screen.ID_PROMPT, Screen.QUERY_RESULT, Screen.CASES,
+             Screen.CASES_RESULT}
 
 
 class CornerLabel(QLabel):
@@ -140,6 +147,8 @@ class KioskWindow(QWidget):
         self.hall_label.setText(state.hall_name)  # never the raw hall code
         self.conn_label.setText(self.ctl.text(f"conn_{state.connection}"))
         self.large_btn.setText(self.ctl.text("large_off" if state.large else "large_on"))
+        # home has its own big 大字版 tile; the header switch serves the other screens
+        self.large_btn.setVisible(state.screen != Screen.HOME)
         self.lang_btn.setText(self.ctl.text("lang_switch"))
         self.footer.setVisible(state.screen in WITH_FOOTER)
         self.back_btn.setVisible(state.screen in WITH_BACK)

@@ -14,7 +14,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from ratepad.model import IDLE, PROMPT, REASONS, THANKS, PadModel
+from ratepad.controller import IDLE, PROMPT, REASONS, THANKS, PadModel
 from ratepad.strings import Strings
 from ratepad.ui.theme import (
     ACCENT,

@@ -25,6 +25,7 @@ from server.events.service import append_event
 from server.ops.disk import MB, StorageState
 from server.tickets.models import Ticket
 from server.windows.models import Window, WindowService
+from tongban_common.wire import DeviceKind, ErrorCode, EventType, TicketStatus
 
 from .models import Alert
 
@@ -82,25 +83,26 @@ def validate_rules(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name, conf in body.items():
         if name not in DEFAULT_RULES:
-            raise Invalid(f"未知监察规则 {name}", code="unknown_rule")
+            raise Invalid(f"未知监察规则 {name}", code=ErrorCode.UNKNOWN_RULE)
         if not isinstance(conf, dict):
-            raise Invalid(f"规则 {name} 应为对象", code="invalid_rule")
+            raise Invalid(f"规则 {name} 应为对象", code=ErrorCode.INVALID_RULE)
         clean: dict[str, Any] = {}
         for key, value in conf.items():
             if key not in DEFAULT_RULES[name]:
-                raise Invalid(f"规则 {name} 没有参数 {key}", code="invalid_rule")
+                raise Invalid(f"规则 {name} 没有参数 {key}", code=ErrorCode.INVALID_RULE)
             if key == "enabled":
                 if not isinstance(value, bool):
-                    raise Invalid(f"{name}.enabled 应为 true/false", code="invalid_rule")
+                    raise Invalid(f"{name}.enabled 应为 true/false", code=ErrorCode.INVALID_RULE)
             elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise Invalid(f"{RULE_NAMES_ZH[name]}的参数 {key} 应为正数", code="invalid_rule")
+                raise Invalid(f"{RULE_NAMES_ZH[name]}的参数 {key} 应为正数",
+                              code=ErrorCode.INVALID_RULE)
             clean[key] = value
         merged = {**DEFAULT_RULES[name], **clean}
         for lo, hi in (("yellow_minutes", "red_minutes"), ("yellow_count", "red_count"),
                        ("yellow_factor", "red_factor")):
             if lo in merged and merged[lo] > merged[hi]:
                 raise Invalid(f"{RULE_NAMES_ZH[name]}：黄色阈值不能大于红色阈值",
-                              code="invalid_thresholds")
+                              code=ErrorCode.INVALID_THRESHOLDS)
         out[name] = clean
     return out
 
@@ -121,7 +123,7 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
         select(ServiceItem).where(ServiceItem.hall_id == hall.id))}
     waiting = s.execute(select(Ticket.id, Ticket.number, Ticket.service_id, Ticket.queued_at,
                                Ticket.issued_at)
-                        .where(Ticket.hall_id == hall.id, Ticket.status == "waiting",
+                        .where(Ticket.hall_id == hall.id, Ticket.status == TicketStatus.WAITING,
                                # an earlier day's leftovers are not waiting any more
                                Ticket.business_day == business_day(now, hall.timezone))
                         .order_by(Ticket.issued_at, Ticket.id)).all()
@@ -156,7 +158,8 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
         serving = s.execute(select(Ticket.id, Ticket.number, Ticket.service_id,
                                    Ticket.started_at, Window.number)
                             .join(Window, Window.id == Ticket.window_id)
-                            .where(Ticket.hall_id == hall.id, Ticket.status == "serving")).all()
+                            .where(Ticket.hall_id == hall.id,
+                                   Ticket.status == TicketStatus.SERVING)).all()
         for tid, number, sid, started, wnum in serving:
             if started is None:
                 continue
@@ -173,13 +176,14 @@ def conditions(s: Session, hall: Hall, now: datetime) -> list[Condition]:
     if r["enabled"]:
         devices = s.scalars(select(Device).where(
             Device.hall_id == hall.id, Device.revoked_at.is_(None),
-            Device.kind.in_(("kiosk", "display")), Device.last_seen_at.is_not(None)))
+            Device.kind.in_((DeviceKind.KIOSK, DeviceKind.DISPLAY)),
+            Device.last_seen_at.is_not(None)))
         for d in devices:
             assert d.last_seen_at is not None
             minutes = (now - d.last_seen_at).total_seconds() / 60
             level = _level(minutes, r["yellow_minutes"], r["red_minutes"])
             if level:
-                kind = "取号机" if d.kind == "kiosk" else "显示屏"
+                kind = "取号机" if d.kind == DeviceKind.KIOSK else "显示屏"
                 out.append(Condition(
                     "device_silent", f"device:{d.id}", level, round(minutes, 1),
                     f"{kind}「{d.name}」已 {int(minutes)} 分钟无心跳",
@@ -240,7 +244,7 @@ def _idle_windows(s: Session, hall: Hall, now: datetime, r: dict[str, Any],
                               .where(Window.hall_id == hall.id)):
         links[wid].add(sid)
     busy = set(s.scalars(select(Ticket.window_id).where(
-        Ticket.hall_id == hall.id, Ticket.status.in_(("called", "serving")))))
+        Ticket.hall_id == hall.id, Ticket.status.in_((TicketStatus.CALLED, TicketStatus.SERVING)))))
     last_done = dict(s.execute(
         select(Ticket.window_id, func.max(Ticket.finished_at))
         .where(Ticket.hall_id == hall.id, Ticket.window_id.is_not(None),
@@ -308,7 +312,7 @@ def _apply(s: Session, hall_id: int, wanted: dict[tuple[str, str], Condition],
             s.add(row)
             s.flush()
             counts["raised"] += 1
-            events.append(("alert.raised", row, {}))
+            events.append((EventType.ALERT_RAISED, row, {}))
             continue
         row.value, row.message, row.data = c.value, c.message, c.data
         if row.level != c.level:
@@ -316,12 +320,12 @@ def _apply(s: Session, hall_id: int, wanted: dict[tuple[str, str], Condition],
             row.level = c.level
             row.level_changes = [*row.level_changes, {"at": iso(now), "level": c.level}]
             counts["changed"] += 1
-            events.append(("alert.raised", row, {"previous_level": previous}))
+            events.append((EventType.ALERT_RAISED, row, {"previous_level": previous}))
     for key, row in open_rows.items():
         if key not in wanted:
             row.cleared_at = now
             counts["cleared"] += 1
-            events.append(("alert.cleared", row, {}))
+            events.append((EventType.ALERT_CLEARED, row, {}))
     # Events last, as append_event wants; their data carries no personal data.
     for type_, row, extra in events:
         append_event(s, hall_id=hall_id, type=type_, at=now, data={**alert_public(row), **extra})
@@ -349,7 +353,7 @@ def list_alerts(s: Session, *, hall_id: int, state: str = "open",
     if state == "open":
         stmt = stmt.where(Alert.cleared_at.is_(None))
     elif state != "all":
-        raise Invalid("state 只能是 open 或 all", code="invalid_state")
+        raise Invalid("state 只能是 open 或 all", code=ErrorCode.INVALID_STATE)
     rows = list(s.scalars(stmt.order_by(Alert.id.desc()).limit(limit)))
     if state == "open":
         rows.sort(key=lambda a: (-LEVEL_RANK.get(a.level, 0), a.raised_at, a.id))
@@ -361,9 +365,9 @@ def acknowledge(s: Session, *, alert_id: int, staff_id: int,
     """Mark an alert acknowledged (once)."""
     a = s.get(Alert, alert_id)
     if a is None:
-        raise NotFound("告警不存在", code="alert_not_found")
+        raise NotFound("告警不存在", code=ErrorCode.ALERT_NOT_FOUND)
     if a.acknowledged_at is not None:
-        raise Conflict("该告警已确认", code="already_acknowledged")
+        raise Conflict("该告警已确认", code=ErrorCode.ALREADY_ACKNOWLEDGED)
     a.acknowledged_at = now or utcnow()
     a.acknowledged_by = staff_id
     return a

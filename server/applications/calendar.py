@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from server.cases.service import add_working_days
+from server.catalog.calendar import add_working_days
 
 
 def is_working_day(day: date, closed: set[date]) -> bool:

@@ -1,4 +1,4 @@
-"""Applications (办件), their per-department reviews, timeline, and the licence store."""
+"""Applications (办件), their per-department reviews and timeline."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ class Application(Base):
     """One 办件 from 受理 to 出件/送达; the due dates move when the clock pauses (补正)."""
 
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_applications_hall_status", "hall_id", "status"),)
+    __table_args__ = (Index("ix_applications_hall_status", "hall_id", "status"),
+                      Index("ix_applications_pickup_slot", "hall_id", "pickup_slot_start"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id", ondelete="CASCADE"))
@@ -60,6 +61,9 @@ class Application(Base):
     decided_day: Mapped[date | None] = mapped_column(Date, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     pickup_ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # 窗口取件 time slot the citizen chose (at acceptance, or later online); null = not chosen
+    pickup_slot_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    pickup_slot_end: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ApplicationReview(Base):
@@ -93,19 +97,3 @@ class ApplicationStep(Base):
     department: Mapped[str] = mapped_column(String(100), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-
-
-class Licence(Base):
-    """An electronic licence (电子证照) held for a person (by ID hash) in the local store."""
-
-    __tablename__ = "licences"
-    __table_args__ = (UniqueConstraint("id_hash", "licence_type"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    id_hash: Mapped[str] = mapped_column(String(64), index=True)
-    licence_type: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(100))
-    licence_no: Mapped[str] = mapped_column(String(64), default="")
-    issuer: Mapped[str] = mapped_column(String(100), default="")
-    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

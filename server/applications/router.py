@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -11,39 +11,67 @@ from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from server.applications import pickup
 from server.applications import service as apps
-from server.applications.licences import (
-    add_licence,
-    delete_licence,
-    licence_view,
-    material_sources,
+from server.applications.calendar import due_date
+from server.applications.models import Application
+from server.applications.rating import rate_application
+from server.applications.schemas import (
+    ApplicationOut,
+    ApplicationRatingOut,
+    ApplicationStaffOut,
+    ApplicationStatsOut,
+    LicenceMaterial,
+    LicenceOut,
+    PickupOut,
+    PickupSlotsOut,
 )
-from server.applications.models import Application, Licence
 from server.applications.stats import application_stats, stats_xlsx
 from server.appointments.models import Appointment
 from server.appointments.service import normalize_code
+from server.auth.deps import PrincipalDep
 from server.auth.principal import Principal, require
+from server.catalog.calendar import closed_days
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_hall, get_service
 from server.citizens.service import normalize_phone
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
+from server.core.schemas import download, out
+from server.core.xlsx import XLSX
 from server.evaluations.models import RATING_LABELS
 from server.evaluations.router import EvaluationIn
-from server.evaluations.service import rate_application
+from server.materials.licences import (
+    add_licence,
+    delete_licence,
+    licence_store,
+    licence_view,
+    material_sources,
+)
+from server.materials.models import Licence
 from server.materials.service import current_materials
-from server.stats.router import XLSX
-from server.tickets.service import check_window_holder, get_ticket, get_window, issue_ticket
+from server.tickets.service import get_ticket, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
+from server.windows.service import check_window_holder, get_window
+from tongban_common.wire import (
+    BACK_OFFICE,
+    HALL_STAFF,
+    MANAGERS,
+    STAFF_ROLES,
+    DeviceKind,
+    ErrorCode,
+    StaffRole,
+    TicketStatus,
+)
 
-router = APIRouter(prefix="/api/v1", tags=["applications"])
-FRONT = ("clerk", "manager", "admin")  # the window side: acceptance and handing over
-BACK = ("reviewer", "manager", "admin")  # the back office: review decisions
-STAFF = ("clerk", "reviewer", "manager", "admin")
+router = APIRouter(tags=["applications"])
+FRONT = HALL_STAFF  # the window side: acceptance and handing over
+BACK = BACK_OFFICE  # the back office: review decisions
+STAFF = STAFF_ROLES
 PICKUP_SERVICE = "PICKUP"  # the demo hall's 出件 queue (hall setting `pickup_service`)
 
 
@@ -56,6 +84,12 @@ class AcceptIn(BaseModel):
     mail_address: str = Field("", max_length=300)
     materials: list[Annotated[str, Field(max_length=64)]] = Field(
         [], max_length=50, description="codes of the materials received at the window")
+    pickup_slot_start: datetime | None = Field(
+        None, description="窗口取件: start of the chosen slot (GET /halls/{hall}/pickup-slots)")
+
+
+class PickupSlotIn(BaseModel):
+    slot_start: datetime = Field(description="start of a free slot from the pickup-slots list")
 
 
 class ReviewIn(BaseModel):
@@ -99,7 +133,7 @@ def _id_hash(settings: Settings, hall: Hall, raw: str) -> tuple[str, str]:
     return hash_id(parsed.value, settings.secret_key), parsed.masked
 
 
-@router.post("/tickets/{ticket_id}/application", status_code=201)
+@router.post("/tickets/{ticket_id}/application", status_code=201, **out(ApplicationStaffOut))
 def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: SettingsDep,
                        principal: PrincipalDep) -> dict:
     """受理 at the window: the clerk serving the ticket turns it into a 办件."""
@@ -108,8 +142,9 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
     def work(s: Session) -> dict:
         ticket = get_ticket(s, ticket_id)
         require(p, staff=FRONT, hall_id=ticket.hall_id)
-        if ticket.window_id is None or ticket.status not in ("serving", "done"):
-            raise Conflict(f"号码 {ticket.number} 不在办理中，不能受理", code="not_serving")
+        if ticket.window_id is None \
+                or ticket.status not in (TicketStatus.SERVING, TicketStatus.DONE):
+            raise Conflict(f"号码 {ticket.number} 不在办理中，不能受理", code=ErrorCode.NOT_SERVING)
         check_window_holder(get_window(s, ticket.window_id), p)
         hall = s.get(Hall, ticket.hall_id)
         assert hall is not None
@@ -120,30 +155,32 @@ def post_accept_ticket(ticket_id: int, body: AcceptIn, db: DbDep, settings: Sett
                                              Application.service_id == service.id)
         if s.scalar(taken) is not None:
             raise Conflict(f"号码 {ticket.number} 的「{service.name}」已受理",
-                           code="already_accepted")
+                           code=ErrorCode.ALREADY_ACCEPTED)
         if body.id_number:
             id_hash, masked = _id_hash(settings, hall, body.id_number)
         elif ticket.id_hash and ticket.id_masked:
             id_hash, masked = ticket.id_hash, ticket.id_masked
         else:
-            raise Invalid("请读取申请人身份证后再受理", code="id_required")
+            raise Invalid("请读取申请人身份证后再受理", code=ErrorCode.ID_REQUIRED)
         applicant = apps.Applicant(
             id_hash=id_hash, id_masked=masked,
             name_masked=(mask_name(body.citizen_name) if body.citizen_name
                          else ticket.citizen_name_masked),
             citizen_id=ticket.citizen_id,
             phone=normalize_phone(body.phone) if body.phone else "")
-        materials = apps.checked_materials(apps.licence_store(s, hall), service, id_hash,
+        materials = apps.checked_materials(licence_store(s, hall), service, id_hash,
                                            set(body.materials), set())
         app = apps.accept(s, hall=hall, service=service, applicant=applicant, principal=p,
                           settings=settings, materials=materials, delivery=body.delivery,
-                          mail_address=body.mail_address, ticket_id=ticket.id)
+                          mail_address=body.mail_address, ticket_id=ticket.id,
+                          pickup_slot_start=body.pickup_slot_start)
         return apps.staff_view(s, app)
 
     return db.write(work)
 
 
-@router.post("/appointments/{booking_code}/application", status_code=201)
+@router.post("/appointments/{booking_code}/application", status_code=201,
+             **out(ApplicationStaffOut))
 def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: SettingsDep,
                         principal: PrincipalDep) -> dict:
     """受理 from an online booking: its accepted pre-submitted materials count as received."""
@@ -153,12 +190,12 @@ def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: 
         appt = s.scalar(select(Appointment).where(
             Appointment.booking_code == normalize_code(booking_code)))
         if appt is None:
-            raise NotFound("未找到该预约", code="appointment_not_found")
+            raise NotFound("未找到该预约", code=ErrorCode.APPOINTMENT_NOT_FOUND)
         require(p, staff=FRONT, hall_id=appt.hall_id)
         if appt.status in ("cancelled", "no_show") or not appt.id_hash:
-            raise Conflict("该预约已取消或失约，不能受理", code="not_acceptable")
+            raise Conflict("该预约已取消或失约，不能受理", code=ErrorCode.NOT_ACCEPTABLE)
         if s.scalar(select(Application.id).where(Application.appointment_id == appt.id)):
-            raise Conflict("该预约已受理", code="already_accepted")
+            raise Conflict("该预约已受理", code=ErrorCode.ALREADY_ACCEPTED)
         hall = s.get(Hall, appt.hall_id)
         service = s.get(ServiceItem, appt.service_id)
         assert hall is not None and service is not None
@@ -168,18 +205,18 @@ def post_accept_booking(booking_code: str, body: AcceptIn, db: DbDep, settings: 
             id_hash=appt.id_hash, id_masked=appt.id_masked or "", name_masked=appt.name_masked,
             citizen_id=appt.citizen_id,
             phone=normalize_phone(body.phone) if body.phone else appt.phone)
-        materials = apps.checked_materials(apps.licence_store(s, hall), service, appt.id_hash,
+        materials = apps.checked_materials(licence_store(s, hall), service, appt.id_hash,
                                            set(body.materials), online)
         app = apps.accept(s, hall=hall, service=service, applicant=applicant, principal=p,
                           settings=settings, materials=materials, delivery=body.delivery,
                           mail_address=body.mail_address, ticket_id=appt.ticket_id,
-                          appointment_id=appt.id)
+                          appointment_id=appt.id, pickup_slot_start=body.pickup_slot_start)
         return apps.staff_view(s, app)
 
     return db.write(work)
 
 
-@router.get("/tickets/{ticket_id}/licence-materials")
+@router.get("/tickets/{ticket_id}/licence-materials", **out(list[LicenceMaterial]))
 def get_licence_materials(ticket_id: int, db: DbDep, principal: PrincipalDep,
                           service_code: Annotated[str | None, Query(max_length=64)] = None,
                           ) -> list[dict]:
@@ -192,13 +229,30 @@ def get_licence_materials(ticket_id: int, db: DbDep, principal: PrincipalDep,
         service = (get_service(s, hall.id, service_code) if service_code
                    else s.get(ServiceItem, ticket.service_id))
         assert service is not None
-        return material_sources(apps.licence_store(s, hall), service, ticket.id_hash)
+        return material_sources(licence_store(s, hall), service, ticket.id_hash)
+
+
+@router.get("/halls/{hall_code}/pickup-slots", **out(PickupSlotsOut))
+def get_pickup_slots(hall_code: str, db: DbDep, principal: PrincipalDep,
+                     service_code: Annotated[str, Query(max_length=64)]) -> dict:
+    """Free 窗口取件 slots for an application of this service accepted now (the counter's
+    acceptance dialog): open days from the day after the promised date, places left each."""
+    with db.read() as s:
+        hall = get_hall(s, hall_code)
+        require(principal, staff=FRONT, hall_id=hall.id)
+        service = get_service(s, hall.id, service_code)
+        today = pickup.today_of(hall)
+        _, promised = apps.limits_of(service)
+        due = due_date(today, promised, closed_days(hall))
+        earliest = pickup.earliest_day(None, due, promised, today)
+        return {"promised_due": due.isoformat(), "earliest": earliest.isoformat(),
+                "days": pickup.free_slots(s, hall=hall, earliest=earliest)}
 
 
 # ---------------------------------------------------------------- back office
 
 
-@router.get("/halls/{hall_code}/applications")
+@router.get("/halls/{hall_code}/applications", **out(list[ApplicationStaffOut]))
 def get_queue(hall_code: str, db: DbDep, principal: PrincipalDep,
               status: Annotated[str | None, Query(max_length=20)] = None) -> list[dict]:
     """Open applications, soonest due first; a reviewer gets their department's queue."""
@@ -208,21 +262,22 @@ def get_queue(hall_code: str, db: DbDep, principal: PrincipalDep,
         return apps.queue(s, hall=hall, principal=p, status=status)
 
 
-@router.get("/halls/{hall_code}/applications/stats")
+@router.get("/halls/{hall_code}/applications/stats", **out(ApplicationStatsOut))
 def get_stats(hall_code: str, db: DbDep, principal: PrincipalDep) -> dict:
     """Applications by state, on-time rate and average working days per service."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         return application_stats(s, hall)
 
 
-@router.get("/halls/{hall_code}/applications/stats/export.xlsx", response_model=None)
+@router.get("/halls/{hall_code}/applications/stats/export.xlsx", response_model=None,
+            **download(XLSX, description="the statistics workbook"))
 def get_stats_xlsx(hall_code: str, db: DbDep, principal: PrincipalDep) -> Response:
     """The same statistics as an XLSX download (manager of the hall)."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         result = application_stats(s, hall)
         today = business_day(utcnow(), hall.timezone)
         data = stats_xlsx(result, f"{hall.name} 办件统计（截至 {today.isoformat()}）")
@@ -231,7 +286,7 @@ def get_stats_xlsx(hall_code: str, db: DbDep, principal: PrincipalDep) -> Respon
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/applications/{app_id}")
+@router.get("/applications/{app_id}", **out(ApplicationStaffOut))
 def get_one(app_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """One application with reviews, materials and timeline (staff of its hall)."""
     with db.read() as s:
@@ -255,7 +310,7 @@ def _act(db: DbDep, principal: PrincipalDep, app_id: int, roles: tuple[str, ...]
     return db.write(work)
 
 
-@router.post("/applications/{app_id}/review")
+@router.post("/applications/{app_id}/review", **out(ApplicationStaffOut))
 def post_review(app_id: int, body: ReviewIn, db: DbDep, settings: SettingsDep,
                 principal: PrincipalDep) -> dict:
     """A department approves or refuses (reviewer of that department, or a manager)."""
@@ -263,7 +318,7 @@ def post_review(app_id: int, body: ReviewIn, db: DbDep, settings: SettingsDep,
                 decision=body.decision, reason=body.reason, department=body.department)
 
 
-@router.post("/applications/{app_id}/correction")
+@router.post("/applications/{app_id}/correction", **out(ApplicationStaffOut))
 def post_correction(app_id: int, body: CorrectionIn, db: DbDep, settings: SettingsDep,
                     principal: PrincipalDep) -> dict:
     """Ask for materials (补正); the time limit pauses."""
@@ -271,19 +326,19 @@ def post_correction(app_id: int, body: CorrectionIn, db: DbDep, settings: Settin
                 note=body.note, days=body.days, department=body.department)
 
 
-@router.post("/applications/{app_id}/resume")
+@router.post("/applications/{app_id}/resume", **out(ApplicationStaffOut))
 def post_resume(app_id: int, db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
     """The requested materials arrived: review and the clock go on."""
     return _act(db, principal, app_id, STAFF, apps.resume, settings=settings)
 
 
-@router.post("/applications/{app_id}/ready")
+@router.post("/applications/{app_id}/ready", **out(ApplicationStaffOut))
 def post_ready(app_id: int, db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
     """The approved result is at the 出件 window (待取件)."""
     return _act(db, principal, app_id, FRONT, apps.mark_ready, settings=settings)
 
 
-@router.post("/applications/{app_id}/mail")
+@router.post("/applications/{app_id}/mail", **out(ApplicationStaffOut))
 def post_mail(app_id: int, body: MailIn, db: DbDep, settings: SettingsDep,
               principal: PrincipalDep) -> dict:
     """The approved result was posted; staff enter the tracking number (已寄出)."""
@@ -291,7 +346,15 @@ def post_mail(app_id: int, body: MailIn, db: DbDep, settings: SettingsDep,
                 tracking_no=body.tracking_no)
 
 
-@router.post("/applications/{app_id}/handover")
+@router.put("/applications/{app_id}/pickup-slot", **out(ApplicationStaffOut))
+def put_pickup_slot(app_id: int, body: PickupSlotIn, db: DbDep, settings: SettingsDep,
+                    principal: PrincipalDep) -> dict:
+    """Book or move the applicant's 窗口取件 slot at the counter (clerk, manager)."""
+    return _act(db, principal, app_id, FRONT, apps.set_pickup_slot, settings=settings,
+                slot_start=body.slot_start)
+
+
+@router.post("/applications/{app_id}/handover", **out(ApplicationStaffOut))
 def post_handover(app_id: int, db: DbDep, settings: SettingsDep,
                   principal: PrincipalDep) -> dict:
     """The citizen has the result (已取件 / 已送达)."""
@@ -301,19 +364,19 @@ def post_handover(app_id: int, db: DbDep, settings: SettingsDep,
 # ---------------------------------------------------------------- kiosk and citizen
 
 
-@router.post("/halls/{hall_code}/pickups", status_code=201)
+@router.post("/halls/{hall_code}/pickups", status_code=201, **out(PickupOut))
 def post_pickup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
                 principal: PrincipalDep) -> dict:
     """取件 at the kiosk: the ID card finds ready results and prints a 出件 queue number."""
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        p = require(principal, staff=FRONT, devices=("kiosk",), hall_id=hall.id)
+        p = require(principal, staff=FRONT, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         id_hash, _ = _id_hash(settings, hall, body.id_number)
         ready = apps.ready_for(s, hall=hall, id_hash=id_hash)
         if not ready:
             raise NotFound("没有待领取的办理结果，请核对身份证或稍后再来",
-                           code="nothing_to_pick_up")
+                           code=ErrorCode.NOTHING_TO_PICK_UP)
         ticket = apps.open_pickup_ticket(s, ready)
         if ticket is None:  # a second press at the kiosk reprints the number still queued
             code = str((hall.settings or {}).get("pickup_service", PICKUP_SERVICE))
@@ -328,13 +391,13 @@ def post_pickup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
     return db.write(work)
 
 
-@router.post("/halls/{hall_code}/applications/lookup")
+@router.post("/halls/{hall_code}/applications/lookup", **out(list[ApplicationOut]))
 def post_lookup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
                 principal: PrincipalDep) -> list[dict]:
     """Kiosk 查询 by ID card: the person's applications in this hall (no personal data)."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=FRONT, devices=("kiosk",), hall_id=hall.id)
+        require(principal, staff=FRONT, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         id_hash, _ = _id_hash(settings, hall, body.id_number)
         rows = s.scalars(select(Application).where(
             Application.hall_id == hall.id, Application.id_hash == id_hash)
@@ -342,7 +405,7 @@ def post_lookup(hall_code: str, body: IdIn, db: DbDep, settings: SettingsDep,
         return [apps.public_view(s, a) for a in rows]
 
 
-@router.get("/track/{tracking_token}/applications")
+@router.get("/track/{tracking_token}/applications", **out(list[ApplicationOut]))
 def get_tracked(tracking_token: str, db: DbDep) -> list[dict]:
     """Progress of the applications behind a slip's tracking token (the token is the key)."""
     with db.read() as s:
@@ -350,10 +413,80 @@ def get_tracked(tracking_token: str, db: DbDep) -> list[dict]:
         rows = s.scalars(select(Application).where(or_(
             Application.ticket_id == ticket.id, Application.pickup_ticket_id == ticket.id))
             .order_by(Application.id))
-        return [apps.public_view(s, a) for a in rows]
+        return [apps.public_view(s, a, public_link=True) for a in rows]
 
 
-@router.get("/citizen/applications")
+def _tracked_app(s: Session, tracking_token: str, receipt_no: str, *,
+                 for_update: bool = False) -> Application:
+    """An application behind the slip (its acceptance or pickup ticket), or 404."""
+    ticket = find_ticket(s, tracking_token)
+    stmt = select(Application).where(
+        Application.receipt_no == receipt_no,
+        or_(Application.ticket_id == ticket.id, Application.pickup_ticket_id == ticket.id))
+    app = s.scalar(stmt.with_for_update() if for_update else stmt)
+    if app is None:
+        raise NotFound("办件不存在", code=ErrorCode.APPLICATION_NOT_FOUND)
+    return app
+
+
+def _own_app(s: Session, p: Principal, receipt_no: str, *,
+             for_update: bool = False) -> Application:
+    """The signed-in citizen's application, or 404 (another's does not exist for them)."""
+    stmt = select(Application).where(Application.receipt_no == receipt_no,
+                                     Application.citizen_id == p.id)
+    app = s.scalar(stmt.with_for_update() if for_update else stmt)
+    if app is None:
+        raise NotFound("办件不存在", code=ErrorCode.APPLICATION_NOT_FOUND)
+    return app
+
+
+@router.get("/track/{tracking_token}/applications/{receipt_no}/pickup-slots",
+            **out(PickupSlotsOut))
+def get_tracked_pickup_slots(tracking_token: str, receipt_no: str, db: DbDep) -> dict:
+    """The 窗口取件 slots the application behind the slip may move to (places left each)."""
+    with db.read() as s:
+        return apps.pickup_slots_for(s, _tracked_app(s, tracking_token, receipt_no))
+
+
+@router.put("/track/{tracking_token}/applications/{receipt_no}/pickup-slot",
+            **out(ApplicationOut))
+def put_tracked_pickup_slot(tracking_token: str, receipt_no: str, body: PickupSlotIn,
+                            db: DbDep, settings: SettingsDep, principal: PrincipalDep) -> dict:
+    """Book or move the pickup slot through the slip's link, before pickup."""
+
+    def work(s: Session) -> dict:
+        app = _tracked_app(s, tracking_token, receipt_no, for_update=True)
+        apps.set_pickup_slot(s, app=app, principal=principal, settings=settings,
+                             slot_start=body.slot_start)
+        return apps.public_view(s, app, public_link=True)
+
+    return db.write(work)
+
+
+@router.get("/citizen/applications/{receipt_no}/pickup-slots", **out(PickupSlotsOut))
+def get_own_pickup_slots(receipt_no: str, db: DbDep, principal: PrincipalDep) -> dict:
+    """The 窗口取件 slots the citizen's own application may move to (portal)."""
+    p: Principal = require(principal, citizen=True)
+    with db.read() as s:
+        return apps.pickup_slots_for(s, _own_app(s, p, receipt_no))
+
+
+@router.put("/citizen/applications/{receipt_no}/pickup-slot", **out(ApplicationOut))
+def put_own_pickup_slot(receipt_no: str, body: PickupSlotIn, db: DbDep, settings: SettingsDep,
+                        principal: PrincipalDep) -> dict:
+    """Book or move the pickup slot of an own application in the portal, before pickup."""
+    p: Principal = require(principal, citizen=True)
+
+    def work(s: Session) -> dict:
+        app = _own_app(s, p, receipt_no, for_update=True)
+        apps.set_pickup_slot(s, app=app, principal=p, settings=settings,
+                             slot_start=body.slot_start)
+        return apps.public_view(s, app)
+
+    return db.write(work)
+
+
+@router.get("/citizen/applications", **out(list[ApplicationOut]))
 def get_own(db: DbDep, principal: PrincipalDep) -> list[dict]:
     """The signed-in citizen's applications with their timelines (portal)."""
     p: Principal = require(principal, citizen=True)
@@ -365,7 +498,7 @@ def get_own(db: DbDep, principal: PrincipalDep) -> list[dict]:
 
 def _rate(s: Session, app: Application | None, body: EvaluationIn) -> dict:
     if app is None:
-        raise NotFound("办件不存在", code="application_not_found")
+        raise NotFound("办件不存在", code=ErrorCode.APPLICATION_NOT_FOUND)
     ev = rate_application(s, app, rating=body.rating, dimensions=body.dimensions,
                           comment=body.comment, channel=body.channel)
     return {"receipt_no": app.receipt_no, "rating": ev.rating,
@@ -373,7 +506,8 @@ def _rate(s: Session, app: Application | None, body: EvaluationIn) -> dict:
             "channel": ev.channel}
 
 
-@router.post("/track/{tracking_token}/applications/{receipt_no}/evaluation", status_code=201)
+@router.post("/track/{tracking_token}/applications/{receipt_no}/evaluation", status_code=201,
+             **out(ApplicationRatingOut))
 def post_tracked_rating(tracking_token: str, receipt_no: str, body: EvaluationIn,
                         db: DbDep) -> dict:
     """一事一评 through the slip: rate a decided application of that ticket once."""
@@ -389,7 +523,8 @@ def post_tracked_rating(tracking_token: str, receipt_no: str, body: EvaluationIn
     return db.write(work)
 
 
-@router.post("/citizen/applications/{receipt_no}/evaluation", status_code=201)
+@router.post("/citizen/applications/{receipt_no}/evaluation", status_code=201,
+             **out(ApplicationRatingOut))
 def post_own_rating(receipt_no: str, body: EvaluationIn, db: DbDep,
                     principal: PrincipalDep) -> dict:
     """一事一评 in the portal: the signed-in citizen rates an own decided application once."""
@@ -407,12 +542,12 @@ def post_own_rating(receipt_no: str, body: EvaluationIn, db: DbDep,
 # ---------------------------------------------------------------- 电子证照 store (admin)
 
 
-@router.get("/licences")
+@router.get("/licences", **out(list[LicenceOut]))
 def get_licences(db: DbDep, principal: PrincipalDep,
                  licence_type: Annotated[str | None, Query(max_length=64)] = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict]:
     """Licences in the local store (platform admin)."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     with db.read() as s:
         stmt = select(Licence).order_by(Licence.id.desc()).limit(limit)
         if licence_type:
@@ -420,11 +555,11 @@ def get_licences(db: DbDep, principal: PrincipalDep,
         return [licence_view(r) for r in s.scalars(stmt)]
 
 
-@router.post("/licences", status_code=201)
+@router.post("/licences", status_code=201, **out(LicenceOut))
 def post_licence(body: LicenceIn, db: DbDep, settings: SettingsDep,
                  principal: PrincipalDep) -> dict:
     """Add a licence for a person (platform admin); only the ID number's hash is kept."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     parsed = parse_id_number(body.id_number)
     id_hash = hash_id(parsed.value, settings.secret_key)
     fields = body.model_dump(exclude={"id_number"})
@@ -434,5 +569,5 @@ def post_licence(body: LicenceIn, db: DbDep, settings: SettingsDep,
 @router.delete("/licences/{licence_id}", status_code=204)
 def remove_licence(licence_id: int, db: DbDep, principal: PrincipalDep) -> None:
     """Remove a licence from the local store (platform admin)."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     db.write(lambda s: delete_licence(s, licence_id))

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from server.applications.calendar import working_days_between
 from server.applications.models import STATUS_ZH, Application
-from server.cases.service import closed_days
+from server.catalog.calendar import closed_days
 from server.catalog.models import Hall, ServiceItem
-from server.stats.export import style_header
+from server.core.xlsx import style_header
 
 
 def application_stats(s: Session, hall: Hall) -> dict[str, Any]:

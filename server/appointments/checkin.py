@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from server.appointments.models import Appointment
 from server.appointments.rules import Rules, local_day, rules_for
 from server.appointments.service import normalize_code
+from server.appointments.views import appointment_kiosk
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
 from server.core.clock import utcnow
@@ -21,6 +22,7 @@ from server.core.errors import Conflict, Invalid, NotFound
 from server.core.ids import hash_id, parse_id_number
 from server.tickets.models import Ticket
 from server.tickets.service import idempotent_ticket, issue_ticket, same_issuer
+from tongban_common.wire import ErrorCode
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def find_for_checkin(
     """Appointments of this hall for a booking code, or today's for an ID number; 404 if none."""
     if bool(booking_code) == bool(id_number):
         raise Invalid("请提供预约码 booking_code 或身份证号 id_number 之一",
-                      code="checkin_key")
+                      code=ErrorCode.CHECKIN_KEY)
     stmt = select(Appointment).where(Appointment.hall_id == hall.id)
     if booking_code:
         stmt = stmt.where(Appointment.booking_code == normalize_code(booking_code))
@@ -98,7 +100,8 @@ def find_for_checkin(
         stmt = stmt.with_for_update()
     rows = list(s.scalars(stmt.order_by(Appointment.slot_start, Appointment.id)))
     if not rows:
-        raise NotFound("未找到今天的预约，请核对预约码或身份证号", code="appointment_not_found")
+        raise NotFound("未找到今天的预约，请核对预约码或身份证号",
+                       code=ErrorCode.APPOINTMENT_NOT_FOUND)
     return rows
 
 
@@ -111,8 +114,6 @@ def lookup(
     settings: Settings, now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """What the kiosk shows before check-in (masked personal data only)."""
-    from server.appointments.views import appointment_kiosk
-
     now = now or utcnow()
     rows = find_for_checkin(s, hall=hall, booking_code=booking_code, id_number=id_number,
                             settings=settings, now=now)
@@ -145,10 +146,10 @@ def check_in(
         prior = idempotent_ticket(s, hall_id=hall.id, key=idempotency_key)
         if prior is not None and not same_issuer(prior, principal):  # (security fix)
             raise Conflict("该 Idempotency-Key 已被其他终端使用，请换一个",
-                           code="idempotency_key_reused")
+                           code=ErrorCode.IDEMPOTENCY_KEY_REUSED)
         if prior is not None and prior.appointment_id is None:
             raise Conflict("该 Idempotency-Key 已用于普通取号，请换一个",
-                           code="idempotency_key_reused")
+                           code=ErrorCode.IDEMPOTENCY_KEY_REUSED)
         if prior is not None:
             appt = s.get(Appointment, prior.appointment_id)
             assert appt is not None
@@ -163,10 +164,10 @@ def check_in(
         done = next((a for a, _ in judged if a.status == "checked_in"), None)
         if done is not None:
             number = s.scalar(select(Ticket.number).where(Ticket.id == done.ticket_id)) or ""
-            raise Conflict(f"该预约已签到，号码为 {number}", code="already_checked_in")
+            raise Conflict(f"该预约已签到，号码为 {number}", code=ErrorCode.ALREADY_CHECKED_IN)
         if arr.code == "too_early":
-            raise Conflict(f"签到时间未到：{arr.text}", code="too_early")
-        raise Conflict(arr.text, code="appointment_expired")
+            raise Conflict(f"签到时间未到：{arr.text}", code=ErrorCode.TOO_EARLY)
+        raise Conflict(arr.text, code=ErrorCode.APPOINTMENT_EXPIRED)
     appt, arr = ready[0]
     _, service, _ = _rules(s, appt)
     late = arr.code == "late"

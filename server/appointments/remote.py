@@ -15,6 +15,7 @@ from server.citizens.notify import notify
 from server.core.clock import utcnow
 from server.core.config import Settings
 from server.core.errors import Conflict
+from tongban_common.wire import ErrorCode
 
 
 def take_remote(
@@ -27,9 +28,9 @@ def take_remote(
     service = get_service(s, hall.id, service_code)
     rules = rules_for(hall, service)
     if not service.online_capable or not rules.remote_enabled:
-        raise Conflict(f"「{service.name}」暂不支持远程取号", code="remote_disabled")
+        raise Conflict(f"「{service.name}」暂不支持远程取号", code=ErrorCode.REMOTE_DISABLED)
     if not in_service_hours(rules, now):
-        raise Conflict("当前不在大厅办公时间，暂不能远程取号", code="hall_closed")
+        raise Conflict("当前不在大厅办公时间，暂不能远程取号", code=ErrorCode.HALL_CLOSED)
     lock_person(s, f"citizen:{citizen_id}")
     mark_no_shows(s, now=now, citizen_id=citizen_id)
     today = local_day(rules, now)
@@ -37,12 +38,13 @@ def take_remote(
         Appointment.citizen_id == citizen_id, Appointment.kind == "remote",
         Appointment.business_day == today, Appointment.status != "cancelled"))
     if taken >= int(rules.remote_per_day):
-        raise Conflict(f"每人每天最多远程取号 {int(rules.remote_per_day)} 次", code="remote_limit")
+        raise Conflict(f"每人每天最多远程取号 {int(rules.remote_per_day)} 次",
+                       code=ErrorCode.REMOTE_LIMIT)
     pending = s.scalar(select(Appointment.id).where(
         Appointment.citizen_id == citizen_id, Appointment.kind == "remote",
         Appointment.service_id == service.id, Appointment.status == "booked"))
     if pending is not None:
-        raise Conflict("您已远程取过该事项的号，请到大厅签到", code="remote_pending")
+        raise Conflict("您已远程取过该事项的号，请到大厅签到", code=ErrorCode.REMOTE_PENDING)
     expires = now + rules.minutes("remote_expire_minutes")
     appt = Appointment(
         hall_id=hall.id, service_id=service.id, citizen_id=citizen_id, kind="remote",

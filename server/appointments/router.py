@@ -15,21 +15,29 @@ from sqlalchemy.orm import Session
 from server.appointments.checkin import check_in, lookup
 from server.appointments.remote import take_remote
 from server.appointments.rules import local_day, rules_for
-from server.appointments.runner import online_lifespan
+from server.appointments.schemas import (
+    AppointmentOut,
+    CheckinLookupOut,
+    CheckinOut,
+    GuideOut,
+    SlotsOut,
+)
 from server.appointments.service import book, cancel, list_own, own_appointment, reschedule
 from server.appointments.slots import slot_view
 from server.appointments.views import appointment_citizen
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
-from server.catalog.service import get_hall, get_service
+from server.catalog.service import get_hall, get_service, service_materials
 from server.citizens.service import get_citizen
 from server.core.clock import iso, utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
-from server.materials.service import service_materials
+from server.core.schemas import download, out
 from server.tickets.views import ticket_public, ticket_staff, window_hint
+from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["appointments"], lifespan=online_lifespan)
-STAFF = ("clerk", "manager", "admin")
+router = APIRouter(tags=["appointments"])
+STAFF = HALL_STAFF
 
 
 class BookIn(BaseModel):
@@ -55,7 +63,7 @@ class CheckinIn(BaseModel):
     id_number: str | None = Field(None, max_length=32)
 
 
-@router.get("/halls/{hall_code}/services/{code}/slots")
+@router.get("/halls/{hall_code}/services/{code}/slots", **out(SlotsOut))
 def get_slots(
     hall_code: str, code: str, db: DbDep,
     day: Annotated[date | None, Query(alias="date")] = None,
@@ -79,7 +87,7 @@ def get_slots(
         }
 
 
-@router.post("/appointments", status_code=201)
+@router.post("/appointments", status_code=201, **out(AppointmentOut))
 def post_appointment(body: BookIn, db: DbDep, settings: SettingsDep,
                      principal: PrincipalDep) -> dict:
     """Book a slot (citizen): name + ID number + phone; returns the booking with its code."""
@@ -95,7 +103,7 @@ def post_appointment(body: BookIn, db: DbDep, settings: SettingsDep,
     return db.write(work)
 
 
-@router.get("/appointments")
+@router.get("/appointments", **out(list[AppointmentOut]))
 def get_appointments(db: DbDep, principal: PrincipalDep) -> list[dict]:
     """The caller's own appointments and remote tickets (citizen)."""
     p = require(principal, citizen=True)
@@ -103,7 +111,7 @@ def get_appointments(db: DbDep, principal: PrincipalDep) -> list[dict]:
         return [appointment_citizen(s, a) for a in list_own(s, citizen_id=p.id)]
 
 
-@router.get("/appointments/{booking_code}")
+@router.get("/appointments/{booking_code}", **out(AppointmentOut))
 def get_appointment(booking_code: str, db: DbDep, principal: PrincipalDep) -> dict:
     """One own appointment with materials and review results; others' codes are 404."""
     p = require(principal, citizen=True)
@@ -112,7 +120,7 @@ def get_appointment(booking_code: str, db: DbDep, principal: PrincipalDep) -> di
                                                       principal=p))
 
 
-@router.delete("/appointments/{booking_code}")
+@router.delete("/appointments/{booking_code}", **out(AppointmentOut))
 def delete_appointment(booking_code: str, db: DbDep, settings: SettingsDep,
                        principal: PrincipalDep) -> dict:
     """Cancel an own appointment before the cut-off."""
@@ -125,7 +133,7 @@ def delete_appointment(booking_code: str, db: DbDep, settings: SettingsDep,
     return db.write(work)
 
 
-@router.post("/appointments/{booking_code}/reschedule")
+@router.post("/appointments/{booking_code}/reschedule", **out(AppointmentOut))
 def post_reschedule(booking_code: str, body: RescheduleIn, db: DbDep, settings: SettingsDep,
                     principal: PrincipalDep) -> dict:
     """Move an own appointment to another slot before the cut-off."""
@@ -139,12 +147,13 @@ def post_reschedule(booking_code: str, body: RescheduleIn, db: DbDep, settings: 
     return db.write(work)
 
 
-@router.get("/appointments/{booking_code}/qr.{fmt}", response_model=None)
+@router.get("/appointments/{booking_code}/qr.{fmt}", response_model=None,
+            **download("image/png", "image/svg+xml", description="the QR code"))
 def get_qr(booking_code: str, fmt: str, db: DbDep, principal: PrincipalDep) -> Response:
     """The booking code as a QR code (PNG or SVG) for scanning at the kiosk (owner)."""
     p = require(principal, citizen=True)
     if fmt not in ("png", "svg"):
-        raise Invalid("格式只能是 png 或 svg", code="invalid_format")
+        raise Invalid("格式只能是 png 或 svg", code=ErrorCode.INVALID_FORMAT)
     with db.read() as s:
         code = own_appointment(s, booking_code=booking_code, principal=p).booking_code
     if fmt == "svg":
@@ -157,7 +166,7 @@ def get_qr(booking_code: str, fmt: str, db: DbDep, principal: PrincipalDep) -> R
                     headers={"Cache-Control": "private, no-store"})
 
 
-@router.post("/remote-tickets", status_code=201)
+@router.post("/remote-tickets", status_code=201, **out(AppointmentOut))
 def post_remote_ticket(body: RemoteIn, db: DbDep, settings: SettingsDep,
                        principal: PrincipalDep) -> dict:
     """Take a place in today's queue online (citizen); check in at a kiosk before it expires."""
@@ -172,29 +181,29 @@ def post_remote_ticket(body: RemoteIn, db: DbDep, settings: SettingsDep,
     return db.write(work)
 
 
-@router.post("/halls/{hall_code}/checkins/lookup")
+@router.post("/halls/{hall_code}/checkins/lookup", **out(CheckinLookupOut))
 def post_checkin_lookup(hall_code: str, body: CheckinIn, db: DbDep, settings: SettingsDep,
                         principal: PrincipalDep) -> dict:
     """What a kiosk shows before check-in (masked data, arrival window, materials)."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         return {"appointments": lookup(s, hall=hall, booking_code=body.booking_code,
                                        id_number=body.id_number, settings=settings)}
 
 
-@router.post("/halls/{hall_code}/checkins", status_code=201)
+@router.post("/halls/{hall_code}/checkins", status_code=201, **out(CheckinOut))
 def post_checkin(
     hall_code: str, body: CheckinIn, db: DbDep, settings: SettingsDep, principal: PrincipalDep,
     response: Response, idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> dict:
     """Check an appointment in: a ticket with appointment priority inside its window."""
     if idempotency_key is not None and not idempotency_key.strip():
-        raise Invalid("Idempotency-Key 不能为空", code="invalid_idempotency_key")
+        raise Invalid("Idempotency-Key 不能为空", code=ErrorCode.INVALID_IDEMPOTENCY_KEY)
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        p = require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        p = require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         result = check_in(s, hall=hall, booking_code=body.booking_code,
                           id_number=body.id_number, settings=settings, principal=p,
                           idempotency_key=idempotency_key)
@@ -218,7 +227,7 @@ def post_checkin(
     return out
 
 
-@router.get("/halls/{hall_code}/services/{code}/guide")
+@router.get("/halls/{hall_code}/services/{code}/guide", **out(GuideOut))
 def get_guide(hall_code: str, code: str, db: DbDep) -> dict:
     """办事指南: conditions, materials (which can be pre-submitted), fees, time limits, where
     to go, and the booking rules; public."""

@@ -27,6 +27,7 @@ from server.core.config import Settings
 from server.core.db import lock_key
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
+from tongban_common.wire import ErrorCode
 
 # Booking codes: no 0/O, 1/I/L, so a code read aloud or typed at a kiosk is unambiguous.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -106,7 +107,7 @@ def _check_not_blocked(s: Session, *, id_hash: str, rules: Rules, now: datetime)
         if until > now:
             raise Forbidden(
                 f"您近期已有 {len(rows)} 次预约未到，{day_text(until, rules)}前暂停网上预约，"
-                "可到大厅现场取号办理", code="booking_blocked")
+                "可到大厅现场取号办理", code=ErrorCode.BOOKING_BLOCKED)
 
 
 # ---------------------------------------------------------------- booking
@@ -131,16 +132,16 @@ def book(
     service = get_service(s, hall.id, service_code)
     rules = rules_for(hall, service)
     if not service.online_capable or not rules.enabled:
-        raise Conflict(f"「{service.name}」暂不支持网上预约", code="booking_disabled")
+        raise Conflict(f"「{service.name}」暂不支持网上预约", code=ErrorCode.BOOKING_DISABLED)
     name = (name or "").strip()
     if not NAME.match(name):
-        raise Invalid("请填写真实姓名（汉字或字母）", code="invalid_name")
+        raise Invalid("请填写真实姓名（汉字或字母）", code=ErrorCode.INVALID_NAME)
     parsed = parse_id_number(id_number, today=local_day(rules, now))
     phone = normalize_phone(phone)
     slot = find_slot(rules, slot_start)
     reason = why_not_bookable(rules, slot, now)
     if reason:
-        raise Conflict(reason, code="slot_not_bookable")
+        raise Conflict(reason, code=ErrorCode.SLOT_NOT_BOOKABLE)
     id_h = hash_id(parsed.value, settings.secret_key)
     lock_person(s, id_h)
     mark_no_shows(s, now=now, id_hash=id_h)
@@ -152,12 +153,12 @@ def book(
         Appointment.status.in_(ACTIVE)))
     if same_day >= int(rules.per_person_per_day):
         raise Conflict(f"同一证件当天只能预约「{service.name}」{int(rules.per_person_per_day)} 次",
-                       code="person_limit")
+                       code=ErrorCode.PERSON_LIMIT)
     active = s.scalar(select(func.count()).select_from(Appointment).where(
         Appointment.citizen_id == citizen_id, Appointment.status == "booked",
         Appointment.business_day >= local_day(rules, now)))
     if active >= int(rules.account_active_limit):
-        raise Conflict("本账号待办预约过多，请先办理或取消部分预约", code="account_limit")
+        raise Conflict("本账号待办预约过多，请先办理或取消部分预约", code=ErrorCode.ACCOUNT_LIMIT)
     take_place(s, hall=hall, service=service, slot=slot, capacity=int(rules.capacity_per_slot))
     appt = Appointment(
         hall_id=hall.id, service_id=service.id, citizen_id=citizen_id, kind="appointment",
@@ -182,7 +183,7 @@ def unique_code(s: Session) -> str:
         code = new_booking_code()
         if s.scalar(select(Appointment.id).where(Appointment.booking_code == code)) is None:
             return code
-    raise Conflict("预约码生成失败，请重试", code="code_collision")
+    raise Conflict("预约码生成失败，请重试", code=ErrorCode.CODE_COLLISION)
 
 
 def own_appointment(s: Session, *, booking_code: str, principal: Principal,
@@ -193,7 +194,7 @@ def own_appointment(s: Session, *, booking_code: str, principal: Principal,
         stmt = stmt.with_for_update()
     appt = s.scalar(stmt)
     if appt is None or principal.kind != "citizen" or appt.citizen_id != principal.id:
-        raise NotFound("未找到该预约", code="appointment_not_found")
+        raise NotFound("未找到该预约", code=ErrorCode.APPOINTMENT_NOT_FOUND)
     return appt
 
 
@@ -214,11 +215,11 @@ def rules_of(s: Session, appt: Appointment) -> tuple[Hall, ServiceItem, Rules]:
 def _check_cutoff(appt: Appointment, rules: Rules, now: datetime, what: str) -> None:
     if appt.status != "booked":
         raise Conflict(f"预约当前状态为「{STATUS_ZH[appt.status]}」，不能{what}",
-                       code="not_booked")
+                       code=ErrorCode.NOT_BOOKED)
     cutoff = appt.slot_start - rules.minutes("cancel_cutoff_minutes")
     if now > cutoff:
         raise Conflict(f"已过{what}截止时间（时段开始前 {int(rules.cancel_cutoff_minutes)} 分钟，"
-                       f"即 {fmt_time(cutoff, rules)}）", code="cutoff_passed")
+                       f"即 {fmt_time(cutoff, rules)}）", code=ErrorCode.CUTOFF_PASSED)
 
 
 def cancel(s: Session, *, appt: Appointment, settings: Settings,
@@ -228,7 +229,7 @@ def cancel(s: Session, *, appt: Appointment, settings: Settings,
     hall, service, rules = rules_of(s, appt)
     if appt.kind == "remote":
         if appt.status != "booked":
-            raise Conflict("该远程取号已签到或失效", code="not_booked")
+            raise Conflict("该远程取号已签到或失效", code=ErrorCode.NOT_BOOKED)
     else:
         _check_cutoff(appt, rules, now, "取消")
         release_place(s, appt)
@@ -245,17 +246,17 @@ def reschedule(s: Session, *, appt: Appointment, slot_start: datetime, settings:
     now = now or utcnow()
     hall, service, rules = rules_of(s, appt)
     if appt.kind != "appointment":
-        raise Conflict("远程取号不能改期", code="not_reschedulable")
+        raise Conflict("远程取号不能改期", code=ErrorCode.NOT_RESCHEDULABLE)
     _check_cutoff(appt, rules, now, "改期")
     if appt.reschedule_count >= int(rules.reschedule_limit):
         raise Conflict(f"每个预约最多改期 {int(rules.reschedule_limit)} 次",
-                       code="reschedule_limit")
+                       code=ErrorCode.RESCHEDULE_LIMIT)
     slot = find_slot(rules, slot_start)
     if slot.start == appt.slot_start:
-        raise Invalid("新时段与原时段相同", code="same_slot")
+        raise Invalid("新时段与原时段相同", code=ErrorCode.SAME_SLOT)
     reason = why_not_bookable(rules, slot, now)
     if reason:
-        raise Conflict(reason, code="slot_not_bookable")
+        raise Conflict(reason, code=ErrorCode.SLOT_NOT_BOOKABLE)
     day = local_day(rules, slot.start)
     if day != appt.business_day:
         same_day = s.scalar(select(func.count()).select_from(Appointment).where(
@@ -263,7 +264,7 @@ def reschedule(s: Session, *, appt: Appointment, slot_start: datetime, settings:
             Appointment.business_day == day, Appointment.kind == "appointment",
             Appointment.status.in_(ACTIVE)))
         if same_day >= int(rules.per_person_per_day):
-            raise Conflict("同一证件当天预约次数已达上限", code="person_limit")
+            raise Conflict("同一证件当天预约次数已达上限", code=ErrorCode.PERSON_LIMIT)
     take_place(s, hall=hall, service=service, slot=slot, capacity=int(rules.capacity_per_slot))
     release_place(s, appt)
     appt.slot_start, appt.slot_end, appt.business_day = slot.start, slot.end, day

@@ -13,6 +13,7 @@ from server.appointments.models import Appointment, SlotCounter
 from server.appointments.rules import Rules, Slot, day_slots, local_day, why_not_bookable
 from server.catalog.models import Hall, ServiceItem
 from server.core.errors import Conflict, Invalid
+from tongban_common.wire import ErrorCode
 
 
 def _fmt(moment: datetime, rules: Rules) -> str:
@@ -52,11 +53,11 @@ def find_slot(rules: Rules, slot_start: datetime) -> Slot:
     """The slot starting exactly at `slot_start`, or 422."""
     if slot_start.tzinfo is None:
         raise Invalid("slot_start 需带时区，例如 2026-12-01T09:00:00+08:00",
-                      code="invalid_slot")
+                      code=ErrorCode.INVALID_SLOT)
     for slot in day_slots(rules, local_day(rules, slot_start)):
         if slot.start == slot_start:
             return slot
-    raise Invalid("所选时间不是可预约的时段", code="invalid_slot")
+    raise Invalid("所选时间不是可预约的时段", code=ErrorCode.INVALID_SLOT)
 
 
 def take_place(s: Session, *, hall: Hall, service: ServiceItem, slot: Slot,
@@ -75,7 +76,7 @@ def take_place(s: Session, *, hall: Hall, service: ServiceItem, slot: Slot,
         .returning(SlotCounter.booked)
     ).scalar_one_or_none()
     if taken is None:
-        raise Conflict("该时段已约满，请选择其他时段", code="slot_full")
+        raise Conflict("该时段已约满，请选择其他时段", code=ErrorCode.SLOT_FULL)
 
 
 def release_place(s: Session, appt: Appointment) -> None:

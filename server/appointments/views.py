@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,15 +16,42 @@ from server.appointments.service import STATUS_ZH
 from server.catalog.models import Hall, ServiceItem
 from server.citizens.service import mask_phone
 from server.core.clock import iso, utcnow
-from server.materials.service import checklist, reusable, summary
 from server.tickets.models import Ticket
+from server.tickets.views import install_appointment_view
+from tongban_common.wire import TicketStatus
+
+Items = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class MaterialsSide:
+    """What appointment views show of materials; server/materials (a layer above) installs it."""
+
+    checklist: Callable[[Session, Appointment, ServiceItem], Items]
+    reusable: Callable[[Session, Appointment, ServiceItem], Items]
+    summary: Callable[[Items], dict[str, int]]
+
+
+_materials_side: list[MaterialsSide] = []
+
+
+def install_materials_side(side: MaterialsSide) -> None:
+    """Called once by server/materials/service.py when it is imported."""
+    _materials_side[:] = [side]
+
+
+def materials() -> MaterialsSide:
+    """The installed materials side; importing server.materials.service installs it."""
+    if not _materials_side:
+        raise RuntimeError("server.materials.service is not imported: no material checklists")
+    return _materials_side[0]
 
 
 def effective_status(s: Session, appt: Appointment) -> str:
     """booked/checked_in/cancelled/no_show as stored; served once its ticket is done."""
     if appt.status == "checked_in" and appt.ticket_id:
         ticket_status = s.scalar(select(Ticket.status).where(Ticket.id == appt.ticket_id))
-        if ticket_status == "done":
+        if ticket_status == TicketStatus.DONE:
             return "served"
     return appt.status
 
@@ -48,7 +77,7 @@ def appointment_citizen(s: Session, appt: Appointment, *,
     hall, service = _parts(s, appt)
     rules = rules_for(hall, service)
     status = effective_status(s, appt)
-    items = checklist(s, appt, service)
+    items = materials().checklist(s, appt, service)
     cutoff = appt.slot_start - rules.minutes("cancel_cutoff_minutes")
     ticket = s.get(Ticket, appt.ticket_id) if appt.ticket_id else None
     out: dict[str, Any] = {
@@ -65,8 +94,8 @@ def appointment_citizen(s: Session, appt: Appointment, *,
         "cancel_until": iso(cutoff) if appt.kind == "appointment" else None,
         "can_reschedule": status == "booked" and appt.kind == "appointment" and now <= cutoff
         and appt.reschedule_count < int(rules.reschedule_limit),
-        "materials": items, "materials_summary": summary(items),
-        "reusable": reusable(s, appt, service) if status == "booked" else [],
+        "materials": items, "materials_summary": materials().summary(items),
+        "reusable": materials().reusable(s, appt, service) if status == "booked" else [],
         "ticket": {"number": ticket.number, "status": ticket.status,
                    "tracking_token": ticket.tracking_token} if ticket else None,
         "late": appt.late,
@@ -75,7 +104,7 @@ def appointment_citizen(s: Session, appt: Appointment, *,
         out["expires_at"] = iso(appt.slot_end)
         if status == "booked":
             out["people_ahead"] = s.scalar(select(func.count()).select_from(Ticket).where(
-                Ticket.service_id == service.id, Ticket.status == "waiting",
+                Ticket.service_id == service.id, Ticket.status == TicketStatus.WAITING,
                 Ticket.business_day == appt.business_day,
                 Ticket.queued_at < appt.slot_start))
     return out
@@ -84,7 +113,7 @@ def appointment_citizen(s: Session, appt: Appointment, *,
 def appointment_kiosk(s: Session, appt: Appointment, arrival: Any) -> dict[str, Any]:
     """The kiosk's view before check-in: masked personal data only."""
     hall, service = _parts(s, appt)
-    items = checklist(s, appt, service)
+    items = materials().checklist(s, appt, service)
     return {
         "booking_code": appt.booking_code, "kind": appt.kind,
         "service_code": service.code, "service_name": service.name,
@@ -105,7 +134,7 @@ def appointment_for_ticket(s: Session, ticket: Ticket) -> dict[str, Any]:
     if appt is None:
         return {"appointment": None, "materials_summary": None}
     hall, service = _parts(s, appt)
-    items = checklist(s, appt, service)
+    items = materials().checklist(s, appt, service)
     return {
         "appointment": {
             "booking_code": appt.booking_code, "kind": appt.kind,
@@ -116,5 +145,9 @@ def appointment_for_ticket(s: Session, ticket: Ticket) -> dict[str, Any]:
             "checked_in_at": iso(appt.checked_in_at),
             "citizen_name_masked": appt.name_masked or None, "id_masked": appt.id_masked,
         },
-        "materials_summary": summary(items),
+        "materials_summary": materials().summary(items),
     }
+
+
+# Tickets sit below appointments: the staff view of a ticket shows its appointment this way.
+install_appointment_view(appointment_for_ticket)

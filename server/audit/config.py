@@ -19,9 +19,9 @@ from server.core.security import hash_password
 from server.devices.models import Device
 from server.devices.service import create_device
 from server.events.service import append_event
-from server.tickets.service import get_window
 from server.windows.models import Window
-from server.windows.service import create_window, set_services, window_view
+from server.windows.service import create_window, get_window, set_services, window_view
+from tongban_common.wire import ErrorCode, EventType, StaffRole
 
 # Known booking keys and their allowed ranges; other keys are kept as they are.
 BOOKING_RANGES: dict[str, tuple[int, int, str]] = {
@@ -56,7 +56,7 @@ def validate_booking(booking: dict[str, Any]) -> dict[str, Any]:
             continue
         v = booking[key]
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-            raise Invalid(f"{zh}应为 {lo}–{hi} 之间的整数", code="invalid_booking")
+            raise Invalid(f"{zh}应为 {lo}–{hi} 之间的整数", code=ErrorCode.INVALID_BOOKING)
     return booking
 
 
@@ -65,9 +65,9 @@ def validate_materials(materials: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen = set()
     for m in materials:
         if not str(m.get("code", "")).strip() or not str(m.get("name", "")).strip():
-            raise Invalid("每项材料都需要编码和名称", code="invalid_materials")
+            raise Invalid("每项材料都需要编码和名称", code=ErrorCode.INVALID_MATERIALS)
         if m["code"] in seen:
-            raise Invalid(f"材料编码 {m['code']} 重复", code="invalid_materials")
+            raise Invalid(f"材料编码 {m['code']} 重复", code=ErrorCode.INVALID_MATERIALS)
         seen.add(m["code"])
     return materials
 
@@ -99,14 +99,14 @@ def update_window(s: Session, *, hall: Hall, window_id: int, name: str | None,
     """Rename a window and/or replace its services and priorities."""
     w = get_window(s, window_id)
     if w.hall_id != hall.id:
-        raise NotFound(f"窗口 {window_id} 不存在", code="window_not_found")
+        raise NotFound(f"窗口 {window_id} 不存在", code=ErrorCode.WINDOW_NOT_FOUND)
     before = _window_config(s, w)
     if name is not None:
         w.name = name
     if services is not None:
         codes = [c for c, _ in services]
         if len(set(codes)) != len(codes):
-            raise Invalid("同一事项不能重复配置", code="duplicate_service")
+            raise Invalid("同一事项不能重复配置", code=ErrorCode.DUPLICATE_SERVICE)
         set_services(s, window=w, services=[
             (get_service(s, hall.id, c, active_only=False).id, p) for c, p in services])
         s.flush()
@@ -135,8 +135,8 @@ def staff_config(st: Staff) -> dict[str, Any]:
 def add_staff(s: Session, *, hall: Hall, username: str, password: str, full_name: str,
               role: str, principal: Principal) -> Staff:
     """Create a clerk (managers) or a manager (admins) of this hall."""
-    if role != "clerk" and not principal.is_admin:
-        raise Forbidden("大厅管理员只能创建窗口人员", code="forbidden_role")
+    if role != StaffRole.CLERK and not principal.is_admin:
+        raise Forbidden("大厅管理员只能创建窗口人员", code=ErrorCode.FORBIDDEN_ROLE)
     st = create_staff(s, username=username, password=password, role=role, hall_id=hall.id,
                       full_name=full_name)
     record(s, hall_id=hall.id, principal=principal, action="create", entity="staff",
@@ -149,9 +149,9 @@ def change_staff(s: Session, *, hall: Hall, staff_id: int, changes: dict[str, An
     """Rename, (de)activate or reset the password of a staff member of the hall."""
     st = s.get(Staff, staff_id)
     if st is None or st.hall_id != hall.id:
-        raise NotFound("工作人员不存在", code="staff_not_found")
-    if st.role != "clerk" and not principal.is_admin:
-        raise Forbidden("大厅管理员只能修改窗口人员", code="forbidden_role")
+        raise NotFound("工作人员不存在", code=ErrorCode.STAFF_NOT_FOUND)
+    if st.role != StaffRole.CLERK and not principal.is_admin:
+        raise Forbidden("大厅管理员只能修改窗口人员", code=ErrorCode.FORBIDDEN_ROLE)
     before = staff_config(st)
     if "full_name" in changes:
         st.full_name = changes["full_name"]
@@ -160,7 +160,7 @@ def change_staff(s: Session, *, hall: Hall, staff_id: int, changes: dict[str, An
     after = staff_config(st)
     if changes.get("password"):
         if len(changes["password"]) < 8:
-            raise Invalid("密码至少8位", code="weak_password")
+            raise Invalid("密码至少8位", code=ErrorCode.WEAK_PASSWORD)
         st.password_hash = hash_password(changes["password"])
         after = {**after, "password": "（已重置）"}
     record(s, hall_id=hall.id, principal=principal, action="update", entity="staff",
@@ -178,7 +178,7 @@ def add_device(s: Session, *, hall: Hall, kind: str, name: str, window_id: int |
                principal: Principal) -> tuple[Device, str]:
     """Register a device of this hall; the token is returned once."""
     if window_id is not None and get_window(s, window_id).hall_id != hall.id:
-        raise Invalid("窗口不属于本大厅", code="window_not_in_hall")
+        raise Invalid("窗口不属于本大厅", code=ErrorCode.WINDOW_NOT_IN_HALL)
     d, token = create_device(s, hall_id=hall.id, kind=kind, name=name, window_id=window_id)
     record(s, hall_id=hall.id, principal=principal, action="create", entity="device",
            entity_key=name, after=device_config(d))
@@ -190,7 +190,7 @@ def revoke_device(s: Session, *, hall: Hall, device_id: int, principal: Principa
     """Revoke a device token of this hall."""
     d = s.get(Device, device_id)
     if d is None or d.hall_id != hall.id:
-        raise NotFound("设备不存在", code="device_not_found")
+        raise NotFound("设备不存在", code=ErrorCode.DEVICE_NOT_FOUND)
     before = device_config(d)
     d.revoked_at = d.revoked_at or now
     record(s, hall_id=hall.id, principal=principal, action="revoke", entity="device",
@@ -204,7 +204,8 @@ def set_notice(s: Session, *, hall: Hall, notice: str, principal: Principal) -> 
     hall.notice = notice.strip()
     if record(s, hall_id=hall.id, principal=principal, action="update", entity="notice",
               entity_key=hall.code, before=before, after={"notice": hall.notice}) is not None:
-        append_event(s, hall_id=hall.id, type="notice.updated", data={"notice": hall.notice})
+        append_event(s, hall_id=hall.id, type=EventType.NOTICE_UPDATED,
+                     data={"notice": hall.notice})
 
 
 def manager_settings(hall: Hall) -> dict[str, Any]:
@@ -223,23 +224,24 @@ def update_manager_settings(s: Session, *, hall: Hall, changes: dict[str, Any],
     for key, value in changes.items():
         if key == "closed_days":
             if not isinstance(value, list):
-                raise Invalid("休息日应为日期列表", code="invalid_settings")
+                raise Invalid("休息日应为日期列表", code=ErrorCode.INVALID_SETTINGS)
             for d in value:
                 try:
                     date.fromisoformat(str(d))
                 except ValueError:
                     raise Invalid(f"休息日 {d} 不是有效日期（YYYY-MM-DD）",
-                                  code="invalid_settings") from None
+                                  code=ErrorCode.INVALID_SETTINGS) from None
             continue
         if key == "no_window_policy":
             if value not in NO_WINDOW_POLICIES:
-                raise Invalid("无窗口办理时的取号策略应为 ask 或 refuse", code="invalid_settings")
+                raise Invalid("无窗口办理时的取号策略应为 ask 或 refuse",
+                              code=ErrorCode.INVALID_SETTINGS)
             continue
         if key not in MANAGER_SETTINGS:
-            raise Invalid(f"未知设置项 {key}", code="invalid_settings")
+            raise Invalid(f"未知设置项 {key}", code=ErrorCode.INVALID_SETTINGS)
         lo, hi, zh = MANAGER_SETTINGS[key]
         if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-            raise Invalid(f"{zh}应在 {lo:g}–{hi:g} 之间", code="invalid_settings")
+            raise Invalid(f"{zh}应在 {lo:g}–{hi:g} 之间", code=ErrorCode.INVALID_SETTINGS)
     before = manager_settings(hall)
     hall.settings = {**(hall.settings or {}), **changes}
     after = manager_settings(hall)

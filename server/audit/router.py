@@ -10,19 +10,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.audit import config
+from server.audit.schemas import (
+    AuditEntry,
+    DeviceConfig,
+    DeviceConfigCreated,
+    HallConfigOut,
+    ManagerSettings,
+    NoticeOut,
+    ServiceConfig,
+    StaffConfig,
+)
 from server.audit.service import list_audit
+from server.auth.deps import PrincipalDep
 from server.auth.principal import Principal, require
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.router import MaterialIn
 from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
+from server.core.schemas import out
 from server.devices.models import Device
 from server.windows.router import WindowServiceIn
+from server.windows.schemas import WindowOut
 from server.windows.service import list_windows, window_view
+from tongban_common.wire import MANAGERS
 
-router = APIRouter(prefix="/api/v1", tags=["manager config"])
-MANAGERS = ("manager", "admin")
+router = APIRouter(tags=["manager config"])
 
 
 class ServicePatch(BaseModel):
@@ -77,7 +90,7 @@ def _write(db: DbDep, principal: PrincipalDep, hall: str, fn: Any) -> Any:
     return db.write(work)
 
 
-@router.get("/halls/{hall}/audit")
+@router.get("/halls/{hall}/audit", **out(list[AuditEntry]))
 def get_audit(hall: str, db: DbDep, principal: PrincipalDep,
               entity: Annotated[str | None, Query()] = None,
               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict]:
@@ -88,7 +101,7 @@ def get_audit(hall: str, db: DbDep, principal: PrincipalDep,
         return list_audit(s, hall_id=h.id, entity=entity, limit=limit)
 
 
-@router.get("/halls/{hall}/config")
+@router.get("/halls/{hall}/config", **out(HallConfigOut))
 def get_config(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
     """Everything the configuration page edits: services, windows, staff, devices, settings."""
     with db.read() as s:
@@ -108,7 +121,7 @@ def get_config(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
         }
 
 
-@router.put("/halls/{hall}/config/services/{code}")
+@router.put("/halls/{hall}/config/services/{code}", **out(ServiceConfig))
 def put_service(hall: str, code: str, body: ServicePatch, db: DbDep,
                 principal: PrincipalDep) -> dict:
     """Update a service item (expected minutes, materials, booking settings, active…)."""
@@ -123,7 +136,7 @@ def put_service(hall: str, code: str, body: ServicePatch, db: DbDep,
     return _write(db, principal, hall, fn)
 
 
-@router.post("/halls/{hall}/config/windows", status_code=201)
+@router.post("/halls/{hall}/config/windows", status_code=201, **out(WindowOut))
 def post_window(hall: str, body: WindowNew, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a window with services (audited)."""
     pairs = [(x.service_code, x.priority) for x in body.services]
@@ -131,7 +144,7 @@ def post_window(hall: str, body: WindowNew, db: DbDep, principal: PrincipalDep) 
         s, hall=h, number=body.number, name=body.name, services=pairs, principal=p)))
 
 
-@router.put("/halls/{hall}/config/windows/{window_id}")
+@router.put("/halls/{hall}/config/windows/{window_id}", **out(WindowOut))
 def put_window(hall: str, window_id: int, body: WindowPatch, db: DbDep,
                principal: PrincipalDep) -> dict:
     """Rename a window and/or replace its services and priorities (audited)."""
@@ -141,7 +154,7 @@ def put_window(hall: str, window_id: int, body: WindowPatch, db: DbDep,
         s, hall=h, window_id=window_id, name=body.name, services=pairs, principal=p)))
 
 
-@router.post("/halls/{hall}/config/staff", status_code=201)
+@router.post("/halls/{hall}/config/staff", status_code=201, **out(StaffConfig))
 def post_staff(hall: str, body: StaffNew, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a clerk of the hall (audited; the password is never logged)."""
     return _write(db, principal, hall, lambda s, h, p: config.staff_config(config.add_staff(
@@ -149,7 +162,7 @@ def post_staff(hall: str, body: StaffNew, db: DbDep, principal: PrincipalDep) ->
         full_name=body.full_name, role=body.role, principal=p)))
 
 
-@router.patch("/halls/{hall}/config/staff/{staff_id}")
+@router.patch("/halls/{hall}/config/staff/{staff_id}", **out(StaffConfig))
 def patch_staff(hall: str, staff_id: int, body: StaffPatch, db: DbDep,
                 principal: PrincipalDep) -> dict:
     """Rename, enable/disable or reset the password of a clerk (audited)."""
@@ -158,7 +171,7 @@ def patch_staff(hall: str, staff_id: int, body: StaffPatch, db: DbDep,
         s, hall=h, staff_id=staff_id, changes=changes, principal=p)))
 
 
-@router.post("/halls/{hall}/config/devices", status_code=201)
+@router.post("/halls/{hall}/config/devices", status_code=201, **out(DeviceConfigCreated))
 def post_device(hall: str, body: DeviceNew, db: DbDep, principal: PrincipalDep) -> dict:
     """Register a kiosk/display/counter of the hall; the token is shown once (audited)."""
 
@@ -170,14 +183,14 @@ def post_device(hall: str, body: DeviceNew, db: DbDep, principal: PrincipalDep) 
     return _write(db, principal, hall, fn)
 
 
-@router.delete("/halls/{hall}/config/devices/{device_id}")
+@router.delete("/halls/{hall}/config/devices/{device_id}", **out(DeviceConfig))
 def delete_device(hall: str, device_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """Revoke a device of the hall (audited)."""
     return _write(db, principal, hall, lambda s, h, p: config.device_config(
         config.revoke_device(s, hall=h, device_id=device_id, principal=p, now=utcnow())))
 
 
-@router.put("/halls/{hall}/notice")
+@router.put("/halls/{hall}/notice", **out(NoticeOut))
 def put_notice(hall: str, body: NoticeIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Replace the hall notice shown on screens (emits notice.updated; audited)."""
 
@@ -188,7 +201,7 @@ def put_notice(hall: str, body: NoticeIn, db: DbDep, principal: PrincipalDep) ->
     return _write(db, principal, hall, fn)
 
 
-@router.get("/halls/{hall}/manager-settings")
+@router.get("/halls/{hall}/manager-settings", **out(ManagerSettings))
 def get_manager_settings(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
     """Service-level target, case deadline, punctuality grace and closed days."""
     with db.read() as s:
@@ -197,7 +210,7 @@ def get_manager_settings(hall: str, db: DbDep, principal: PrincipalDep) -> dict:
         return config.manager_settings(h)
 
 
-@router.put("/halls/{hall}/manager-settings")
+@router.put("/halls/{hall}/manager-settings", **out(ManagerSettings))
 def put_manager_settings(hall: str, db: DbDep, principal: PrincipalDep,
                          body: Annotated[dict[str, Any], Body()]) -> dict:
     """Change manager settings (validated, audited)."""

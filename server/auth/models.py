@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.clock import utcnow
 from server.core.db import Base, UTCDateTime
+from tongban_common.wire import STAFF_ROLES
 
-ROLES = ("clerk", "manager", "admin", "reviewer")
+ROLES = STAFF_ROLES
 
 
 class Staff(Base):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from server.core.errors import Forbidden, Unauthorized
+from tongban_common.wire import ErrorCode, StaffRole
 
 Kind = Literal["staff", "device", "citizen"]
 
@@ -28,7 +29,7 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         """Platform administrator (any hall)."""
-        return self.kind == "staff" and self.role == "admin"
+        return self.kind == "staff" and self.role == StaffRole.ADMIN
 
     @property
     def sees_personal_data(self) -> bool:
@@ -50,15 +51,15 @@ def require(
 ) -> Principal:
     """Raise 401/403 unless the principal has one of the allowed roles (and the hall)."""
     if principal is None:
-        raise Unauthorized("请先登录或提供有效令牌", code="unauthenticated")
+        raise Unauthorized("请先登录或提供有效令牌", code=ErrorCode.UNAUTHENTICATED)
     allowed = (
         (principal.kind == "staff" and (principal.role in staff or principal.is_admin and staff))
         or (principal.kind == "device" and principal.role in devices)
         or (principal.kind == "citizen" and citizen)
     )
     if not allowed:
-        raise Forbidden("当前身份无权执行此操作", code="forbidden_role")
+        raise Forbidden("当前身份无权执行此操作", code=ErrorCode.FORBIDDEN_ROLE)
     hall_bound = principal.kind != "citizen"
     if hall_id is not None and hall_bound and not principal.can_access_hall(hall_id):
-        raise Forbidden("无权操作其他大厅的数据", code="forbidden_hall")
+        raise Forbidden("无权操作其他大厅的数据", code=ErrorCode.FORBIDDEN_HALL)
     return principal

@@ -18,6 +18,7 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from server.core.errors import TooManyRequests, Unavailable
+from tongban_common.wire import ErrorCode
 
 log = logging.getLogger(__name__)
 DEFAULT_KEY_PREFIX = "tongban"
@@ -81,7 +82,7 @@ class CredentialLimiter:
         """Raise 429 when the client has used up the bucket's allowance."""
         item = self._items.get(bucket)
         if item is not None and not self._call(self._limiter.test, item, bucket, *keys):
-            raise TooManyRequests("尝试次数过多，请稍后再试", code="rate_limited")
+            raise TooManyRequests("尝试次数过多，请稍后再试", code=ErrorCode.RATE_LIMITED)
 
     def hit(self, bucket: str, *keys: str) -> None:
         """Count one attempt against the bucket."""
@@ -93,7 +94,7 @@ class CredentialLimiter:
         """Count an attempt, refusing it with 429 when the allowance is used up."""
         item = self._items.get(bucket)
         if item is not None and not self._call(self._limiter.hit, item, bucket, *keys):
-            raise TooManyRequests("请求过于频繁，请稍后再试", code="rate_limited")
+            raise TooManyRequests("请求过于频繁，请稍后再试", code=ErrorCode.RATE_LIMITED)
 
     @staticmethod
     def _call(fn: object, *args: object) -> bool:
@@ -102,7 +103,8 @@ class CredentialLimiter:
         except StorageError as exc:
             # Fail closed: without the shared counter a guess cannot be counted.
             log.error("rate-limit storage unavailable: %s", exc)
-            raise Unavailable("服务暂时不可用，请稍后重试", code="rate_limit_unavailable") from exc
+            raise Unavailable("服务暂时不可用，请稍后重试",
+                              code=ErrorCode.RATE_LIMIT_UNAVAILABLE) from exc
 
 
 def client_key(request: Request) -> str:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.models import ROLES as STAFF_ROLES
 from server.auth.models import Staff
 from server.auth.principal import require
@@ -16,10 +17,11 @@ from server.auth.ratelimit import client_key, get_limiter
 from server.auth.service import create_staff, login, revoke_token
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep, bearer_token
+from server.core.deps import DbDep, SettingsDep, bearer_token
 from server.core.errors import RATE_LIMITED, Forbidden
+from tongban_common.wire import HALL_DEVICES, MANAGERS, ErrorCode, StaffRole
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(tags=["auth"])
 
 
 class LoginIn(BaseModel):
@@ -106,7 +108,7 @@ def post_logout(
 @router.get("/auth/me", response_model=MeOut)
 def get_me(db: DbDep, principal: PrincipalDep) -> dict:
     """Who the token belongs to."""
-    p = require(principal, staff=STAFF_ROLES, devices=("kiosk", "display", "counter"),
+    p = require(principal, staff=STAFF_ROLES, devices=HALL_DEVICES,
                 citizen=True)
     with db.read() as s:
         hall = s.get(Hall, p.hall_id) if p.hall_id else None
@@ -118,13 +120,14 @@ def get_me(db: DbDep, principal: PrincipalDep) -> dict:
 @router.post("/staff", status_code=201, response_model=StaffOut)
 def post_staff(body: StaffIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a staff account (admin; managers may create clerks and reviewers of their hall)."""
-    p = require(principal, staff=("manager", "admin"))
+    p = require(principal, staff=MANAGERS)
 
     def work(s: Session) -> dict:
         hall = get_hall(s, body.hall_code) if body.hall_code else None
-        if not p.is_admin and (body.role not in ("clerk", "reviewer") or hall is None
-                               or hall.id != p.hall_id):
-            raise Forbidden("大厅管理员只能为本大厅创建窗口或审批人员", code="forbidden_role")
+        if not p.is_admin and (body.role not in (StaffRole.CLERK, StaffRole.REVIEWER)
+                               or hall is None or hall.id != p.hall_id):
+            raise Forbidden("大厅管理员只能为本大厅创建窗口或审批人员",
+                            code=ErrorCode.FORBIDDEN_ROLE)
         staff = create_staff(s, username=body.username, password=body.password, role=body.role,
                              hall_id=hall.id if hall else None, full_name=body.full_name,
                              department=body.department)
@@ -138,7 +141,7 @@ def list_staff(db: DbDep, principal: PrincipalDep, hall: Annotated[str, Query()]
     """Staff accounts of a hall (manager/admin)."""
     with db.read() as s:
         h = get_hall(s, hall)
-        require(principal, staff=("manager", "admin"), hall_id=h.id)
+        require(principal, staff=MANAGERS, hall_id=h.id)
         rows = s.scalars(select(Staff).where(Staff.hall_id == h.id).order_by(Staff.username))
         return [_staff_out(st, h) for st in rows]
 

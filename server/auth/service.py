@@ -15,6 +15,7 @@ from server.core.clock import utcnow
 from server.core.errors import Conflict, DomainError, Invalid, TooManyRequests, Unauthorized
 from server.core.security import hash_password, new_token, token_digest, verify_password
 from server.devices.models import Device
+from tongban_common.wire import ErrorCode, StaffRole
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -40,14 +41,14 @@ def login(
     record = s.get(LoginFailure, username)
     if record is not None and record.locked_until and record.locked_until > now:
         return None, None, TooManyRequests(
-            "登录失败次数过多，账号已临时锁定，请15分钟后再试", code="account_locked"
+            "登录失败次数过多，账号已临时锁定，请15分钟后再试", code=ErrorCode.ACCOUNT_LOCKED
         )
     usable = staff is not None and staff.active
     # Always one argon2 verification, so timing does not tell known names from unknown.
     ok = verify_password(staff.password_hash if usable else _dummy_hash(), password)
     if not (usable and ok):
         _count_failure(s, username=username, now=now)
-        return None, None, Unauthorized("用户名或密码错误", code="bad_credentials")
+        return None, None, Unauthorized("用户名或密码错误", code=ErrorCode.BAD_CREDENTIALS)
     assert staff is not None
     if record is not None:
         s.delete(record)
@@ -143,15 +144,15 @@ def create_staff(
 ) -> Staff:
     """Create a staff account with an argon2 password hash (reviewers need a department)."""
     if role not in ROLES:
-        raise Invalid("角色必须是 clerk、reviewer、manager 或 admin", code="invalid_role")
-    if role == "reviewer" and not department.strip():
-        raise Invalid("后台审批人员必须指定所属部门", code="department_required")
-    if role != "admin" and hall_id is None:
-        raise Invalid("窗口人员和大厅管理员必须属于一个大厅", code="hall_required")
+        raise Invalid("角色必须是 clerk、reviewer、manager 或 admin", code=ErrorCode.INVALID_ROLE)
+    if role == StaffRole.REVIEWER and not department.strip():
+        raise Invalid("后台审批人员必须指定所属部门", code=ErrorCode.DEPARTMENT_REQUIRED)
+    if role != StaffRole.ADMIN and hall_id is None:
+        raise Invalid("窗口人员和大厅管理员必须属于一个大厅", code=ErrorCode.HALL_REQUIRED)
     if len(password) < 8:
-        raise Invalid("密码至少8位", code="weak_password")
+        raise Invalid("密码至少8位", code=ErrorCode.WEAK_PASSWORD)
     if s.scalar(select(Staff.id).where(Staff.username == username)) is not None:
-        raise Conflict(f"用户名 {username} 已存在", code="username_taken")
+        raise Conflict(f"用户名 {username} 已存在", code=ErrorCode.USERNAME_TAKEN)
     staff = Staff(
         username=username,
         password_hash=hash_password(password),

@@ -18,8 +18,9 @@ from server.tickets import eta
 from server.tickets.models import Ticket
 from server.windows.models import Window
 from server.windows.service import list_windows
+from tongban_common.wire import ACTIVE_STATUSES, EventType
 
-CALL_TYPES = ("ticket.called", "ticket.recalled")
+CALL_TYPES = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
 
 
 def services_with_load(
@@ -100,7 +101,7 @@ def board_snapshot(s: Session, hall: Hall, settings: Settings) -> dict[str, Any]
 def _current_ticket(s: Session, window: Window, today: date) -> dict[str, Any] | None:
     ticket = s.scalar(
         select(Ticket)
-        .where(Ticket.window_id == window.id, Ticket.status.in_(("called", "serving")),
+        .where(Ticket.window_id == window.id, Ticket.status.in_(ACTIVE_STATUSES),
                Ticket.business_day == today)
         .limit(1)
     )

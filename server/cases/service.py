@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,41 +11,21 @@ from sqlalchemy.orm import Session
 from server.applications.models import Application
 from server.auth.models import Staff
 from server.auth.principal import Principal
+from server.catalog.calendar import add_working_days, closed_days
 from server.catalog.models import Hall, ServiceItem
 from server.core.clock import business_day, iso, utcnow
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.evaluations.models import RATING_LABELS, Evaluation
+from server.evaluations.service import install_case_opener
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import ErrorCode, StaffRole
 
 from .models import FollowUpCase
 
 BAD_RATING_MAX = 2  # 不满意 or worse
 DEFAULT_DEADLINE_DAYS = 5
 STATUS_ZH = {"open": "待分派", "assigned": "处理中", "replied": "已回复", "closed": "已办结"}
-
-
-def add_working_days(start: date, days: int, closed_days: set[date] | None = None) -> date:
-    """The date `days` working days after `start` (Mon–Fri, skipping closed days)."""
-    closed = closed_days or set()
-    current = start
-    left = days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in closed:
-            left -= 1
-    return current
-
-
-def closed_days(hall: Hall) -> set[date]:
-    """The hall's holidays and other closed days (settings `closed_days`, ISO dates)."""
-    out = set()
-    for raw in (hall.settings or {}).get("closed_days", []):
-        try:
-            out.add(date.fromisoformat(str(raw)))
-        except ValueError:
-            continue
-    return out
 
 
 def open_case_for(
@@ -75,7 +55,7 @@ def get_case(s: Session, case_id: int) -> FollowUpCase:
     """A case by id, or 404."""
     case = s.get(FollowUpCase, case_id)
     if case is None:
-        raise NotFound("回访工单不存在", code="case_not_found")
+        raise NotFound("回访工单不存在", code=ErrorCode.CASE_NOT_FOUND)
     return case
 
 
@@ -95,10 +75,10 @@ def assign(s: Session, *, case: FollowUpCase, staff_id: int, principal: Principa
     """Assign (or reassign) an open case to a staff member of the hall."""
     now = now or utcnow()
     if case.status == "closed":
-        raise Conflict("工单已办结，不能再分派", code="case_closed")
+        raise Conflict("工单已办结，不能再分派", code=ErrorCode.CASE_CLOSED)
     staff = s.get(Staff, staff_id)
     if staff is None or staff.hall_id != case.hall_id or not staff.active:
-        raise Invalid("请选择本大厅在岗的工作人员", code="invalid_assignee")
+        raise Invalid("请选择本大厅在岗的工作人员", code=ErrorCode.INVALID_ASSIGNEE)
     case.assignee_id = staff.id
     case.assigned_at = now
     if case.status == "open":
@@ -113,13 +93,13 @@ def reply(s: Session, *, case: FollowUpCase, text: str, principal: Principal,
     now = now or utcnow()
     text = text.strip()
     if not text:
-        raise Invalid("请填写回复内容", code="reply_required")
+        raise Invalid("请填写回复内容", code=ErrorCode.REPLY_REQUIRED)
     if case.status == "closed":
-        raise Conflict("工单已办结", code="case_closed")
+        raise Conflict("工单已办结", code=ErrorCode.CASE_CLOSED)
     if case.status == "open":
-        raise Conflict("请先分派工单再回复", code="case_not_assigned")
-    if principal.role == "clerk" and principal.id != case.assignee_id:
-        raise Forbidden("只有被分派人或管理员可以回复", code="not_assignee")
+        raise Conflict("请先分派工单再回复", code=ErrorCode.CASE_NOT_ASSIGNED)
+    if principal.role == StaffRole.CLERK and principal.id != case.assignee_id:
+        raise Forbidden("只有被分派人或管理员可以回复", code=ErrorCode.NOT_ASSIGNEE)
     case.reply = text
     case.replied_at = now
     case.replied_by = principal.id
@@ -133,12 +113,12 @@ def close(s: Session, *, case: FollowUpCase, resolution: str, principal: Princip
     """Close a replied case with a resolution note (manager)."""
     now = now or utcnow()
     if case.status == "closed":
-        raise Conflict("工单已办结", code="case_closed")
+        raise Conflict("工单已办结", code=ErrorCode.CASE_CLOSED)
     if case.status != "replied":
-        raise Conflict("请先回复群众再办结工单", code="case_not_replied")
+        raise Conflict("请先回复群众再办结工单", code=ErrorCode.CASE_NOT_REPLIED)
     resolution = resolution.strip()
     if not resolution:
-        raise Invalid("请填写办结说明", code="resolution_required")
+        raise Invalid("请填写办结说明", code=ErrorCode.RESOLUTION_REQUIRED)
     case.resolution = resolution
     case.closed_at = now
     case.closed_by = principal.id
@@ -180,7 +160,8 @@ def list_cases(s: Session, *, hall: Hall, today: date, status: str | None = None
     stmt = select(FollowUpCase).where(FollowUpCase.hall_id == hall.id)
     if status:
         if status not in STATUS_ZH:
-            raise Invalid("status 只能是 open/assigned/replied/closed", code="invalid_status")
+            raise Invalid("status 只能是 open/assigned/replied/closed",
+                          code=ErrorCode.INVALID_STATUS)
         stmt = stmt.where(FollowUpCase.status == status)
     rows = list(s.scalars(stmt.order_by(FollowUpCase.due_date, FollowUpCase.id)))
     rows.sort(key=lambda c: c.status == "closed")
@@ -188,3 +169,7 @@ def list_cases(s: Session, *, hall: Hall, today: date, status: str | None = None
     if overdue is not None:
         out = [c for c in out if c["overdue"] == overdue]
     return out
+
+
+# Evaluations sit below cases: a poor rating opens its case through this installed hook.
+install_case_opener(open_case_for)

@@ -10,14 +10,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.board.service import services_with_load
 from server.catalog.models import Hall
+from server.catalog.schemas import HallOut, ServiceCreated, ServiceItemOut, ServiceLoadOut
 from server.catalog.service import create_hall, create_service, get_hall, get_service
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
+from server.core.schemas import out
+from tongban_common.wire import MANAGERS, ErrorCode, StaffRole
 
-router = APIRouter(prefix="/api/v1", tags=["catalog"])
+router = APIRouter(tags=["catalog"])
 
 
 class MaterialIn(BaseModel):
@@ -54,38 +58,38 @@ def hall_out(hall: Hall) -> dict[str, Any]:
             "address": hall.address, "opening_hours": hall.opening_hours}
 
 
-@router.get("/halls")
+@router.get("/halls", **out(list[HallOut]))
 def list_halls(db: DbDep) -> list[dict]:
     """All halls on this server."""
     with db.read() as s:
         return [hall_out(h) for h in s.scalars(select(Hall).order_by(Hall.code))]
 
 
-@router.post("/halls", status_code=201)
+@router.post("/halls", status_code=201, **out(HallOut))
 def post_hall(body: HallIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a hall (admin)."""
-    require(principal, staff=("admin",))
+    require(principal, staff=(StaffRole.ADMIN,))
     try:
         ZoneInfo(body.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"未知时区 {body.timezone}", code="invalid_timezone") from None
+        raise Invalid(f"未知时区 {body.timezone}", code=ErrorCode.INVALID_TIMEZONE) from None
     return db.write(lambda s: hall_out(create_hall(s, **body.model_dump())))
 
 
-@router.get("/halls/{hall_code}/services")
+@router.get("/halls/{hall_code}/services", **out(list[ServiceLoadOut]))
 def list_hall_services(hall_code: str, db: DbDep, settings: SettingsDep) -> list[dict]:
     """Catalog with live waiting counts and estimated waits."""
     with db.read() as s:
         return services_with_load(s, get_hall(s, hall_code), settings)
 
 
-@router.post("/halls/{hall_code}/services", status_code=201)
+@router.post("/halls/{hall_code}/services", status_code=201, **out(ServiceCreated))
 def post_service(hall_code: str, body: ServiceIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Add a service item to a hall (admin or the hall's manager)."""
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         fields = body.model_dump()
         fields["materials"] = [m.model_dump(exclude_none=True) for m in body.materials]
         svc = create_service(s, hall_id=hall.id, **fields)
@@ -94,7 +98,7 @@ def post_service(hall_code: str, body: ServiceIn, db: DbDep, principal: Principa
     return db.write(work)
 
 
-@router.get("/halls/{hall_code}/services/{code}")
+@router.get("/halls/{hall_code}/services/{code}", **out(ServiceItemOut))
 def get_service_item(hall_code: str, code: str, db: DbDep) -> dict:
     """One service item with materials and guide."""
     with db.read() as s:

@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 
 from server.catalog.models import Hall, ServiceItem
 from server.core.errors import Conflict, Invalid, NotFound
+from tongban_common.wire import ErrorCode
 
 
 def get_hall(s: Session, code: str) -> Hall:
     """The hall with this code, or 404."""
     hall = s.scalar(select(Hall).where(Hall.code == code))
     if hall is None:
-        raise NotFound(f"大厅 {code} 不存在", code="hall_not_found")
+        raise NotFound(f"大厅 {code} 不存在", code=ErrorCode.HALL_NOT_FOUND)
     return hall
 
 
@@ -25,7 +26,7 @@ def get_service(s: Session, hall_id: int, code: str, *, active_only: bool = True
         select(ServiceItem).where(ServiceItem.hall_id == hall_id, ServiceItem.code == code)
     )
     if svc is None or (active_only and not svc.active):
-        raise NotFound(f"事项 {code} 不存在或未开放", code="service_not_found")
+        raise NotFound(f"事项 {code} 不存在或未开放", code=ErrorCode.SERVICE_NOT_FOUND)
     return svc
 
 
@@ -49,7 +50,7 @@ def list_services(s: Session, hall_id: int) -> list[ServiceItem]:
 def create_hall(s: Session, **fields: Any) -> Hall:
     """Create a hall; the code must be new."""
     if s.scalar(select(Hall.id).where(Hall.code == fields["code"])) is not None:
-        raise Conflict(f"大厅编码 {fields['code']} 已存在", code="hall_exists")
+        raise Conflict(f"大厅编码 {fields['code']} 已存在", code=ErrorCode.HALL_EXISTS)
     hall = Hall(**fields)
     s.add(hall)
     s.flush()
@@ -60,13 +61,19 @@ def create_service(s: Session, *, hall_id: int, **fields: Any) -> ServiceItem:
     """Create a service item in a hall; code unique per hall, prefix one or two letters."""
     prefix = str(fields.get("prefix", ""))
     if not (1 <= len(prefix) <= 2 and prefix.isascii() and prefix.isalpha() and prefix.isupper()):
-        raise Invalid("叫号前缀应为1–2个大写字母", code="invalid_prefix")
+        raise Invalid("叫号前缀应为1–2个大写字母", code=ErrorCode.INVALID_PREFIX)
     exists = select(ServiceItem.id).where(
         ServiceItem.hall_id == hall_id, ServiceItem.code == fields["code"]
     )
     if s.scalar(exists) is not None:
-        raise Conflict(f"事项编码 {fields['code']} 已存在", code="service_exists")
+        raise Conflict(f"事项编码 {fields['code']} 已存在", code=ErrorCode.SERVICE_EXISTS)
     svc = ServiceItem(hall_id=hall_id, **fields)
     s.add(svc)
     s.flush()
     return svc
+
+
+def service_materials(service: ServiceItem) -> list[dict[str, Any]]:
+    """The material definitions of a service (code, name, required, presubmit)."""
+    return [{"code": m["code"], "name": m["name"], "required": bool(m.get("required", True)),
+             "presubmit": bool(m.get("presubmit", True))} for m in service.materials or []]

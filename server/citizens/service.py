@@ -16,6 +16,7 @@ from server.citizens.notify import notify
 from server.core.clock import utcnow
 from server.core.config import Settings
 from server.core.errors import DomainError, Invalid, NotFound, TooManyRequests, Unauthorized
+from tongban_common.wire import ErrorCode
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -26,7 +27,7 @@ def normalize_phone(raw: str) -> str:
     if phone.startswith("+86"):
         phone = phone[3:]
     if not PHONE.match(phone):
-        raise Invalid("请输入11位中国大陆手机号码", code="invalid_phone")
+        raise Invalid("请输入11位中国大陆手机号码", code=ErrorCode.INVALID_PHONE)
     return phone
 
 
@@ -51,17 +52,17 @@ def request_otp(
         wait = settings.otp_resend_seconds - (now - last.created_at).total_seconds()
         if wait > 0:
             raise TooManyRequests(f"验证码已发送，请 {int(wait) + 1} 秒后再试",
-                                  code="otp_too_soon")
+                                  code=ErrorCode.OTP_TOO_SOON)
     hour_ago = now - timedelta(hours=1)
     per_phone = s.scalar(select(func.count()).select_from(OtpCode).where(
         OtpCode.phone == phone, OtpCode.created_at > hour_ago))
     if per_phone >= settings.otp_per_phone_per_hour:
         raise TooManyRequests("该手机号获取验证码过于频繁，请1小时后再试",
-                              code="otp_phone_limit")
+                              code=ErrorCode.OTP_PHONE_LIMIT)
     per_client = s.scalar(select(func.count()).select_from(OtpCode).where(
         OtpCode.client == client, OtpCode.created_at > hour_ago))
     if per_client >= settings.otp_per_ip_per_hour:
-        raise TooManyRequests("请求过于频繁，请稍后再试", code="otp_client_limit")
+        raise TooManyRequests("请求过于频繁，请稍后再试", code=ErrorCode.OTP_CLIENT_LIMIT)
     code = f"{secrets.randbelow(1_000_000):06d}"
     s.add(OtpCode(phone=phone, code_hash=_code_hash(phone, code, settings.secret_key),
                   client=client[:64], created_at=now,
@@ -83,18 +84,19 @@ def login_with_otp(
     otp = s.scalar(select(OtpCode).where(OtpCode.phone == phone, OtpCode.used_at.is_(None))
                    .order_by(OtpCode.created_at.desc()).limit(1).with_for_update())
     if otp is None:
-        return None, NotFound("请先获取验证码", code="otp_not_requested")
+        return None, NotFound("请先获取验证码", code=ErrorCode.OTP_NOT_REQUESTED)
     if otp.expires_at <= now:
-        return None, Unauthorized("验证码已过期，请重新获取", code="otp_expired")
+        return None, Unauthorized("验证码已过期，请重新获取", code=ErrorCode.OTP_EXPIRED)
     if otp.attempts >= settings.otp_max_attempts:
-        return None, TooManyRequests("验证码错误次数过多，请重新获取", code="otp_attempts")
+        return None, TooManyRequests("验证码错误次数过多，请重新获取", code=ErrorCode.OTP_ATTEMPTS)
     expected = _code_hash(phone, (code or "").strip(), settings.secret_key)
     if not hmac.compare_digest(expected, otp.code_hash):
         otp.attempts += 1
         left = settings.otp_max_attempts - otp.attempts
         if left <= 0:
-            return None, TooManyRequests("验证码错误次数过多，请重新获取", code="otp_attempts")
-        return None, Unauthorized(f"验证码错误，还可尝试 {left} 次", code="otp_wrong")
+            return None, TooManyRequests("验证码错误次数过多，请重新获取",
+                                         code=ErrorCode.OTP_ATTEMPTS)
+        return None, Unauthorized(f"验证码错误，还可尝试 {left} 次", code=ErrorCode.OTP_WRONG)
     otp.used_at = now
     citizen = s.scalar(select(Citizen).where(Citizen.phone == phone))
     if citizen is None:
@@ -113,5 +115,5 @@ def get_citizen(s: Session, citizen_id: int) -> Citizen:
     """The citizen account, or 401 when it vanished."""
     citizen = s.get(Citizen, citizen_id)
     if citizen is None:
-        raise Unauthorized("请重新登录", code="invalid_token")
+        raise Unauthorized("请重新登录", code=ErrorCode.INVALID_TOKEN)
     return citizen

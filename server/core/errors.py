@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,18 +13,19 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server.ops.disk import is_disk_full
+from tongban_common.wire import ErrorCode
 
 log = logging.getLogger(__name__)
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 class DomainError(Exception):
     """Base of errors a client can cause; carries an HTTP status and a code."""
 
     status = 400
-    code = "bad_request"
+    code: ErrorCode | str = ErrorCode.BAD_REQUEST
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: ErrorCode | str | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code:
@@ -31,46 +34,46 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status = 404
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(DomainError):
     status = 409
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class Invalid(DomainError):
     status = 422
-    code = "invalid"
+    code = ErrorCode.INVALID
 
 
 class Unauthorized(DomainError):
     status = 401
-    code = "unauthorized"
+    code = ErrorCode.UNAUTHORIZED
 
 
 class Forbidden(DomainError):
     status = 403
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
 
 
 class TooManyRequests(DomainError):
     status = 429
-    code = "too_many_requests"
+    code = ErrorCode.TOO_MANY_REQUESTS
 
 
 class Unavailable(DomainError):
     """A dependency (e.g. the shared rate-limit store) does not answer: try again later."""
 
     status = 503
-    code = "service_unavailable"
+    code = ErrorCode.SERVICE_UNAVAILABLE
 
 
 class StorageFull(DomainError):
     """The server's disk is (nearly) full: nothing was stored, try again later."""
 
     status = 507
-    code = "storage_full"
+    code = ErrorCode.STORAGE_FULL
 
 
 STORAGE_FULL_MESSAGE = "服务器存储空间不足，未能保存，请稍后重试或联系大厅工作人员"
@@ -78,9 +81,11 @@ STORAGE_FULL_MESSAGE = "服务器存储空间不足，未能保存，请稍后�
 
 # For routes that count attempts per client or phone (OpenAPI: they can answer 429).
 RATE_LIMITED = {429: {"description": "Too many attempts; try again later"}}
+# For routes that store files on the data directory (OpenAPI: they can answer 507).
+STORAGE_FULL = {507: {"description": "The server's disk is (nearly) full: nothing was stored"}}
 
 
-def error_body(code: str, message: str, **extra: object) -> dict:
+def error_body(code: ErrorCode | str, message: str, **extra: object) -> dict:
     """The one error envelope of the public contract."""
     return {"error": {"code": code, "message": message, **extra}}
 
@@ -103,8 +108,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {400: "invalid_body", 404: "not_found", 405: "method_not_allowed"}.get(
-            exc.status_code, "http_error")
+        code = {400: ErrorCode.INVALID_BODY, 404: ErrorCode.NOT_FOUND,
+                405: ErrorCode.METHOD_NOT_ALLOWED}.get(exc.status_code, ErrorCode.HTTP_ERROR)
         message = str(exc.detail)
         if exc.status_code == 400 and "parsing the body" in message:
             message = "请求内容无法解析（应为 UTF-8 编码、嵌套不过深的 JSON）"
@@ -113,11 +118,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         if "NUL (0x00)" in str(exc):  # PostgreSQL text cannot hold NUL (e.g. a form field)
-            return JSONResponse(error_body("invalid_characters", "输入包含非法字符（NUL）"), 422)
+            return JSONResponse(
+                error_body(ErrorCode.INVALID_CHARACTERS, "输入包含非法字符（NUL）"), 422)
         if _is_out_of_range(exc):
-            return JSONResponse(error_body("value_out_of_range", "参数数值超出允许范围"), 422)
+            return JSONResponse(
+                error_body(ErrorCode.VALUE_OUT_OF_RANGE, "参数数值超出允许范围"), 422)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(error_body("internal_error", "服务器内部错误，请稍后重试"), 500)
+        return JSONResponse(error_body(ErrorCode.INTERNAL_ERROR, "服务器内部错误，请稍后重试"), 500)
 
     @app.exception_handler(OSError)
     async def _os_error(request: Request, exc: OSError) -> JSONResponse:
@@ -140,8 +147,9 @@ def install_error_handlers(app: FastAPI) -> None:
         # pool timeouts all land here): clients should retry, not give up.
         log.error("database error on %s %s: %s", request.method, request.url.path,
                   getattr(exc, "orig", exc))
-        return JSONResponse(error_body("database_unavailable", "服务暂时不可用，请稍后重试"), 503,
-                            headers={"Retry-After": "2"})
+        return JSONResponse(
+            error_body(ErrorCode.DATABASE_UNAVAILABLE, "服务暂时不可用，请稍后重试"), 503,
+            headers={"Retry-After": "2"})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -151,4 +159,14 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         first = details[0] if details else {"loc": [], "msg": "invalid request"}
         message = f"{'.'.join(first['loc'][1:]) or 'body'}: {first['msg']}"
-        return JSONResponse(error_body("validation_error", message, details=details), 422)
+        return JSONResponse(error_body(ErrorCode.VALIDATION_ERROR, message, details=details), 422)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC/EDQUOT, or SQLite's "database or disk is full", also when wrapped."""
+    for err in (exc, getattr(exc, "orig", None), exc.__cause__, exc.__context__):
+        if isinstance(err, OSError) and err.errno in DISK_FULL_ERRNOS:
+            return True
+        if isinstance(err, sqlite3.OperationalError) and "disk is full" in str(err):
+            return True
+    return False

@@ -10,6 +10,7 @@ from datetime import date
 from server.core.errors import Invalid
 from tongban_common import idnumber
 from tongban_common.idnumber import check_digit
+from tongban_common.wire import ErrorCode
 
 __all__ = ["IdNumber", "check_digit", "hash_id", "mask_id", "mask_name", "parse_id_number"]
 
@@ -49,7 +50,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
     verdict = idnumber.check(raw or "", today=today or date.today())
     if not verdict.ok or verdict.birth_date is None:
         message = _MESSAGES.get(verdict.reason, "身份证号码应为18位（最后一位可为X）")
-        raise Invalid(message, code="invalid_id_number")
+        raise Invalid(message, code=ErrorCode.INVALID_ID_NUMBER)
     return IdNumber(value=verdict.value, birth_date=verdict.birth_date)
 
 

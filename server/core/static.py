@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi.responses import FileResponse
 
 from server.core.errors import NotFound
+from tongban_common.wire import ErrorCode
 
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
@@ -20,6 +21,6 @@ def static_file(folder: Path, name: str, *, headers: dict[str, str] | None = Non
     except (ValueError, OSError):  # an embedded NUL; a name longer than the file system allows
         found = False
     if not found:
-        raise NotFound("页面不存在", code="not_found")
+        raise NotFound("页面不存在", code=ErrorCode.NOT_FOUND)
     return FileResponse(path, media_type=TYPES[path.suffix],
                         headers={"Cache-Control": "no-cache", **(headers or {})})

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.clock import utcnow
 from server.core.db import Base, UTCDateTime
+from tongban_common.wire import DEVICE_KINDS as DEVICE_KINDS
+from tongban_common.wire import WINDOW_DEVICES
 
-DEVICE_KINDS = ("kiosk", "display", "counter", "ratepad")
 # Kinds that belong to one window of the hall (a rating pad rates that window's tickets).
-WINDOW_KINDS = ("ratepad",)
+WINDOW_KINDS = WINDOW_DEVICES
 
 
 class Device(Base):

@@ -10,16 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.alerts.service import Condition, report_condition
+from server.auth.deps import PrincipalDep
 from server.auth.principal import Principal, require
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.core.errors import NotFound
+from server.core.schemas import out
 from server.devices.models import Device
+from server.devices.schemas import HelpRequestedOut, PrinterStatusOut
 from server.devices.service import create_device
+from tongban_common.wire import MANAGERS, DeviceKind, ErrorCode, StaffRole
 
-router = APIRouter(prefix="/api/v1", tags=["devices"])
+router = APIRouter(tags=["devices"])
 
 
 class DeviceIn(BaseModel):
@@ -52,7 +56,7 @@ def post_device(body: DeviceIn, db: DbDep, principal: PrincipalDep) -> dict:
 
     def work(s: Session) -> dict:
         hall = get_hall(s, body.hall_code)
-        require(principal, staff=("admin",), hall_id=hall.id)
+        require(principal, staff=(StaffRole.ADMIN,), hall_id=hall.id)
         device, token = create_device(s, hall_id=hall.id, kind=body.kind, name=body.name,
                                       window_id=body.window_id)
         return {"id": device.id, "token": token, "kind": device.kind, "name": device.name,
@@ -66,7 +70,7 @@ def list_devices(hall: Annotated[str, Query()], db: DbDep, principal: PrincipalD
     """Devices of a hall with their last heartbeat (manager/admin)."""
     with db.read() as s:
         h = get_hall(s, hall)
-        require(principal, staff=("manager", "admin"), hall_id=h.id)
+        require(principal, staff=MANAGERS, hall_id=h.id)
         rows = s.scalars(select(Device).where(Device.hall_id == h.id).order_by(Device.id))
         return [
             {"id": d.id, "kind": d.kind, "name": d.name, "window_id": d.window_id,
@@ -82,8 +86,8 @@ def revoke_device(device_id: int, db: DbDep, principal: PrincipalDep) -> None:
     def work(s: Session) -> None:
         device = s.get(Device, device_id)
         if device is None:
-            raise NotFound("设备不存在", code="device_not_found")
-        require(principal, staff=("admin",), hall_id=device.hall_id)
+            raise NotFound("设备不存在", code=ErrorCode.DEVICE_NOT_FOUND)
+        require(principal, staff=(StaffRole.ADMIN,), hall_id=device.hall_id)
         device.revoked_at = device.revoked_at or utcnow()
 
     db.write(work)
@@ -100,11 +104,11 @@ class DeviceStatusIn(BaseModel):
 
 def _kiosk_hall(s: Session, principal: Principal | None) -> tuple[Hall, Principal]:
     """The calling kiosk's hall and the kiosk (kiosk tokens only)."""
-    p = require(principal, devices=("kiosk",))
+    p = require(principal, devices=(DeviceKind.KIOSK,))
     return s.get_one(Hall, p.hall_id), p  # a device dies with its hall (ON DELETE CASCADE)
 
 
-@router.post("/devices/me/status")
+@router.post("/devices/me/status", **out(PrinterStatusOut))
 def post_my_status(body: DeviceStatusIn, db: DbDep, principal: PrincipalDep) -> dict:
     """A kiosk reports its printer: 缺纸/离线 raise 取号机打印机故障 naming it, ok clears it."""
 
@@ -122,7 +126,7 @@ def post_my_status(body: DeviceStatusIn, db: DbDep, principal: PrincipalDep) -> 
     return db.write(work)
 
 
-@router.post("/devices/me/help")
+@router.post("/devices/me/help", **out(HelpRequestedOut))
 def post_my_help(db: DbDep, principal: PrincipalDep) -> dict:
     """A citizen pressed 呼叫工作人员 on a kiosk: a red alert naming it until acknowledged."""
 

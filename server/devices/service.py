@@ -14,7 +14,8 @@ from server.core.db import Database
 from server.core.errors import Invalid
 from server.core.security import new_token, token_digest
 from server.devices.models import DEVICE_KINDS, WINDOW_KINDS, Device
-from server.tickets.service import get_window
+from server.windows.service import get_window
+from tongban_common.wire import DeviceKind, ErrorCode
 
 _seen_lock = threading.Lock()
 _last_touch: dict[int, float] = {}
@@ -27,13 +28,14 @@ def create_device(
 ) -> tuple[Device, str]:
     """Register a device and return it with its bearer token (shown once)."""
     if kind not in DEVICE_KINDS:
-        raise Invalid("设备类型必须是 kiosk、display、counter 或 ratepad", code="invalid_kind")
+        raise Invalid("设备类型必须是 kiosk、display、counter 或 ratepad",
+                      code=ErrorCode.INVALID_KIND)
     # Checked here: the foreign key alone would only fail at flush, as an internal error.
     window = get_window(s, window_id) if window_id is not None else None
     if window is not None and window.hall_id != hall_id:
-        raise Invalid(f"窗口 {window_id} 不属于该大厅", code="window_other_hall")
+        raise Invalid(f"窗口 {window_id} 不属于该大厅", code=ErrorCode.WINDOW_OTHER_HALL)
     if kind in WINDOW_KINDS and window is None:
-        raise Invalid("评价器必须绑定本大厅的一个窗口", code="window_required")
+        raise Invalid("评价器必须绑定本大厅的一个窗口", code=ErrorCode.WINDOW_REQUIRED)
     token = token or new_token()
     device = Device(hall_id=hall_id, kind=kind, name=name, token_digest=token_digest(token),
                     window_id=window_id)
@@ -47,7 +49,7 @@ def window_has_ratepad(s: Session, window_id: int | None) -> bool:
     if window_id is None:
         return False
     return s.scalar(select(Device.id).where(
-        Device.window_id == window_id, Device.kind == "ratepad",
+        Device.window_id == window_id, Device.kind == DeviceKind.RATEPAD,
         Device.revoked_at.is_(None)).limit(1)) is not None
 
 

@@ -1,1 +1,7 @@
-"""Browser version of the wall display (for TVs with a browser)."""
+"""Browser version of the wall display (for TVs with a browser).
+
+May import: the layers below it in docs/architecture.md (checked by lint-imports): core,
+catalog, auth, devices, ops, events, windows, tickets, board, citizens, audit,
+appointments, materials, evaluations, tracking, applications, cases, alerts, stats,
+ratepad, retention.
+"""

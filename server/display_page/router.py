@@ -8,12 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.auth.service import resolve_token
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
 from server.core.errors import Invalid
 from server.core.static import static_file
+from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
 
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(tags=["display"], include_in_schema=False)
@@ -35,9 +37,9 @@ def display_page(
     """The page, for a display device (or staff) of this hall; the token is in the URL
     because a TV browser cannot send headers; the page then uses it for the board and stream."""
     if mode == "window" and window is None:
-        raise Invalid("窗口屏需要 window 参数", code="window_required")
+        raise Invalid("窗口屏需要 window 参数", code=ErrorCode.WINDOW_REQUIRED)
     with db.read() as s:
         hall = get_hall(s, hall_code)
         who = principal or (resolve_token(s, token) if token else None)
-        require(who, staff=("clerk", "manager", "admin"), devices=("display",), hall_id=hall.id)
+        require(who, staff=HALL_STAFF, devices=(DeviceKind.DISPLAY,), hall_id=hall.id)
     return static_file(STATIC, "index.html", headers={"Referrer-Policy": "no-referrer"})

@@ -6,12 +6,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
+from server.core.schemas import out
+from server.evaluations.schemas import EvaluationOut, RatingRequestOut
 from server.evaluations.service import evaluate, evaluation_public, request_rating
 from server.tickets.models import Ticket
+from tongban_common.wire import HALL_STAFF
 
-router = APIRouter(prefix="/api/v1", tags=["evaluations"])
+router = APIRouter(tags=["evaluations"])
 
 
 class EvaluationIn(BaseModel):
@@ -21,7 +25,7 @@ class EvaluationIn(BaseModel):
     channel: str = Field("tracking", max_length=16)
 
 
-@router.post("/track/{tracking_token}/evaluation", status_code=201)
+@router.post("/track/{tracking_token}/evaluation", status_code=201, **out(EvaluationOut))
 def post_evaluation(tracking_token: str, body: EvaluationIn, db: DbDep) -> dict:
     """Rate a finished visit once (public: the tracking token is the credential)."""
 
@@ -34,8 +38,8 @@ def post_evaluation(tracking_token: str, body: EvaluationIn, db: DbDep) -> dict:
     return db.write(work)
 
 
-@router.post("/tickets/{ticket_id}/rating-request")
+@router.post("/tickets/{ticket_id}/rating-request", **out(RatingRequestOut))
 def post_rating_request(ticket_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """Ask the citizen of a finished ticket to rate (好差评); emits ticket.rating_requested."""
-    p = require(principal, staff=("clerk", "manager", "admin"))
+    p = require(principal, staff=HALL_STAFF)
     return db.write(lambda s: request_rating(s, ticket_id=ticket_id, principal=p))

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.applications.models import RATEABLE, Application
 from server.auth.models import Staff
 from server.auth.principal import Principal
-from server.cases.service import open_case_for
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.devices.service import window_has_ratepad
 from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evaluation
 from server.events.service import append_event
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import ErrorCode, EventType, StaffRole, TicketStatus
+
+# Cases sit above evaluations: server/cases/service.py installs the function that opens the
+# follow-up case of a poor rating (in the rating's own transaction).
+_case_opener: list[Callable[[Session, Evaluation], object]] = []
+
+
+def install_case_opener(opener: Callable[[Session, Evaluation], object]) -> None:
+    """Called once by server/cases/service.py when it is imported."""
+    _case_opener[:] = [opener]
+
+
+def open_case(s: Session, ev: Evaluation) -> None:
+    """Open the follow-up case of a poor rating (through the installed case opener)."""
+    if not _case_opener:
+        raise RuntimeError("server.cases.service is not imported: a poor rating needs its case")
+    _case_opener[0](s, ev)
 
 
 def evaluate(
@@ -33,7 +49,7 @@ def evaluate(
         select(Ticket).where(Ticket.tracking_token == tracking_token).with_for_update()
     )
     if ticket is None:
-        raise NotFound("未找到该号码", code="ticket_not_found")
+        raise NotFound("未找到该号码", code=ErrorCode.TICKET_NOT_FOUND)
     return rate_ticket(s, ticket, rating=rating, dimensions=dimensions, comment=comment,
                        channel=channel)
 
@@ -48,11 +64,11 @@ def rate_ticket(
     channel: str = "tracking",
 ) -> Evaluation:
     """Store a rating for a finished ticket (locked by the caller); a second rating is a 409."""
-    if ticket.status != "done":
-        raise Conflict("业务办结后才能评价", code="not_finished")
-    dims = _checked(rating, dimensions, channel)
+    if ticket.status != TicketStatus.DONE:
+        raise Conflict("业务办结后才能评价", code=ErrorCode.NOT_FINISHED)
+    dims = checked_rating(rating, dimensions, channel)
     if s.scalar(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)) is not None:
-        raise Conflict("该号码已评价，感谢您的反馈", code="already_rated")
+        raise Conflict("该号码已评价，感谢您的反馈", code=ErrorCode.ALREADY_RATED)
     ev = Evaluation(
         ticket_id=ticket.id, hall_id=ticket.hall_id, service_id=ticket.service_id,
         window_id=ticket.window_id, staff_id=ticket.staff_id, rating=rating,
@@ -60,61 +76,25 @@ def rate_ticket(
     )
     s.add(ev)
     s.flush()
-    open_case_for(s, ev)  # 差评 → follow-up case in the same transaction
-    append_event(s, hall_id=ticket.hall_id, type="evaluation.received", ticket_id=ticket.id,
+    open_case(s, ev)  # 差评 → follow-up case in the same transaction
+    append_event(s, hall_id=ticket.hall_id, type=EventType.EVALUATION_RECEIVED, ticket_id=ticket.id,
                  data=evaluation_public(ev, ticket.number))
     return ev
 
 
-def _checked(rating: int, dimensions: dict[str, int] | None, channel: str) -> dict[str, int]:
+def checked_rating(rating: int, dimensions: dict[str, int] | None,
+                   channel: str) -> dict[str, int]:
     """The rating's dimensions once rating, dimensions and channel are valid (else 422)."""
     if rating not in RATING_LABELS:
-        raise Invalid("评价等级应为1–5", code="invalid_rating")
+        raise Invalid("评价等级应为1–5", code=ErrorCode.INVALID_RATING)
     dims = dimensions or {}
     unknown = set(dims) - set(DIMENSIONS)
     if unknown or any(v not in RATING_LABELS for v in dims.values()):
         raise Invalid("评价维度应为 attitude/efficiency/quality/integrity，取值1–5",
-                      code="invalid_dimensions")
+                      code=ErrorCode.INVALID_DIMENSIONS)
     if channel not in CHANNELS:
-        raise Invalid("未知评价渠道", code="invalid_channel")
+        raise Invalid("未知评价渠道", code=ErrorCode.INVALID_CHANNEL)
     return dims
-
-
-def rate_application(
-    s: Session,
-    app: Application,
-    *,
-    rating: int,
-    dimensions: dict[str, int] | None = None,
-    comment: str = "",
-    channel: str = "tracking",
-) -> Evaluation:
-    """一事一评: rate a decided application once (locked by the caller); 差评 opens a
-    follow-up case. The window and clerk rated are those that accepted it."""
-    if app.status not in RATEABLE:
-        raise Conflict("办件办结后才能评价", code="not_finished")
-    dims = _checked(rating, dimensions, channel)
-    if s.scalar(select(Evaluation.id).where(Evaluation.application_id == app.id)) is not None:
-        raise Conflict("该办件已评价，感谢您的反馈", code="already_rated")
-    ticket = s.get(Ticket, app.ticket_id) if app.ticket_id else None
-    ev = Evaluation(
-        ticket_id=None, application_id=app.id, hall_id=app.hall_id, service_id=app.service_id,
-        window_id=ticket.window_id if ticket else None, staff_id=app.accepted_by,
-        rating=rating, dimensions=dims, comment=comment.strip(), channel=channel,
-    )
-    s.add(ev)
-    s.flush()
-    open_case_for(s, ev)
-    append_event(s, hall_id=app.hall_id, type="application.rated", data={
-        "application_id": app.id, "receipt_no": app.receipt_no, "rating": ev.rating,
-        "rating_label": RATING_LABELS[ev.rating], "dimensions": ev.dimensions,
-        "channel": ev.channel, "window_id": ev.window_id})
-    return ev
-
-
-def application_rated(s: Session, app: Application) -> int | None:
-    """The application's rating, or None while it has none."""
-    return s.scalar(select(Evaluation.rating).where(Evaluation.application_id == app.id))
 
 
 def evaluation_public(ev: Evaluation, number: str) -> dict[str, Any]:
@@ -135,15 +115,15 @@ def request_rating(s: Session, *, ticket_id: int, principal: Principal) -> dict[
     """
     ticket = s.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound("未找到该号码", code="ticket_not_found")
+        raise NotFound("未找到该号码", code=ErrorCode.TICKET_NOT_FOUND)
     if not principal.can_access_hall(ticket.hall_id):
-        raise Forbidden("无权操作其他大厅的号码", code="forbidden_hall")
-    if principal.role == "clerk" and ticket.staff_id != principal.id:
-        raise Forbidden("只能为自己办结的号码发起评价", code="not_your_ticket")
-    if ticket.status != "done":
-        raise Conflict("业务办结后才能发起评价", code="not_finished")
-    append_event(s, hall_id=ticket.hall_id, type="ticket.rating_requested", ticket_id=ticket.id,
-                 data=rating_prompt(s, ticket))
+        raise Forbidden("无权操作其他大厅的号码", code=ErrorCode.FORBIDDEN_HALL)
+    if principal.role == StaffRole.CLERK and ticket.staff_id != principal.id:
+        raise Forbidden("只能为自己办结的号码发起评价", code=ErrorCode.NOT_YOUR_TICKET)
+    if ticket.status != TicketStatus.DONE:
+        raise Conflict("业务办结后才能发起评价", code=ErrorCode.NOT_FINISHED)
+    append_event(s, hall_id=ticket.hall_id, type=EventType.TICKET_RATING_REQUESTED,
+                 ticket_id=ticket.id, data=rating_prompt(s, ticket))
     return {"ticket_id": ticket.id, "number": ticket.number,
             "tracking_token": ticket.tracking_token,
             "evaluation_path": f"/api/v1/track/{ticket.tracking_token}/evaluation",

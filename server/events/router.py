@@ -15,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server.auth.principal import Principal
 from server.auth.service import resolve_token
-from server.board.service import board_snapshot
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
@@ -24,6 +23,7 @@ from server.core.errors import DomainError, Forbidden, Unauthorized
 from server.devices.service import touch_device
 from server.events.hub import Hub, Subscriber, dumps
 from server.events.service import envelope, events_after
+from tongban_common.wire import ErrorCode, WsMessage
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -109,9 +109,9 @@ def _authorize(app: Any, hall_code: str, token: str | None) -> tuple[Hall, Princ
         hall = get_hall(s, hall_code)
         principal = resolve_token(s, token) if token else None
     if principal is None:
-        raise Unauthorized("missing or invalid token", code="invalid_token")
+        raise Unauthorized("missing or invalid token", code=ErrorCode.INVALID_TOKEN)
     if principal.kind == "citizen" or not principal.can_access_hall(hall.id):
-        raise Forbidden("no access to this hall", code="forbidden_hall")
+        raise Forbidden("no access to this hall", code=ErrorCode.FORBIDDEN_HALL)
     if principal.kind == "device":
         # Rate-limited like heartbeats: a reconnect storm of displays sharing a token (or
         # reconnecting within 30 s) must not queue thousands of writes ahead of kiosks.
@@ -136,12 +136,14 @@ async def _catch_up(
                     private = principal.sees_personal_data
                     msgs = [dumps(envelope(e, hall.code, include_private=private)) for e in events]
                     return msgs, None, events[-1].seq if events else since
-            snap = board_snapshot(s, fresh, app.state.settings)
+            # The board (a layer above) gives the snapshot: app.state.board_snapshot, set in app.py.
+            snap = app.state.board_snapshot(s, fresh, app.state.settings)
             return [], snap, snap["seq"]
 
     messages, snapshot, delivered = await to_thread.run_sync(load)
     if snapshot is not None:
-        await websocket.send_text(dumps({"type": "snapshot", "seq": delivered, "data": snapshot}))
+        await websocket.send_text(dumps({"type": WsMessage.SNAPSHOT, "seq": delivered,
+                                         "data": snapshot}))
     for text in messages:
         await websocket.send_text(text)
     sub.delivered = delivered
@@ -201,7 +203,7 @@ async def _send_loop(websocket: WebSocket, app: Any, sub: Subscriber, heartbeat:
                 if not await to_thread.run_sync(_token_still_valid, app, token):
                     await websocket.close(CLOSE_UNAUTHORIZED, "token revoked or expired")
                     return
-                await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
+                await websocket.send_text(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
                 continue
         else:
             seq, text = queue.get_nowait()
@@ -224,8 +226,9 @@ async def answer_pings(websocket: WebSocket, pong: Callable[[], dict[str, Any]],
             msg = json.loads(raw)
         except ValueError:
             continue
-        if isinstance(msg, dict) and msg.get("type") == "ping":
-            await websocket.send_text(dumps({"type": "pong", **pong(), "at": iso(utcnow())}))
+        if isinstance(msg, dict) and msg.get("type") == WsMessage.PING:
+            await websocket.send_text(dumps({"type": WsMessage.PONG, **pong(),
+                                             "at": iso(utcnow())}))
             if on_ping is not None:
                 await on_ping()
 

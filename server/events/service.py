@@ -15,6 +15,7 @@ from server.core.clock import iso, utcnow
 from server.core.db import COMMIT_NOTES
 from server.events.models import Event
 from server.events.pglisten import CHANNEL
+from tongban_common.wire import EventType
 
 _INSERT_EVENT = Event.__table__.insert()
 _HALLS = Hall.__table__
@@ -26,7 +27,7 @@ def append_event(
     s: Session,
     *,
     hall_id: int,
-    type: str,
+    type: EventType,
     data: dict[str, Any],
     private: dict[str, Any] | None = None,
     ticket_id: int | None = None,

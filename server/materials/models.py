@@ -1,10 +1,11 @@
-"""Pre-submitted materials (网上预审材料) and the audit log of every read."""
+"""Pre-submitted materials (网上预审材料), the audit log of every read, and the 电子证照
+reference store (licences: what the government already holds is never asked for)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.clock import utcnow
@@ -66,3 +67,19 @@ class MaterialAccess(Base):
     ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     action: Mapped[str] = mapped_column(String(16), default="read")  # read | verify | review
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Licence(Base):
+    """An electronic licence (电子证照) held for a person (by ID hash) in the local store."""
+
+    __tablename__ = "licences"
+    __table_args__ = (UniqueConstraint("id_hash", "licence_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), index=True)
+    licence_type: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    licence_no: Mapped[str] = mapped_column(String(64), default="")
+    issuer: Mapped[str] = mapped_column(String(100), default="")
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

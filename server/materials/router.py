@@ -13,12 +13,21 @@ from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
 from server.appointments.service import own_appointment
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.catalog.models import ServiceItem
 from server.catalog.service import get_hall
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
-from server.core.errors import NotFound
+from server.core.deps import DbDep, SettingsDep
+from server.core.errors import STORAGE_FULL, NotFound
+from server.core.schemas import download, out
 from server.materials.models import Material
+from server.materials.schemas import (
+    ChecklistOut,
+    HallMaterialOut,
+    MaterialAuditEntry,
+    MaterialOut,
+    ReusableItem,
+)
 from server.materials.service import (
     audit,
     audit_log,
@@ -36,8 +45,9 @@ from server.materials.service import (
     verify,
 )
 from server.tickets.service import get_ticket
+from tongban_common.wire import MANAGERS, ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["materials"])
+router = APIRouter(tags=["materials"])
 
 
 class ReviewIn(BaseModel):
@@ -45,7 +55,8 @@ class ReviewIn(BaseModel):
     reason: str | None = Field(None, max_length=200)
 
 
-@router.post("/appointments/{booking_code}/materials", status_code=201)
+@router.post("/appointments/{booking_code}/materials", status_code=201, **out(MaterialOut),
+             responses=STORAGE_FULL)
 def post_material(
     booking_code: str, db: DbDep, settings: SettingsDep, principal: PrincipalDep,
     material_code: Annotated[str, Form(min_length=1, max_length=64)],
@@ -58,7 +69,7 @@ def post_material(
                   filename=file.filename, stream=file.file)
 
 
-@router.get("/appointments/{booking_code}/materials")
+@router.get("/appointments/{booking_code}/materials", **out(list[MaterialOut]))
 def get_own_materials(booking_code: str, db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Current files of an own appointment with their review results."""
     p = require(principal, citizen=True)
@@ -70,7 +81,7 @@ def get_own_materials(booking_code: str, db: DbDep, principal: PrincipalDep) -> 
         return [material_view(s, m) for m in rows]
 
 
-@router.get("/appointments/{booking_code}/reusable")
+@router.get("/appointments/{booking_code}/reusable", **out(list[ReusableItem]))
 def get_reusable(booking_code: str, db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Accepted materials from earlier bookings of the same person, offered for reuse."""
     p = require(principal, citizen=True)
@@ -81,7 +92,8 @@ def get_reusable(booking_code: str, db: DbDep, principal: PrincipalDep) -> list[
         return reusable(s, appt, service)
 
 
-@router.post("/appointments/{booking_code}/materials/{material_code}/reuse", status_code=201)
+@router.post("/appointments/{booking_code}/materials/{material_code}/reuse", status_code=201,
+             **out(MaterialOut))
 def post_reuse(booking_code: str, material_code: str, db: DbDep,
                principal: PrincipalDep) -> dict:
     """Use an earlier accepted material instead of uploading it again."""
@@ -94,7 +106,7 @@ def post_reuse(booking_code: str, material_code: str, db: DbDep,
     return db.write(work)
 
 
-@router.get("/tickets/{ticket_id}/materials")
+@router.get("/tickets/{ticket_id}/materials", **out(list[MaterialOut]))
 def get_ticket_materials(ticket_id: int, db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Pre-submitted materials of the ticket's appointment (clerk handling it, manager)."""
     with db.read() as s:
@@ -103,7 +115,7 @@ def get_ticket_materials(ticket_id: int, db: DbDep, principal: PrincipalDep) -> 
         return ticket_materials(s, ticket)
 
 
-@router.get("/tickets/{ticket_id}/checklist")
+@router.get("/tickets/{ticket_id}/checklist", **out(ChecklistOut))
 def get_ticket_checklist(ticket_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """Every material of the ticket's service, 未提交 first, and the citizen's full name for
     the clerk handling it (audited); clerk handling it or a manager of the hall."""
@@ -116,7 +128,9 @@ def get_ticket_checklist(ticket_id: int, db: DbDep, principal: PrincipalDep) -> 
     return db.write(work)
 
 
-@router.get("/materials/{material_id}/content", response_model=None)
+@router.get("/materials/{material_id}/content", response_model=None,
+            **download("image/jpeg", "image/png", "application/pdf",
+                       description="the uploaded file as stored"))
 def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
                          principal: PrincipalDep) -> Response:
     """The file itself; every read is written to the audit log first."""
@@ -131,7 +145,7 @@ def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
     try:
         data = storage_for(settings).open(sha256)
     except FileNotFoundError:  # removed by the retention purge
-        raise NotFound("材料已超过保存期限并已删除", code="material_purged") from None
+        raise NotFound("材料已超过保存期限并已删除", code=ErrorCode.MATERIAL_PURGED) from None
     return Response(data, media_type=content_type, headers={
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
         # Opened directly, an uploaded PDF must not run script in the server's origin.
@@ -140,7 +154,7 @@ def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
     })
 
 
-@router.post("/materials/{material_id}/verify")
+@router.post("/materials/{material_id}/verify", **out(MaterialOut))
 def post_verify(material_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """The clerk handling the ticket confirms the file matches the original."""
 
@@ -152,7 +166,7 @@ def post_verify(material_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     return db.write(work)
 
 
-@router.post("/materials/{material_id}/review")
+@router.post("/materials/{material_id}/review", **out(MaterialOut))
 def post_review(material_id: int, body: ReviewIn, db: DbDep, settings: SettingsDep,
                 principal: PrincipalDep) -> dict:
     """Pre-review: accept, or reject with a reason (manager/admin, or the handling clerk)."""
@@ -166,16 +180,16 @@ def post_review(material_id: int, body: ReviewIn, db: DbDep, settings: SettingsD
     return db.write(work)
 
 
-@router.get("/materials/{material_id}/audit")
+@router.get("/materials/{material_id}/audit", **out(list[MaterialAuditEntry]))
 def get_material_audit(material_id: int, db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Who read or verified the material, for which ticket, when (manager/admin)."""
     with db.read() as s:
         m = get_material(s, material_id)
-        require(principal, staff=("manager", "admin"), hall_id=m.hall_id)
+        require(principal, staff=MANAGERS, hall_id=m.hall_id)
         return audit_log(s, m)
 
 
-@router.get("/halls/{hall_code}/materials")
+@router.get("/halls/{hall_code}/materials", **out(list[HallMaterialOut]))
 def get_hall_materials(
     hall_code: str, db: DbDep, principal: PrincipalDep,
     status: Annotated[str, Query(pattern="^(pending|accepted|rejected)$")] = "pending",
@@ -184,7 +198,7 @@ def get_hall_materials(
     """The pre-review queue of a hall (manager/admin), oldest first."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         rows = s.execute(
             select(Material, Appointment)
             .join(Appointment, Appointment.id == Material.appointment_id)

@@ -10,13 +10,15 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.applications.licences import FETCHED_TEXT, material_sources
 from server.appointments.models import Appointment
+from server.appointments.service import own_appointment
+from server.appointments.views import MaterialsSide, install_materials_side
 from server.audit.models import ConfigAudit
 from server.audit.service import record
 from server.auth.models import Staff
-from server.auth.principal import Principal
+from server.auth.principal import Principal, require
 from server.catalog.models import Hall, ServiceItem
+from server.catalog.service import service_materials
 from server.citizens.notify import notify
 from server.core.clock import iso, utcnow
 from server.core.config import Settings
@@ -29,27 +31,23 @@ from server.core.errors import (
     NotFound,
     StorageFull,
 )
+from server.materials.licences import FETCHED_TEXT, licence_store, material_sources
 from server.materials.models import Material, MaterialAccess
 from server.materials.sniff import check_content
 from server.materials.storage import LocalStorage, Storage, TooLarge
 from server.ops.disk import MB, free_bytes
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import HALL_STAFF, MANAGERS, ErrorCode, TicketStatus
 
 log = logging.getLogger(__name__)
-HANDLING = ("called", "serving", "suspended")
+HANDLING = (TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.SUSPENDED)
 UPLOADABLE = ("booked", "checked_in")
 
 
 def storage_for(settings: Settings) -> LocalStorage:
     """The configured store: files under <data_dir>/materials."""
     return LocalStorage(settings.data_dir / "materials")
-
-
-def service_materials(service: ServiceItem) -> list[dict[str, Any]]:
-    """The material definitions of a service (code, name, required, presubmit)."""
-    return [{"code": m["code"], "name": m["name"], "required": bool(m.get("required", True)),
-             "presubmit": bool(m.get("presubmit", True))} for m in service.materials or []]
 
 
 def current_materials(s: Session, appointment_id: int) -> dict[str, Material]:
@@ -66,8 +64,6 @@ def licence_held(s: Session, hall_id: int, service: ServiceItem,
     (三个凡能: what the government already holds is never asked for)."""
     if not id_hash or not any(m.get("licence_type") for m in service.materials or []):
         return {}
-    from server.applications.service import licence_store
-
     hall = s.get(Hall, hall_id)
     assert hall is not None
     return {m["code"]: m["licence_no"]
@@ -130,9 +126,9 @@ def _definition(service: ServiceItem, code: str) -> dict[str, Any]:
         if m["code"] == code:
             if not m["presubmit"]:
                 raise Invalid(f"「{m['name']}」需现场提交原件，不能网上预审",
-                              code="not_presubmittable")
+                              code=ErrorCode.NOT_PRESUBMITTABLE)
             return m
-    raise NotFound(f"该事项没有材料 {code}", code="material_not_found")
+    raise NotFound(f"该事项没有材料 {code}", code=ErrorCode.MATERIAL_NOT_FOUND)
 
 
 def _safe_name(raw: str | None) -> str:
@@ -144,11 +140,11 @@ def _safe_name(raw: str | None) -> str:
 def _check_uploadable(s: Session, appt: Appointment, service: ServiceItem,
                       code: str) -> dict[str, Any]:
     if appt.status not in UPLOADABLE:
-        raise Conflict("该预约已结束或已取消，不能再上传材料", code="not_uploadable")
+        raise Conflict("该预约已结束或已取消，不能再上传材料", code=ErrorCode.NOT_UPLOADABLE)
     definition = _definition(service, code)
     if code in licence_held(s, appt.hall_id, service, appt.id_hash):
         raise Conflict(f"「{definition['name']}」{FETCHED_TEXT}，无需上传",
-                       code="material_from_licence")
+                       code=ErrorCode.MATERIAL_FROM_LICENCE)
     return definition
 
 
@@ -175,8 +171,6 @@ def upload(
     Order: check the request, copy to a temp file while hashing, check the content, rename
     into place, then record it; any failure leaves neither a file nor a row behind.
     """
-    from server.appointments.service import own_appointment
-
     with db.read() as s:
         appt = own_appointment(s, booking_code=booking_code, principal=principal)
         service = s.get(ServiceItem, appt.service_id)
@@ -189,7 +183,8 @@ def upload(
         staged = storage.stage(stream, max_bytes=settings.material_max_bytes)
     except TooLarge:
         limit = settings.material_max_bytes / 1_000_000
-        raise Invalid(f"文件超过大小限制（最大 {limit:g} MB）", code="file_too_large") from None
+        raise Invalid(f"文件超过大小限制（最大 {limit:g} MB）",
+                      code=ErrorCode.FILE_TOO_LARGE) from None
     try:
         content_type = check_content(staged.path, staged.head, staged.size)
         created = storage.commit(staged)  # ENOSPC here (a new fan-out directory) too
@@ -258,7 +253,7 @@ def reuse(s: Session, *, appt: Appointment, material_code: str) -> dict[str, Any
     offer = next((o for o in reusable(s, appt, service) if o["material_code"] == material_code),
                  None)
     if offer is None:
-        raise NotFound("没有可复用的已审核材料", code="nothing_to_reuse")
+        raise NotFound("没有可复用的已审核材料", code=ErrorCode.NOTHING_TO_REUSE)
     prior = s.get(Material, offer["from_material_id"])
     assert prior is not None
     m = _new_version(s, appt, definition, material_code, filename=prior.filename,
@@ -277,7 +272,7 @@ def get_material(s: Session, material_id: int) -> Material:
     """A material by id, or 404."""
     m = s.get(Material, material_id)
     if m is None:
-        raise NotFound("材料不存在", code="material_not_found")
+        raise NotFound("材料不存在", code=ErrorCode.MATERIAL_NOT_FOUND)
     return m
 
 
@@ -293,34 +288,32 @@ def handling_ticket(s: Session, ticket: Ticket, principal: Principal) -> bool:
 
 def check_ticket_access(s: Session, ticket: Ticket, principal: Principal | None) -> Principal:
     """Clerk handling the ticket, or a manager/admin of its hall."""
-    from server.auth.principal import require
-
-    p = require(principal, staff=("clerk", "manager", "admin"), hall_id=ticket.hall_id)
-    if p.role in ("manager", "admin") or handling_ticket(s, ticket, p):
+    p = require(principal, staff=HALL_STAFF, hall_id=ticket.hall_id)
+    if p.role in MANAGERS or handling_ticket(s, ticket, p):
         return p
-    raise Forbidden("只有正在办理该号码的窗口人员可以查看其材料", code="not_handling_ticket")
+    raise Forbidden("只有正在办理该号码的窗口人员可以查看其材料",
+                    code=ErrorCode.NOT_HANDLING_TICKET)
 
 
 def check_material_access(s: Session, m: Material, principal: Principal | None,
                           ) -> tuple[Principal, Ticket | None]:
     """Owner citizen, the clerk handling its ticket, or a manager/admin of the hall."""
-    from server.auth.principal import require
-
     appt = s.get(Appointment, m.appointment_id)
     assert appt is not None
     ticket = s.get(Ticket, appt.ticket_id) if appt.ticket_id else None
-    p = require(principal, staff=("clerk", "manager", "admin"), citizen=True)
+    p = require(principal, staff=HALL_STAFF, citizen=True)
     if p.kind == "citizen":
         if m.citizen_id != p.id:
-            raise NotFound("材料不存在", code="material_not_found")
+            raise NotFound("材料不存在", code=ErrorCode.MATERIAL_NOT_FOUND)
         return p, ticket
     if not p.can_access_hall(m.hall_id):
-        raise Forbidden("无权查看其他大厅的材料", code="forbidden_hall")
-    if p.role in ("manager", "admin"):
+        raise Forbidden("无权查看其他大厅的材料", code=ErrorCode.FORBIDDEN_HALL)
+    if p.role in MANAGERS:
         return p, ticket
     if ticket is not None and handling_ticket(s, ticket, p):
         return p, ticket
-    raise Forbidden("只有正在办理该号码的窗口人员可以查看其材料", code="not_handling_ticket")
+    raise Forbidden("只有正在办理该号码的窗口人员可以查看其材料",
+                    code=ErrorCode.NOT_HANDLING_TICKET)
 
 
 def audit(s: Session, *, m: Material, principal: Principal, ticket: Ticket | None,
@@ -400,9 +393,9 @@ def verify(s: Session, *, m: Material, principal: Principal,
            ticket: Ticket | None) -> dict[str, Any]:
     """The clerk checked the pre-submitted file against the original."""
     if principal.kind != "staff":
-        raise Forbidden("只有工作人员可以核验材料", code="forbidden_role")
+        raise Forbidden("只有工作人员可以核验材料", code=ErrorCode.FORBIDDEN_ROLE)
     if m.replaced_at is not None:
-        raise Conflict("该材料已被重新上传的版本替代", code="material_replaced")
+        raise Conflict("该材料已被重新上传的版本替代", code=ErrorCode.MATERIAL_REPLACED)
     now = utcnow()
     m.verified, m.verified_by, m.verified_at = True, principal.id, now
     audit(s, m=m, principal=principal, ticket=ticket, action="verify", now=now)
@@ -414,14 +407,14 @@ def review(s: Session, *, m: Material, principal: Principal, decision: str,
            reason: str | None, settings: Settings) -> dict[str, Any]:
     """Pre-review: accept, or reject with a reason; the citizen is notified."""
     if principal.kind != "staff":
-        raise Forbidden("只有工作人员可以预审材料", code="forbidden_role")
+        raise Forbidden("只有工作人员可以预审材料", code=ErrorCode.FORBIDDEN_ROLE)
     if m.replaced_at is not None:
-        raise Conflict("该材料已被重新上传的版本替代", code="material_replaced")
+        raise Conflict("该材料已被重新上传的版本替代", code=ErrorCode.MATERIAL_REPLACED)
     if decision not in ("accept", "reject"):
-        raise Invalid("decision 只能是 accept 或 reject", code="invalid_decision")
+        raise Invalid("decision 只能是 accept 或 reject", code=ErrorCode.INVALID_DECISION)
     reason = (reason or "").strip() or None
     if decision == "reject" and not reason:
-        raise Invalid("退回材料时请填写原因", code="reason_required")
+        raise Invalid("退回材料时请填写原因", code=ErrorCode.REASON_REQUIRED)
     now = utcnow()
     m.review_status = "accepted" if decision == "accept" else "rejected"
     m.review_reason = reason if decision == "reject" else None
@@ -446,3 +439,7 @@ def audit_log(s: Session, m: Material) -> list[dict[str, Any]]:
     return [{"staff": r.staff_name or ("citizen" if r.actor_kind == "citizen" else ""),
              "staff_id": r.staff_id, "actor_kind": r.actor_kind, "ticket_id": r.ticket_id,
              "action": r.action, "at": iso(r.at)} for r in rows]
+
+
+# Appointments sit below materials: their views show the checklist through these.
+install_materials_side(MaterialsSide(checklist=checklist, reusable=reusable, summary=summary))

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from server.core.errors import Invalid
+from tongban_common.wire import ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,11 @@ def describe(head: bytes) -> str:
 def check_content(path: Path, head: bytes, size: int) -> str:
     """The content type of an acceptable file, or 422 with a clear message."""
     if size == 0:
-        raise Invalid("文件为空，请重新选择", code="empty_file")
+        raise Invalid("文件为空，请重新选择", code=ErrorCode.EMPTY_FILE)
     kind = sniff(head)
     if kind is None:
         raise Invalid(f"文件内容为{describe(head)}，只接受 PDF、JPEG、PNG 格式（按文件内容判断，"
-                      "与扩展名无关）", code="unsupported_type")
+                      "与扩展名无关）", code=ErrorCode.UNSUPPORTED_TYPE)
     if kind == "application/pdf":
         _check_pdf(path)
     else:
@@ -53,6 +54,7 @@ def check_content(path: Path, head: bytes, size: int) -> str:
 
 
 def _check_pdf(path: Path) -> None:
+    # Imported here on purpose: the PDF engine is heavy and only an uploaded PDF needs it.
     import pypdfium2
 
     try:
@@ -61,12 +63,13 @@ def _check_pdf(path: Path) -> None:
         pdf.close()
     except Exception as exc:  # noqa: BLE001 - any parser failure means a broken file
         log.info("refused PDF: %s", exc)
-        raise Invalid("PDF 文件已损坏或已加密，无法打开", code="corrupt_file") from None
+        raise Invalid("PDF 文件已损坏或已加密，无法打开", code=ErrorCode.CORRUPT_FILE) from None
     if pages == 0:
-        raise Invalid("PDF 文件没有页面", code="corrupt_file")
+        raise Invalid("PDF 文件没有页面", code=ErrorCode.CORRUPT_FILE)
 
 
 def _check_image(path: Path, kind: str) -> None:
+    # Imported here on purpose: Pillow is only needed when an image is uploaded.
     from PIL import Image
 
     try:
@@ -74,6 +77,6 @@ def _check_image(path: Path, kind: str) -> None:
             img.verify()
             fmt = img.format
     except Exception:  # noqa: BLE001 - any decoder failure means a broken file
-        raise Invalid("图片文件已损坏，无法打开", code="corrupt_file") from None
+        raise Invalid("图片文件已损坏，无法打开", code=ErrorCode.CORRUPT_FILE) from None
     if ALLOWED.get(kind) != fmt:
-        raise Invalid("图片内容与格式不符", code="corrupt_file")
+        raise Invalid("图片内容与格式不符", code=ErrorCode.CORRUPT_FILE)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import os
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 MB = 1_000_000
 
 
@@ -54,13 +51,3 @@ def storage_state(data_dir: Path, min_free_bytes: int) -> StorageState:
     except OSError:
         return StorageState(free, False, min_free_bytes)
     return StorageState(free, True, min_free_bytes)
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """ENOSPC/EDQUOT, or SQLite's "database or disk is full", also when wrapped."""
-    for err in (exc, getattr(exc, "orig", None), exc.__cause__, exc.__context__):
-        if isinstance(err, OSError) and err.errno in DISK_FULL_ERRNOS:
-            return True
-        if isinstance(err, sqlite3.OperationalError) and "disk is full" in str(err):
-            return True
-    return False

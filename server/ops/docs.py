@@ -10,6 +10,7 @@ from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import FileResponse, HTMLResponse
 
 from server.core.errors import NotFound
+from tongban_common.wire import ErrorCode
 
 STATIC = Path(__file__).parent / "static"
 # Swagger UI 5 and ReDoc 2 as shipped by the fastapi-offline wheel (MIT): no CDN, so the
@@ -56,7 +57,7 @@ def swagger_init() -> FileResponse:
 def docs_asset(name: str) -> FileResponse:
     """The Swagger UI and ReDoc bundles (packaged copies)."""
     if name not in ASSETS:
-        raise NotFound("文件不存在", code="not_found")
+        raise NotFound("文件不存在", code=ErrorCode.NOT_FOUND)
     return FileResponse(VENDOR / name, media_type=ASSETS[name],
                         headers={"Cache-Control": "public, max-age=86400"})
 

@@ -13,8 +13,11 @@ HEADERS = (
 )
 # Our pages load only their own files: no inline script or style, no other origin, no
 # plugins, no <base> tricks, no framing. The websocket origin is spelled out because older
-# browsers do not let 'self' cover ws:/wss:.
+# browsers do not let 'self' cover ws:/wss:. frame-src data: is the pre-review's inline preview
+# of an uploaded PDF, fetched with the staff token by the page's own script and framed as a
+# data: URL (an opaque origin: nothing in it can reach the page or the server's cookies).
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "frame-src data:; "
             "connect-src 'self'{ws}; font-src 'self'; media-src 'self'; object-src 'none'; "
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 # The OpenAPI pages (/docs, /redoc) run the packaged Swagger UI / ReDoc bundles (own files);

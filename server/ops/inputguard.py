@@ -11,6 +11,8 @@ from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tongban_common.wire import ErrorCode
+
 _JSON_NUL = b"\\u0000"
 
 
@@ -73,7 +75,7 @@ def _has_nul(raw: bytes) -> bool:
 
 
 async def _reject(send: Send, status: int, message: str) -> None:
-    body = json.dumps({"error": {"code": "invalid_characters", "message": message}},
+    body = json.dumps({"error": {"code": ErrorCode.INVALID_CHARACTERS, "message": message}},
                       ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),

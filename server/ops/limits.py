@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tongban_common.wire import ErrorCode
+
 
 class BodyLimitMiddleware:
     """413 for bodies over the limit: by Content-Length up front, or while streaming."""
@@ -62,7 +64,7 @@ class BodyTooLarge(Exception):
 
 
 async def _reject(send: Send, limit: int) -> None:
-    body = json.dumps({"error": {"code": "payload_too_large",
+    body = json.dumps({"error": {"code": ErrorCode.PAYLOAD_TOO_LARGE,
                                  "message": f"请求内容过大（上限 {limit // 1024} KB）"}},
                       ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": 413,

@@ -92,6 +92,9 @@ class MetricsMiddleware:
 
 
 def _route_template(scope: Scope) -> str:
-    # The router records the matched route in the (shared, mutated) scope.
+    # The router records the matched route in the (shared, mutated) scope. A route of a router
+    # mounted with a prefix (server/api.py) keeps its own path there; FastAPI 0.16x keeps the
+    # mounted one (prefix + path) in its effective route context.
+    context = scope.get("fastapi", {}).get("effective_route_context")
     route = scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    return getattr(context, "path", None) or getattr(route, "path", None) or "unmatched"

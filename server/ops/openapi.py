@@ -10,27 +10,10 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, _IncludedRouter
 
-from server.core.deps import optional_principal
+from server.auth.deps import optional_principal
+from server.core.schemas import ErrorResponse
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
-ERROR_SCHEMA: dict[str, Any] = {
-    "title": "ErrorResponse",
-    "description": "Every error has this body; `code` is listed in docs/errors.md.",
-    "type": "object",
-    "required": ["error"],
-    "properties": {"error": {
-        "type": "object",
-        "required": ["code", "message"],
-        "properties": {
-            "code": {"type": "string", "description": "stable machine-readable code",
-                     "examples": ["not_found"]},
-            "message": {"type": "string", "description": "for people, Simplified Chinese",
-                        "examples": ["大厅不存在"]},
-            "details": {"type": "array", "items": {"type": "object"},
-                        "description": "validation errors only: one entry per bad field"},
-        },
-    }},
-}
 DESCRIPTIONS = {
     400: "Unparsable or badly encoded body, NUL characters, bad Authorization header",
     401: "No token, or a token that is invalid, expired or revoked",
@@ -41,6 +24,7 @@ DESCRIPTIONS = {
     422: "A field or parameter is invalid",
     429: "Too many attempts or requests; try again later",
     503: "Database or shared store unreachable; retry (Retry-After)",
+    507: "The server's disk is (nearly) full: nothing was stored; try again later",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -65,7 +49,9 @@ def enrich(spec: dict[str, Any], routes: list[Any]) -> None:
     schemas = components.setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):  # FastAPI's 422 body, not ours
         schemas.pop(unused, None)
-    schemas["ErrorResponse"] = ERROR_SCHEMA
+    error = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error.pop("$defs"))  # ErrorBody, ErrorDetail: one shared definition each
+    schemas["ErrorResponse"] = error
     components["securitySchemes"] = {"bearer": {
         "type": "http", "scheme": "bearer",
         "description": "Staff token (POST /api/v1/auth/login), device token "

@@ -1,0 +1,7 @@
+"""Portal: the citizens' web pages (/portal, /, the tracking page) as static files.
+
+May import: the layers below it in docs/architecture.md (checked by lint-imports): core,
+catalog, auth, devices, ops, events, windows, tickets, board, citizens, audit,
+appointments, materials, evaluations, tracking, applications, cases, alerts, stats,
+ratepad, retention.
+"""

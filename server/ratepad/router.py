@@ -10,17 +10,21 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.auth.service import resolve_token
 from server.core.clock import utcnow
-from server.core.deps import DbDep, PrincipalDep
+from server.core.deps import DbDep
+from server.core.schemas import out
 from server.core.static import static_file
+from server.ratepad.schemas import PadRatingOut, PadStateOut
 from server.ratepad.service import pad_rate, pad_state
+from tongban_common.wire import DeviceKind
 
 STATIC = Path(__file__).parent / "static"
-PAD = ("ratepad",)
+PAD = (DeviceKind.RATEPAD,)
 
-router = APIRouter(prefix="/api/v1/ratepad", tags=["ratepad"])
+router = APIRouter(prefix="/ratepad", tags=["ratepad"])
 page_router = APIRouter(tags=["ratepad"], include_in_schema=False)
 
 
@@ -31,7 +35,7 @@ class PadRatingIn(BaseModel):
                                                                 max_length=10)
 
 
-@router.get("/state")
+@router.get("/state", **out(PadStateOut))
 def get_pad_state(db: DbDep, principal: PrincipalDep) -> dict:
     """The pad's window, its signed-in clerk, levels, reasons and a prompt it may have missed."""
     p = require(principal, devices=PAD)
@@ -39,7 +43,7 @@ def get_pad_state(db: DbDep, principal: PrincipalDep) -> dict:
         return pad_state(s, p, utcnow())
 
 
-@router.post("/ratings", status_code=201)
+@router.post("/ratings", status_code=201, **out(PadRatingOut))
 def post_pad_rating(body: PadRatingIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Rate a ticket finished at the pad's own window in the last minutes (once per ticket)."""
     p = require(principal, devices=PAD)

@@ -13,6 +13,7 @@ from server.catalog.models import Hall
 from server.core.clock import business_day
 from server.events.models import Event
 from server.tickets.models import Ticket
+from tongban_common.wire import EventType, TicketStatus
 
 
 def clerk_today(s: Session, *, hall: Hall, staff_id: int, now: datetime) -> dict[str, Any]:
@@ -25,20 +26,21 @@ def clerk_today(s: Session, *, hall: Hall, staff_id: int, now: datetime) -> dict
     day = business_day(now, hall.timezone)
     mine = list(s.scalars(select(Ticket).where(
         Ticket.hall_id == hall.id, Ticket.business_day == day, Ticket.staff_id == staff_id)))
-    done = [t for t in mine if t.status == "done"]
+    done = [t for t in mine if t.status == TicketStatus.DONE]
     minutes = [(t.finished_at - t.started_at).total_seconds() / 60
                for t in done if t.started_at and t.finished_at]
     day_start = datetime.combine(day, time.min, tzinfo=ZoneInfo(hall.timezone))
     transfers = sum(
         1 for ev in s.scalars(select(Event).where(
-            Event.hall_id == hall.id, Event.type == "ticket.transferred", Event.at >= day_start))
+            Event.hall_id == hall.id, Event.type == EventType.TICKET_TRANSFERRED,
+            Event.at >= day_start))
         if (ev.private or {}).get("staff_id") == staff_id
     )
     return {
         "day": day.isoformat(),
         "served": len(done),
-        "no_shows": sum(t.status == "no_show" for t in mine),
+        "no_shows": sum(t.status == TicketStatus.NO_SHOW for t in mine),
         "transfers": transfers,
-        "suspended": sum(t.status == "suspended" for t in mine),
+        TicketStatus.SUSPENDED: sum(t.status == TicketStatus.SUSPENDED for t in mine),
         "avg_service_minutes": round(sum(minutes) / len(minutes), 1) if minutes else None,
     }

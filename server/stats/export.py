@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from server.core.xlsx import style_header
 from server.stats.service import COLUMNS
 
 PERCENT_KEYS = {"service_level", "punctuality", "satisfaction"}
@@ -30,14 +29,6 @@ def to_csv(result: dict[str, Any]) -> bytes:
     for row in _rows(result):
         w.writerow(["" if row.get(k) is None else row.get(k) for k, _, _ in COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def style_header(cells: Iterable[Cell]) -> None:
-    """The header row of every export: bold white on the hall blue, centred."""
-    for cell in cells:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F5FA8")
-        cell.alignment = Alignment(horizontal="center")
 
 
 def to_xlsx(result: dict[str, Any]) -> bytes:

@@ -18,6 +18,7 @@ from server.core.config import Settings
 from server.tickets import eta
 from server.tickets.models import Ticket
 from server.windows.service import list_windows
+from tongban_common.wire import ACTIVE_STATUSES, TicketStatus
 
 
 def live_snapshot(s: Session, hall: Hall, settings: Settings, now: datetime) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def live_snapshot(s: Session, hall: Hall, settings: Settings, now: datetime) -> 
     for svc in list_services(s, hall.id):
         load = eta.load_for(s, service=svc, now=now, lookback=settings.eta_window_minutes)
         oldest = s.scalar(select(func.min(Ticket.issued_at)).where(
-            Ticket.service_id == svc.id, Ticket.status == "waiting",
+            Ticket.service_id == svc.id, Ticket.status == TicketStatus.WAITING,
             Ticket.business_day == today))
         services.append({
             "code": svc.code, "name": svc.name, "prefix": svc.prefix,
@@ -41,9 +42,10 @@ def live_snapshot(s: Session, hall: Hall, settings: Settings, now: datetime) -> 
     windows = []
     for w in list_windows(s, hall.id):
         t = s.scalar(select(Ticket).where(Ticket.window_id == w.id,
-                                          Ticket.status.in_(("called", "serving"))).limit(1))
+                                          Ticket.status.in_(ACTIVE_STATUSES)).limit(1))
         clerk = s.get(Staff, w.current_staff_id) if w.current_staff_id else None
-        since = (t.started_at if t and t.status == "serving" else t.called_at) if t else None
+        since = (t.started_at if t and t.status == TicketStatus.SERVING
+                 else t.called_at) if t else None
         windows.append({
             "id": w.id, "number": w.number, "name": w.name, "state": w.state,
             "state_since": iso(w.state_changed_at),
@@ -67,11 +69,11 @@ def live_snapshot(s: Session, hall: Hall, settings: Settings, now: datetime) -> 
         "notice": hall.notice,
         "totals": {
             "issued": sum(by_status.values()),
-            "waiting": by_status.get("waiting", 0),
-            "in_service": by_status.get("called", 0) + by_status.get("serving", 0),
-            "served": by_status.get("done", 0),
-            "no_shows": by_status.get("no_show", 0),
-            "cancelled": by_status.get("cancelled", 0),
+            "waiting": by_status.get(TicketStatus.WAITING, 0),
+            "in_service": sum(by_status.get(status, 0) for status in ACTIVE_STATUSES),
+            "served": by_status.get(TicketStatus.DONE, 0),
+            "no_shows": by_status.get(TicketStatus.NO_SHOW, 0),
+            "cancelled": by_status.get(TicketStatus.CANCELLED, 0),
             "avg_wait_minutes": round(sum(waits) / len(waits), 1) if waits else None,
             "open_windows": sum(1 for w in windows if w["state"] == "open"),
             "open_alerts": len(alerts),

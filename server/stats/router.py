@@ -6,20 +6,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
 from server.core.clock import utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
+from server.core.schemas import download, out
+from server.core.xlsx import XLSX
 from server.stats.clerk import clerk_today
 from server.stats.export import to_csv, to_xlsx
 from server.stats.live import live_snapshot
+from server.stats.schemas import ClerkTodayOut, LiveOut, StatsOut
 from server.stats.service import hall_stats, parse_range, today_for
+from tongban_common.wire import HALL_STAFF, MANAGERS, ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["stats"])
-MANAGERS = ("manager", "admin")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+router = APIRouter(tags=["stats"])
 From = Annotated[str | None, Query(alias="from", description="YYYY-MM-DD (hall day)")]
 To = Annotated[str | None, Query(description="YYYY-MM-DD inclusive")]
 Group = Annotated[str, Query(description="hall|service|window|clerk|hour|day")]
@@ -36,20 +39,21 @@ def _stats(db: DbDep, principal: PrincipalDep, hall: str, day_from: str | None,
                           service_level_minutes=target)
 
 
-@router.get("/halls/{hall}/stats")
+@router.get("/halls/{hall}/stats", **out(StatsOut))
 def get_stats(hall: str, db: DbDep, principal: PrincipalDep, day_from: From = None,
               to: To = None, group: Group = "hall", target: Target = None) -> dict:
     """Statistics for a day or range, with totals and one row per group."""
     return _stats(db, principal, hall, day_from, to, group, target)
 
 
-@router.get("/halls/{hall}/stats/export.{fmt}")
+@router.get("/halls/{hall}/stats/export.{fmt}",
+            **download("text/csv", XLSX, description="CSV (UTF-8 with BOM) or XLSX"))
 def export_stats(hall: str, fmt: str, db: DbDep, principal: PrincipalDep,
                  day_from: From = None, to: To = None, group: Group = "hall",
                  target: Target = None) -> Response:
     """The same statistics as a CSV (UTF-8 with BOM) or XLSX download."""
     if fmt not in ("csv", "xlsx"):
-        raise Invalid("导出格式只能是 csv 或 xlsx", code="invalid_format")
+        raise Invalid("导出格式只能是 csv 或 xlsx", code=ErrorCode.INVALID_FORMAT)
     result = _stats(db, principal, hall, day_from, to, group, target)
     name = f"tongban-{hall}-{result['from']}-{result['to']}-{group}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -58,7 +62,7 @@ def export_stats(hall: str, fmt: str, db: DbDep, principal: PrincipalDep,
     return Response(to_xlsx(result), media_type=XLSX, headers=headers)
 
 
-@router.get("/halls/{hall}/live")
+@router.get("/halls/{hall}/live", **out(LiveOut))
 def get_live(hall: str, db: DbDep, principal: PrincipalDep, settings: SettingsDep) -> dict:
     """Dashboard snapshot: queues per service, windows, today's totals and open alerts."""
     with db.read() as s:
@@ -67,12 +71,12 @@ def get_live(hall: str, db: DbDep, principal: PrincipalDep, settings: SettingsDe
         return live_snapshot(s, h, settings, utcnow())
 
 
-@router.get("/staff/me/today", tags=["stats"])
+@router.get("/staff/me/today", **out(ClerkTodayOut))
 def get_my_today(db: DbDep, principal: PrincipalDep) -> dict:
     """The calling clerk's own counts for today (served, no-shows, transfers, avg service)."""
-    p = require(principal, staff=("clerk", "manager", "admin"))
+    p = require(principal, staff=HALL_STAFF)
     with db.read() as s:
         hall = s.get(Hall, p.hall_id) if p.hall_id else None
         if hall is None:
-            raise Invalid("该账号不属于任何大厅", code="no_hall")
+            raise Invalid("该账号不属于任何大厅", code=ErrorCode.NO_HALL)
         return clerk_today(s, hall=hall, staff_id=p.id, now=utcnow())

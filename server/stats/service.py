@@ -30,6 +30,7 @@ from server.core.errors import Invalid
 from server.evaluations.models import Evaluation
 from server.tickets.models import Ticket
 from server.windows.models import Window
+from tongban_common.wire import ErrorCode, TicketStatus
 
 GROUPS = ("hall", "service", "window", "clerk", "hour", "day")
 DEFAULT_SERVICE_LEVEL_MINUTES = 25.0
@@ -91,15 +92,15 @@ class _Bucket:
 
     def add(self, t: Ticket, rating: int | None, *, target: float, grace: float) -> None:
         self.tickets += 1
-        self.served += t.status == "done"
-        self.no_shows += t.status == "no_show"
-        self.cancellations += t.status == "cancelled"
+        self.served += t.status == TicketStatus.DONE
+        self.no_shows += t.status == TicketStatus.NO_SHOW
+        self.cancellations += t.status == TicketStatus.CANCELLED
         self.transfers += t.transfer_count
         if t.first_called_at is not None:
             wait = (t.first_called_at - t.issued_at).total_seconds() / 60
             self.waits.append(wait)
             self.within_target += wait <= target
-        if t.status == "done" and t.started_at and t.finished_at:
+        if t.status == TicketStatus.DONE and t.started_at and t.finished_at:
             self.services.append((t.finished_at - t.started_at).total_seconds() / 60)
         if t.appointment_slot_start is not None:
             self.appointments += 1
@@ -136,11 +137,11 @@ def parse_range(day_from: str | None, day_to: str | None, today: date) -> tuple[
         start = date.fromisoformat(day_from) if day_from else today
         end = date.fromisoformat(day_to) if day_to else (start if day_from else today)
     except ValueError:
-        raise Invalid("日期格式应为 YYYY-MM-DD", code="invalid_date") from None
+        raise Invalid("日期格式应为 YYYY-MM-DD", code=ErrorCode.INVALID_DATE) from None
     if end < start:
-        raise Invalid("结束日期不能早于开始日期", code="invalid_range")
+        raise Invalid("结束日期不能早于开始日期", code=ErrorCode.INVALID_RANGE)
     if (end - start).days >= MAX_RANGE_DAYS:
-        raise Invalid(f"统计区间最长 {MAX_RANGE_DAYS} 天", code="range_too_long")
+        raise Invalid(f"统计区间最长 {MAX_RANGE_DAYS} 天", code=ErrorCode.RANGE_TOO_LONG)
     return start, end
 
 
@@ -150,7 +151,7 @@ def hall_stats(
 ) -> dict[str, Any]:
     """Totals and per-group rows for the hall's business days day_from..day_to (inclusive)."""
     if group not in GROUPS:
-        raise Invalid(f"group 只能是 {'/'.join(GROUPS)}", code="invalid_group")
+        raise Invalid(f"group 只能是 {'/'.join(GROUPS)}", code=ErrorCode.INVALID_GROUP)
     target = float(service_level_minutes if service_level_minutes is not None else
                    hall.settings.get("service_level_minutes", DEFAULT_SERVICE_LEVEL_MINUTES))
     grace = float(hall.settings.get("punctuality_grace_minutes", 0))

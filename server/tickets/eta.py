@@ -42,6 +42,7 @@ from server.catalog.models import Hall, ServiceItem
 from server.tickets.models import Ticket
 from server.tickets.ordering import QueueEntry, queue_day, sort_key, starve_cutoff
 from server.windows.models import Window, WindowService
+from tongban_common.wire import ACTIVE_STATUSES, TicketStatus
 
 # ---------------------------------------------------------------- the naive baseline
 
@@ -65,7 +66,7 @@ def mean_service_minutes(
         select(Ticket.started_at, Ticket.finished_at)
         .where(
             Ticket.service_id == service.id,
-            Ticket.status == "done",
+            Ticket.status == TicketStatus.DONE,
             Ticket.finished_at >= since,
             Ticket.started_at.is_not(None),
         )
@@ -88,7 +89,7 @@ def load_for(s: Session, *, service: ServiceItem, now: datetime, lookback: float
         for row in s.execute(
             select(
                 Ticket.id, Ticket.priority_class, Ticket.appointment_slot_start, Ticket.queued_at
-            ).where(Ticket.service_id == service.id, Ticket.status == "waiting",
+            ).where(Ticket.service_id == service.id, Ticket.status == TicketStatus.WAITING,
                     Ticket.business_day == queue_day(s, service.hall_id, now))
         ).all()
     ]
@@ -180,7 +181,8 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
     cols = (Ticket.id, Ticket.service_id, Ticket.priority_class, Ticket.appointment_slot_start,
             Ticket.queued_at, Ticket.target_window_id)
     day = queue_day(s, hall_id, now)
-    base = (Ticket.hall_id == hall_id, Ticket.status == "waiting", Ticket.business_day == day)
+    base = (Ticket.hall_id == hall_id, Ticket.status == TicketStatus.WAITING,
+            Ticket.business_day == day)
     # Plain column reads on the transaction's connection: the ORM's per-row machinery is most
     # of an estimate's cost otherwise. Pending changes are flushed first, so nothing is missed.
     s.flush()
@@ -214,7 +216,7 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
         w.services[sid] = prio
     for wid, sid, first_called in db.execute(
         select(Ticket.window_id, Ticket.service_id, Ticket.first_called_at).where(
-            Ticket.hall_id == hall_id, Ticket.status.in_(("called", "serving")),
+            Ticket.hall_id == hall_id, Ticket.status.in_(ACTIVE_STATUSES),
             Ticket.window_id.is_not(None))
     ):
         if wid in windows:
@@ -236,7 +238,8 @@ def _occupancy(db: Connection, *, hall_id: int, now: datetime, lookback: float) 
     counts: dict[int, int] = defaultdict(int)
     for sid, first, done in db.execute(
         select(Ticket.service_id, Ticket.first_called_at, Ticket.finished_at)
-        .where(Ticket.hall_id == hall_id, Ticket.status.in_(("done", "no_show")),
+        .where(Ticket.hall_id == hall_id,
+               Ticket.status.in_((TicketStatus.DONE, TicketStatus.NO_SHOW)),
                Ticket.finished_at >= since, Ticket.first_called_at.is_not(None),
                Ticket.transfer_count == 0)
         .order_by(Ticket.finished_at.desc()).limit(300)

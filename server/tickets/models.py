@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.clock import utcnow
 from server.core.db import Base, UTCDateTime
+from tongban_common.wire import TicketStatus
 
-STATUSES = ("waiting", "called", "serving", "suspended", "done", "no_show", "cancelled")
+STATUSES = tuple(TicketStatus)
 SOURCES = ("walk_in", "appointment", "remote")
 PRIORITY_CLASSES = ("normal", "appointment", "green")
 
@@ -34,7 +35,7 @@ class Ticket(Base):
     seq_no: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(String(12))
     business_day: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    status: Mapped[str] = mapped_column(String(16), default=TicketStatus.WAITING)
     source: Mapped[str] = mapped_column(String(16), default="walk_in")
     priority_class: Mapped[str] = mapped_column(String(16), default="normal")
     priority_reason: Mapped[str] = mapped_column(String(100), default="")

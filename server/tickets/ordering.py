@@ -14,6 +14,7 @@ from server.core.clock import business_day
 from server.core.db import UTCDateTime
 from server.tickets.models import Ticket
 from server.windows.models import WindowService
+from tongban_common.wire import TicketStatus
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -109,7 +110,7 @@ def next_candidate_query(
         )
         .where(
             Ticket.hall_id == hall_id,
-            Ticket.status == "waiting",
+            Ticket.status == TicketStatus.WAITING,
             Ticket.business_day == day,
             or_(
                 and_(Ticket.target_window_id.is_(None), WindowService.window_id.is_not(None)),

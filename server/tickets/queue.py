@@ -20,6 +20,7 @@ from server.tickets.ordering import (
     starve_cutoff,
 )
 from server.windows.models import Window
+from tongban_common.wire import TicketStatus
 
 RANK_RULES = {0: "starvation", 1: "appointment", 2: "green", 3: "longest_wait"}
 
@@ -58,3 +59,11 @@ def window_queue(
             "queued_at": iso(t.queued_at),
         })
     return {"window_id": window.id, "waiting": len(items), "items": items}
+
+
+def suspended_tickets(s: Session, *, window: Window, day: Any) -> list[Ticket]:
+    """Tickets hung (挂起) at this window on the given business day, oldest first."""
+    return list(s.scalars(select(Ticket).where(
+        Ticket.window_id == window.id, Ticket.status == TicketStatus.SUSPENDED,
+        Ticket.business_day == day)
+        .order_by(Ticket.suspended_at, Ticket.id)))

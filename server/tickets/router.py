@@ -8,24 +8,34 @@ from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
+from server.catalog.models import Hall
 from server.catalog.service import get_hall
-from server.core.clock import utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
+from server.core.clock import business_day, utcnow
+from server.core.deps import DbDep, SettingsDep
 from server.core.errors import Invalid
-from server.tickets.queue import window_queue
+from server.core.schemas import out
+from server.tickets.queue import suspended_tickets, window_queue
+from server.tickets.schemas import (
+    IssuedTicketOut,
+    TicketLookupOut,
+    TicketStaffOut,
+    WindowQueueOut,
+)
 from server.tickets.service import (
     call_next,
     find_by_number,
     get_ticket,
-    get_window,
     issue_ticket,
     transition,
 )
 from server.tickets.views import ticket_lookup, ticket_public, ticket_staff
+from server.windows.service import get_window
+from tongban_common.wire import HALL_STAFF, DeviceKind, ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["tickets"])
-STAFF = ("clerk", "manager", "admin")
+router = APIRouter(tags=["tickets"])
+STAFF = HALL_STAFF
 
 
 class IssueIn(BaseModel):
@@ -41,7 +51,7 @@ class TransferIn(BaseModel):
     reason: str = Field("", max_length=200)
 
 
-@router.post("/halls/{hall_code}/tickets", status_code=201)
+@router.post("/halls/{hall_code}/tickets", status_code=201, **out(IssuedTicketOut))
 def post_ticket(
     hall_code: str,
     body: IssueIn,
@@ -53,11 +63,11 @@ def post_ticket(
 ) -> dict:
     """Issue a number (kiosk device or staff); a repeated Idempotency-Key returns the same one."""
     if idempotency_key is not None and not idempotency_key.strip():
-        raise Invalid("Idempotency-Key 不能为空", code="invalid_idempotency_key")
+        raise Invalid("Idempotency-Key 不能为空", code=ErrorCode.INVALID_IDEMPOTENCY_KEY)
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        p = require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
+        p = require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
         result = issue_ticket(
             s, hall=hall, service_code=body.service_code, settings=settings, principal=p,
             id_number=body.id_number, citizen_name=body.citizen_name, priority=body.priority,
@@ -74,7 +84,7 @@ def post_ticket(
     return out
 
 
-@router.get("/tickets/{ticket_id}")
+@router.get("/tickets/{ticket_id}", **out(TicketStaffOut))
 def get_one_ticket(ticket_id: int, db: DbDep, settings: SettingsDep,
                    principal: PrincipalDep) -> dict:
     """The full ticket for staff of its hall."""
@@ -84,20 +94,25 @@ def get_one_ticket(ticket_id: int, db: DbDep, settings: SettingsDep,
         return ticket_staff(s, ticket, settings)
 
 
-@router.get("/halls/{hall_code}/tickets/by-number/{number}")
+@router.get("/halls/{hall_code}/tickets/by-number/{number}", **out(TicketLookupOut))
 def get_ticket_by_number(hall_code: str, number: str, db: DbDep, settings: SettingsDep,
                          principal: PrincipalDep) -> dict:
     """查询 at a kiosk of the hall (or its staff): today's ticket by number, queue facts only."""
     with db.read() as s:
         hall = get_hall(s, hall_code)
         # Numbers are guessable: only devices and staff of this hall may look them up.
-        require(principal, staff=STAFF, devices=("kiosk",), hall_id=hall.id)
-        return ticket_lookup(s, find_by_number(s, hall=hall, number=number), settings)
+        p = require(principal, staff=STAFF, devices=(DeviceKind.KIOSK,), hall_id=hall.id)
+        ticket = find_by_number(s, hall=hall, number=number)
+        view = ticket_lookup(s, ticket, settings)
+        # Staff may read the full ticket anyway (GET /tickets/{id}): the id lets a counter
+        # reprint the slip of a citizen whose kiosk ran out of paper (补打小票).
+        return {**view, "id": ticket.id} if p.kind == "staff" else view
 
 
 @router.post(
     "/windows/{window_id}/call-next", response_model=None,
-    responses={204: {"description": "nobody waiting"}},
+    responses={200: {"model": TicketStaffOut, "description": "the called ticket"},
+               204: {"description": "nobody waiting"}},
 )
 def post_call_next(window_id: int, db: DbDep, settings: SettingsDep,
                    principal: PrincipalDep) -> Response | dict:
@@ -112,14 +127,27 @@ def post_call_next(window_id: int, db: DbDep, settings: SettingsDep,
     return out if out is not None else Response(status_code=204)
 
 
-@router.get("/windows/{window_id}/queue")
+@router.get("/windows/{window_id}/queue", **out(WindowQueueOut))
 def get_window_queue(window_id: int, db: DbDep, settings: SettingsDep,
                      principal: PrincipalDep) -> dict:
     """Waiting tickets in the order this window would call them, each with its rule."""
     with db.read() as s:
         window = get_window(s, window_id)
-        require(principal, staff=STAFF, devices=("counter",), hall_id=window.hall_id)
+        require(principal, staff=STAFF, devices=(DeviceKind.COUNTER,), hall_id=window.hall_id)
         return window_queue(s, window=window, settings=settings, now=utcnow())
+
+
+@router.get("/windows/{window_id}/suspended", **out(list[TicketStaffOut]))
+def get_suspended(window_id: int, db: DbDep, settings: SettingsDep,
+                  principal: PrincipalDep) -> list[dict]:
+    """Today's suspended (挂起) tickets of a window, to call back (staff of its hall)."""
+    with db.read() as s:
+        w = get_window(s, window_id)
+        require(principal, staff=STAFF, hall_id=w.hall_id)
+        hall = s.get(Hall, w.hall_id)
+        assert hall is not None
+        day = business_day(utcnow(), hall.timezone)
+        return [ticket_staff(s, t, settings) for t in suspended_tickets(s, window=w, day=day)]
 
 
 def _action_route(action: str):  # noqa: ANN202 - returns an endpoint
@@ -140,10 +168,10 @@ def _action_route(action: str):  # noqa: ANN202 - returns an endpoint
 
 
 for _action in ("recall", "start", "complete", "no-show", "requeue", "cancel", "hang", "resume"):
-    router.post(f"/tickets/{{ticket_id}}/{_action}")(_action_route(_action))
+    router.post(f"/tickets/{{ticket_id}}/{_action}", **out(TicketStaffOut))(_action_route(_action))
 
 
-@router.post("/tickets/{ticket_id}/transfer")
+@router.post("/tickets/{ticket_id}/transfer", **out(TicketStaffOut))
 def post_transfer(ticket_id: int, body: TransferIn, db: DbDep, settings: SettingsDep,
                   principal: PrincipalDep) -> dict:
     """Send a serving ticket to another service or window; it keeps its number."""

@@ -18,7 +18,7 @@ from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_service
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
-from server.core.db import UTCDateTime, keep_loaded, lock_key
+from server.core.db import UTCDateTime, lock_key
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 from server.events.service import append_event
@@ -27,8 +27,10 @@ from server.tickets.models import IdempotencyKey, Ticket
 from server.tickets.numbering import format_number, next_number
 from server.tickets.ordering import explain, next_candidate_query, queue_day, reason_text
 from server.windows.models import Window, WindowService
+from server.windows.service import TicketSide, check_window_holder, get_window, install_ticket_side
+from tongban_common.wire import ACTIVE_STATUSES, ErrorCode, EventType, TicketStatus
 
-ACTIVE = ("called", "serving")
+ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
 R = TypeVar("R")
 ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahead, minutes)
 
@@ -69,14 +71,14 @@ def issue_ticket(
             if not same_issuer(prior, principal):
                 # Replays are for the caller's own retries, not for reading others' tickets.
                 raise Conflict("该 Idempotency-Key 已被其他终端使用，请换一个",
-                               code="idempotency_key_reused")
+                               code=ErrorCode.IDEMPOTENCY_KEY_REUSED)
             return IssueResult(prior, True)
     service = get_service(s, hall.id, service_code)
     if (appointment is None and (hall.settings or {}).get("no_window_policy") == "refuse"
             and not serving_window_numbers(s, service.id)):
         # A booked appointment is honoured regardless; walk-ins wait for a window to open.
         raise Conflict(f"「{service.name}」暂无窗口办理，暂停取号，请咨询工作人员",
-                       code="no_open_window")
+                       code=ErrorCode.NO_OPEN_WINDOW)
     priority_class, reason, id_fields = _priority(
         settings=settings, hall=hall, id_number=id_number, requested=priority,
         principal=principal, now=now,
@@ -93,7 +95,7 @@ def issue_ticket(
         seq_no=n,
         number=format_number(service.prefix, n),
         business_day=day,
-        status="waiting",
+        status=TicketStatus.WAITING,
         source=source,
         priority_class=priority_class,
         priority_reason=reason,
@@ -124,7 +126,7 @@ def issue_ticket(
     ev = append_event(
         s,
         hall_id=hall.id,
-        type="ticket.issued",
+        type=EventType.TICKET_ISSUED,
         ticket_id=ticket.id,
         at=now,
         data={
@@ -195,10 +197,10 @@ def _priority(
         if age >= threshold:
             klass, reason = "green", f"{threshold}岁及以上老年人绿色通道"
     if requested and requested not in ("normal", "green"):
-        raise Invalid("priority 只能是 normal 或 green", code="invalid_priority")
+        raise Invalid("priority 只能是 normal 或 green", code=ErrorCode.INVALID_PRIORITY)
     if requested == "green" and klass != "green":
         if principal is None or principal.kind != "staff":
-            raise Forbidden("只有工作人员可以标记绿色通道", code="green_needs_staff")
+            raise Forbidden("只有工作人员可以标记绿色通道", code=ErrorCode.GREEN_NEEDS_STAFF)
         klass, reason = "green", "工作人员标记绿色通道"
     return klass, reason, fields
 
@@ -222,28 +224,6 @@ def _private_data(ticket: Ticket) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- windows and calling
 
 
-def get_window(s: Session, window_id: int, *, for_update: bool = False) -> Window:
-    """A window by id, or 404."""
-    stmt = select(Window).where(Window.id == window_id)
-    if for_update:  # the locked row, even if this transaction read it before
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    window = s.scalar(stmt)
-    if window is None:
-        raise NotFound(f"窗口 {window_id} 不存在", code="window_not_found")
-    keep_loaded(s, window)  # the response view shows it
-    return window
-
-
-def check_window_holder(window: Window, principal: Principal) -> None:
-    """Only the clerk holding the window (or a manager/admin of the hall) may act on it."""
-    if not principal.can_access_hall(window.hall_id):
-        raise Forbidden("无权操作其他大厅的窗口", code="forbidden_hall")
-    if principal.role in ("manager", "admin"):
-        return
-    if window.current_staff_id != principal.id:
-        raise Forbidden(f"您当前未在 {window.number} 号窗口登录", code="not_your_window")
-
-
 def call_next(
     s: Session, *, window_id: int, principal: Principal, settings: Settings,
     now: datetime | None = None,
@@ -254,12 +234,12 @@ def call_next(
     check_window_holder(window, principal)
     if window.state != "open":
         raise Conflict(f"{window.number} 号窗口未开放（当前：{window.state}），不能叫号",
-                       code="window_not_open")
+                       code=ErrorCode.WINDOW_NOT_OPEN)
     busy = s.scalar(
         select(Ticket.number).where(Ticket.window_id == window.id, Ticket.status.in_(ACTIVE))
     )
     if busy:
-        raise Conflict(f"请先办结、过号或退回当前号码 {busy}", code="window_busy")
+        raise Conflict(f"请先办结、过号或退回当前号码 {busy}", code=ErrorCode.WINDOW_BUSY)
     candidate = next_candidate_query(
         hall_id=window.hall_id, window_id=window.id, now=now,
         day=queue_day(s, window.hall_id, now), starvation_minutes=settings.starvation_minutes,
@@ -267,9 +247,9 @@ def call_next(
     # One statement takes the ticket and returns the whole row (no re-read, no second UPDATE).
     ticket = s.scalars(
         update(Ticket)
-        .where(Ticket.id == candidate, Ticket.status == "waiting")
+        .where(Ticket.id == candidate, Ticket.status == TicketStatus.WAITING)
         .values(
-            status="called", window_id=window.id, staff_id=principal.id, called_at=now,
+            status=TicketStatus.CALLED, window_id=window.id, staff_id=principal.id, called_at=now,
             call_count=Ticket.call_count + 1,
             first_called_at=func.coalesce(Ticket.first_called_at, literal(now, UTCDateTime())),
         )
@@ -283,7 +263,7 @@ def call_next(
         top_priority=_skipped_older(s, ticket=ticket, window=window),
     )
     ticket.target_window_id = None
-    _emit(s, ticket, "ticket.called", window=window, now=now,
+    _emit(s, ticket, EventType.TICKET_CALLED, window=window, now=now,
           extra={"reason": ticket.call_reason,
                  "reason_text": reason_text(ticket.call_reason,
                                             starvation_minutes=settings.starvation_minutes)})
@@ -304,7 +284,7 @@ def shown_row(s: Session, model: type[R], row_id: int) -> R:
     generation = eta.hall_loads.generation
     row = s.get(model, row_id)
     if row is None:
-        raise NotFound(f"{model.__name__} {row_id} 不存在", code="not_found")
+        raise NotFound(f"{model.__name__} {row_id} 不存在", code=ErrorCode.NOT_FOUND)
     if not s.info.get(eta.STALE) and row not in s.dirty:
         # A detached copy of the columns: shared read-only between sessions.
         snap = model(**{a.key: getattr(row, a.key) for a in sa_inspect(model).column_attrs})
@@ -320,7 +300,7 @@ def _skipped_older(s: Session, *, ticket: Ticket, window: Window) -> bool:
             select(
                 exists().where(
                     Ticket.hall_id == window.hall_id,
-                    Ticket.status == "waiting",
+                    Ticket.status == TicketStatus.WAITING,
                     Ticket.business_day == ticket.business_day,
                     Ticket.queued_at < ticket.queued_at,
                     Ticket.target_window_id.is_(None),
@@ -354,24 +334,27 @@ def _emit(
 # ---------------------------------------------------------------- life cycle
 
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "recall": (("called",), "called"),
-    "start": (("called",), "serving"),
-    "complete": (("serving",), "done"),
-    "no-show": (("called",), "no_show"),
-    "requeue": (("called",), "waiting"),
-    "cancel": (("waiting",), "cancelled"),
-    "hang": (("serving",), "suspended"),
-    "resume": (("suspended",), "serving"),
-    "transfer": (("serving",), "waiting"),
+    "recall": ((TicketStatus.CALLED,), TicketStatus.CALLED),
+    "start": ((TicketStatus.CALLED,), TicketStatus.SERVING),
+    "complete": ((TicketStatus.SERVING,), TicketStatus.DONE),
+    "no-show": ((TicketStatus.CALLED,), TicketStatus.NO_SHOW),
+    "requeue": ((TicketStatus.CALLED,), TicketStatus.WAITING),
+    "cancel": ((TicketStatus.WAITING,), TicketStatus.CANCELLED),
+    "hang": ((TicketStatus.SERVING,), TicketStatus.SUSPENDED),
+    "resume": ((TicketStatus.SUSPENDED,), TicketStatus.SERVING),
+    "transfer": ((TicketStatus.SERVING,), TicketStatus.WAITING),
 }
 EVENT_TYPES = {
-    "recall": "ticket.recalled", "start": "ticket.started", "complete": "ticket.completed",
-    "no-show": "ticket.no_show", "requeue": "ticket.requeued", "cancel": "ticket.cancelled",
-    "hang": "ticket.suspended", "resume": "ticket.resumed", "transfer": "ticket.transferred",
+    "recall": EventType.TICKET_RECALLED, "start": EventType.TICKET_STARTED,
+    "complete": EventType.TICKET_COMPLETED, "no-show": EventType.TICKET_NO_SHOW,
+    "requeue": EventType.TICKET_REQUEUED, "cancel": EventType.TICKET_CANCELLED,
+    "hang": EventType.TICKET_SUSPENDED, "resume": EventType.TICKET_RESUMED,
+    "transfer": EventType.TICKET_TRANSFERRED,
 }
 STATUS_ZH = {
-    "waiting": "等待中", "called": "已叫号", "serving": "办理中", "suspended": "已挂起",
-    "done": "已办结", "no_show": "已过号", "cancelled": "已取消",
+    TicketStatus.WAITING: "等待中", TicketStatus.CALLED: "已叫号", TicketStatus.SERVING: "办理中",
+    TicketStatus.SUSPENDED: "已挂起", TicketStatus.DONE: "已办结", TicketStatus.NO_SHOW: "已过号",
+    TicketStatus.CANCELLED: "已取消",
 }
 
 
@@ -379,7 +362,7 @@ def get_ticket(s: Session, ticket_id: int) -> Ticket:
     """A ticket by id, or 404."""
     ticket = s.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"号码 {ticket_id} 不存在", code="ticket_not_found")
+        raise NotFound(f"号码 {ticket_id} 不存在", code=ErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 
@@ -394,14 +377,14 @@ def find_by_number(s: Session, *, hall: Hall, number: str, now: datetime | None 
     text = (number or "").strip().upper()
     match = NUMBER_RE.match(text)
     if match is None:
-        raise Invalid("号码格式应为字母加数字，如 A012", code="invalid_ticket_number")
+        raise Invalid("号码格式应为字母加数字，如 A012", code=ErrorCode.INVALID_TICKET_NUMBER)
     day = business_day(now or utcnow(), hall.timezone)
     ticket = s.scalar(select(Ticket).where(
         Ticket.hall_id == hall.id, Ticket.business_day == day,
         Ticket.prefix == match.group(1), Ticket.seq_no == int(match.group(2))))
     # A0012 parses to the same seq as A012 but is not a number anyone was given.
     if ticket is None or ticket.number != text:
-        raise NotFound(f"今天本大厅没有 {text} 号，请核对号票", code="ticket_not_found")
+        raise NotFound(f"今天本大厅没有 {text} 号，请核对号票", code=ErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 
@@ -421,14 +404,14 @@ def transition(
     now = now or utcnow()
     ticket = s.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
     if ticket is None:
-        raise NotFound(f"号码 {ticket_id} 不存在", code="ticket_not_found")
+        raise NotFound(f"号码 {ticket_id} 不存在", code=ErrorCode.TICKET_NOT_FOUND)
     if not principal.can_access_hall(ticket.hall_id):
-        raise Forbidden("无权操作其他大厅的号码", code="forbidden_hall")
+        raise Forbidden("无权操作其他大厅的号码", code=ErrorCode.FORBIDDEN_HALL)
     allowed_from, target = TRANSITIONS[action]
     if ticket.status not in allowed_from:
         raise Conflict(
             f"号码 {ticket.number} 当前状态为「{STATUS_ZH[ticket.status]}」，不能执行此操作",
-            code="illegal_transition",
+            code=ErrorCode.ILLEGAL_TRANSITION,
         )
     window = _acting_window(s, ticket, principal) if action != "cancel" else None
     extra: dict[str, Any] = {}
@@ -436,7 +419,7 @@ def transition(
         limit = int(_hall(s, ticket).settings.get("recall_limit", settings.recall_limit))
         if ticket.call_count >= limit:
             raise Conflict(f"号码 {ticket.number} 已呼叫 {limit} 次，请过号处理",
-                           code="recall_limit")
+                           code=ErrorCode.RECALL_LIMIT)
         ticket.call_count += 1
         ticket.called_at = now
     elif action == "start":
@@ -450,12 +433,12 @@ def transition(
         ticket.suspended_at = now
     elif action == "resume":
         if ticket.business_day != business_day(now, _hall(s, ticket).timezone):
-            raise Conflict("挂起的号码只能在当天回呼", code="suspended_expired")
+            raise Conflict("挂起的号码只能在当天回呼", code=ErrorCode.SUSPENDED_EXPIRED)
         busy = s.scalar(select(Ticket.number).where(
             Ticket.window_id == ticket.window_id, Ticket.status.in_(ACTIVE),
             Ticket.id != ticket.id))
         if busy:
-            raise Conflict(f"请先处理当前号码 {busy} 再回呼", code="window_busy")
+            raise Conflict(f"请先处理当前号码 {busy} 再回呼", code=ErrorCode.WINDOW_BUSY)
         ticket.suspended_at = None
     elif action == "transfer":
         extra = _transfer(s, ticket, service_code=service_code, window_id=window_id,
@@ -469,9 +452,9 @@ def transition(
 
 
 # What is left of an earlier business day's queue when a new day starts.
-DAY_CLOSE = {"waiting": ("cancelled", "ticket.cancelled"),
-             "suspended": ("cancelled", "ticket.cancelled"),
-             "called": ("no_show", "ticket.no_show")}
+DAY_CLOSE = {TicketStatus.WAITING: (TicketStatus.CANCELLED, EventType.TICKET_CANCELLED),
+             TicketStatus.SUSPENDED: (TicketStatus.CANCELLED, EventType.TICKET_CANCELLED),
+             TicketStatus.CALLED: (TicketStatus.NO_SHOW, EventType.TICKET_NO_SHOW)}
 
 
 def close_past_days(s: Session, *, hall_id: int | None = None,
@@ -490,7 +473,8 @@ def close_past_days(s: Session, *, hall_id: int | None = None,
             Ticket.business_day < business_day(now, hall.timezone)).with_for_update()).all()
         for ticket in stale:
             status, event = DAY_CLOSE[ticket.status]
-            window = s.get(Window, ticket.window_id) if ticket.status == "called" else None
+            window = (s.get(Window, ticket.window_id) if ticket.status == TicketStatus.CALLED
+                      else None)
             ticket.status, ticket.finished_at = status, now
             _emit(s, ticket, event, window=window, now=now, extra={"reason": "day_closed"})
             closed += 1
@@ -506,7 +490,7 @@ def _hall(s: Session, ticket: Ticket) -> Hall:
 def _acting_window(s: Session, ticket: Ticket, principal: Principal) -> Window:
     """The window that holds the ticket; the caller must be its clerk."""
     if ticket.window_id is None:
-        raise Conflict(f"号码 {ticket.number} 未被任何窗口叫到", code="not_at_window")
+        raise Conflict(f"号码 {ticket.number} 未被任何窗口叫到", code=ErrorCode.NOT_AT_WINDOW)
     window = get_window(s, ticket.window_id)
     check_window_holder(window, principal)
     return window
@@ -519,9 +503,9 @@ def _transfer(
     """Move a serving ticket into another queue; it keeps its number and its place."""
     if bool(service_code) == bool(window_id):
         raise Invalid("转移时请指定目标事项 service_code 或目标窗口 window_id 之一",
-                      code="transfer_target")
+                      code=ErrorCode.TRANSFER_TARGET)
     if not (reason or "").strip():
-        raise Invalid("请填写转移原因", code="transfer_reason")
+        raise Invalid("请填写转移原因", code=ErrorCode.TRANSFER_REASON)
     from_window = ticket.window_id
     if service_code:
         service = get_service(s, ticket.hall_id, service_code)
@@ -531,12 +515,32 @@ def _transfer(
     else:
         window = get_window(s, int(window_id or 0))
         if window.hall_id != ticket.hall_id:
-            raise Forbidden("不能转移到其他大厅的窗口", code="forbidden_hall")
+            raise Forbidden("不能转移到其他大厅的窗口", code=ErrorCode.FORBIDDEN_HALL)
         if window.id == from_window:
-            raise Invalid("不能转移到当前窗口", code="transfer_target")
+            raise Invalid("不能转移到当前窗口", code=ErrorCode.TRANSFER_TARGET)
         ticket.target_window_id = window.id
         target = {"to_window_id": window.id, "to_window_number": window.number}
     ticket.transfer_count += 1
     ticket.started_at = None
     ticket.called_at = None
     return {**target, "from_window_id": from_window, "transfer_reason": reason}
+
+
+def _ticket_at_window(s: Session, window: Window) -> Ticket | None:
+    """The ticket a window shows as current: called or serving first, else a suspended one."""
+    return s.scalar(select(Ticket).where(
+        Ticket.window_id == window.id,
+        Ticket.status.in_((*ACTIVE_STATUSES, TicketStatus.SUSPENDED)))
+        .order_by(Ticket.status.in_(ACTIVE_STATUSES).desc()))
+
+
+def _busy_number(s: Session, window: Window) -> str | None:
+    """The number a window is still calling or serving (it may not close meanwhile)."""
+    return s.scalar(select(Ticket.number).where(
+        Ticket.window_id == window.id, Ticket.status.in_(ACTIVE_STATUSES)))
+
+
+# Windows sit below tickets (server/windows imports nothing of tickets); what a window needs to
+# know of its tickets is installed here.
+install_ticket_side(TicketSide(current=_ticket_at_window, busy_number=_busy_number,
+                               close_past_days=close_past_days))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,22 @@ from server.tickets.service import (
     shown_row,
 )
 from server.windows.models import Window
+from tongban_common.wire import TicketStatus
+
+# Appointments sit above tickets: server/appointments/views.py installs the function that adds
+# a ticket's appointment and materials summary to its staff view.
+_appointment_views: list[Callable[[Session, Ticket], dict[str, Any]]] = []
+
+
+def install_appointment_view(view: Callable[[Session, Ticket], dict[str, Any]]) -> None:
+    """Called once by server/appointments/views.py when it is imported."""
+    _appointment_views[:] = [view]
+
+
+def _appointment_view(s: Session, ticket: Ticket) -> dict[str, Any]:
+    if not _appointment_views:
+        raise RuntimeError("server.appointments.views is not imported: no appointment view")
+    return _appointment_views[0](s, ticket)
 
 
 def window_hint(s: Session, service_id: int) -> str:
@@ -42,7 +59,7 @@ def queue_position(
     s: Session, ticket: Ticket, service: ServiceItem, settings: Settings, now: datetime
 ) -> tuple[int | None, int | None, int | None]:
     """(position, people ahead, estimated minutes) for a waiting ticket, else Nones."""
-    if ticket.status != "waiting":
+    if ticket.status != TicketStatus.WAITING:
         return None, None, None
     cached = s.info.get(ETA_CACHE, {}).get(ticket.id)
     if cached is not None:  # estimated moments ago, in this transaction, at issue
@@ -151,9 +168,7 @@ def ticket_staff(
     # The counter client shows a serving timer against this and disables 重呼 at the limit.
     data["expected_minutes"] = service.expected_minutes
     data["recall_limit"] = int(hall.settings.get("recall_limit", settings.recall_limit))
-    from server.appointments.views import appointment_for_ticket  # appointments import tickets
-
-    data.update(appointment_for_ticket(s, ticket))
+    data.update(_appointment_view(s, ticket))
     return data
 
 

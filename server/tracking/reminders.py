@@ -29,6 +29,7 @@ from server.tickets.models import Ticket
 from server.tickets.views import ticket_public
 from server.tracking.models import TrackReminder
 from server.tracking.service import find_ticket, is_expired
+from tongban_common.wire import ErrorCode, TicketStatus
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ PER_PHONE_PER_DAY = 5
 # A pump wake-up is the trigger; this only re-checks in case one was missed.
 RECHECK_SECONDS = 60.0
 DEBOUNCE_SECONDS = 0.2
-OPEN_STATUSES = ("waiting", "suspended")
+OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.SUSPENDED)
 
 
 def reminder_view(r: TrackReminder | None) -> dict[str, Any] | None:
@@ -64,19 +65,19 @@ def subscribe(s: Session, *, tracking_token: str, phone: str, ahead: int, client
     now = now or utcnow()
     phone = normalize_phone(phone)
     if ahead not in AHEAD_CHOICES:
-        raise Invalid("请选择提醒时机", code="invalid_ahead")
+        raise Invalid("请选择提醒时机", code=ErrorCode.INVALID_AHEAD)
     ticket = find_ticket(s, tracking_token)
     if ticket.status not in OPEN_STATUSES or is_expired(s, ticket, now=now):
-        raise Conflict("该号码已不在等候中，无需提醒", code="not_waiting")
+        raise Conflict("该号码已不在等候中，无需提醒", code=ErrorCode.NOT_WAITING)
     people = ticket_public(s, ticket, settings, now=now)["people_ahead"]
     if people is not None and people <= ahead:
-        raise Conflict(f"您前面只有 {people} 人了，请留意叫号", code="already_near")
+        raise Conflict(f"您前面只有 {people} 人了，请留意叫号", code=ErrorCode.ALREADY_NEAR)
     recent = s.scalar(select(func.count()).select_from(TrackReminder).where(
         TrackReminder.client == client, TrackReminder.created_at > now - timedelta(hours=1)))
     daily = s.scalar(select(func.count()).select_from(TrackReminder).where(
         TrackReminder.phone == phone, TrackReminder.created_at > now - timedelta(days=1)))
     if recent >= PER_CLIENT_PER_HOUR or daily >= PER_PHONE_PER_DAY:
-        raise TooManyRequests("提醒设置过于频繁，请稍后再试", code="reminder_limit")
+        raise TooManyRequests("提醒设置过于频繁，请稍后再试", code=ErrorCode.REMINDER_LIMIT)
     r = s.scalar(select(TrackReminder).where(TrackReminder.ticket_id == ticket.id))
     if r is None:
         r = TrackReminder(ticket_id=ticket.id, hall_id=ticket.hall_id)
@@ -103,7 +104,7 @@ def check_hall(s: Session, hall_id: int, settings: Settings,
             continue
         view = ticket_public(s, ticket, settings, now=now)
         people = view["people_ahead"]
-        if ticket.status != "waiting" or people is None or people > r.ahead:
+        if ticket.status != TicketStatus.WAITING or people is None or people > r.ahead:
             still += 1
             continue
         claimed = s.execute(update(TrackReminder)

@@ -23,10 +23,12 @@ from server.auth.ratelimit import client_key
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep, SettingsDep
 from server.core.errors import RATE_LIMITED, NotFound
+from server.core.schemas import out
 from server.events.hub import Hub, Watcher, dumps
 from server.events.router import CLIENT_GONE, answer_pings, until_first_ends
 from server.tickets.models import Ticket
 from server.tracking.reminders import get_reminder, reminder_watch, subscribe
+from server.tracking.schemas import ReminderOut, TrackOut
 from server.tracking.service import (
     FINAL_STATUSES,
     TrackedTicket,
@@ -35,6 +37,7 @@ from server.tracking.service import (
     locate,
     track_view,
 )
+from tongban_common.wire import WsMessage
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["tracking"])
@@ -45,7 +48,7 @@ CLOSE_EXPIRED = 4410
 CLOSE_TOO_MANY = 4429
 
 
-@router.get("/api/v1/track/{tracking_token}")
+@router.get("/api/v1/track/{tracking_token}", **out(TrackOut))
 def track(tracking_token: str, db: DbDep, settings: SettingsDep) -> dict:
     """Public tracking by the token on the slip's QR code; no personal data."""
     with db.read() as s:
@@ -57,14 +60,15 @@ class ReminderIn(BaseModel):
     ahead: int
 
 
-@router.get("/api/v1/track/{tracking_token}/reminder")
+@router.get("/api/v1/track/{tracking_token}/reminder", **out(ReminderOut))
 def track_reminder(tracking_token: str, db: DbDep) -> dict:
     """The 到号提醒 set for this number (phone masked), or null."""
     with db.read() as s:
         return {"reminder": get_reminder(s, tracking_token)}
 
 
-@router.post("/api/v1/track/{tracking_token}/reminder", status_code=201, responses=RATE_LIMITED)
+@router.post("/api/v1/track/{tracking_token}/reminder", status_code=201, responses=RATE_LIMITED,
+             **out(ReminderOut))
 async def post_track_reminder(tracking_token: str, body: ReminderIn, request: Request,
                               db: DbDep, settings: SettingsDep) -> dict:
     """Ask for an SMS when `ahead` or fewer people are ahead (once; rate-limited)."""
@@ -166,7 +170,7 @@ async def _push_loop(websocket: WebSocket, app: Any, tracked: TrackedTicket, wat
                 async with asyncio.timeout(max(0.0, heartbeat - (time.monotonic() - last_sent))):
                     await watcher.changed.wait()
             except TimeoutError:
-                await websocket.send_text(dumps({"type": "ping", "at": iso(utcnow())}))
+                await websocket.send_text(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
                 last_sent = time.monotonic()
                 continue
             if debounce:

@@ -17,9 +17,10 @@ from server.evaluations.service import clerk_card
 from server.tickets.models import Ticket
 from server.tickets.service import DAY_CLOSE
 from server.tickets.views import ticket_public
+from tongban_common.wire import ErrorCode, TicketStatus
 
 # After these a ticket never changes again: the live channel sends it once more and closes.
-FINAL_STATUSES = frozenset({"done", "no_show", "cancelled"})
+FINAL_STATUSES = frozenset({TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.CANCELLED})
 # Tokens are secrets.token_urlsafe(16) (22 characters); the column holds 64.
 MAX_TOKEN_LENGTH = 64
 EXPIRED_TEXT = "已过期"
@@ -40,7 +41,7 @@ def find_ticket(s: Session, tracking_token: str) -> Ticket:
     if 0 < len(tracking_token) <= MAX_TOKEN_LENGTH:
         ticket = s.scalar(select(Ticket).where(Ticket.tracking_token == tracking_token))
     if ticket is None:
-        raise NotFound("未找到该号码，请核对二维码", code="ticket_not_found")
+        raise NotFound("未找到该号码，请核对二维码", code=ErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 
@@ -64,7 +65,7 @@ def track_view(s: Session, ticket: Ticket, settings: Settings,
     data.pop("id", None)  # the tracking token is the public handle, not the row id
     data["expired"] = is_expired(s, ticket, now=now)
     # Who served, next to the 好差评 form: the clerk as the window screen and rating pad show them.
-    data["clerk"] = clerk_card(s, ticket.staff_id) if ticket.status == "done" else None
+    data["clerk"] = clerk_card(s, ticket.staff_id) if ticket.status == TicketStatus.DONE else None
     if data["expired"]:
         data.update(status=DAY_CLOSE[ticket.status][0], status_text=EXPIRED_TEXT, position=None,
                     people_ahead=None, estimated_wait_minutes=None, window=None)

@@ -8,24 +8,24 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from server.auth.deps import PrincipalDep
 from server.auth.principal import require
-from server.catalog.models import Hall
 from server.catalog.service import get_hall, get_service
-from server.core.clock import business_day, utcnow
-from server.core.deps import DbDep, PrincipalDep, SettingsDep
-from server.tickets.service import get_window
-from server.tickets.views import ticket_staff
+from server.core.deps import DbDep
+from server.core.schemas import out
+from server.windows.schemas import WindowOut
 from server.windows.service import (
     create_window,
+    get_window,
     list_windows,
     set_services,
     set_state,
-    suspended_tickets,
     window_view,
 )
+from tongban_common.wire import HALL_STAFF, MANAGERS, DeviceKind
 
-router = APIRouter(prefix="/api/v1", tags=["windows"])
-STAFF = ("clerk", "manager", "admin")
+router = APIRouter(tags=["windows"])
+STAFF = HALL_STAFF
 
 
 class WindowServiceIn(BaseModel):
@@ -43,21 +43,21 @@ class OpenIn(BaseModel):
     force: bool = False
 
 
-@router.get("/windows")
+@router.get("/windows", **out(list[WindowOut]))
 def get_windows(hall: Annotated[str, Query()], db: DbDep, principal: PrincipalDep) -> list[dict]:
     """Windows of a hall with services, clerk and state (staff)."""
     with db.read() as s:
         h = get_hall(s, hall)
-        require(principal, staff=STAFF, devices=("counter",), hall_id=h.id)
+        require(principal, staff=STAFF, devices=(DeviceKind.COUNTER,), hall_id=h.id)
         return [window_view(s, w) for w in list_windows(s, h.id)]
 
 
-@router.get("/windows/{window_id}")
+@router.get("/windows/{window_id}", **out(WindowOut))
 def get_one_window(window_id: int, db: DbDep, principal: PrincipalDep) -> dict:
     """One window (staff of its hall)."""
     with db.read() as s:
         w = get_window(s, window_id)
-        require(principal, staff=STAFF, devices=("counter",), hall_id=w.hall_id)
+        require(principal, staff=STAFF, devices=(DeviceKind.COUNTER,), hall_id=w.hall_id)
         return window_view(s, w)
 
 
@@ -78,18 +78,18 @@ def _state_route(state: str):  # noqa: ANN202 - returns an endpoint
     return endpoint
 
 
-router.post("/windows/{window_id}/open")(_state_route("open"))
-router.post("/windows/{window_id}/pause")(_state_route("paused"))
-router.post("/windows/{window_id}/close")(_state_route("closed"))
+router.post("/windows/{window_id}/open", **out(WindowOut))(_state_route("open"))
+router.post("/windows/{window_id}/pause", **out(WindowOut))(_state_route("paused"))
+router.post("/windows/{window_id}/close", **out(WindowOut))(_state_route("closed"))
 
 
-@router.post("/halls/{hall_code}/windows", status_code=201)
+@router.post("/halls/{hall_code}/windows", status_code=201, **out(WindowOut))
 def post_window(hall_code: str, body: WindowIn, db: DbDep, principal: PrincipalDep) -> dict:
     """Create a window with its services (admin or the hall's manager)."""
 
     def work(s: Session) -> dict:
         hall = get_hall(s, hall_code)
-        require(principal, staff=("manager", "admin"), hall_id=hall.id)
+        require(principal, staff=MANAGERS, hall_id=hall.id)
         pairs = [(get_service(s, hall.id, x.service_code).id, x.priority) for x in body.services]
         return window_view(s, create_window(s, hall_id=hall.id, number=body.number,
                                             name=body.name, services=pairs))
@@ -97,7 +97,7 @@ def post_window(hall_code: str, body: WindowIn, db: DbDep, principal: PrincipalD
     return db.write(work)
 
 
-@router.put("/windows/{window_id}/services")
+@router.put("/windows/{window_id}/services", **out(WindowOut))
 def put_window_services(
     window_id: int, body: list[WindowServiceIn], db: DbDep, principal: PrincipalDep
 ) -> dict:
@@ -105,22 +105,9 @@ def put_window_services(
 
     def work(s: Session) -> dict:
         w = get_window(s, window_id)
-        require(principal, staff=("manager", "admin"), hall_id=w.hall_id)
+        require(principal, staff=MANAGERS, hall_id=w.hall_id)
         pairs = [(get_service(s, w.hall_id, x.service_code).id, x.priority) for x in body]
         set_services(s, window=w, services=pairs)
         return window_view(s, w)
 
     return db.write(work)
-
-
-@router.get("/windows/{window_id}/suspended")
-def get_suspended(window_id: int, db: DbDep, settings: SettingsDep,
-                  principal: PrincipalDep) -> list[dict]:
-    """Today's suspended (挂起) tickets of a window, to call back (staff of its hall)."""
-    with db.read() as s:
-        w = get_window(s, window_id)
-        require(principal, staff=STAFF, hall_id=w.hall_id)
-        hall = s.get(Hall, w.hall_id)
-        assert hall is not None
-        day = business_day(utcnow(), hall.timezone)
-        return [ticket_staff(s, t, settings) for t in suspended_tickets(s, window=w, day=day)]

@@ -19,11 +19,11 @@ from server.alerts.models import Alert
 from server.alerts.service import evaluate_alerts
 from server.app import create_app
 from server.applications import service as apps
-from server.applications.licences import add_licence
 from server.applications.models import Application, ApplicationStep
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
 from server.core.ids import check_digit, hash_id
+from server.materials.licences import add_licence, licence_store
 from server.migrate import alembic_config, upgrade
 from server.retention.service import run_retention
 from tests.conftest import make_settings
@@ -60,7 +60,7 @@ def _accept(s: Session, client: TestClient, *, code: str, now: datetime, n: int,
     assert service is not None
     person = apps.Applicant(id_hash=hash_id(_person(n), client.app.state.settings.secret_key),
                             id_masked="320102********0000", phone="13700000000")
-    materials = apps.checked_materials(apps.licence_store(s, hall), service, person.id_hash,
+    materials = apps.checked_materials(licence_store(s, hall), service, person.id_hash,
                                        {m["code"] for m in service.materials}, set())
     return apps.accept(s, hall=hall, service=service, applicant=person, principal=MANAGER,
                        settings=client.app.state.settings, materials=materials,

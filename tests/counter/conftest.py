@@ -12,7 +12,8 @@ from PyQt5.QtWidgets import QApplication
 
 from counter_client.app import CounterApp
 from counter_client.config import CounterConfig, merge_shortcuts
-from counter_client.widgets.common import setup_app
+from counter_client.ui.common import setup_app
+from printers import PrinterConfig
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 
@@ -40,9 +41,12 @@ def counter(qtbot, live: LiveServer, tmp_path: Path) -> Iterator[Callable[..., C
     apps: list[CounterApp] = []
 
     def make(username: str, window_number: int | None = None, *, lang: str = "zh",
-             open_window: bool = True, shortcuts: dict[str, str] | None = None) -> CounterApp:
+             open_window: bool = True, shortcuts: dict[str, str] | None = None,
+             accept_after_complete: bool = False, printer: PrinterConfig | None = None,
+             ) -> CounterApp:
         config = CounterConfig.load(tmp_path / f"{username}.json")
         config.server, config.hall, config.lang = live.url, "demo", lang
+        config.accept_after_complete, config.printer = accept_after_complete, printer
         if shortcuts:
             config.shortcuts = merge_shortcuts(shortcuts)
         app = CounterApp(config)

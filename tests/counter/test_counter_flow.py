@@ -38,15 +38,17 @@ def test_call_start_complete_with_shortcuts(qtbot, counter, http: httpx.Client,
     assert main.fields["call_count"].text() == "1 / 3"
     assert main.fields["source"].text() == "现场取号"
     enabled = {a for a, b in main.buttons.items() if b.isEnabled()}
-    assert enabled == {"recall", "start", "no_show", "pause"}
+    assert enabled == {"recall", "start", "no_show", "pause", "reprint"}
     qtbot.waitUntil(lambda: [i["number"] for i in session.queue] == [second["number"]])
 
     press(qtbot, app, Qt.Key_F3)  # 开始办理
     assert main.status_badge.text() == "办理中"
     assert main.fields["serving_timer"].text().endswith("/ 标准 25 分钟")
     assert main.fields["serving_timer"].property("level") == "ok"
+    # the service takes a 办件 (it has materials): 受理 is offered once the checklist is in
+    qtbot.waitUntil(lambda: bool(session.materials))
     assert {a for a, b in main.buttons.items() if b.isEnabled()} == \
-        {"complete", "transfer", "hang", "pause"}
+        {"complete", "transfer", "hang", "pause", "reprint", "accept"}
 
     press(qtbot, app, Qt.Key_F4)  # 办结
     assert main.status_badge.text() == "已办结"

@@ -13,30 +13,40 @@ from PIL import Image, ImageDraw
 
 from counter_client.actions import Context, allowed_actions, recall_exhausted
 from counter_client.config import DEFAULT_SHORTCUTS, CounterConfig, merge_shortcuts
+from counter_client.controller import Connection, format_elapsed, timer_level, validate_transfer
 from counter_client.documents import UnsupportedDocument, ViewerState, render_pages
-from counter_client.session import Connection, format_elapsed, timer_level, validate_transfer
 from counter_client.strings import TEXT, Strings
+from hallclient.settings import SettingsError
 
 HELD = {"window_state": "open", "holds_window": True}
 
 
 @pytest.mark.parametrize(("ctx", "expected"), [
     (Context(), set()),
-    (Context(window_state="closed"), {"open"}),
-    (Context(window_state="open", held_by_other=True), set()),
-    (Context(**HELD), {"call", "pause", "close"}),
-    (Context(window_state="paused", holds_window=True), {"open", "close"}),
+    (Context(window_state="closed"), {"open", "reprint"}),
+    (Context(window_state="open", held_by_other=True), {"reprint"}),
+    (Context(**HELD), {"call", "pause", "close", "reprint"}),
+    (Context(window_state="paused", holds_window=True), {"open", "close", "reprint"}),
     (Context(**HELD, ticket_status="called", call_count=1), {"recall", "start", "no_show",
-                                                             "pause"}),
+                                                             "pause", "reprint"}),
     (Context(**HELD, ticket_status="called", call_count=3, recall_limit=3),
-     {"start", "no_show", "pause"}),
-    (Context(**HELD, ticket_status="serving"), {"complete", "transfer", "hang", "pause"}),
+     {"start", "no_show", "pause", "reprint"}),
+    (Context(**HELD, ticket_status="serving"), {"complete", "transfer", "hang", "pause",
+                                                "reprint"}),
+    (Context(**HELD, ticket_status="serving", acceptable=True),
+     {"complete", "transfer", "hang", "pause", "reprint", "accept"}),
     (Context(**HELD, ticket_status="suspended", has_suspended=True),
-     {"call", "resume", "pause", "close"}),
-    (Context(**HELD, ticket_status="done"), {"call", "pause", "close"}),
+     {"call", "resume", "pause", "close", "reprint"}),
+    (Context(**HELD, ticket_status="done"), {"call", "pause", "close", "reprint"}),
+    (Context(**HELD, ticket_status="done", acceptable=True),
+     {"call", "pause", "close", "reprint", "accept"}),
+    (Context(**HELD, ticket_status="called", acceptable=True), {"recall", "start", "no_show",
+                                                                "pause", "reprint"}),
+    (Context(ticket_status="done", acceptable=True, window_state="open", held_by_other=True),
+     {"reprint"}),
     (Context(**HELD, ticket_status="serving", busy=True), set()),
     (Context(window_state="paused", holds_window=True, ticket_status="serving"),
-     {"open", "complete", "transfer", "hang"}),
+     {"open", "complete", "transfer", "hang", "reprint"}),
 ])
 def test_allowed_actions_table(ctx: Context, expected: set[str]) -> None:
     assert allowed_actions(ctx) == expected
@@ -53,19 +63,32 @@ def test_config_round_trip_and_shortcut_rules(tmp_path: Path) -> None:
     cfg = CounterConfig.load(path)
     assert cfg.shortcuts == DEFAULT_SHORTCUTS and cfg.window_id is None
     cfg.window_id, cfg.username = 7, "clerk7"
-    cfg.shortcuts = merge_shortcuts({"call": "Space"})
     cfg.save()
+    # the operator's keys in the file survive the client remembering its window and user
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "shortcuts": {"call": "Space"}}), encoding="utf-8")
+    CounterConfig.load(path).save()
     again = CounterConfig.load(path)
     assert again.window_id == 7 and again.username == "clerk7"
     assert again.shortcuts["call"] == "Space" and again.shortcuts["start"] == "F3"
     # Unknown actions are ignored; a clash falls back to the default key.
     merged = merge_shortcuts({"fly": "F12", "recall": "F1", "start": ""})
-    assert "fly" not in merged and merged["recall"] == "F2" and merged["start"] == "F3"
+    assert "fly" not in merged and merged["start"] == "F3"
+    # a configured key wins over another action's default, which then has no key: never two
+    assert merged["recall"] == "F1" and merged["call"] == ""
+    moved = merge_shortcuts({"recall": "F1", "call": "F2"})  # swapped: both as configured
+    assert (moved["call"], moved["recall"]) == ("F2", "F1")
+    taken = merge_shortcuts({"pause": "Ctrl+R"})  # 补打小票's default
+    assert taken["pause"] == "Ctrl+R" and taken["reprint"] == ""
+    keys = [k.upper() for k in merge_shortcuts({"call": "F5", "no_show": "F5"}).values() if k]
+    assert len(keys) == len(set(keys))
+    # a broken file or a bad value is an error naming the file, not silently the defaults
     path.write_text("{broken", encoding="utf-8")
-    assert CounterConfig.load(path).shortcuts == DEFAULT_SHORTCUTS
+    with pytest.raises(SettingsError, match="not valid JSON"):
+        CounterConfig.load(path)
     path.write_text(json.dumps({"window_id": "x", "lang": "en"}), encoding="utf-8")
-    loaded = CounterConfig.load(path)
-    assert loaded.window_id is None and loaded.lang == "en"
+    with pytest.raises(SettingsError, match="window_id"):
+        CounterConfig.load(path)
 
 
 def test_transfer_validation() -> None:
@@ -157,8 +180,8 @@ def test_viewer_state_zoom_rotate_pages() -> None:
 
 def test_serving_timer_turns_amber_then_red(qtbot, tmp_path: Path) -> None:
     """The card's timer colour against the service's expected minutes (widget render only)."""
-    from counter_client.session import CounterSession
-    from counter_client.widgets.main_window import MainWindow
+    from counter_client.controller import CounterSession
+    from counter_client.ui.main_window import MainWindow
     from hallclient import HallApi
 
     session = CounterSession(HallApi("http://127.0.0.1:9"), CounterConfig(path=None))

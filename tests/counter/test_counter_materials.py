@@ -15,7 +15,7 @@ from PyQt5.QtWidgets import QApplication
 
 from counter_client.app import CounterApp
 from counter_client.config import CounterConfig
-from counter_client.widgets.common import setup_app
+from counter_client.ui.common import setup_app
 from tests.counter.conftest import idle, press
 from tests.support.api import HUKOU, IDCARD, KIOSK, issue, login
 from tests.support.online import book_appointment, make_id_number

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from display.app import DisplayController
-from display.model import DisplayModel
+from display.controller import DisplayModel
 from display.strings import Strings
 from display.ui.hall import HallScreen
 from display.ui.window_screen import WindowScreen

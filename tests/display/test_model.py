@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from display.model import DisplayModel
+from display.controller import DisplayModel
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from display.model import Call
+from display.controller import Call
 from display.voice.engine import REPEAT_GAP, VoiceSettings, announcement_clips
 from display.voice.pack import CHIME
 from display.voice.phrases import (

@@ -13,7 +13,7 @@ from PyQt5.QtGui import QFontInfo
 from PyQt5.QtWidgets import QLabel, QWidget
 
 from display.app import DisplayController
-from display.model import DisplayModel, ServiceView
+from display.controller import DisplayModel, ServiceView
 from display.strings import Strings
 from display.ui.common import MUTED, WARN, ElidedLabel, line_height
 from display.ui.hall import QUEUE_MIN_PX, HallScreen, ServiceRow

@@ -12,7 +12,7 @@ import wave
 from array import array
 from pathlib import Path
 
-from display.model import Call
+from display.controller import Call
 from display.voice.announcer import Announcer
 from display.voice.engine import ClipVoice, SapiVoice, VoiceSettings, make_voice
 from display.voice.pack import (

@@ -28,9 +28,9 @@ def kiosk(qtbot: Any, live: LiveServer) -> Iterator[Any]:
     made: list[KioskHarness] = []
 
     def build(*, printer: Any = None, ws: bool = True, wait_loaded: bool = True,
-              **changes: Any) -> KioskHarness:
+              speaker: Any = None, **changes: Any) -> KioskHarness:
         harness = KioskHarness(qtbot, make_config(live.url, **changes), printer=printer, live=ws,
-                               wait_loaded=wait_loaded)
+                               wait_loaded=wait_loaded, speaker=speaker)
         made.append(harness)
         return harness
 

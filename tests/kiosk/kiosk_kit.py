@@ -8,6 +8,7 @@ import httpx
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QLabel, QPushButton, QWidget
 
+from hallclient.speech import EspeakSpeaker
 from kiosk.app import KioskApp
 from kiosk.config import KioskConfig
 from kiosk.devices import SimulatedDevice
@@ -28,6 +29,7 @@ def make_config(server_url: str, **changes: Any) -> KioskConfig:
         # the printer is polled only where a test asks (a loopback printer takes one connection)
         "printer_poll_seconds": 600.0,
         "cache_file": "",  # no hall cache in the home directory; tests that need one pass it
+        "voice": "off",  # the voice tests pass their own capturing speaker
     }
     values.update(changes)
     return KioskConfig(**values)
@@ -37,10 +39,12 @@ class KioskHarness:
     """A running kiosk plus its simulated reader."""
 
     def __init__(self, qtbot: Any, config: KioskConfig, *, printer: TicketPrinter | None = None,
-                 live: bool = True, wait_loaded: bool = True) -> None:
+                 live: bool = True, wait_loaded: bool = True,
+                 speaker: EspeakSpeaker | None = None) -> None:
         self.qtbot = qtbot
         self.reader = SimulatedDevice()
-        self.app = KioskApp(config, printer=printer, devices=[self.reader], live=live)
+        self.app = KioskApp(config, printer=printer, devices=[self.reader], live=live,
+                            speaker=speaker)
         self.window = self.app.window
         self.ctl = self.app.ctl
         qtbot.addWidget(self.window)
@@ -122,10 +126,10 @@ def waiting(server_url: str, service_code: str) -> int:
     return next(s["waiting"] for s in r.json() if s["code"] == service_code)
 
 
-def issue_direct(server_url: str, service_code: str) -> dict[str, Any]:
+def issue_direct(server_url: str, service_code: str, **body: Any) -> dict[str, Any]:
     """Issue a ticket straight over HTTP (another kiosk)."""
-    r = httpx.post(f"{server_url}/api/v1/halls/demo/tickets", json={"service_code": service_code},
-                   headers=KIOSK, timeout=5)
+    r = httpx.post(f"{server_url}/api/v1/halls/demo/tickets",
+                   json={"service_code": service_code, **body}, headers=KIOSK, timeout=5)
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -133,3 +137,39 @@ def issue_direct(server_url: str, service_code: str) -> dict[str, Any]:
 def visible_tree(widget: QWidget) -> list[QWidget]:
     """Every visible widget below `widget`."""
     return [w for w in widget.findChildren(QWidget) if w.isVisible()]
+
+
+def accept_application(server_url: str, id_number: str, *, ready: bool = False,
+                       correction: str | None = None) -> dict[str, Any]:
+    """A 不动产 application accepted at window 7 for `id_number` (the demo licence person:
+    the 不动产权证书 comes from the licence store); approved by both departments and marked
+    ready for pickup when `ready`, sent back for 补正 when `correction` is given."""
+    from tests.support.api import ESTATE, login, open_window
+
+    with httpx.Client(base_url=server_url, timeout=10) as api:
+        clerk = login(api, "clerk7")
+        wid = open_window(api, clerk, 7)
+        ticket = issue_direct(server_url, ESTATE, id_number=id_number)
+        called = api.post(f"/api/v1/windows/{wid}/call-next", headers=clerk)
+        assert called.status_code == 200 and called.json()["id"] == ticket["id"], called.text
+        api.post(f"/api/v1/tickets/{ticket['id']}/start", headers=clerk).raise_for_status()
+        r = api.post(f"/api/v1/tickets/{ticket['id']}/application", headers=clerk, json={
+            "materials": ["id_card", "sale_contract", "tax_receipt"]})
+        assert r.status_code == 201, r.text
+        app = r.json()
+        api.post(f"/api/v1/tickets/{ticket['id']}/complete", headers=clerk).raise_for_status()
+        if correction:
+            reviewer = login(api, "reviewer1")
+            r = api.post(f"/api/v1/applications/{app['id']}/correction", headers=reviewer,
+                         json={"note": correction, "days": 5})
+            assert r.status_code == 200, r.text
+            app = r.json()
+        if ready:
+            for reviewer in ("reviewer1", "reviewer2"):
+                r = api.post(f"/api/v1/applications/{app['id']}/review",
+                             headers=login(api, reviewer), json={"decision": "approve"})
+                assert r.status_code == 200, r.text
+            r = api.post(f"/api/v1/applications/{app['id']}/ready", headers=clerk)
+            assert r.status_code == 200, r.text
+            app = r.json()
+        return app

@@ -1,4 +1,4 @@
-"""The Qt-free controller on its own: synchronous executor, manual clock and timers."""
+"""The Qt-free controller on its own: synchronous runner, manual clock and timers."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 
 from hallclient import HallApi
 from hallclient.jobs import SyncRunner
+from kiosk.controller import KioskController
 from kiosk.devices.base import ID_CARD, DeviceRead
-from kiosk.flow import KioskController, Screen
 from kiosk.printing import TicketPrinter
+from kiosk.state import Screen
 from printers import PrinterConfig
 from tests.kiosk.kiosk_kit import KIOSK_TOKEN, make_config, waiting
 from tests.printers.printer_testkit import refused_port
@@ -31,9 +32,12 @@ class Rig:
         self.api = HallApi(config.server, KIOSK_TOKEN, timeout=2)
         self.api._http.event_hooks["request"].append(self._record)
         self.ctl = KioskController(config, self.api, TicketPrinter(PrinterConfig()),
-                                   executor=SyncRunner(),
-                                   schedule=lambda _s, fn: self.timers.append(fn),
+                                   runner=SyncRunner(), scheduler=self,
                                    clock=lambda: self.now)
+
+    def later(self, _seconds: float, fn: Callable[[], None]) -> None:
+        """The Scheduler protocol: keep the timer until the test fires it."""
+        self.timers.append(fn)
 
     def _record(self, request: httpx.Request) -> None:
         if "Idempotency-Key" in request.headers:

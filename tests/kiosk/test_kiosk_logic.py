@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from kiosk import idnumber
 from kiosk.__main__ import parse_args
 from kiosk.config import DeviceSpec, KioskConfig, KioskConfigError, mask_token
+from kiosk.controller import extract_booking_code
 from kiosk.devices import create_device
 from kiosk.devices.base import ID_CARD, QR, DeviceRead, classify
 from kiosk.devices.serial_reader import SerialReader
 from kiosk.devices.wedge import WedgeBuffer
-from kiosk.flow import extract_booking_code
 from server.core.errors import Invalid
 from server.core.ids import parse_id_number
 

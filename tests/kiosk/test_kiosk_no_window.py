@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from kiosk.flow import Screen
+from kiosk.state import Screen
 from tests.kiosk.kiosk_kit import KioskHarness
 from tests.kiosk.test_kiosk_screens import shoot
 from tests.support.api import login

@@ -10,7 +10,7 @@ import pytest
 from PyQt5.QtCore import QPoint, QRect
 from PyQt5.QtWidgets import QLabel, QPushButton, QWidget
 
-from kiosk.flow import Screen
+from kiosk.state import Screen
 from kiosk.ui.theme import MIN_BUTTON_PX
 from tests.kiosk.kiosk_kit import KioskHarness, button_text
 from tests.support.api import HUKOU

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from server.cases.models import FollowUpCase
-from server.cases.service import add_working_days, list_cases
+from server.cases.service import list_cases
+from server.catalog.calendar import add_working_days
 from server.catalog.models import Hall
 from tests.support.api import HUKOU, issue, login, open_window
 

@@ -81,11 +81,14 @@ def test_manager_dashboard_end_to_end(server: LiveServer, page: Page, artifacts_
     r = api.put("/api/v1/halls/demo/alert-rules", headers=mgr,
                 json={"long_wait": {"yellow_minutes": 0.01, "red_minutes": 600}})
     assert r.status_code == 200, r.text
+    # One card for the three waits of 户口迁移登记 (grouped by kind and service), with a count.
     alerts = page.locator('#alert-list li.alert[data-rule="long_wait"]')
-    expect(alerts).to_have_count(3)
-    expect(alerts.first).to_contain_text("A001")
+    expect(alerts).to_have_count(1)
+    expect(alerts).to_have_attribute("data-count", "3")
+    expect(alerts).to_contain_text("A001、A002、A003")
     expect(card(page, "cAlerts")).to_have_text("3")
-    alerts.first.locator("button.ack").click()
+    page.screenshot(path=str(shots / "01b-grouped-alerts.png"))
+    alerts.first.locator("button.ack").click()  # 全部确认: all three
     expect(page.locator("#alert-list .acked")).to_have_count(1)
 
     # The clerk calls and serves: windows table and counters change, alerts clear.
@@ -97,7 +100,7 @@ def test_manager_dashboard_end_to_end(server: LiveServer, page: Page, artifacts_
     expect(page.locator('#win-table tr[data-window="4"]')).to_contain_text("王芳")
     expect(eta).to_have_text(re.compile(r"^\d+$"))  # window 4 serves 户籍: an estimate
     expect(card(page, "cWaiting")).to_have_text("2")
-    expect(alerts).to_have_count(2)
+    expect(alerts).to_have_attribute("data-count", "2")
     page.screenshot(path=str(shots / "02-live-alerts.png"))
     api.post(f"/api/v1/tickets/{first['id']}/start", headers=clerk)
     api.post(f"/api/v1/tickets/{first['id']}/complete", headers=clerk)
@@ -109,7 +112,7 @@ def test_manager_dashboard_end_to_end(server: LiveServer, page: Page, artifacts_
     expect(page.locator("#alert-list li.empty")).to_have_text("当前无告警")
     history = api.get("/api/v1/halls/demo/alerts", params={"state": "all"}, headers=mgr).json()
     assert len(history) == 3 and all(a["cleared_at"] for a in history)
-    assert sum(1 for a in history if a["acknowledged_at"]) == 1
+    assert sum(1 for a in history if a["acknowledged_at"]) == 3
     page.screenshot(path=str(shots / "03-live-cleared.png"))
 
     # A bad rating opens a case; the manager takes it to closure.

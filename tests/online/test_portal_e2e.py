@@ -151,12 +151,16 @@ def test_citizen_walkthrough(server: LiveServer, page: Page, artifacts_dir: Path
     staff.click("#staff-login button[type=submit]")
     expect(staff.locator("#rv-count")).to_have_text("待预审材料 2 份")
     hk = queue["hukou_book"]["id"]
+    staff.click(f'[data-view="{hk}"]')  # the file opens inline beside the list
+    expect(staff.locator("#rv-preview iframe")).to_be_visible()
     staff.click(f'[data-reject="{hk}"]')
     expect(staff.locator(f'[data-msg="{hk}"]')).to_have_text("退回时请填写原因")
     staff.fill(f'[data-reason="{hk}"]', "户口簿缺少本人页")
     staff.screenshot(path=str(shots / "06b-staff-review.png"))
     staff.click(f'[data-reject="{hk}"]')
     expect(staff.locator("#rv-count")).to_have_text("待预审材料 1 份")
+    staff.click(f'[data-view="{queue["id_card"]["id"]}"]')
+    expect(staff.locator("#rv-preview img")).to_be_visible()
     staff.click(f'[data-accept="{queue["id_card"]["id"]}"]')
     expect(staff.locator("#rv-count")).to_have_text("待预审材料 0 份")
     staff.close()

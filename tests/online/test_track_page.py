@@ -28,9 +28,10 @@ AudioContext.prototype.createOscillator = function () {
 
 def _requests_to_track_api(page: Page) -> list[str]:
     seen: list[str] = []
-    # The tracking GET only (the 到号提醒 form has its own URL under it).
+    # The tracking GET only (the 到号提醒 form and the 办件 progress have their own URLs under it).
     page.on("request", lambda r: seen.append(r.url)
-            if "/api/v1/track/" in r.url and not r.url.endswith("/reminder") else None)
+            if "/api/v1/track/" in r.url
+            and not r.url.endswith(("/reminder", "/applications")) else None)
     return seen
 
 

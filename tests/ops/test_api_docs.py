@@ -14,6 +14,7 @@ from tests.conftest import ARTIFACTS
 from tests.support.browser import chromium
 from tests.support.databases import copy_sqlite
 from tests.support.live import ROOT, LiveServer
+from tongban_common.wire import ErrorCode
 
 ERROR_REF = "#/components/schemas/ErrorResponse"
 
@@ -86,7 +87,8 @@ def test_every_operation_documents_its_errors(spec: dict) -> None:
     schemes = spec["components"]["securitySchemes"]
     assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
     envelope = spec["components"]["schemas"]["ErrorResponse"]
-    assert envelope["properties"]["error"]["required"] == ["code", "message"]
+    assert envelope["properties"]["error"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert spec["components"]["schemas"]["ErrorBody"]["required"] == ["code", "message"]
     assert "HTTPValidationError" not in str(spec)
     for path, item in spec["paths"].items():
         for method, op in item.items():
@@ -132,15 +134,24 @@ def test_errors_doc_is_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     codes = gen.collect()
     assert codes["hall_not_found"].status == 404 and codes["payload_too_large"].status == 413
     assert codes["rate_limited"].status == 429 and codes["database_unavailable"].status == 503
+    # every code the server raises is an ErrorCode member and every member is raised
+    assert gen.enum_mismatch(codes) == (set(), set())
+    assert codes[ErrorCode.HALL_NOT_FOUND].status == 404 and ErrorCode("http_error")
     # a new code in the source makes the check fail
     source = tmp_path / "server"
     (source / "core").mkdir(parents=True)
     (source / "core" / "errors.py").write_text(gen.ERRORS_MODULE.read_text())
-    (source / "x.py").write_text('raise Conflict("已占用", code="brand_new_code")\n')
+    (source / "x.py").write_text('raise Conflict("已占用", code="brand_new_code")\n'
+                                 'raise NotFound("无此窗口", code=ErrorCode.WINDOW_NOT_FOUND)\n')
     monkeypatch.setattr(gen, "SERVER", source)
     monkeypatch.setattr(gen, "ROOT", tmp_path)
     monkeypatch.setattr(gen, "ERRORS_MODULE", source / "core" / "errors.py")
-    assert "| `brand_new_code` | 409 | 已占用 | `server.x` |" in gen.render(gen.collect())
+    text = gen.render(gen.collect())
+    assert "| `brand_new_code` | 409 | 已占用 | `server.x` |" in text
+    assert "| `window_not_found` | 404 | 无此窗口 | `server.x` |" in text
+    unknown, unused = gen.enum_mismatch(gen.collect())
+    assert unknown == {"brand_new_code"}  # raised but not in the enum
+    assert ErrorCode.SLOT_FULL in unused and ErrorCode.WINDOW_NOT_FOUND not in unused
     assert gen.main(["--check"]) == 1
 
 

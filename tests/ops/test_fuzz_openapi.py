@@ -1,4 +1,5 @@
-"""Property-based fuzzing of the whole OpenAPI surface: no input may produce a 5xx."""
+"""Property-based fuzzing of the whole OpenAPI surface: no input may produce a 5xx, and every
+answer has the body its operation documents (the response models match what is sent)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from server.app import create_app
 from tests.conftest import FUZZ_SUMMARY, make_settings
@@ -88,3 +90,5 @@ def test_no_server_errors(case: schemathesis.Case, live: LiveServer,
             f"{role}: {case.method} {case.formatted_path} -> {response.status_code} "
             f"{response.text[:300]}"
         )
+        # The body must match the documented schema of its status (2xx model or ErrorResponse).
+        case.validate_response(response, checks=[response_schema_conformance])

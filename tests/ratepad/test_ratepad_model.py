@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ratepad.model import IDLE, PROMPT, REASONS, THANKS, PadModel
+from ratepad.controller import IDLE, PROMPT, REASONS, THANKS, PadModel
 
 CLERK = {"name": "王芳", "staff_no": "clerk1"}
 

@@ -14,7 +14,7 @@ from PyQt5.QtWidgets import QWidget
 
 from hallclient import HallApi
 from ratepad.app import PadController
-from ratepad.model import IDLE, PROMPT, REASONS, THANKS
+from ratepad.controller import IDLE, PROMPT, REASONS, THANKS
 from ratepad.strings import Strings
 from ratepad.ui.screen import PadScreen
 from tests.counter.conftest import press

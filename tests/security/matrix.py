@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.applications.models import Application
 from server.demo import SERVICES
 from tests.security.world import ROLES, World
 from tests.support.api import HUKOU, SOCIAL
@@ -148,6 +149,59 @@ def _rate_own(w: World) -> Req:
     app = _decided(w, app["id"])
     return Req(f"/api/v1/citizen/applications/{app['receipt_no']}/evaluation",
                json={"rating": 4})
+
+
+def _free_pickup_slot(w: World, app_id: int) -> str:
+    """The start of a pickup slot the application may still move to (slots fill up)."""
+    app = w.ok(w.c.get(f"/api/v1/applications/{app_id}", headers=w.headers["manager"]))
+    listed = w.ok(w.c.get("/api/v1/halls/demo/pickup-slots", headers=w.headers["manager"],
+                          params={"service_code": app["service_code"]}))
+    return next(x["start"] for d in listed["days"] for x in d["slots"] if x["available"])
+
+
+def _tracked_app(w: World) -> tuple[str, str, int]:
+    """(tracking token, receipt number, id) of a fresh application accepted at window 1."""
+    app = w.ok(w.c.get(f"/api/v1/applications/{w.application()}", headers=w.headers["manager"]))
+    t = w.ok(w.c.get(f"/api/v1/tickets/{app['ticket_id']}", headers=w.headers["manager"]))
+    return t["tracking_token"], app["receipt_no"], app["id"]
+
+
+def _tracked_slots(w: World) -> Req:
+    token, receipt, _ = _tracked_app(w)
+    return Req(f"/api/v1/track/{token}/applications/{receipt}/pickup-slots")
+
+
+def _tracked_slot_move(w: World) -> Req:
+    token, receipt, app_id = _tracked_app(w)
+    return Req(f"/api/v1/track/{token}/applications/{receipt}/pickup-slot",
+               json={"slot_start": _free_pickup_slot(w, app_id)})
+
+
+def _own_app(w: World) -> dict[str, Any]:
+    """An application of citizen A (linked directly: more bookings would hit A's limit)."""
+    app_id = w.application()
+
+    def link(s: Any) -> None:  # noqa: ANN401 - a Session
+        s.get(Application, app_id).citizen_id = w.citizen_id["citizen_a"]
+
+    w.db.write(link)
+    return w.ok(w.c.get(f"/api/v1/applications/{app_id}", headers=w.headers["manager"]))
+
+
+def _own_slots(w: World) -> Req:
+    return Req(f"/api/v1/citizen/applications/{_own_app(w)['receipt_no']}/pickup-slots")
+
+
+def _own_slot_move(w: World) -> Req:
+    app = _own_app(w)
+    return Req(f"/api/v1/citizen/applications/{app['receipt_no']}/pickup-slot",
+               json={"slot_start": _free_pickup_slot(w, app["id"])})
+
+
+def _staff_slot_move(w: World) -> Req:
+    app_id = w.application()
+    return Req(f"/api/v1/applications/{app_id}/pickup-slot",
+               json={"slot_start": _free_pickup_slot(w, app_id)})
 
 
 def _accept_booking(w: World) -> Req:
@@ -447,6 +501,19 @@ MATRIX: dict[tuple[str, str], Row] = {
                                  delivery="mail")),
     ("POST", "/api/v1/applications/{app_id}/handover"): Row(
         DEMO_STAFF, _application("ready_for_pickup", "handover")),
+    # --- 窗口取件 slots: the counter lists and books them, the citizen moves their own
+    ("GET", "/api/v1/halls/{hall_code}/pickup-slots"): Row(
+        DEMO_STAFF, _const("/api/v1/halls/demo/pickup-slots", params={"service_code": SOCIAL}),
+        reuse=True),
+    ("PUT", "/api/v1/applications/{app_id}/pickup-slot"): Row(DEMO_STAFF, _staff_slot_move),
+    ("GET", "/api/v1/track/{tracking_token}/applications/{receipt_no}/pickup-slots"): Row(
+        EVERYONE, _tracked_slots, reuse=True),
+    ("PUT", "/api/v1/track/{tracking_token}/applications/{receipt_no}/pickup-slot"): Row(
+        EVERYONE, _tracked_slot_move),
+    ("GET", "/api/v1/citizen/applications/{receipt_no}/pickup-slots"): Row(
+        OWNER, _own_slots, refused=NOT_YOURS, reuse=True),
+    ("PUT", "/api/v1/citizen/applications/{receipt_no}/pickup-slot"): Row(
+        OWNER, _own_slot_move, refused=NOT_YOURS),
     # --- 办件: the citizen's side (kiosk 取件/查询 by ID card, tracking token, portal)
     ("POST", "/api/v1/halls/{hall_code}/pickups"): Row(
         KIOSK_AND_STAFF, _pickup("pickups"), reuse=True),

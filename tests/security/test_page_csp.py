@@ -158,8 +158,10 @@ def test_review_page_under_csp(server: LiveServer, browser: Browser, api: httpx.
     w.page.fill("#rv-user", "manager")
     w.page.fill("#rv-pass", "demo1234")
     w.page.click("#staff-login button[type=submit]")
-    expect(w.page.locator("#rv-list article").first).to_be_visible()
-    expect(w.page.locator("#rv-list .field").first).to_have_css("margin-top", "10px")
+    w.page.locator("#rv-list [data-view]").first.click()
+    # The file is shown inline as a data: image: allowed by img-src, no violation reported.
+    expect(w.page.locator("#rv-preview img")).to_be_visible()
+    expect(w.page.locator("#rv-preview")).to_have_css("display", "grid")  # from review.css
     w.assert_clean()
 
 

@@ -13,11 +13,18 @@
     for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
     return 10 * p;
   }
-  function frame(container, labels, series, kind) {
+  // The chart's text alternative: its title and every value (screen readers get the numbers).
+  function summary(title, labels, series) {
+    return title + "：" + series.map(s => s.name + " " + labels.map((lab, i) =>
+      `${lab} ${s.values[i] ?? "-"}`).join("，")).join("；");
+  }
+  function frame(container, title, labels, series, kind) {
     container.innerHTML = "";
     const W = container.clientWidth || 600, H = container.clientHeight || 260;
     const pad = { l: 44, r: 12, t: 26, b: 48 };
-    const svg = el("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img" });
+    const text = summary(title, labels, series);
+    const svg = el("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": text });
+    svg.appendChild(el("title", {}, text));
     const max = niceMax(Math.max(0, ...series.flatMap(s => s.values.map(v => v || 0))));
     const iw = W - pad.l - pad.r, ih = H - pad.t - pad.b;
     for (let i = 0; i <= 4; i++) {
@@ -59,7 +66,7 @@
     container.appendChild(svg);
   }
   window.MiniChart = {
-    bar: (c, labels, series) => frame(c, labels, series, "bar"),
-    line: (c, labels, series) => frame(c, labels, series, "line"),
+    bar: (c, title, labels, series) => frame(c, title, labels, series, "bar"),
+    line: (c, title, labels, series) => frame(c, title, labels, series, "line"),
   };
 })();

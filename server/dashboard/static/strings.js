@@ -1,6 +1,10 @@
 // All user-visible text of the dashboard: zh-CN first, English alternative.
 window.STRINGS = {
   zh: {
+    noWindowServe: "暂无窗口办理", alertTimes: "次", alertFirst: "最早", ackAll: "全部确认", alertItems: "涉及",
+    ratepad: "评价器", set_no_window_policy: "无窗口办理时取号", policyAsk: "提示后仍可取号", policyRefuse: "不予取号",
+    chartNoData: "无数据", clockLabel: "大厅时间", devKind: "设备类型", devName: "设备名称", staffUser: "新员工用户名",
+    staffName: "新员工姓名", staffPass: "新员工初始密码", ruleOf: "规则",
     appTitle: "通办 · 大厅管理", username: "用户名", password: "密码", login: "登录",
     langSwitch: "English", logout: "退出", loginFailed: "登录失败", notManager: "仅大厅管理员可登录此页面",
     tabLive: "实时监控", tabStats: "统计分析", tabCases: "好差评回访", tabConfig: "系统配置",
@@ -53,6 +57,10 @@ window.STRINGS = {
     kiosk: "取号机", display: "显示屏", counter: "窗口终端", clerk: "窗口人员", manager: "管理员",
   },
   en: {
+    noWindowServe: "No window serving", alertTimes: "×", alertFirst: "First", ackAll: "Acknowledge all", alertItems: "Items",
+    ratepad: "Rating pad", set_no_window_policy: "Ticket when no window serves", policyAsk: "Warn, then issue", policyRefuse: "Refuse",
+    chartNoData: "No data", clockLabel: "Hall time", devKind: "Device kind", devName: "Device name", staffUser: "New staff username",
+    staffName: "New staff full name", staffPass: "New staff initial password", ruleOf: "Rule",
     appTitle: "Tongban · Hall manager", username: "Username", password: "Password", login: "Sign in",
     langSwitch: "中文", logout: "Sign out", loginFailed: "Sign-in failed", notManager: "Hall managers only",
     tabLive: "Live", tabStats: "Statistics", tabCases: "Rating follow-up", tabConfig: "Configuration",

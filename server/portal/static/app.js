@@ -56,6 +56,7 @@ function needLogin() {
 }
 
 async function route() {
+  stopCasesPoll();
   const [path, query] = (location.hash.replace(/^#/, "") || "/services").split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query || "");
@@ -69,6 +70,7 @@ async function route() {
     if (parts[0] === "book") { if (needLogin()) return; return await showBook(parts[1], params.get("date"), params.get("reschedule")); }
     if (parts[0] === "appt") { if (needLogin()) return; return await showAppointment(parts[1]); }
     if (parts[0] === "my") { if (needLogin()) return; return await showMy(); }
+    if (parts[0] === "cases") { if (needLogin()) return; return await showCases(); }
     if (parts[0] === "remote") { if (needLogin()) return; return await showRemote(parts[1]); }
     return await showServices();
   } catch (e) { fail(e); }
@@ -388,6 +390,58 @@ async function showRemote(code) {
     } catch (e) { $("#remote-msg").textContent = e.message; }
   };
 }
+
+// ------------------------------------------------------------------ my applications (办件)
+// No live channel on this page: a polite poll (once a minute, only while the tab is visible and
+// something can still change) keeps the progress current; ?cpoll= sets the seconds (tests).
+const CASES_POLL_S = Math.max(1, Number(new URLSearchParams(location.search).get("cpoll")) || 60);
+let casesTimer = null, casesShown = "", casesSeq = 0;
+function stopCasesPoll() { clearTimeout(casesTimer); casesTimer = null; }
+
+const casesIo = {
+  slots: a => api(`/api/v1/citizen/applications/${encodeURIComponent(a.receipt_no)}/pickup-slots`),
+  choose: (a, start) => api(`/api/v1/citizen/applications/${encodeURIComponent(a.receipt_no)}/pickup-slot`,
+    { method: "PUT", json: { slot_start: start } }),
+  changed: async () => {
+    await refreshCases(true);
+    const msg = $("#cases-msg"); if (msg) { msg.className = "msg ok"; msg.textContent = t("csSlotSaved"); }
+  },
+};
+
+async function showCases() {
+  casesShown = "";
+  render(`<h2 class="muted small" id="cases-title">${t("casesTitle")}</h2><div id="cases" aria-labelledby="cases-title"></div>
+    <p class="msg" id="cases-msg" role="status"></p>`);
+  await refreshCases(true);
+}
+
+// Redraws only when something changed and never under an open slot picker.
+async function refreshCases(force) {
+  stopCasesPoll();
+  const box = $("#cases");
+  if (!box) return;
+  const mine = ++casesSeq;  // only the newest round draws and re-arms the timer
+  let apps;
+  try { apps = await api("/api/v1/citizen/applications"); } catch (e) {
+    if (!$("#cases") || mine !== casesSeq) return;
+    if (force) throw e;
+    apps = null;
+  }
+  if (!$("#cases") || mine !== casesSeq) return;  // the citizen went elsewhere meanwhile
+  if (apps) {
+    const json = JSON.stringify(apps) + lang;
+    if (json !== casesShown && (force || !casePickerOpen(box))) {
+      casesShown = json;
+      if (apps.length) renderCases(box, apps, casesIo);
+      else box.innerHTML = `<div class="card muted">${t("casesEmpty")}</div>`;
+    }
+    if (!apps.length || apps.every(caseIsFinal)) return;
+  }
+  casesTimer = setTimeout(() => { if (!document.hidden) refreshCases(false); else stopCasesPoll(); }, CASES_POLL_S * 1000);
+}
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && $("#cases") && casesTimer === null) refreshCases(false);
+});
 
 // ------------------------------------------------------------------ start
 $("#lang").onclick = () => { switchLang(); applyStrings(); route(); };

@@ -1,6 +1,8 @@
-// Back-office pre-review of uploaded materials (hall manager): view, accept, reject with reason.
+// Back-office pre-review of uploaded materials (hall manager): a list on the left, the file
+// shown inline on the right (image or PDF, no new tab), accept, or reject with preset reasons.
 "use strict";
-const state = { token: sessionStorage.getItem("tb.staff"), hall: sessionStorage.getItem("tb.staffHall") };
+const state = { token: sessionStorage.getItem("tb.staff"), hall: sessionStorage.getItem("tb.staffHall"),
+  rows: [], current: null, loadSeq: 0, tz: null };
 
 async function api(path, opts = {}) {
   const headers = { ...(opts.headers || {}), Authorization: "Bearer " + state.token };
@@ -18,38 +20,101 @@ function applyStrings() {
 
 function showLogin() { $("#staff-login").hidden = false; $("#queue").hidden = true; $("#logout").hidden = true; }
 
+// The date and time of an ISO instant in the hall's timezone (from GET /halls), not the browser's.
+function when(iso) {
+  if (!iso) return "";
+  const opts = { hour12: false, ...(state.tz ? { timeZone: state.tz } : {}) };
+  try { return new Date(iso).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", opts); }
+  catch { return new Date(iso).toLocaleString(); }
+}
+async function hallTimezone() {
+  if (state.tz) return;
+  try { const h = (await api("/api/v1/halls")).find(x => x.code === state.hall); state.tz = h ? h.timezone : null; } catch { state.tz = null; }
+}
+
 async function load() {
   if (!state.token) return showLogin();
   $("#staff-login").hidden = true; $("#queue").hidden = false; $("#logout").hidden = false;
-  const rows = await api(`/api/v1/halls/${encodeURIComponent(state.hall)}/materials?status=pending`);
-  $("#rv-count").textContent = t("rvCount", { n: rows.length });
-  $("#rv-list").innerHTML = rows.map(m => `<article class="card" data-id="${m.id}">
-      <div class="mat"><div class="head"><span class="nm">${esc(m.name)}</span><span class="tag amber">${t("stPending")}</span></div>
-      <div class="small muted">${esc(m.service_name)} · ${esc(m.citizen_name_masked)} · ${t("bookingCode")} ${esc(m.booking_code)}</div>
-      <div class="small muted">${esc(m.filename)} · ${esc(m.content_type)} · ${Math.ceil(m.size / 1024)} KB</div></div>
-      <div class="actions"><button type="button" data-view="${m.id}">${t("rvView")}</button>
-        <button type="button" class="primary" data-accept="${m.id}">${t("rvAccept")}</button></div>
-      <label class="field gap-above"><span>${t("rvReason")}</span><input type="text" maxlength="200" data-reason="${m.id}"></label>
-      <button type="button" class="danger block" data-reject="${m.id}">${t("rvReject")}</button>
-      <p class="msg error" data-msg="${m.id}" role="alert"></p></article>`).join("") || `<div class="card muted">${t("rvEmpty")}</div>`;
-  document.querySelectorAll("[data-reason]").forEach(i => { i.oninput = () => { document.querySelector(`[data-msg="${i.dataset.reason}"]`).textContent = ""; }; });
-  document.querySelectorAll("[data-view]").forEach(b => { b.onclick = () => viewFile(b.dataset.view); });
-  document.querySelectorAll("[data-accept]").forEach(b => { b.onclick = () => decide(b.dataset.accept, "accept"); });
-  document.querySelectorAll("[data-reject]").forEach(b => { b.onclick = () => decide(b.dataset.reject, "reject"); });
+  await hallTimezone();
+  state.rows = await api(`/api/v1/halls/${encodeURIComponent(state.hall)}/materials?status=pending`);
+  $("#rv-count").textContent = t("rvCount", { n: state.rows.length });
+  $("#rv-list").innerHTML = state.rows.map(m => `<li><button type="button" class="rv-item" data-view="${m.id}" aria-pressed="false">
+      <span class="rv-name">${esc(m.name)}</span><span class="tag amber">${t("stPending")}</span>
+      <span class="rv-meta">${esc(m.service_name)} · ${esc(m.citizen_name_masked)}</span>
+      <span class="rv-meta">${t("bookingCode")} ${esc(m.booking_code)} · ${esc(m.filename)}</span></button></li>`).join("")
+    || `<li class="muted rv-empty">${t("rvEmpty")}</li>`;
+  document.querySelectorAll("[data-view]").forEach(b => { b.onclick = () => select(Number(b.dataset.view)); });
+  const keep = state.rows.find(m => m.id === state.current);
+  if (keep) select(keep.id);
+  else { state.current = null; $("#rv-detail").innerHTML = `<p class="muted">${t(state.rows.length ? "rvPick" : "rvEmpty")}</p>`; }
 }
 
-async function viewFile(id) {
+// The detail pane of one material: facts, the inline preview, the decision form.
+function select(id) {
+  const m = state.rows.find(x => x.id === id);
+  if (!m) return;
+  state.current = id;
+  document.querySelectorAll("[data-view]").forEach(b => {
+    const on = Number(b.dataset.view) === id;
+    b.classList.toggle("sel", on); b.setAttribute("aria-pressed", String(on));
+  });
+  const presets = S.zh.rvPresets, shown = (S[lang] && S[lang].rvPresets) || presets;
+  $("#rv-detail").innerHTML = `<h2 class="rv-title">${esc(m.name)} <span class="tag amber">${t("stPending")}</span></h2>
+    <dl class="rv-facts"><dt>${t("rvService")}</dt><dd>${esc(m.service_name)}</dd>
+      <dt>${t("rvApplicant")}</dt><dd>${esc(m.citizen_name_masked)} · ${t("bookingCode")} ${esc(m.booking_code)}</dd>
+      <dt>${t("rvFile")}</dt><dd>${esc(m.filename)} · ${esc(m.content_type)} · ${Math.ceil(m.size / 1024)} KB</dd>
+      ${m.uploaded_at ? `<dt>${t("rvSubmitted")}</dt><dd>${esc(when(m.uploaded_at))}</dd>` : ""}</dl>
+    <div class="rv-preview" id="rv-preview" role="region" aria-label="${t("rvPreview")}"><p class="muted">${t("rvLoading")}</p></div>
+    <div class="rv-decide">
+      <button type="button" class="primary" data-accept="${m.id}">${t("rvAccept")}</button>
+      <fieldset class="rv-reasons"><legend>${t("rvReasons")}</legend>
+        ${presets.map((p, i) => `<label class="rv-chip"><input type="checkbox" name="rv-preset" value="${esc(p)}"><span>${esc(shown[i] || p)}</span></label>`).join("")}
+        <label class="rv-chip"><input type="checkbox" name="rv-preset" value="其他" id="rv-other"><span>${t("rvOther")}</span></label>
+        <label class="field rv-text"><span>${t("rvOtherText")}</span><input type="text" maxlength="120" data-reason="${m.id}"></label>
+      </fieldset>
+      <button type="button" class="danger" data-reject="${m.id}">${t("rvReject")}</button>
+      <p class="msg error" data-msg="${m.id}" role="alert"></p>
+    </div>`;
+  const clear = () => { document.querySelector(`[data-msg="${m.id}"]`).textContent = ""; };
+  document.querySelectorAll("[name=rv-preset], [data-reason]").forEach(i => { i.oninput = clear; });
+  document.querySelector(`[data-accept="${m.id}"]`).onclick = () => decide(m.id, "accept");
+  document.querySelector(`[data-reject="${m.id}"]`).onclick = () => decide(m.id, "reject");
+  preview(m);
+  // On a phone the pane is below the list: bring it into view.
+  if (window.matchMedia("(max-width: 900px)").matches) $("#rv-detail").scrollIntoView({ block: "start" });
+}
+
+// Fetched with the staff token and shown as a data: URL (the CSP allows data: images and frames).
+async function preview(m) {
+  const seq = ++state.loadSeq, box = $("#rv-preview");
   try {
-    const r = await api(`/api/v1/materials/${id}/content`, { raw: true });
-    window.open(URL.createObjectURL(await r.blob()), "_blank", "noopener");
-  } catch (e) { document.querySelector(`[data-msg="${id}"]`).textContent = e.message; }
+    const blob = await (await api(`/api/v1/materials/${m.id}/content`, { raw: true })).blob();
+    const url = await new Promise((ok, fail) => { const fr = new FileReader(); fr.onload = () => ok(fr.result); fr.onerror = fail; fr.readAsDataURL(blob); });
+    if (seq !== state.loadSeq) return;  // another material was picked meanwhile
+    const alt = `${m.name}（${m.filename}）`;
+    if (m.content_type.startsWith("image/")) box.innerHTML = `<img src="${esc(url)}" alt="${esc(alt)}">`;
+    else if (m.content_type === "application/pdf") box.innerHTML = `<iframe src="${esc(url)}" title="${esc(alt)}"></iframe>`;
+    else box.innerHTML = `<p class="muted">${t("rvNoPreview")}</p>`;
+  } catch (e) { if (seq === state.loadSeq) box.innerHTML = `<p class="error">${esc(e.message)}</p>`; }
+}
+
+// The reason a citizen reads: the ticked presets, then the free text.
+function reasonFor(id) {
+  const picked = [...document.querySelectorAll("[name=rv-preset]:checked")].map(i => i.value);
+  const text = (document.querySelector(`[data-reason="${id}"]`).value || "").trim();
+  if (picked.includes("其他") && !text) throw new Error(t("rvNeedOther"));
+  const parts = picked.filter(p => p !== "其他");
+  if (text) parts.push(text);
+  if (!parts.length) throw new Error(t("rvNeedReason"));
+  return parts.join("；");
 }
 
 async function decide(id, decision) {
-  const reason = (document.querySelector(`[data-reason="${id}"]`).value || "").trim();
-  if (decision === "reject" && !reason) { document.querySelector(`[data-msg="${id}"]`).textContent = t("rvNeedReason"); return; }
-  try { await api(`/api/v1/materials/${id}/review`, { method: "POST", json: { decision, reason: reason || null } }); load(); }
-  catch (e) { document.querySelector(`[data-msg="${id}"]`).textContent = e.message; }
+  const out = document.querySelector(`[data-msg="${id}"]`);
+  let reason = null;
+  if (decision === "reject") { try { reason = reasonFor(id); } catch (e) { out.textContent = e.message; return; } }
+  try { await api(`/api/v1/materials/${id}/review`, { method: "POST", json: { decision, reason } }); state.current = null; await load(); }
+  catch (e) { out.textContent = e.message; }
 }
 
 $("#staff-login").onsubmit = async ev => {

@@ -83,6 +83,7 @@ function show(d) {
     alertedCall = d.call_count;
     ring();
   }
+  casesOnTicket(d);
   if (FINAL.includes(d.status)) finish();
 }
 
@@ -253,7 +254,62 @@ $("#sound").onclick = () => {
   beep(1);  // inside the tap: unlocks audio and lets the citizen check the volume
   if (last) show(last);
 };
-$("#lang").onclick = () => { switchLang(); applyStrings(); };
+// --- 办件 progress of this slip (accepted at the window, or the 出件 number's results). The
+// ticket's socket ends with the visit, so a polite poll follows them: every ?apoll= seconds
+// (default 60) while the page is visible and something can still change, and at once when
+// the ticket itself changes. Acceptance happens while the number is served or just after, so
+// with nothing accepted yet the poll runs only then (and gives up after EMPTY_ROUNDS).
+const EMPTY_ROUNDS = 10;
+let casesEmpty = 0;
+const CASES_POLL_S = Math.max(1, Number(new URLSearchParams(location.search).get("apoll")) || 60);
+const casesUrl = "/api/v1/track/" + encodeURIComponent(token) + "/applications";
+let casesTimer = null, casesShown = "", casesGone = false, casesStatus = null, casesSeq = 0;
+async function jsonOrThrow(r) {
+  const body = await r.json().catch(() => null);
+  if (!r.ok) throw new Error((body && body.error && body.error.message) || t("error"));
+  return body;
+}
+const casesIo = {
+  slots: a => fetch(`${casesUrl}/${encodeURIComponent(a.receipt_no)}/pickup-slots`, { cache: "no-store" }).then(jsonOrThrow),
+  choose: (a, start) => fetch(`${casesUrl}/${encodeURIComponent(a.receipt_no)}/pickup-slot`, {
+    method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ slot_start: start }) }).then(jsonOrThrow),
+  changed: async () => { await loadCases(true); $("#cases-msg").className = "msg ok"; $("#cases-msg").textContent = t("csSlotSaved"); },
+};
+async function loadCases(force) {
+  clearTimeout(casesTimer); casesTimer = null;
+  if (casesGone) return;
+  const mine = ++casesSeq;  // only the newest round draws and re-arms the timer
+  let apps = null;
+  try {
+    const r = await fetch(casesUrl, { cache: "no-store" });
+    if (r.status === 404) { casesGone = true; return; }
+    if (r.ok) apps = await r.json();
+  } catch (e) { /* the next round tries again */ }
+  if (mine !== casesSeq) return;
+  const box = $("#cases");
+  if (apps) {
+    const json = JSON.stringify(apps) + lang;
+    if (json !== casesShown && (force || !casePickerOpen(box))) {
+      casesShown = json;
+      $("#cases-box").hidden = !apps.length;
+      renderCases(box, apps, casesIo);
+    }
+    if (apps.length && apps.every(caseIsFinal)) return;  // every result handed over
+    if (!apps.length) {
+      const status = last ? last.status : null;
+      if (!["serving", "suspended", "done"].includes(status)) return;  // the next change looks
+      if (++casesEmpty > EMPTY_ROUNDS) return;
+    }
+  }
+  if (!document.hidden) casesTimer = setTimeout(() => loadCases(false), CASES_POLL_S * 1000);
+}
+document.addEventListener("visibilitychange", () => { if (!document.hidden && casesTimer === null) loadCases(false); });
+// The ticket moved (e.g. serving → done right after 受理): look at once.
+function casesOnTicket(d) {
+  if (d.status !== casesStatus) { casesStatus = d.status; loadCases(false); }
+}
+
+$("#lang").onclick = () => { switchLang(); applyStrings(); casesShown = ""; loadCases(true); };
 applyStrings();
 connect();
 loadReminder();

@@ -21,53 +21,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-CALL_TYPES = ("ticket.called", "ticket.recalled")
-CLEARS_WINDOW = ("ticket.completed", "ticket.no_show", "ticket.requeued", "ticket.transferred",
-                 "ticket.suspended", "ticket.cancelled")
-WINDOW_STATES = {"window.opened": "open", "window.paused": "paused", "window.closed": "closed"}
-DEFAULT_MAX_AGE = 120.0
+from display.state import (
+    CALL_TYPES,
+    CLEARS_WINDOW,
+    DEFAULT_MAX_AGE,
+    WINDOW_STATES,
+    Call,
+    ServiceView,
+    WindowView,
+)
+from tongban_common.wire import EventType, TicketStatus
 
-
-@dataclass
-class WindowView:
-    """What a screen shows for one window."""
-
-    id: int
-    number: int
-    name: str
-    state: str = "closed"
-    clerk_name: str | None = None
-    ticket_id: int | None = None
-    ticket_number: str | None = None
-    ticket_status: str | None = None  # called / serving
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call or recall of a ticket to a window."""
-
-    seq: int
-    number: str
-    window_number: int
-    window_name: str = ""
-    service_name: str = ""
-    ticket_id: int | None = None
-    recall: bool = False
-    call_count: int = 1
-    at: float = 0.0  # server time, epoch seconds
-
-
-@dataclass
-class ServiceView:
-    """Waiting count and estimated wait of one service."""
-
-    code: str
-    name: str
-    prefix: str = ""
-    waiting: int = 0
-    eta_minutes: int | None = None
-    open_windows: int = 0
-    accepting: bool = True  # False: no open or paused window handles it (暂停受理)
+__all__ = ["DEFAULT_MAX_AGE", "Call", "DisplayModel", "ServiceView", "WindowView"]
 
 
 @dataclass
@@ -174,21 +139,21 @@ class DisplayModel:
                 unseen = self.announced_through is None or seq > self.announced_through
                 if unseen and self._fresh(call):
                     announce.append(call)
-        elif kind in ("ticket.started", "ticket.resumed"):
+        elif kind in (EventType.TICKET_STARTED, EventType.TICKET_RESUMED):
             self._set_serving(data)
         elif kind in CLEARS_WINDOW:
             self._clear_ticket(data.get("ticket_id"))
             self._adjust_waiting(kind, data)
-        elif kind == "ticket.issued":
+        elif kind == EventType.TICKET_ISSUED:
             svc = self.services.get(data.get("service_code", ""))
             if svc is not None and data.get("waiting") is not None:
                 svc.waiting = int(data["waiting"])
                 svc.eta_minutes = data.get("estimated_wait_minutes", svc.eta_minutes)
         elif kind in WINDOW_STATES:
             self._window_state(data, WINDOW_STATES[kind])
-        elif kind == "notice.updated":
+        elif kind == EventType.NOTICE_UPDATED:
             self.notice = data.get("notice") or ""
-        elif kind == "queue.stats":
+        elif kind == EventType.QUEUE_STATS:
             self.apply_stats(data)
         if kind in CALL_TYPES:
             self.announced_through = max(self.announced_through or 0, seq)
@@ -229,7 +194,7 @@ class DisplayModel:
         return Call(
             seq=int(c["seq"]), number=str(c["number"]), window_number=int(c["window_number"]),
             window_name=c.get("window_name") or "", service_name=c.get("service_name") or "",
-            ticket_id=c.get("ticket_id"), recall=c.get("type") == "ticket.recalled",
+            ticket_id=c.get("ticket_id"), recall=c.get("type") == EventType.TICKET_RECALLED,
             call_count=int(c.get("call_count") or 1), at=_epoch(c.get("at")) or 0.0,
         )
 
@@ -246,7 +211,8 @@ class DisplayModel:
             self._clear_ticket(call.ticket_id)
         w = self._window_for(data)
         if w is not None:
-            w.ticket_id, w.ticket_number, w.ticket_status = call.ticket_id, call.number, "called"
+            w.ticket_id, w.ticket_number = call.ticket_id, call.number
+            w.ticket_status = TicketStatus.CALLED
         if not call.recall:
             svc = self.services.get(data.get("service_code", ""))
             if svc is not None and svc.waiting > 0:
@@ -260,7 +226,7 @@ class DisplayModel:
         if w is not None:
             w.ticket_id = data.get("ticket_id")
             w.ticket_number = data.get("number", w.ticket_number)
-            w.ticket_status = "serving"
+            w.ticket_status = TicketStatus.SERVING
 
     def _clear_ticket(self, ticket_id: Any) -> None:
         if ticket_id is None:
@@ -270,12 +236,12 @@ class DisplayModel:
                 w.ticket_id = w.ticket_number = w.ticket_status = None
 
     def _adjust_waiting(self, kind: str, data: dict[str, Any]) -> None:
-        if kind in ("ticket.requeued", "ticket.transferred"):
+        if kind in (EventType.TICKET_REQUEUED, EventType.TICKET_TRANSFERRED):
             code = data.get("to_service_code") or data.get("service_code", "")
             svc = self.services.get(code)
             if svc is not None:
                 svc.waiting += 1
-        elif kind == "ticket.cancelled":
+        elif kind == EventType.TICKET_CANCELLED:
             svc = self.services.get(data.get("service_code", ""))
             if svc is not None and svc.waiting > 0:
                 svc.waiting -= 1

@@ -9,16 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-IDLE, PROMPT, REASONS, THANKS = "idle", "prompt", "reasons", "thanks"
+from ratepad.state import IDLE, PROMPT, REASONS, THANKS, Prompt
+from tongban_common.wire import EventType
 
-
-@dataclass
-class Prompt:
-    """A finished ticket to be rated, with the clerk who served it."""
-
-    ticket_id: int
-    number: str
-    clerk: dict[str, str] | None
+__all__ = ["IDLE", "PROMPT", "REASONS", "THANKS", "PadModel", "Prompt"]
 
 
 @dataclass
@@ -65,12 +59,12 @@ class PadModel:
         kind = env.get("type", "")
         if data.get("window_id") != self.window_id or self.window_id is None:
             return False
-        if kind == "ticket.rating_requested":
+        if kind == EventType.TICKET_RATING_REQUESTED:
             if self.prompt is None or self.prompt.ticket_id != data["ticket_id"] \
                     or self.screen == IDLE:
                 self.start_prompt(data)
             return False
-        if kind == "evaluation.received" and self.prompt is not None \
+        if kind == EventType.EVALUATION_RECEIVED and self.prompt is not None \
                 and data.get("ticket_id") == self.prompt.ticket_id \
                 and self.screen in (PROMPT, REASONS) and not self.sending:
             self.thank(int(data["rating"]))  # rated by the slip's QR code meanwhile

@@ -1,7 +1,8 @@
 """The counter client's state and everything it does, without Qt.
 
-Blocking HTTP calls go through a `Runner` (the Qt Worker in the app, a synchronous one in
-plain tests); their results come back on the UI thread, so state is only touched there.
+Blocking HTTP calls go through a `hallclient.jobs.Runner` (the Qt `Worker` in the app,
+`SyncRunner` in plain tests); their results come back on the UI thread, so state is only
+touched there.
 Widgets subscribe with `listen()` and redraw the part named in the notification.
 """
 
@@ -10,9 +11,8 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from counter_client.actions import (
     ACTIVE,
@@ -24,59 +24,26 @@ from counter_client.actions import (
 )
 from counter_client.config import CounterConfig
 from counter_client.documents import render_pages
+from counter_client.slip import preview_png, print_slip, slip_for
+from counter_client.state import (
+    Connection,
+    Message,
+    format_elapsed,
+    parse_time,
+    timer_level,
+)
 from counter_client.strings import Strings
 from hallclient import ApiError, HallApi, ServerUnreachable
-from hallclient.jobs import SyncRunner
+from hallclient.jobs import Runner, SyncRunner
+from tongban_common.wire import EventType, TicketStatus
 
 log = logging.getLogger(__name__)
 
-# After this long without the event stream the indicator turns red (it keeps retrying).
-DISCONNECTED_AFTER_SECONDS = 10.0
+__all__ = ["Connection", "CounterSession", "Message", "format_elapsed", "parse_time",
+           "timer_level", "validate_transfer"]
+
 LOG_SIZE = 50
 REASON_MAX = 200
-
-
-class Runner(Protocol):
-    """Runs `fn` somewhere and reports back on the UI thread."""
-
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[Exception], None]) -> None: ...
-
-
-@dataclass
-class Message:
-    """The status line under the actions."""
-
-    text: str = ""
-    level: str = "info"  # info / ok / warn / error
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """ISO string from the server → aware datetime."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def timer_level(elapsed_seconds: float, expected_minutes: float | None) -> str:
-    """ok while within the service's expected time, amber when over, red beyond 1.5×."""
-    if not expected_minutes:
-        return "ok"
-    minutes = elapsed_seconds / 60
-    if minutes > expected_minutes * 1.5:
-        return "red"
-    if minutes > expected_minutes:
-        return "amber"
-    return "ok"
-
-
-def format_elapsed(seconds: float) -> str:
-    """mm:ss (or h:mm:ss)."""
-    seconds = max(0, int(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def validate_transfer(*, kind: str, target: Any, reason: str, current_service: str | None,
@@ -94,37 +61,6 @@ def validate_transfer(*, kind: str, target: Any, reason: str, current_service: s
     if len(text) > REASON_MAX:
         return "err_reason_long"
     return None
-
-
-class Connection:
-    """The event stream's health as the clerk sees it: connected / reconnecting / disconnected."""
-
-    def __init__(self) -> None:
-        self.level = "reconnecting"
-        self.stream_state = "connecting"
-        self.lost_at: datetime | None = None
-        self.ever_connected = False
-
-    def update(self, stream_state: str, now: datetime) -> bool:
-        """Apply an EventStream state; returns True when this is a reconnect."""
-        self.stream_state = stream_state
-        if stream_state == "connected":
-            reconnect = self.ever_connected and self.level != "connected"
-            self.level, self.lost_at, self.ever_connected = "connected", None, True
-            return reconnect
-        if stream_state == "stopped":
-            self.level = "disconnected"
-        elif self.level == "connected" or self.lost_at is None:
-            self.level, self.lost_at = "reconnecting", now
-        return False
-
-    def tick(self, now: datetime) -> bool:
-        """Turn red after a long outage; True when the level changed."""
-        if (self.level == "reconnecting" and self.lost_at is not None
-                and (now - self.lost_at).total_seconds() > DISCONNECTED_AFTER_SECONDS):
-            self.level = "disconnected"
-            return True
-        return False
 
 
 class CounterSession:
@@ -152,6 +88,7 @@ class CounterSession:
         self.message = Message()
         self.connection = Connection()
         self.busy: str | None = None  # the action in flight
+        self.accepted: dict[int, dict[str, Any]] = {}  # ticket id → its 办件 (this session)
         self._listeners: list[Callable[[str], None]] = []
         self._inflight: set[str] = set()
         self._dirty: set[str] = set()
@@ -160,7 +97,7 @@ class CounterSession:
 
     def listen(self, fn: Callable[[str], None]) -> None:
         """Be told which part changed: user, windows, window, ticket, queue, suspended, today,
-        materials, rating, log, message, connection, actions."""
+        materials, rating, log, message, connection, actions, accept_prompt (open 受理)."""
         self._listeners.append(fn)
 
     def _notify(self, *parts: str) -> None:
@@ -213,7 +150,14 @@ class CounterSession:
             recall_limit=int(t.get("recall_limit") or 3) if t else 3,
             has_suspended=bool(self.suspended),
             busy=self.busy is not None,
+            acceptable=self.acceptable(),
         )
+
+    def acceptable(self) -> bool:
+        """The card's ticket has a service with materials (a 办件) not accepted yet."""
+        t = self.ticket
+        return bool(t and self.materials and t["id"] not in self.accepted
+                    and t["status"] in (TicketStatus.SERVING, TicketStatus.DONE))
 
     def allowed(self) -> frozenset[str]:
         """Actions enabled right now."""
@@ -230,7 +174,7 @@ class CounterSession:
     def serving_seconds(self, now: datetime | None = None) -> float | None:
         """Seconds since 开始办理 for a serving ticket."""
         t = self.ticket
-        if not t or t["status"] != "serving":
+        if not t or t["status"] != TicketStatus.SERVING:
             return None
         started = parse_time(t.get("started_at"))
         if started is None:
@@ -488,6 +432,11 @@ class CounterSession:
                            "ratepad": bool((rating or {}).get("ratepad")), "result": None}
             self._notify("rating")
             self._say("msg_completed", "ok", number=ticket["number"])
+            if self.acceptable():
+                self._say("msg_accept_prompt", "ok", number=ticket["number"],
+                          shortcut=self.config.shortcuts["accept"])
+                if self.config.accept_after_complete:
+                    self._notify("accept_prompt")
         else:
             self._set_ticket(result)
             number = result["number"]
@@ -511,6 +460,107 @@ class CounterSession:
         w = next((x for x in self.windows if x["id"] == window_id), None)
         return self.s("window_item", number=w["number"], name=w["name"]) if w else str(window_id)
 
+    # ------------------------------------------------------------------ 办件受理
+
+    def load_acceptance(self, service_code: str | None,
+                        on_done: Callable[[list[dict[str, Any]]], None],
+                        on_error: Callable[[str], None]) -> None:
+        """The service's materials for 受理, those in the 电子证照库 marked `from_licence`."""
+        t = self.ticket
+        if not t:
+            return
+        tid = t["id"]
+        self.runner.run(lambda: self.api.licence_materials(tid, service_code), on_done,
+                        lambda exc: on_error(self._text(exc)))
+
+    def load_pickup_slots(self, service_code: str,
+                          on_done: Callable[[list[dict[str, Any]]], None],
+                          on_error: Callable[[str], None]) -> None:
+        """The 窗口取件 slots still free for this service, flattened in time order."""
+        hall = self.config.hall
+
+        def fetch() -> list[dict[str, Any]]:
+            days = self.api.pickup_slots(hall, service_code)["days"]
+            return [slot for day in days for slot in day["slots"] if slot.get("available")]
+
+        self.runner.run(fetch, on_done, lambda exc: on_error(self._text(exc)))
+
+    def accept(self, body: dict[str, Any], on_done: Callable[[dict[str, Any]], None],
+               on_error: Callable[[str], None]) -> bool:
+        """受理: POST the application for the card's ticket; False when not allowed now."""
+        if "accept" not in self.allowed() or self.ticket is None:
+            return False
+        ticket = self.ticket
+        tid = ticket["id"]
+
+        def done(app: dict[str, Any]) -> None:
+            self.accepted[tid] = app
+            self._say("msg_accepted", "ok", number=ticket["number"], receipt=app["receipt_no"],
+                      due=app.get("promised_due", ""))
+            self._notify("ticket", "actions")
+            on_done(app)
+
+        self.runner.run(lambda: self.api.accept_application(tid, **body), done,
+                        lambda exc: on_error(self._text(exc)))
+        return True
+
+    def _text(self, exc: Exception) -> str:
+        if isinstance(exc, ServerUnreachable):
+            return self.s("msg_unreachable")
+        return getattr(exc, "message", None) or str(exc)
+
+    # ------------------------------------------------------------------ 补打小票
+
+    def find_slip(self, number: str, on_done: Callable[[Any], None],
+                  on_error: Callable[[str], None]) -> None:
+        """Look a ticket of the hall up by its number and build its slip (with the tracking
+        QR: staff read the full ticket)."""
+        number = number.strip().upper()
+        card = self.ticket
+        window = self.window
+        hall = self.config.hall
+
+        def work() -> Any:
+            if card and card["number"] == number:
+                tid = card["id"]
+            else:
+                tid = self.api.ticket_by_number(hall, number)["id"]
+            ticket = self.api.ticket(tid)
+            return slip_for(ticket, tracking_url=self.rating_url(ticket["tracking_token"]),
+                            window_number=window["number"] if window else None)
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, ApiError) and exc.status == 404:
+                on_error(self.s("reprint_not_found", number=number))
+            else:
+                on_error(self._text(exc))
+
+        self.runner.run(work, on_done, failed)
+
+    def slip_preview(self, slip: Any, on_done: Callable[[bytes], None],
+                     on_error: Callable[[str], None]) -> None:
+        """The slip as a PNG at the paper width of this counter's printer."""
+        self.runner.run(lambda: preview_png(slip, self.config.printer), on_done,
+                        lambda exc: on_error(str(exc)))
+
+    def reprint(self, slip: Any, on_done: Callable[[None], None],
+                on_error: Callable[[str], None]) -> bool:
+        """Print the slip on this counter's printer; False when it has none."""
+        printer = self.config.printer
+        if printer is None:
+            return False
+
+        def done(_: Any) -> None:
+            self._say("reprint_printed", "ok", number=slip.number)
+            on_done(None)
+
+        def failed(exc: Exception) -> None:
+            self._say("reprint_print_failed", "error", error=str(exc))
+            on_error(self.s("reprint_print_failed", error=str(exc)))
+
+        self.runner.run(lambda: print_slip(slip, printer), done, failed)
+        return True
+
     # ------------------------------------------------------------------ materials
 
     def load_materials(self) -> None:
@@ -525,7 +575,7 @@ class CounterSession:
             if self.ticket and self.ticket["id"] == tid:
                 self.materials, self.materials_error = checklist["items"], None
                 self.citizen_name = checklist.get("citizen_name")
-                self._notify("materials", "ticket")
+                self._notify("materials", "ticket", "actions")
 
         def failed(exc: Exception) -> None:
             if self.ticket and self.ticket["id"] == tid:
@@ -583,7 +633,7 @@ class CounterSession:
         """An event from the hall stream (UI thread)."""
         kind = str(msg.get("type", ""))
         data = msg.get("data") or {}
-        if kind == "ticket.called" and data.get("window_id") != self.window_id:
+        if kind == EventType.TICKET_CALLED and data.get("window_id") != self.window_id:
             at = parse_time(msg.get("at")) or datetime.now(UTC)
             self.log.appendleft(self.s("log_called", time=at.astimezone().strftime("%H:%M"),
                                        number=data.get("number", "?"),
@@ -598,7 +648,7 @@ class CounterSession:
                 self.refresh("suspended")
         elif kind.startswith("window."):
             self.refresh("windows")
-        elif kind == "evaluation.received" and self.rating \
+        elif kind == EventType.EVALUATION_RECEIVED and self.rating \
                 and data.get("ticket_id") == self.rating["ticket_id"]:
             self.rating = {**self.rating, "result": data.get("rating_label")}
             self._notify("rating")

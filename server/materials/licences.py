@@ -9,10 +9,11 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.applications.models import Licence
-from server.catalog.models import ServiceItem
-from server.core.clock import iso
+from server.catalog.models import Hall, ServiceItem
+from server.core.clock import business_day, iso, utcnow
 from server.core.errors import Conflict, NotFound
+from server.materials.models import Licence
+from tongban_common.wire import ErrorCode
 
 FETCHED_TEXT = "已从电子证照库调取"
 
@@ -73,7 +74,7 @@ def add_licence(s: Session, *, id_hash: str, licence_type: str, name: str, licen
     exists = select(Licence.id).where(Licence.id_hash == id_hash,
                                       Licence.licence_type == licence_type)
     if s.scalar(exists) is not None:
-        raise Conflict("此人已有该类型的电子证照", code="licence_exists")
+        raise Conflict("此人已有该类型的电子证照", code=ErrorCode.LICENCE_EXISTS)
     row = Licence(id_hash=id_hash, licence_type=licence_type, name=name, licence_no=licence_no,
                   issuer=issuer, valid_until=valid_until)
     s.add(row)
@@ -85,7 +86,7 @@ def delete_licence(s: Session, licence_id: int) -> None:
     """Remove a licence from the local store, or 404."""
     row = s.get(Licence, licence_id)
     if row is None:
-        raise NotFound("电子证照不存在", code="licence_not_found")
+        raise NotFound("电子证照不存在", code=ErrorCode.LICENCE_NOT_FOUND)
     s.delete(row)
 
 
@@ -95,3 +96,8 @@ def licence_view(row: Licence) -> dict[str, Any]:
             "licence_no": row.licence_no, "issuer": row.issuer,
             "valid_until": row.valid_until.isoformat() if row.valid_until else None,
             "created_at": iso(row.created_at)}
+
+
+def licence_store(s: Session, hall: Hall) -> LicenceConnector:
+    """The licence connector of the hall (the local reference store)."""
+    return LocalLicenceStore(s, business_day(utcnow(), hall.timezone))

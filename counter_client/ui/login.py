@@ -5,8 +5,8 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from counter_client.session import CounterSession
-from counter_client.widgets.common import label
+from counter_client.controller import CounterSession
+from counter_client.ui.common import label
 
 
 class LoginDialog(QDialog):

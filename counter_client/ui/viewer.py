@@ -16,9 +16,9 @@ from PyQt5.QtWidgets import (
     QVBoxLayout,
 )
 
+from counter_client.controller import CounterSession
 from counter_client.documents import ViewerState
-from counter_client.session import CounterSession
-from counter_client.widgets.common import label, pil_to_pixmap
+from counter_client.ui.common import label, pil_to_pixmap
 
 
 class MaterialViewer(QDialog):

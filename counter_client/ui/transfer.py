@@ -16,8 +16,8 @@ from PyQt5.QtWidgets import (
     QVBoxLayout,
 )
 
-from counter_client.session import REASON_MAX, CounterSession, validate_transfer
-from counter_client.widgets.common import label
+from counter_client.controller import REASON_MAX, CounterSession, validate_transfer
+from counter_client.ui.common import label
 
 
 class TransferDialog(QDialog):
