@@ -11,7 +11,7 @@ import httpx
 from websockets.asyncio.client import connect
 
 from bench import load
-from bench.procs import HelperProcess, rss_mb
+from bench.procs import HelperProcess, cpu_ns_between, rss_mb, thread_cpu_ns
 from bench.run import Run
 from bench.stats import Recorder, percentile, rounded
 
@@ -23,9 +23,9 @@ def sizes(run: Run) -> dict[str, Any]:
     """Request counts and subscriber counts for full and --quick runs."""
     if run.quick:
         return {"issue": 300, "calls": 300, "call_displays": 10, "fanout": [300],
-                "fanout_calls": 8, "warmup": 30}
+                "fanout_calls": 8, "warmup": 30, "serve_rounds": 30}
     return {"issue": 3000, "calls": 3000, "call_displays": 20, "fanout": [1000, 5000],
-            "fanout_calls": 30, "warmup": 100}
+            "fanout_calls": 30, "warmup": 100, "serve_rounds": 100}
 
 
 def _clients(run: Run, concurrency: int) -> list[httpx.AsyncClient]:
@@ -53,14 +53,18 @@ async def baseline_insert(run: Run, total: int, concurrency: int = CONCURRENCY) 
                 for _ in jobs:
                     await load.timed_post(http, rec, "/insert")
 
+            cpu0 = thread_cpu_ns(helper.pid)
             rec.begin()
             await asyncio.gather(*(worker() for _ in range(concurrency)))
             rec.end()
+            cpu_ns = cpu_ns_between(cpu0, thread_cpu_ns(helper.pid))
     finally:
         helper.stop()
     f = rec.figures("baseline_insert")
-    return {k: f[k] for k in ("baseline_insert_per_s", "baseline_insert_p50_ms",
-                              "baseline_insert_p99_ms")}
+    out = {k: f[k] for k in ("baseline_insert_per_s", "baseline_insert_p50_ms",
+                             "baseline_insert_p99_ms")}
+    out["baseline_insert_server_cpu_ms"] = round(cpu_ns / 1e6 / max(len(rec.ms), 1), 3)
+    return out
 
 
 async def baseline_broadcast(run: Run, subscribers: int, trials: int) -> dict:
@@ -144,8 +148,9 @@ async def scenario_call(run: Run) -> None:
     try:
         # Windows 1-8 (clerk1-8) handle every demo service except 出入境 (window 9 only).
         services = [c for i, c in enumerate(load.DEMO_SERVICES) if i != 7]
-        await load.issue_load(clients, total=sz["calls"] + 20, concurrency=CONCURRENCY,
-                              services=services)
+        serve_total = sz["serve_rounds"] * 8 * 2  # windows handle different services
+        await load.issue_load(clients, total=sz["calls"] + 20 + serve_total,
+                              concurrency=CONCURRENCY, services=services)
         clerks = await load.open_windows(clients, 8)
         await load.call_load(clerks, total=20)  # warm-up
         seq = await _seq(clients[0])
@@ -161,11 +166,68 @@ async def scenario_call(run: Run) -> None:
         run.result.update(calls.rec.figures("call_next"))
         _display_figures(run.result, displays, calls.returned, sz["call_displays"])
         run.result["call_cycle"] = "call-next then no-show (2 requests per call)"
+        await displays.close()  # the per-action figures are the requests' own cost
+        run.result.update(await serve_rounds(run, clerks, sz["serve_rounds"]))
     finally:
         await displays.close()
         await _close(clients)
     run.result.update(await baseline_insert(run, min(sz["calls"], 1000)))
     _ratios(run.result)
+
+
+SERVE_ACTIONS = ("call_next", "start", "complete")
+
+
+def _servers_cpu(run: Run) -> list[dict[int, int]]:
+    return [thread_cpu_ns(s.pid) for s in run.servers]
+
+
+def _servers_cpu_ns(before: list[dict[int, int]], after: list[dict[int, int]]) -> int:
+    return sum(cpu_ns_between(b, a) for b, a in zip(before, after, strict=True))
+
+
+async def serve_rounds(run: Run, clerks: list[load.Clerk], rounds: int) -> dict[str, Any]:
+    """Server CPU per call-next, start and complete, each measured on its own.
+
+    Each round every clerk calls one ticket (all at once), then every clerk starts it, then
+    every clerk completes it; the servers' per-thread CPU time is read between the steps.
+    No displays are connected: the figures are the requests' own cost.
+    """
+    spent = dict.fromkeys(SERVE_ACTIONS, 0)
+    done = dict.fromkeys(SERVE_ACTIONS, 0)
+    errors = 0
+
+    async def act(c: load.Clerk, path: str) -> int | None:
+        nonlocal errors
+        r = await c.http.post(path, headers=c.headers)
+        if r.status_code == 200:
+            return r.json()["id"]
+        if r.status_code != 204:  # 204: nobody waiting for this window's services
+            errors += 1
+            log.warning("%s failed %s %s", path, r.status_code, r.text[:200])
+        return None
+
+    for _ in range(rounds):
+        cpu0 = _servers_cpu(run)
+        ids = await asyncio.gather(*(act(c, f"/api/v1/windows/{c.window_id}/call-next")
+                                     for c in clerks))
+        cpu1 = _servers_cpu(run)
+        spent["call_next"] += _servers_cpu_ns(cpu0, cpu1)
+        held = [(c, t) for c, t in zip(clerks, ids, strict=True) if t is not None]
+        done["call_next"] += len(held)  # a 204 costs little: counted requests are calls
+        for action in ("start", "complete"):
+            cpu0 = _servers_cpu(run)
+            ok = await asyncio.gather(*(act(c, f"/api/v1/tickets/{t}/{action}")
+                                        for c, t in held))
+            spent[action] += _servers_cpu_ns(cpu0, _servers_cpu(run))
+            done[action] += sum(1 for x in ok if x is not None)
+    out: dict[str, Any] = {f"{a}_server_cpu_ms": round(spent[a] / 1e6 / max(done[a], 1), 3)
+                           for a in SERVE_ACTIONS}
+    out["serve_cycle_server_cpu_ms"] = round(sum(out[f"{a}_server_cpu_ms"]
+                                                 for a in SERVE_ACTIONS), 3)
+    out["serve_requests"] = done
+    out["serve_errors"] = errors
+    return out
 
 
 async def scenario_fanout(run: Run) -> None:
@@ -255,6 +317,12 @@ async def _seq(http: httpx.AsyncClient) -> int:
 
 
 def _ratios(res: dict) -> None:
+    base_cpu = res.get("baseline_insert_server_cpu_ms")
+    if base_cpu:
+        for key in ("issue", "call_next", "start", "complete"):
+            if res.get(f"{key}_server_cpu_ms") is not None:
+                res[f"{key}_cpu_vs_baseline_insert"] = round(
+                    res[f"{key}_server_cpu_ms"] / base_cpu, 2)
     if res.get("issue_per_s") and res.get("baseline_insert_per_s"):
         res["issue_vs_baseline_insert"] = round(
             res["issue_per_s"] / res["baseline_insert_per_s"], 3)

@@ -22,7 +22,7 @@ from anyio import to_thread
 from server.catalog.models import Hall
 from server.core.db import Database
 from server.events.pglisten import PgListener
-from server.events.service import current_seq, envelope, events_after
+from server.events.service import current_seq, envelope, event_rows_after
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +255,8 @@ class Hub:
               after: int) -> list[tuple[int, str, int | None, str, str]]:
         """Read and serialise the next batch: (seq, type, ticket id, public, staff form)."""
         with self.db.read() as s:
-            events = events_after(s, hall_id=hall_id, since=after, limit=PUMP_BATCH)
+            # Plain rows (envelope reads the same attribute names): no ORM objects per event.
+            events = event_rows_after(s, hall_id=hall_id, since=after, limit=PUMP_BATCH)
             return [
                 (
                     e.seq,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from server.catalog.models import Hall
 from server.core.clock import iso, utcnow
@@ -14,6 +16,11 @@ from server.core.db import COMMIT_NOTES
 from server.events.models import Event
 from server.events.pglisten import CHANNEL
 from tongban_common.wire import EventType
+
+_INSERT_EVENT = Event.__table__.insert()
+_HALLS = Hall.__table__
+_BUMP_SEQ = (update(_HALLS).where(_HALLS.c.id == bindparam("hall_id"))
+             .values(event_seq=_HALLS.c.event_seq + 1).returning(_HALLS.c.event_seq))
 
 
 def append_event(
@@ -27,13 +34,13 @@ def append_event(
     at: datetime | None = None,
 ) -> Event:
     """Allocate the hall's next seq and insert the event; call it last in a transaction."""
-    # The hall row update is the per-hall serialization point (row lock on PostgreSQL).
-    seq = s.execute(
-        update(Hall)
-        .where(Hall.id == hall_id)
-        .values(event_seq=Hall.event_seq + 1)
-        .returning(Hall.event_seq)
-    ).scalar_one()
+    # The hall row update is the per-hall serialization point (row lock on PostgreSQL). A
+    # plain statement on the transaction's connection (the ORM's bulk-update path costs more
+    # than the statement); a hall row this session holds is told its new seq.
+    seq = s.connection().execute(_BUMP_SEQ, {"hall_id": hall_id}).scalar_one()
+    hall = s.identity_map.get(identity_key(Hall, hall_id))
+    if hall is not None:
+        set_committed_value(hall, "event_seq", seq)
     ev = Event(
         hall_id=hall_id,
         seq=seq,
@@ -43,7 +50,11 @@ def append_event(
         data=data,
         private=private or None,
     )
-    s.add(ev)
+    # A plain INSERT on the transaction's connection: the row is written now, in order,
+    # without the ORM's flush bookkeeping (the returned Event is not attached to `s`).
+    s.connection().execute(_INSERT_EVENT, {
+        "hall_id": hall_id, "seq": seq, "type": type, "at": ev.at, "ticket_id": ticket_id,
+        "data": data, "private": ev.private})
     s.info.setdefault(COMMIT_NOTES, []).append((hall_id, seq))
     if s.get_bind().dialect.name == "postgresql":
         # Queued in this transaction, delivered by PostgreSQL only if and when it commits:
@@ -70,6 +81,20 @@ def events_after(s: Session, *, hall_id: int, since: int, limit: int) -> list[Ev
             .limit(limit)
         )
     )
+
+
+_ROWS_AFTER = (
+    select(Event.seq, Event.type, Event.ticket_id, Event.at, Event.data, Event.private)
+    .where(Event.hall_id == bindparam("hall_id"), Event.seq > bindparam("since"))
+    .order_by(Event.seq)
+    .limit(bindparam("limit"))
+)
+
+
+def event_rows_after(s: Session, *, hall_id: int, since: int, limit: int) -> list[Any]:
+    """Like `events_after`, as plain rows (seq, type, ticket_id, at, data, private)."""
+    return list(s.connection().execute(
+        _ROWS_AFTER, {"hall_id": hall_id, "since": since, "limit": limit}))
 
 
 def current_seq(s: Session, hall_id: int) -> int:

@@ -13,20 +13,32 @@ Two estimators live here:
 
 Both run inside the issue transaction: a handful of indexed queries and a loop over at most
 a few hundred queue entries, well under a millisecond or two.
+
+At issue the hall's load is usually not read at all: `hall_loads` remembers, per database and
+hall, the load as of the hall's last event seq (every change to a ticket or window appends an
+event in the same transaction). An issue whose transaction sees the same seq adds its own
+ticket to the remembered load instead of re-reading the queue, and after its commit leaves
+the load with its ticket in it for the next issue. Any other event (a call, a window opening,
+another process's ticket on PostgreSQL) changes the seq, and the next issue reads the hall
+again. Changes that append no event (catalog and window-service edits) empty this process's
+memory when they commit, and reach other processes within `MODEL_TTL_SECONDS`.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict, deque
+import threading
+import time
+import weakref
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 
-from server.catalog.models import ServiceItem
+from server.catalog.models import Hall, ServiceItem
 from server.tickets.models import Ticket
 from server.tickets.ordering import QueueEntry, queue_day, sort_key, starve_cutoff
 from server.windows.models import Window, WindowService
@@ -142,6 +154,7 @@ class WindowLoad:
     services: dict[int, int]  # service id → window priority (higher first)
     busy_service: int | None = None
     busy_since: datetime | None = None
+    number: int = 0
 
 
 @dataclass
@@ -192,13 +205,14 @@ def hall_load(s: Session, *, hall_id: int, now: datetime, lookback: float,
                             mine.appointment_slot_start, mine.queued_at, mine.target_window_id))
             beyond.add(mine.id)
     windows: dict[int, WindowLoad] = {}
-    for wid, state, changed, sid, prio in db.execute(
+    for wid, state, changed, sid, prio, number in db.execute(
         select(Window.id, Window.state, Window.state_changed_at, WindowService.service_id,
-               WindowService.priority)
+               WindowService.priority, Window.number)
         .join(WindowService, WindowService.window_id == Window.id)
         .where(Window.hall_id == hall_id, Window.state.in_(SERVING_STATES))
     ):
-        w = windows.get(wid) or windows.setdefault(wid, WindowLoad(wid, state, changed, {}))
+        w = windows.get(wid) or windows.setdefault(
+            wid, WindowLoad(wid, state, changed, {}, number=number))
         w.services[sid] = prio
     for wid, sid, first_called in db.execute(
         select(Ticket.window_id, Ticket.service_id, Ticket.first_called_at).where(
@@ -399,12 +413,21 @@ def position_in_service(load: HallLoad, ticket_id: int, *, starvation: float) ->
 
 def ticket_estimate(
     s: Session, *, ticket: Ticket, service: ServiceItem, now: datetime,
-    lookback: float, starvation: float,
+    lookback: float, starvation: float, hall_seq: int | None = None,
 ) -> tuple[int | None, int | None, int]:
-    """(people ahead, estimated minutes, waiting in the service) for one waiting ticket."""
+    """(people ahead, estimated minutes, waiting in the service) for one waiting ticket.
+
+    `hall_seq`: the hall's event seq this transaction saw before issuing `ticket` (a new
+    ticket, the last row of its queue): the remembered load at that seq is used if there is
+    one, and the load with the ticket in it is remembered once the transaction commits.
+    """
     ticket_id = ticket.id
-    load = hall_load(s, hall_id=ticket.hall_id, now=now, lookback=lookback,
-                     include_ticket=ticket)
+    load = None
+    if hall_seq is not None:
+        load = issue_load(s, ticket=ticket, hall_seq=hall_seq, now=now, lookback=lookback)
+    if load is None:
+        load = hall_load(s, hall_id=ticket.hall_id, now=now, lookback=lookback,
+                         include_ticket=ticket)
     waiting = sum(1 for w in load.waiting if w[1] == service.id)
     if ticket_id in load.beyond_cap:  # a very long queue: everyone read is ahead
         waiting = load.waiting_by_service.get(service.id) or waiting
@@ -430,3 +453,217 @@ def accepting(load: HallLoad, service_id: int) -> bool:
 def round_minutes(value: float | None) -> int | None:
     """Whole minutes for people (nearest, never negative)."""
     return None if value is None else max(0, int(value + 0.5))
+
+
+def serving_numbers(load: HallLoad, service_id: int) -> list[int]:
+    """Numbers of the open or paused windows handling a service (as serving_window_numbers)."""
+    return sorted(w.number for w in load.windows if service_id in w.services)
+
+
+# ---------------------------------------------------------------- remembered hall loads
+
+MODEL_TTL_SECONDS = 5.0  # wall clock: the longest another process's catalog edit goes unseen
+MODEL_MAX_AGE_MINUTES = 0.25  # the hall's clock: occupancy and arrival windows slide on
+_PENDING = "tongban_eta_pending"  # Session.info key: loads to remember if the commit succeeds
+STALE = "tongban_eta_stale"  # Session.info key: this transaction edited what loads derive from
+_LOAD_SOURCES = (Hall, ServiceItem, Window, WindowService)
+_BULK_SOURCES = (ServiceItem, Window, WindowService)
+SESSION_LOADS = "tongban_eta_loads"  # Session.info key: ticket id → the load estimated on
+
+
+@dataclass
+class _Remembered:
+    seq: int
+    day: date
+    stored: float
+    load: HallLoad
+
+
+class HallLoads:
+    """Per (engine, hall id): the hall's load as of an event seq (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._hints: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._services: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._zones: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.generation = 0  # bumped on clear(): a load read before it is not stored
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, bind: object, hall_id: int, seq: int, day: date,
+            now: datetime) -> HallLoad | None:
+        """The remembered load at exactly `seq` on business day `day`, if fresh enough."""
+        with self._lock:
+            rem = self._entries.get(bind, {}).get(hall_id)
+        if (rem is None or rem.seq != seq or rem.day != day
+                or time.monotonic() - rem.stored > MODEL_TTL_SECONDS):
+            return None
+        age = (now - rem.load.now).total_seconds() / 60
+        if not 0 <= age <= MODEL_MAX_AGE_MINUTES:
+            return None
+        return rem.load
+
+    def hint(self, bind: object, service_id: int) -> list[int] | None:
+        """Remembered serving window numbers of a service (at most MODEL_TTL_SECONDS old)."""
+        with self._lock:
+            got = self._hints.get(bind, {}).get(service_id)
+        if got is None or time.monotonic() - got[0] > MODEL_TTL_SECONDS:
+            return None
+        return got[1]
+
+    def put_hint(self, bind: object, service_id: int, numbers: list[int],
+                 generation: int) -> None:
+        """Remember serving window numbers read while the memory was at `generation`."""
+        with self._lock:
+            if generation == self.generation:
+                self._hints.setdefault(bind, {})[service_id] = (time.monotonic(), numbers)
+
+    def row(self, bind: object, model: type, row_id: int) -> object | None:
+        """A remembered detached copy of a hall or service row (MODEL_TTL_SECONDS at most)."""
+        with self._lock:
+            got = self._services.get(bind, {}).get((model, row_id))
+        if got is None or time.monotonic() - got[0] > MODEL_TTL_SECONDS:
+            return None
+        return got[1]
+
+    def put_row(self, bind: object, model: type, row: object, generation: int) -> None:
+        """Remember a row copy read while the memory was at `generation`."""
+        with self._lock:
+            if generation == self.generation:
+                self._services.setdefault(bind, {})[(model, row.id)] = (  # type: ignore[attr-defined]
+                    time.monotonic(), row)
+
+    def timezone(self, bind: object, hall_id: int) -> str | None:
+        """A hall's remembered time zone (at most MODEL_TTL_SECONDS old)."""
+        with self._lock:
+            got = self._zones.get(bind, {}).get(hall_id)
+        if got is None or time.monotonic() - got[0] > MODEL_TTL_SECONDS:
+            return None
+        return got[1]
+
+    def put_timezone(self, bind: object, hall_id: int, zone: str, generation: int) -> None:
+        """Remember a hall's time zone read while the memory was at `generation`."""
+        with self._lock:
+            if generation == self.generation:
+                self._zones.setdefault(bind, {})[hall_id] = (time.monotonic(), zone)
+
+    def put(self, bind: object, hall_id: int, rem: _Remembered, generation: int) -> None:
+        """Remember a load unless the memory was emptied since it was read."""
+        with self._lock:
+            if generation != self.generation:
+                return
+            self._entries.setdefault(bind, {})[hall_id] = rem
+
+    def clear(self) -> None:
+        """Forget every load (a catalog, window or window-service edit committed)."""
+        with self._lock:
+            self.generation += 1
+            self._entries = weakref.WeakKeyDictionary()
+            self._hints = weakref.WeakKeyDictionary()
+            self._services = weakref.WeakKeyDictionary()
+            self._zones = weakref.WeakKeyDictionary()
+
+
+hall_loads = HallLoads()
+
+
+def issue_load(s: Session, *, ticket: Ticket, hall_seq: int, now: datetime,
+               lookback: float) -> HallLoad:
+    """The hall's load for estimating `ticket` just issued, and the load after it, to be
+    remembered at `hall_seq + 1` when the transaction commits (see `remember_after_commit`).
+    """
+    bind = s.get_bind()
+    generation = hall_loads.generation
+    day = ticket.business_day
+    row = (ticket.id, ticket.service_id, ticket.priority_class, ticket.appointment_slot_start,
+           ticket.queued_at, ticket.target_window_id)
+    prior = hall_loads.get(bind, ticket.hall_id, hall_seq, day, now)
+    if prior is not None and prior.waiting and (
+            (prior.waiting[-1][4], prior.waiting[-1][0]) > (row[4], row[0])):
+        prior = None  # a backdated ticket takes a place inside the queue: read it again
+    if prior is None:
+        hall_loads.misses += 1
+        load = hall_load(s, hall_id=ticket.hall_id, now=now, lookback=lookback,
+                         include_ticket=ticket)
+        after = HallLoad(
+            now=now, waiting=[w for w in load.waiting if w[0] not in load.beyond_cap],
+            waiting_total=load.waiting_total, windows=load.windows,
+            occupancy=load.occupancy, arrivals=dict(load.arrivals),
+            waiting_by_service=dict(load.waiting_by_service))
+    else:
+        hall_loads.hits += 1
+        if len(prior.waiting) < MAX_QUEUE:
+            waiting = [*prior.waiting, row]
+            by_service: dict[int, int] = {}
+            if len(waiting) == MAX_QUEUE:  # as read: the cap reached, counts per service
+                by_service = dict(Counter(w[1] for w in waiting))
+            load = HallLoad(now=now, waiting=waiting, waiting_total=len(waiting),
+                            windows=prior.windows, occupancy=prior.occupancy,
+                            arrivals=prior.arrivals, waiting_by_service=by_service)
+            after = load
+        else:  # past the cap: the ticket is counted, not read
+            by_service = dict(prior.waiting_by_service)
+            by_service[row[1]] = by_service.get(row[1], 0) + 1
+            load = HallLoad(now=now, waiting=[*prior.waiting, row],
+                            waiting_total=prior.waiting_total + 1, windows=prior.windows,
+                            occupancy=prior.occupancy, arrivals=prior.arrivals,
+                            beyond_cap={ticket.id}, waiting_by_service=by_service)
+            after = HallLoad(now=now, waiting=prior.waiting,
+                             waiting_total=prior.waiting_total + 1, windows=prior.windows,
+                             occupancy=prior.occupancy, arrivals=prior.arrivals,
+                             waiting_by_service=by_service)
+        after = HallLoad(**{**after.__dict__, "arrivals": dict(prior.arrivals)})
+    # From the next moment on this ticket counts among the last half hour's arrivals.
+    key = (ticket.original_service_id, ticket.priority_class)
+    after.arrivals[key] = after.arrivals.get(key, 0.0) + 1 / ARRIVAL_LOOKBACK
+    s.info.setdefault(_PENDING, {})[ticket.hall_id] = (bind, hall_seq + 1, day, after,
+                                                      generation)
+    s.info.setdefault(SESSION_LOADS, {})[ticket.id] = load
+    return load
+
+
+def confirm_issue_seq(s: Session, hall_id: int, seq: int) -> None:
+    """The issue's event got `seq`: remember its load after commit only if no other event
+    of the hall came in between (else the load would miss that change)."""
+    pending = s.info.get(_PENDING, {})
+    entry = pending.get(hall_id)
+    if entry is not None and entry[1] != seq:
+        pending.pop(hall_id)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_load_sources(session: Session, _ctx: object) -> None:
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, _LOAD_SOURCES) for obj in touched):
+        session.info[STALE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_load_sources(state: object) -> None:
+    # Bulk UPDATE/DELETE of windows, their services or service items (not the hall row:
+    # every event bumps its seq, which is what the memory is keyed on).
+    if not (state.is_update or state.is_delete):  # type: ignore[attr-defined]
+        return
+    mapper = state.bind_mapper  # type: ignore[attr-defined]
+    if mapper is not None and mapper.class_ in _BULK_SOURCES:
+        state.session.info[STALE] = True  # type: ignore[attr-defined]
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    session.info.pop(SESSION_LOADS, None)
+    if session.info.pop(STALE, False):
+        hall_loads.clear()
+        return
+    for hall_id, (bind, seq, day, load, generation) in (pending or {}).items():
+        hall_loads.put(bind, hall_id, _Remembered(seq, day, time.monotonic(), load), generation)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(SESSION_LOADS, None)
+    session.info.pop(STALE, None)

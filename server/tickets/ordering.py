@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, literal, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from server.catalog.models import Hall
 from server.core.clock import business_day
@@ -67,9 +68,21 @@ def queue_day(s: Session, hall_id: int, now: datetime) -> date:
     Queues, estimates and boards filter on it themselves, so tickets an earlier day left
     waiting are never called or counted, even before the day-close pass has lapsed them.
     """
-    hall = s.get(Hall, hall_id)
-    assert hall is not None
-    return business_day(now, hall.timezone)
+    from server.tickets.eta import hall_loads  # eta imports this module
+
+    hall = s.identity_map.get(identity_key(Hall, hall_id))
+    if hall is not None:
+        return business_day(now, hall.timezone)
+    # A hall's time zone is remembered like the estimator's loads (emptied by hall edits).
+    bind = s.get_bind()
+    zone = hall_loads.timezone(bind, hall_id)
+    if zone is None:
+        generation = hall_loads.generation
+        hall = s.get(Hall, hall_id)
+        assert hall is not None
+        zone = hall.timezone
+        hall_loads.put_timezone(bind, hall_id, zone, generation)
+    return business_day(now, zone)
 
 
 def next_candidate_query(

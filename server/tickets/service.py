@@ -6,17 +6,19 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, func, literal, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from server.auth.principal import Principal
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_service
 from server.core.clock import business_day, utcnow
 from server.core.config import Settings
-from server.core.db import UTCDateTime, keep_loaded, lock_key
+from server.core.db import UTCDateTime, lock_key
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
 from server.core.ids import hash_id, mask_name, parse_id_number
 from server.events.service import append_event
@@ -29,6 +31,7 @@ from server.windows.service import TicketSide, check_window_holder, get_window, 
 from tongban_common.wire import ACTIVE_STATUSES, ErrorCode, EventType, TicketStatus
 
 ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
+R = TypeVar("R")
 ETA_CACHE = "tongban_eta_at_issue"  # Session.info key: ticket id → (now, ahead, minutes)
 
 
@@ -111,13 +114,16 @@ def issue_ticket(
     s.flush()
     if idempotency_key:
         s.add(IdempotencyKey(hall_id=hall.id, key=idempotency_key, ticket_id=ticket.id))
+    # The hall row read in this transaction (its seq keys the remembered queue, eta.py).
+    hall_seq = hall.event_seq if hall in s and queued_since is None else None
     ahead, minutes, waiting = eta.ticket_estimate(
         s, ticket=ticket, service=service, now=now,
-        lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes)
+        lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes,
+        hall_seq=hall_seq)
     ticket.estimated_wait_at_issue = minutes
     # The response view reads this instead of estimating a second time.
     s.info.setdefault(ETA_CACHE, {})[ticket.id] = (now, ahead, minutes)
-    append_event(
+    ev = append_event(
         s,
         hall_id=hall.id,
         type=EventType.TICKET_ISSUED,
@@ -131,6 +137,8 @@ def issue_ticket(
         },
         private=_private_data(ticket),
     )
+    if hall_seq is not None:
+        eta.confirm_issue_seq(s, hall.id, ev.seq)
     return IssueResult(ticket, False, service)
 
 
@@ -262,6 +270,29 @@ def call_next(
     return ticket
 
 
+def shown_row(s: Session, model: type[R], row_id: int) -> R:
+    """A hall or service row to read (never to change): from the session, else this
+    process's short memory (eta.hall_loads: emptied by any committed catalog edit here,
+    at most a few seconds old otherwise; a detached copy), else SQL."""
+    row = s.identity_map.get(identity_key(model, row_id))
+    if row is not None:
+        return row
+    bind = s.get_bind()
+    known = eta.hall_loads.row(bind, model, row_id)
+    if known is not None:
+        return known  # type: ignore[return-value]
+    generation = eta.hall_loads.generation
+    row = s.get(model, row_id)
+    if row is None:
+        raise NotFound(f"{model.__name__} {row_id} 不存在", code=ErrorCode.NOT_FOUND)
+    if not s.info.get(eta.STALE) and row not in s.dirty:
+        # A detached copy of the columns: shared read-only between sessions.
+        snap = model(**{a.key: getattr(row, a.key) for a in sa_inspect(model).column_attrs})
+        make_transient_to_detached(snap)
+        eta.hall_loads.put_row(bind, model, snap, generation)
+    return row
+
+
 def _skipped_older(s: Session, *, ticket: Ticket, window: Window) -> bool:
     """Whether an older normal ticket was passed over because of window priority."""
     return bool(
@@ -288,9 +319,7 @@ def _emit(
     s: Session, ticket: Ticket, type: str, *, window: Window | None, now: datetime,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    service = s.get(ServiceItem, ticket.service_id)
-    assert service is not None
-    keep_loaded(s, service)  # the response view shows it
+    service = shown_row(s, ServiceItem, ticket.service_id)
     data = _public_ticket_data(ticket, service)
     data["call_count"] = ticket.call_count
     if window is not None:

@@ -14,7 +14,13 @@ from server.core.config import Settings
 from server.tickets import eta
 from server.tickets.models import Ticket
 from server.tickets.ordering import reason_text
-from server.tickets.service import ACTIVE, ETA_CACHE, STATUS_ZH, serving_window_numbers
+from server.tickets.service import (
+    ACTIVE,
+    ETA_CACHE,
+    STATUS_ZH,
+    serving_window_numbers,
+    shown_row,
+)
 from server.windows.models import Window
 from tongban_common.wire import TicketStatus
 
@@ -37,7 +43,15 @@ def _appointment_view(s: Session, ticket: Ticket) -> dict[str, Any]:
 def window_hint(s: Session, service_id: int) -> str:
     """Which open or paused windows handle a service, e.g. '3、5、7号窗口'; '' when none
     does (a closed window is never named: nobody would serve the citizen there)."""
-    numbers = serving_window_numbers(s, service_id)
+    # Window states and services change with commits that empty this memory (eta.py); other
+    # processes' changes show within eta.MODEL_TTL_SECONDS.
+    bind = s.get_bind()
+    numbers = eta.hall_loads.hint(bind, service_id)
+    if numbers is None:
+        generation = eta.hall_loads.generation
+        numbers = serving_window_numbers(s, service_id)
+        if not s.info.get(eta.STALE):  # not a transaction that changed windows itself
+            eta.hall_loads.put_hint(bind, service_id, numbers, generation)
     return "、".join(str(n) for n in numbers) + "号窗口" if numbers else ""
 
 
@@ -71,7 +85,12 @@ def ticket_public(
     hall, service = _hall_and_service(s, ticket, hall, service)
     position, ahead, minutes = queue_position(s, ticket, service, settings, now)
     window = s.get(Window, ticket.window_id) if ticket.window_id else None
-    hint = window_hint(s, service.id)
+    load = s.info.get(eta.SESSION_LOADS, {}).get(ticket.id)
+    if load is not None:  # the hall's windows as just read (or remembered) for the estimate
+        numbers = eta.serving_numbers(load, service.id)
+        hint = "、".join(str(n) for n in numbers) + "号窗口" if numbers else ""
+    else:
+        hint = window_hint(s, service.id)
     return {
         "id": ticket.id,
         "number": ticket.number,
@@ -124,7 +143,7 @@ def ticket_staff(
     hall, service = _hall_and_service(s, ticket, hall, service)
     data = ticket_public(s, ticket, settings, now=now, hall=hall, service=service)
     original = (service if ticket.original_service_id == service.id
-                else s.get(ServiceItem, ticket.original_service_id))
+                else shown_row(s, ServiceItem, ticket.original_service_id))
     data.update(
         {
             "id_masked": ticket.id_masked,
@@ -157,8 +176,8 @@ def _hall_and_service(
     s: Session, ticket: Ticket, hall: Hall | None, service: ServiceItem | None
 ) -> tuple[Hall, ServiceItem]:
     if hall is None or hall.id != ticket.hall_id:
-        hall = s.get(Hall, ticket.hall_id)
+        hall = shown_row(s, Hall, ticket.hall_id)
     if service is None or service.id != ticket.service_id:
-        service = s.get(ServiceItem, ticket.service_id)
+        service = shown_row(s, ServiceItem, ticket.service_id)
     assert hall is not None and service is not None
     return hall, service

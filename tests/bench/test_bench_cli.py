@@ -29,6 +29,10 @@ def test_issue_quick_writes_every_figure(tmp_path: Path) -> None:
         result["issue_per_s"] / result["baseline_insert_per_s"], 3)
     assert result["machine"]["cpu_count"] >= 1
     assert result["server_cpu_s"] > 0 and result["generator_cpu_s"] > 0
+    # Server CPU per request, and per bare baseline insert, measured in the same run.
+    assert result["issue_server_cpu_ms"] > 0 and result["baseline_insert_server_cpu_ms"] > 0
+    assert result["issue_cpu_vs_baseline_insert"] == round(
+        result["issue_server_cpu_ms"] / result["baseline_insert_server_cpu_ms"], 2)
 
 
 def test_multiple_workers_need_postgresql(tmp_path: Path) -> None:

@@ -103,3 +103,56 @@ def test_history_replaces_the_configured_time(db: Database, settings: Settings) 
     # Occupancy (first call to finish) 4 min observed ×6, shrunk towards 12.5 with weight 4:
     # (6×4 + 4×12.5) / 10 = 7.4 min per citizen, three ahead.
     assert minutes == 22
+
+
+def test_issues_in_a_row_get_the_estimate_a_fresh_read_gives(
+        db: Database, settings: Settings) -> None:
+    """The remembered queue (no re-read per issue) gives every ticket the estimate a full
+    read of the hall gives, across calls, finishes and a window pausing in between; a
+    window-service edit is seen by the very next issue."""
+    from server.tickets import eta
+    from server.windows.service import set_services
+
+    clerk, window_id = _window4(db, "open", T0)
+    hits0 = eta.hall_loads.hits
+    mismatches: list[tuple[int, int | None, int | None]] = []
+
+    def issue_and_compare(at: datetime) -> None:
+        def work(s: Session) -> None:
+            r = issue_ticket(s, hall=_hall(s), service_code=HUKOU, settings=settings,
+                             principal=None, now=at)
+            _, fresh, _ = eta.ticket_estimate(
+                s, ticket=r.ticket, service=r.service, now=at,
+                lookback=settings.eta_window_minutes, starvation=settings.starvation_minutes)
+            if fresh != r.ticket.estimated_wait_at_issue:
+                mismatches.append((r.ticket.id, r.ticket.estimated_wait_at_issue, fresh))
+
+        db.write(work)
+
+    at = T0
+    for i in range(40):
+        at += timedelta(seconds=5)
+        issue_and_compare(at)
+        if i % 7 == 3:
+            called = db.write(lambda s, at=at: call_next(
+                s, window_id=window_id, principal=clerk, settings=settings, now=at).id)
+        if i % 7 in (4, 5):
+            action = "start" if i % 7 == 4 else "complete"
+            db.write(lambda s, at=at, action=action, tid=called: transition(
+                s, ticket_id=tid, action=action, principal=clerk, settings=settings, now=at))
+        if i == 13:
+            _window4(db, "paused", at)
+        if i == 16:
+            _window4(db, "open", at)
+    assert mismatches == []
+    assert eta.hall_loads.hits - hits0 >= 20  # most issues did not re-read the hall
+
+    # Window 4 stops handling HUKOU (no event): the next issue knows no window serves it.
+    def drop_services(s: Session) -> None:
+        set_services(s, window=s.get(Window, window_id), services=[])
+
+    _, minutes = _issue(db, settings, at + timedelta(seconds=5))
+    assert minutes is not None
+    db.write(drop_services)
+    _, minutes = _issue(db, settings, at + timedelta(seconds=10))
+    assert minutes is None
