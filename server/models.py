@@ -6,7 +6,6 @@ from server.auth import models as auth_models  # noqa: F401
 from server.cases import models as case_models  # noqa: F401
 from server.catalog import models as catalog_models  # noqa: F401
 from server.core.db import Base
-from server.devices import models as device_models  # noqa: F401
 from server.evaluations import models as evaluation_models  # noqa: F401
 from server.events import models as event_models  # noqa: F401
 from server.tickets import models as ticket_models  # noqa: F401

@@ -26,6 +26,7 @@ EXPECTED = {
     "the Qt apps never import each other",
     "hallclient never imports the apps",
     "printers import nothing of the apps or the server",
+    "only the route map imports routers",
 }
 
 
@@ -71,8 +72,13 @@ def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
      "the Qt apps and hallclient never import the server"),
     ("display/__init__.py", "import counter_client", "the Qt apps never import each other"),
     ("hallclient/__init__.py", "import kiosk", "hallclient never imports the apps"),
+    ("server/tickets/service.py", "import server.alerts.router",
+     "only the route map imports routers"),
+    ("server/auth/service.py", "import server.devices.service",
+     "server domains import only the layers below them (no cycles)"),
 ], ids=["core-imports-domain", "windows-imports-tickets", "common-imports-client",
-        "kiosk-imports-server", "display-imports-counter", "hallclient-imports-kiosk"])
+        "kiosk-imports-server", "display-imports-counter", "hallclient-imports-kiosk",
+        "service-imports-router", "auth-imports-devices"])
 def test_a_forbidden_import_breaks_its_contract(copy: Path, module: str, line: str,
                                                 broken: str) -> None:
     """One added import is reported by the contract that guards that rule."""

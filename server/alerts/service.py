@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.applications.service import running
+from server.auth.models import Device
 from server.catalog.models import Hall, ServiceItem
 from server.core.clock import business_day, iso, utcnow
 from server.core.errors import Conflict, Invalid, NotFound
-from server.devices.models import Device
 from server.events.service import append_event
 from server.ops.disk import MB, StorageState
 from server.tickets.models import Ticket

@@ -9,14 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.audit.service import record
-from server.auth.models import Staff
+from server.auth.models import Device, Staff
 from server.auth.principal import Principal
 from server.auth.service import create_staff
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.service import get_service
 from server.core.errors import Forbidden, Invalid, NotFound
 from server.core.security import hash_password
-from server.devices.models import Device
 from server.devices.service import create_device
 from server.events.service import append_event
 from server.windows.models import Window

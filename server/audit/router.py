@@ -22,6 +22,7 @@ from server.audit.schemas import (
 )
 from server.audit.service import list_audit
 from server.auth.deps import PrincipalDep
+from server.auth.models import Device
 from server.auth.principal import Principal, require
 from server.catalog.models import Hall, ServiceItem
 from server.catalog.router import MaterialIn
@@ -29,7 +30,6 @@ from server.catalog.service import get_hall
 from server.core.clock import iso, utcnow
 from server.core.deps import DbDep
 from server.core.schemas import out
-from server.devices.models import Device
 from server.windows.router import WindowServiceIn
 from server.windows.schemas import WindowOut
 from server.windows.service import list_windows, window_view

@@ -22,10 +22,9 @@ from typing import Protocol
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from server.auth.models import AuthToken, Staff
+from server.auth.models import AuthToken, Device, Staff
 from server.auth.principal import Principal
 from server.core.clock import utcnow
-from server.devices.models import Device
 
 TTL_SECONDS = 3.0
 AUTH_ACK_CHANNEL = "tongban_auth_ack"  # "my cache is empty after <payload>"

@@ -9,12 +9,11 @@ from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.auth.models import ROLES, AuthToken, LoginFailure, Staff
+from server.auth.models import ROLES, AuthToken, Device, LoginFailure, Staff
 from server.auth.principal import Principal
 from server.core.clock import utcnow
 from server.core.errors import Conflict, DomainError, Invalid, TooManyRequests, Unauthorized
 from server.core.security import hash_password, new_token, token_digest, verify_password
-from server.devices.models import Device
 from tongban_common.wire import ErrorCode, StaffRole
 
 MAX_FAILED_LOGINS = 5

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from server.alerts.service import Condition, report_condition
 from server.auth.deps import PrincipalDep
+from server.auth.models import Device
 from server.auth.principal import Principal, require
 from server.catalog.models import Hall
 from server.catalog.service import get_hall
@@ -18,7 +19,6 @@ from server.core.clock import iso, utcnow
 from server.core.deps import DbDep
 from server.core.errors import NotFound
 from server.core.schemas import out
-from server.devices.models import Device
 from server.devices.schemas import HelpRequestedOut, PrinterStatusOut
 from server.devices.service import create_device
 from tongban_common.wire import MANAGERS, DeviceKind, ErrorCode, StaffRole

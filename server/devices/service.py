@@ -9,13 +9,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.auth.cache import AUTH_NEUTRAL
+from server.auth.models import Device
 from server.core.clock import utcnow
 from server.core.db import Database
 from server.core.errors import Invalid
 from server.core.security import new_token, token_digest
-from server.devices.models import DEVICE_KINDS, WINDOW_KINDS, Device
 from server.windows.service import get_window
-from tongban_common.wire import DeviceKind, ErrorCode
+from tongban_common.wire import DEVICE_KINDS, WINDOW_DEVICES, DeviceKind, ErrorCode
 
 _seen_lock = threading.Lock()
 _last_touch: dict[int, float] = {}
@@ -34,7 +34,7 @@ def create_device(
     window = get_window(s, window_id) if window_id is not None else None
     if window is not None and window.hall_id != hall_id:
         raise Invalid(f"窗口 {window_id} 不属于该大厅", code=ErrorCode.WINDOW_OTHER_HALL)
-    if kind in WINDOW_KINDS and window is None:
+    if kind in WINDOW_DEVICES and window is None:
         raise Invalid("评价器必须绑定本大厅的一个窗口", code=ErrorCode.WINDOW_REQUIRED)
     token = token or new_token()
     device = Device(hall_id=hall_id, kind=kind, name=name, token_digest=token_digest(token),

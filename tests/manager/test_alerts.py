@@ -14,9 +14,9 @@ from server.alerts.models import Alert
 from server.alerts.runner import evaluate_all
 from server.alerts.service import evaluate_alerts
 from server.app import create_app
+from server.auth.models import Device
 from server.catalog.models import Hall
 from server.core.clock import utcnow
-from server.devices.models import Device
 from server.events.models import Event
 from tests.conftest import make_settings
 from tests.manager.seed import Seeder, local

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from server.appointments.checkin import check_in, lookup
 from server.appointments.remote import take_remote
 from server.appointments.service import book, mark_no_shows
+from server.auth.models import Device
 from server.auth.principal import Principal
 from server.catalog.models import Hall
 from server.core.errors import Conflict
-from server.devices.models import Device
 from server.tickets.models import Ticket
 from server.tickets.service import call_next, issue_ticket
 from tests.online.conftest import db_of, set_booking, set_hall_settings

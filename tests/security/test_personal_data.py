@@ -19,13 +19,12 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
 from server.app import create_app
-from server.auth.models import Staff
+from server.auth.models import Device, Staff
 from server.auth.principal import Principal
 from server.catalog.models import Hall
 from server.core.clock import business_day, utcnow
 from server.core.db import Database
 from server.core.ids import hash_id
-from server.devices.models import Device
 from server.events.models import Event
 from server.tickets.models import Ticket
 from server.tickets.service import call_next, issue_ticket, transition
