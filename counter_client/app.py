@@ -50,6 +50,7 @@ class CounterApp:
 
     def shutdown(self) -> None:
         """Stop the stream and wait for running requests."""
+        self.session.stop()
         if self.bridge is not None:
             self.bridge.stop()
         self.worker.wait(5000)

@@ -63,6 +63,15 @@ def validate_transfer(*, kind: str, target: Any, reason: str, current_service: s
     return None
 
 
+class _Stopped:
+    """The runner of a stopped session: answers still arriving start no new requests."""
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[Exception], None]) -> None:
+        """Drop the job."""
+        log.debug("session stopped: request dropped")
+
+
 class CounterSession:
     """Login, the chosen window, the ticket on the card, queue, suspended, counts, materials."""
 
@@ -120,6 +129,10 @@ class CounterSession:
         self._notify("message")
 
     # ------------------------------------------------------------------ derived state
+
+    def stop(self) -> None:
+        """Start no request any more (the app is closing; its HTTP client goes next)."""
+        self.runner = _Stopped()
 
     @property
     def window(self) -> dict[str, Any] | None:
