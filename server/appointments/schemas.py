@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from server.core.schemas import Shape
-from server.tickets.schemas import IssuedTicketOut
+from server.tickets.schemas import BookingBase, IssuedTicketOut
 
 
 class SlotOut(Shape):
@@ -67,20 +67,12 @@ class TicketRef(Shape):
     tracking_token: str
 
 
-class AppointmentOut(Shape):
+class AppointmentOut(BookingBase):
     """An appointment (kind appointment) or remote ticket (kind remote) as its owner sees it."""
 
-    booking_code: str
-    kind: str = Field(description="appointment | remote")
     hall_code: str
     hall_name: str
     hall_address: str
-    service_code: str
-    service_name: str
-    slot_start: str | None
-    slot_end: str | None
-    date: str
-    slot_label: str
     status: str = Field(description="booked | checked_in | served | cancelled | no_show")
     status_text: str
     citizen_name: str
@@ -111,18 +103,9 @@ class KioskMaterial(Shape):
     licence_text: str | None
 
 
-class KioskAppointment(Shape):
+class KioskAppointment(BookingBase):
     """What a kiosk shows before check-in: masked personal data only."""
 
-    booking_code: str
-    kind: str
-    service_code: str
-    service_name: str
-    slot_start: str | None
-    slot_end: str | None
-    date: str
-    slot_label: str
-    status: str
     citizen_name_masked: str | None
     id_masked: str | None
     arrival: str = Field(description="on_time | early | late | ... (arrival window)")

@@ -40,17 +40,10 @@ class ServiceItemOut(Shape):
     online_capable: bool
 
 
-class ServiceLoadOut(Shape):
-    """A catalog entry with its live load."""
+class ServiceLoadOut(ServiceItemOut):
+    """A catalog entry with its live load (the guide only where the route gives it)."""
 
-    code: str
-    name: str
-    department: str
-    category: str
-    prefix: str
-    expected_minutes: int
-    online_capable: bool
-    materials: list[dict[str, Any]]
+    guide: dict[str, Any] | None = None
     waiting: int
     open_windows: int
     accepting: bool = Field(description="false = 暂停受理: no open or paused window handles it")

@@ -49,7 +49,9 @@ class TicketPublicOut(TicketPublicBase):
     id: int
 
 
-class AppointmentOnTicket(Shape):
+class BookingBase(Shape):
+    """The booking fields every view of an appointment or remote ticket carries."""
+
     booking_code: str
     kind: str = Field(description="appointment | remote")
     service_code: str
@@ -59,6 +61,9 @@ class AppointmentOnTicket(Shape):
     date: str
     slot_label: str
     status: str
+
+
+class AppointmentOnTicket(BookingBase):
     late: bool
     checked_in_at: str | None
     citizen_name_masked: str | None
