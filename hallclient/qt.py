@@ -62,8 +62,11 @@ class Worker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(4)
+        # The process-wide pool, never one owned by the worker: a pool dies with its owner and
+        # waits for its queued jobs, and when that happens inside Python's garbage collector
+        # (which holds the GIL those jobs need to start) the UI thread deadlocks.
+        self.pool = QThreadPool.globalInstance()
+        self.pool.setMaxThreadCount(max(4, self.pool.maxThreadCount()))
         self._alive: set[_Signals] = set()
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
@@ -81,7 +84,7 @@ class Worker(QObject):
         self.pool.start(_Job(fn, signals))
 
     def wait(self, msecs: int = 10000) -> bool:
-        """Wait for running jobs (tests, shutdown)."""
+        """Wait for running jobs, of every worker in the process (tests, shutdown)."""
         return self.pool.waitForDone(msecs)
 
 
