@@ -41,7 +41,7 @@ def test_slip_page_follows_the_application_to_pickup(server: LiveServer, page: P
     # 受理 with a pickup slot from the counter's list (as the counter dialog will do).
     listed = _ok(http.get("/api/v1/halls/demo/pickup-slots", headers=clerk,
                           params={"service_code": ESTATE}))
-    first, second = listed["days"][0]["slots"][:2]
+    first = listed["days"][0]["slots"][0]
     app = _ok(http.post(f"/api/v1/tickets/{t['id']}/application", headers=clerk, json={
         "materials": ESTATE_MATERIALS, "phone": "13800009999", "delivery": "pickup",
         "pickup_slot_start": first["start"]}), 201)
@@ -93,7 +93,12 @@ def test_slip_page_follows_the_application_to_pickup(server: LiveServer, page: P
     expect(card.locator(".case-status .tag")).to_have_text("待取件")
     page.screenshot(path=str(shots / "case-track-ready-390.png"), full_page=True)
 
-    # The citizen moves the slot on the page: today's or a later one, places shown.
+    # The citizen moves the slot on the page: today's or a later one, places shown. Once decided
+    # the list starts today, so the slot booked at acceptance may lie beyond it: take one offered.
+    offered = _ok(http.get(f"/api/v1/track/{t['tracking_token']}/applications/"
+                           f"{app['receipt_no']}/pickup-slots"))
+    second = next(x for d in offered["days"] for x in d["slots"]
+                  if x["available"] and x["start"] != first["start"])
     ready.get_by_role("button", name="更改取件时段").click()
     picker = ready.locator(".slot-form")
     expect(picker.get_by_role("heading", name="选择取件时段")).to_be_visible()

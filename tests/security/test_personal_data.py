@@ -10,8 +10,9 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -96,8 +97,10 @@ def _old_visits(db: Database, *, days_ago: int, secret: str) -> list[int]:
         kiosk = Principal("device", kiosk_dev.id, "kiosk", hall.id)
         clerk_row = s.scalar(select(Staff).where(Staff.username == "clerk1"))
         clerk = Principal("staff", clerk_row.id, "clerk", hall.id, clerk_row.full_name)
-        base = utcnow().replace(hour=2, minute=0, second=0, microsecond=0) \
-            - timedelta(days=days_ago)  # 10:00 in Shanghai
+        # 10:00 in Shanghai on the hall's business day `days_ago` back (the UTC date differs
+        # from it between 16:00 and 24:00 UTC)
+        day = business_day(utcnow(), "Asia/Shanghai") - timedelta(days=days_ago)
+        base = datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
         settings = make_settings(Path("."), "sqlite://", secret_key=secret)
         w1 = s.scalar(select(Window).where(Window.hall_id == hall.id, Window.number == 1))
         set_state(s, window_id=w1.id, state="open", principal=clerk, now=base)
