@@ -314,7 +314,7 @@ def test_a_display_whose_worker_stops_reconnects_and_misses_nothing(site: Site) 
     # restart does (starting it again would add a server start-up to the suite's time).
     with site.client() as http:
         numbers = []
-        with site.stream() as ws:
+        with _open_stream(site) as ws:
             last = _recv_until(ws, lambda m: m[-1]["type"] == "snapshot")[-1]["seq"]
             holder, _ = _holder(site)
             holder.stop()
@@ -331,6 +331,19 @@ def test_a_display_whose_worker_stops_reconnects_and_misses_nothing(site: Site) 
         assert [e["type"] for e in replay] == ["ticket.issued"] * 2
         assert [e["data"]["number"] for e in replay] == numbers
         assert [e["seq"] for e in replay] == [last + 1, last + 2]
+
+
+def _open_stream(site: Site) -> ClientConnection:
+    """The stream, retried as a display retries (one CI-box run timed out a first handshake
+    while the box was saturated; the display client tries again after a pause)."""
+    for attempt in range(3):
+        try:
+            return site.stream()
+        except (TimeoutError, OSError):
+            if attempt == 2:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 def _reconnect_and_replay(site: Site, *, since: int, count: int) -> list[dict]:
