@@ -238,6 +238,8 @@ def test_dashboard_pages(server: LiveServer, browser: Browser, world: dict,
     assert row.locator("td").first.evaluate("e => getComputedStyle(e).backgroundColor") \
         == "rgb(255, 241, 220)"  # the warning colour
     expect(page.locator(f'#svc-table tr[data-code="{HUKOU}"]')).not_to_have_class("nowin")
+    # the clock ticks once a second; midnight reads 00:xx (hourCycle h23), never 24:xx
+    expect(page.locator("#clock")).to_have_text(re.compile(r"^([01]\d|2[0-3]):[0-5]\d"))
     clock = page.locator("#clock").inner_text()
     shanghai = datetime.now(ZoneInfo("Asia/Shanghai"))
     assert clock[:5] in {(shanghai - timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}, clock

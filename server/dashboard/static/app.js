@@ -152,9 +152,9 @@ function groupAlerts(alerts) {
 // Times are shown in the hall's timezone (from the API), whatever the browser's is.
 function hallTz() { return (state.live && state.live.hall && state.live.hall.timezone) || "Asia/Shanghai"; }
 function hallTime(iso, withDate) {
-  const opts = { hour12: false, timeZone: hallTz() };
+  const opts = { hourCycle: "h23", timeZone: hallTz() };
   try { return withDate ? new Date(iso).toLocaleString("zh-CN", opts) : new Date(iso).toLocaleTimeString("zh-CN", opts); }
-  catch { return new Date(iso).toLocaleTimeString("zh-CN", { hour12: false }); }
+  catch { return new Date(iso).toLocaleTimeString("zh-CN", { hourCycle: "h23" }); }
 }
 document.addEventListener("click", async e => {
   const b = e.target.closest("button.ack");

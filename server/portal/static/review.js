@@ -23,7 +23,7 @@ function showLogin() { $("#staff-login").hidden = false; $("#queue").hidden = tr
 // The date and time of an ISO instant in the hall's timezone (from GET /halls), not the browser's.
 function when(iso) {
   if (!iso) return "";
-  const opts = { hour12: false, ...(state.tz ? { timeZone: state.tz } : {}) };
+  const opts = { hourCycle: "h23", ...(state.tz ? { timeZone: state.tz } : {}) };
   try { return new Date(iso).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", opts); }
   catch { return new Date(iso).toLocaleString(); }
 }
