@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
 
 from server.app import create_app
 from server.core.config import Settings
+from tests.support.browser import chromium
 from tests.support.databases import (
     PostgresFactory,
     build_sqlite_template,
@@ -137,3 +139,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             # The item's name already says the operation: derive the id from it as pytest does
             # for any other item (pytest 9 keeps it in `_id`).
             item._id = item.parent.id.child(item.name)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """The system Chromium, one per test module that asks for it (the page tests)."""
+    with chromium() as b:
+        yield b

@@ -28,7 +28,6 @@ from tests.support.api import (
     open_window,
     window_id,
 )
-from tests.support.browser import chromium
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 from tests.support.online import book_appointment, citizen_login, sample_jpeg, sample_pdf
@@ -49,12 +48,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
         yield srv
     finally:
         srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from playwright.sync_api import Browser, expect
 from server.demo import DEMO_LICENCE_ID
 from tests.security.test_page_csp import Watched, check_headers, host_of
 from tests.support.api import ESTATE, issue, login, open_window
-from tests.support.browser import chromium
 from tests.support.live import LiveServer, demo_server
 
 
@@ -23,12 +22,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path,
            ) -> Iterator[LiveServer]:
     with demo_server(tmp_path_factory.mktemp("backoffice"), sqlite_template) as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 def _accept(api: httpx.Client) -> dict:

@@ -15,19 +15,12 @@ from playwright.sync_api import Browser, Page
 
 from tests.display.conftest import DISPLAY_TOKEN, HallDriver
 from tests.support.api import FUND, SOCIAL
-from tests.support.browser import chromium
 from tests.support.live import LiveServer, demo_server
 from tests.support.proxy import FaultProxy
 
 LANDSCAPE = {"width": 1920, "height": 1080}
 MOMENT = datetime(2026, 12, 1, 9, 41, 27, tzinfo=ZoneInfo("Asia/Shanghai"))
 PORTRAIT = {"width": 1080, "height": 1920}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

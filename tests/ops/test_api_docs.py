@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
 from tests.conftest import ARTIFACTS
-from tests.support.browser import chromium
 from tests.support.databases import copy_sqlite
 from tests.support.live import ROOT, LiveServer
 from tongban_common.wire import ErrorCode
@@ -33,12 +32,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
 @pytest.fixture(scope="module")
 def spec(server: LiveServer) -> dict:
     return httpx.get(f"{server.url}/openapi.json", timeout=10).json()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 def offline_page(browser: Browser, server: LiveServer) -> tuple[Page, list[str]]:

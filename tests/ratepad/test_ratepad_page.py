@@ -3,15 +3,12 @@ idle clerk card, the prompt after the clerk's 办结, reasons, thanks, back to i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import Browser, ConsoleMessage, expect
 
 from tests.ratepad.conftest import Clerk
-from tests.support.browser import chromium
 from tests.support.live import LiveServer
 
 TOKEN = "demo-ratepad-token-2"  # window 2 (the Qt tests use windows 1 and 3)
@@ -19,12 +16,6 @@ TOKEN = "demo-ratepad-token-2"  # window 2 (the Qt tests use windows 1 and 3)
 WATCH = """window.__csp = [];
 document.addEventListener('securitypolicyviolation', e =>
   window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 def test_page_refuses_other_tokens(live: LiveServer) -> None:

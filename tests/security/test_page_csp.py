@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.support.api import KIOSK, issue, login, open_window
-from tests.support.browser import chromium
 from tests.support.databases import copy_sqlite
 from tests.support.live import LiveServer
 from tests.support.online import book_appointment, sample_png
@@ -37,12 +36,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
         yield srv
     finally:
         srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 class Watched:
