@@ -25,6 +25,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from server.auth.models import AuthToken, Device, Staff
 from server.auth.principal import Principal
 from server.core.clock import utcnow
+from server.core.groupcommit import after_durable_commit
 
 TTL_SECONDS = 3.0
 AUTH_ACK_CHANNEL = "tongban_auth_ack"  # "my cache is empty after <payload>"
@@ -180,7 +181,13 @@ def _note_bulk_auth_change(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "after_commit")
 def _invalidate_after_commit(session: Session) -> None:
     payload = session.info.pop(_NOTIFIED, None)
-    if session.info.pop(_CHANGED, False):
+    changed = session.info.pop(_CHANGED, False)
+    if changed or payload:
+        after_durable_commit(session, lambda: _invalidate(changed, payload))
+
+
+def _invalidate(changed: bool, payload: str | None) -> None:
+    if changed:
         principals.clear()
     if payload:
         # Answer the caller only once no process still trusts the old principal.

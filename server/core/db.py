@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from server.core.config import DbTimeouts
+from server.core.groupcommit import GroupCommit
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -91,9 +92,13 @@ class Database:
             _bound_answers(self.engine, timeouts.statement + ANSWER_GRACE_SECONDS)
         self.commit_listeners: list[Callable[[list[Any]], None]] = []
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(
-            self.engine.execution_options(tongban_write=True), expire_on_commit=False
-        )
+        write_engine = self.engine.execution_options(tongban_write=True)
+        self._write = sessionmaker(write_engine, expire_on_commit=False)
+        # SQLite: concurrent writes share commits (one fsync each); PostgreSQL commits in
+        # parallel already, and one transaction per request keeps its row locks short.
+        self.group: GroupCommit | None = GroupCommit(
+            write_engine, run_alone=self._write_retrying, notes_key=COMMIT_NOTES,
+            announce=self._announce) if self.is_sqlite else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -102,7 +107,13 @@ class Database:
             yield session
 
     def write(self, fn: Callable[[Session], T], *, attempts: int = 5) -> T:
-        """Run `fn` in one write transaction, retrying transient lock/serialization errors."""
+        """Run `fn` in a write transaction (on SQLite maybe shared with concurrent writes, see
+        groupcommit.py) and return once it is durable; transient lock errors are retried."""
+        if self.group is not None:
+            return self.group.submit(fn, attempts)  # type: ignore[no-any-return]
+        return self._write_retrying(fn, attempts)
+
+    def _write_retrying(self, fn: Callable[[Session], T], attempts: int) -> T:
         for attempt in range(1, attempts + 1):
             try:
                 if self._write_lock is not None:
@@ -122,9 +133,12 @@ class Database:
                 result = fn(session)
             notes = session.info.pop(COMMIT_NOTES, [])
         if notes:
-            for listener in self.commit_listeners:
-                listener(notes)
+            self._announce(notes)
         return result
+
+    def _announce(self, notes: list[Any]) -> None:
+        for listener in self.commit_listeners:
+            listener(notes)
 
     def dispose(self) -> None:
         """Close all pooled connections."""

@@ -39,6 +39,7 @@ from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 
 from server.catalog.models import Hall, ServiceItem
+from server.core.groupcommit import after_durable_commit, on_abandon
 from server.tickets.models import Ticket
 from server.tickets.ordering import QueueEntry, queue_day, sort_key, starve_cutoff
 from server.windows.models import Window, WindowService
@@ -567,6 +568,14 @@ class HallLoads:
 
 
 hall_loads = HallLoads()
+on_abandon.append(hall_loads.clear)  # loads remembered from a batch that never committed
+
+
+def memory_key(s: Session) -> object:
+    """What the memory is kept per: the session's engine (a group commit's sessions are bound
+    to its connection; that connection's engine is the one plain write sessions use)."""
+    bind = s.get_bind()
+    return getattr(bind, "engine", bind)
 
 
 def issue_load(s: Session, *, ticket: Ticket, hall_seq: int, now: datetime,
@@ -574,7 +583,7 @@ def issue_load(s: Session, *, ticket: Ticket, hall_seq: int, now: datetime,
     """The hall's load for estimating `ticket` just issued, and the load after it, to be
     remembered at `hall_seq + 1` when the transaction commits (see `remember_after_commit`).
     """
-    bind = s.get_bind()
+    bind = memory_key(s)
     generation = hall_loads.generation
     day = ticket.business_day
     row = (ticket.id, ticket.service_id, ticket.priority_class, ticket.appointment_slot_start,
@@ -657,6 +666,8 @@ def _remember_after_commit(session: Session) -> None:
     session.info.pop(SESSION_LOADS, None)
     if session.info.pop(STALE, False):
         hall_loads.clear()
+        # Again once durable: a reader may have remembered the old state in between.
+        after_durable_commit(session, hall_loads.clear)
         return
     for hall_id, (bind, seq, day, load, generation) in (pending or {}).items():
         hall_loads.put(bind, hall_id, _Remembered(seq, day, time.monotonic(), load), generation)

@@ -68,13 +68,13 @@ def queue_day(s: Session, hall_id: int, now: datetime) -> date:
     Queues, estimates and boards filter on it themselves, so tickets an earlier day left
     waiting are never called or counted, even before the day-close pass has lapsed them.
     """
-    from server.tickets.eta import hall_loads  # eta imports this module
+    from server.tickets.eta import hall_loads, memory_key  # eta imports this module
 
     hall = s.identity_map.get(identity_key(Hall, hall_id))
     if hall is not None:
         return business_day(now, hall.timezone)
     # A hall's time zone is remembered like the estimator's loads (emptied by hall edits).
-    bind = s.get_bind()
+    bind = memory_key(s)
     zone = hall_loads.timezone(bind, hall_id)
     if zone is None:
         generation = hall_loads.generation

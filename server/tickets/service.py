@@ -277,7 +277,7 @@ def shown_row(s: Session, model: type[R], row_id: int) -> R:
     row = s.identity_map.get(identity_key(model, row_id))
     if row is not None:
         return row
-    bind = s.get_bind()
+    bind = eta.memory_key(s)
     known = eta.hall_loads.row(bind, model, row_id)
     if known is not None:
         return known  # type: ignore[return-value]

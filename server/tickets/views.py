@@ -45,7 +45,7 @@ def window_hint(s: Session, service_id: int) -> str:
     does (a closed window is never named: nobody would serve the citizen there)."""
     # Window states and services change with commits that empty this memory (eta.py); other
     # processes' changes show within eta.MODEL_TTL_SECONDS.
-    bind = s.get_bind()
+    bind = eta.memory_key(s)
     numbers = eta.hall_loads.hint(bind, service_id)
     if numbers is None:
         generation = eta.hall_loads.generation
