@@ -77,6 +77,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     metrics.gauge("tongban_alerts_open", "Open supervision alerts", lambda: _open_alerts(db))
     metrics.counter("tongban_pg_listen_reconnects", "LISTEN connections lost (broken or "
                     "stalled) and re-established", hub.listen_reconnects)
+    if db.group is not None:
+        group = db.group
+        metrics.counter("tongban_db_group_commits", "SQLite commits shared by several "
+                        "write requests", lambda: group.batches)
+        metrics.counter("tongban_db_grouped_writes", "write requests committed in a shared "
+                        "commit", lambda: group.grouped)
     app.state.metrics = metrics
     app.state.limiter = CredentialLimiter({
         "login": settings.login_failures_per_client,

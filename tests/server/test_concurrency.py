@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -106,3 +107,8 @@ def _run(server: LiveServer) -> None:
     for prefix, nums in by_prefix.items():
         assert sorted(nums) == list(range(1, len(nums) + 1)), prefix  # gapless, unique
     assert sum(1 for numbers in called.values() if numbers) >= 5  # work really was shared
+    if server.database_url.startswith("sqlite"):  # writes that met in time shared commits
+        scrape = http.get("/metrics", headers=login(http, "admin")).text
+        commits = float(re.search(r"^tongban_db_group_commits_total (\S+)$", scrape, re.M)[1])
+        grouped = float(re.search(r"^tongban_db_grouped_writes_total (\S+)$", scrape, re.M)[1])
+        assert 0 < commits and 2 * commits <= grouped, scrape
