@@ -12,7 +12,7 @@ from kiosk.ui.base import KeypadScreen, ScreenWidget
 from kiosk.ui.icons import icon
 from kiosk.ui.take import show_ticket_wait
 from kiosk.ui.theme import ACCENT, WARN, Metrics, stylesheet
-from kiosk.ui.widgets import PIN_ROWS, Keypad, button, icon_row, label
+from kiosk.ui.widgets import PIN_ROWS, Keypad, NumberLabel, button, icon_row, label
 from tongban_common.wire import TicketStatus
 
 
@@ -192,7 +192,7 @@ class QueryResultScreen(ScreenWidget):
         super().__init__(ctl, portrait)
         self.box.addStretch(1)
         self.caption = label("", "subtitle", align=Qt.AlignCenter)
-        self.number = label("", "bigNumber", wrap=False, align=Qt.AlignCenter)
+        self.number = NumberLabel("bigNumber")
         self.service = label("", "strong", align=Qt.AlignCenter)
         self.status = label("", "title", align=Qt.AlignCenter)
         self.ahead = label("", "strong", align=Qt.AlignCenter)

@@ -14,6 +14,7 @@ from kiosk.ui.qr import qr_pixmap
 from kiosk.ui.widgets import (
     ID_ROWS,
     Keypad,
+    NumberLabel,
     RichButton,
     button,
     icon_row,
@@ -292,7 +293,7 @@ class TicketScreen(ScreenWidget):
         info.setContentsMargins(36, 24, 36, 24)
         info.setSpacing(10)
         self.caption = label("", "subtitle", align=Qt.AlignCenter)
-        self.number = label("", "bigNumber", wrap=False, align=Qt.AlignCenter)
+        self.number = NumberLabel("bigNumber")
         self.service = label("", "strong", align=Qt.AlignCenter)
         self.badge = label("", "badgeGreen", wrap=False, align=Qt.AlignCenter)
         self.ahead = label("", "strong", align=Qt.AlignCenter)

@@ -17,8 +17,7 @@ TEXT = "#1d2733"
 MUTED = "#5b6776"
 
 MIN_BUTTON_PX = 81  # 20 mm on a 21.5" 1080p panel (0.248 mm per pixel)
-# 大字版: every text at least 1.6 times its standard size; the ticket number, display-sized
-# already (170 px, some 42 mm), grows like the touch targets
+# 大字版: every text at least 1.6 times its standard size, the ticket number too
 LARGE_FONT_SCALE = 1.6
 LARGE_TARGET_SCALE = 1.25  # touch targets grow less: a 1080 px high screen must still fit
 LARGE_KEY_SCALE = 1.0  # keys are large already; their labels still grow 1.6 times
@@ -79,8 +78,8 @@ def stylesheet(m: Metrics) -> str:
     #hintBad {{ font-size: {m.px(30)}px; color: {ACCENT}; font-weight: bold; }}
     #hintGood {{ font-size: {m.px(30)}px; color: {GREEN}; font-weight: bold; }}
     #card {{ background: {CARD}; border-radius: 18px; }}
-    #bigNumber {{ font-size: {m.target(170)}px; font-weight: bold; color: {ACCENT}; }}
-    #midNumber {{ font-size: {m.target(110)}px; font-weight: bold; color: {ACCENT}; }}
+    #bigNumber {{ font-size: {m.px(170)}px; font-weight: bold; color: {ACCENT}; }}
+    #midNumber {{ font-size: {m.px(110)}px; font-weight: bold; color: {ACCENT}; }}
     #strong {{ font-size: {m.px(38)}px; font-weight: bold; }}
     #badgeGreen {{ background: {GREEN}; color: white; border-radius: 12px; padding: 8px 26px;
                    font-size: {m.px(40)}px; font-weight: bold; }}

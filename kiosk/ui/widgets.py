@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PyQt5.QtCore import QSize, Qt, pyqtSignal
-from PyQt5.QtGui import QIcon
+from PyQt5.QtCore import QPointF, QRect, QSize, Qt, pyqtSignal
+from PyQt5.QtGui import QFontMetrics, QIcon, QPainter, QPaintEvent
 from PyQt5.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -29,6 +29,39 @@ def label(text: str = "", name: str | None = None, *, wrap: bool = True,
     lab.setWordWrap(wrap)
     lab.setAlignment(align)
     return lab
+
+
+class NumberLabel(QLabel):
+    """A ticket number, as tall as its letters' ink rather than the font's line box: Noto Sans
+    CJK adds about half an em of ascent and descent, which 大字版's 272 px number cannot spare
+    on a landscape screen."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("")
+        self.setObjectName(name)
+
+    def _ink(self) -> QRect:
+        return QFontMetrics(self.font()).tightBoundingRect(self.text() or "A000")
+
+    def sizeHint(self) -> QSize:
+        """The ink with an eighth of its height around it."""
+        ink = self._ink()
+        pad = ink.height() // 8
+        return QSize(ink.width() + 2 * pad, ink.height() + 2 * pad)
+
+    def minimumSizeHint(self) -> QSize:
+        """Never smaller than the ink."""
+        return self.sizeHint()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        """The text with its ink centred in the label."""
+        painter = QPainter(self)
+        painter.setFont(self.font())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        ink = self._ink()
+        painter.drawText(QPointF((self.width() - ink.width()) / 2 - ink.left(),
+                                 (self.height() - ink.height()) / 2 - ink.top()), self.text())
+        painter.end()
 
 
 def restyle(widget: QWidget, name: str) -> None:

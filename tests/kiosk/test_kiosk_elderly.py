@@ -72,17 +72,14 @@ def test_voice_off_says_nothing(kiosk: Any) -> None:
 
 def test_large_tile_scales_every_font_by_at_least_1_6(kiosk: Any) -> None:
     """The 大字版 tile on home switches every text to ≥1.6x its standard pixel size (tiles,
-    titles, keypad keys, hints); the tile then offers 标准版."""
+    titles, keypad keys, hints, the ticket number); the tile then offers 标准版."""
     h = kiosk()
 
     staff = h.window.screens[Screen.MAINTENANCE]  # staff screens keep the standard sizes
-    # the ticket number is display-sized already and grows like the touch targets
-    display_sized = {"bigNumber", "midNumber"}
 
     def sizes() -> dict[QWidget, int]:
         return {w: w.font().pixelSize() for w in h.window.findChildren((QLabel, QPushButton))
-                if w.objectName() and w.objectName() not in display_sized
-                and w.font().pixelSize() > 0 and not staff.isAncestorOf(w)}
+                if w.objectName() and w.font().pixelSize() > 0 and not staff.isAncestorOf(w)}
 
     normal = sizes()
     tile = h.window.screens[h.ctl.state.screen].tiles["large"]
@@ -92,7 +89,7 @@ def test_large_tile_scales_every_font_by_at_least_1_6(kiosk: Any) -> None:
     large = sizes()
     names = {w.objectName() for w in normal}
     assert {"tileTitle", "tileSub", "title", "subtitle", "hint", "strong", "field", "key",
-            "hallName", "primary", "plain"} <= names
+            "hallName", "primary", "plain", "bigNumber"} <= names
     small = {(w.objectName(), normal[w], large[w]) for w in normal
              if large[w] < 1.6 * normal[w] - 0.5}
     assert not small, small
