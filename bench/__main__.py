@@ -1,5 +1,6 @@
 """`python -m bench <scenario> [--quick] [--json out.json | --update-results] [--database-url URL]
-[--workers N]`: figures go to var/bench/ unless --update-results (bench/results/) or --json."""
+[--workers N | --workers-sweep 1,2,4]`: figures go to var/bench/ unless --update-results
+(bench/results/) or --json."""
 
 from __future__ import annotations
 
@@ -30,9 +31,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", help="PostgreSQL server to create a throw-away bench "
                    "database on (default: SQLite in a temporary directory)")
     p.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
+    p.add_argument("--workers-sweep", type=_counts, metavar="N,N,…",
+                   help="province: measure each worker count in turn in one run (fresh database "
+                   "each), with throughput ratios to the first; e.g. 1,2,4")
+    p.add_argument("--halls", type=int, default=200,
+                   help="province: halls to seed (request counts scale with them; default 200)")
     p.add_argument("--seed", type=int, default=1, help="random seed of the load (default 1)")
     p.add_argument("--keep", action="store_true", help="keep the run directory and logs")
     return p
+
+
+def _counts(text: str) -> list[int]:
+    """'1,2,4' -> [1, 2, 4] (positive, ascending, no repeats)."""
+    try:
+        counts = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("worker counts like 1,2,4") from None
+    if not counts or min(counts) < 1 or counts != sorted(set(counts)):
+        raise argparse.ArgumentTypeError("worker counts like 1,2,4 (ascending, >= 1)")
+    return counts
 
 
 async def _dispatch(run: Run) -> None:
@@ -56,7 +73,8 @@ async def _dispatch(run: Run) -> None:
 
 def output_path(args: argparse.Namespace) -> Path:
     """--json, else bench/results/ with --update-results, else the scratch folder."""
-    name = f"{args.scenario}{'-quick' if args.quick else ''}.json"
+    sweep = "-sweep" if getattr(args, "workers_sweep", None) else ""
+    name = f"{args.scenario}{sweep}{'-quick' if args.quick else ''}.json"
     return args.json or (RESULTS if args.update_results else SCRATCH) / name
 
 
@@ -70,10 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench.procs import DEFAULT_PG_URL
 
         admin_url = DEFAULT_PG_URL
-    if args.workers > 1 and not admin_url:
+    if args.workers_sweep and args.scenario != "province":
+        sys.stderr.write("--workers-sweep is for the province scenario\n")
+        return 2
+    if max([args.workers, *(args.workers_sweep or [])]) > 1 and not admin_url:
         sys.stderr.write("--workers > 1 needs --database-url (PostgreSQL LISTEN/NOTIFY)\n")
         return 2
-    run = Run(args.scenario, args.quick, args.workers, admin_url, args.seed, keep=args.keep)
+    run = Run(args.scenario, args.quick, args.workers, admin_url, args.seed, keep=args.keep,
+              workers_sweep=args.workers_sweep, halls=args.halls)
     try:
         asyncio.run(_dispatch(run))
     finally:
@@ -82,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     log.info("wrote %s", out)
-    sys.stdout.write(json.dumps({k: v for k, v in result.items() if k != "machine"},
+    sys.stdout.write(json.dumps({k: v for k, v in result.items() if k not in ("machine", "sweep")},
                                 ensure_ascii=False) + "\n")
     return 0
 

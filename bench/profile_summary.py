@@ -17,9 +17,10 @@ def summarise(path: Path, top: int, match: str | None) -> str:
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     total = 0
-    for line in path.read_text().splitlines():
+    for line in path.read_text(errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack or (match and match not in stack):
+        # A frame name holding a newline (py-spy prints some as a docstring) splits a line.
+        if not stack or not count.isdigit() or (match and match not in stack):
             continue
         n = int(count)
         frames = stack.split(";")

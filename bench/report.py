@@ -10,10 +10,23 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ROWS = [
     ("issue_per_s", "issuance /s"), ("issue_p50_ms", "issue p50 ms"),
     ("issue_p99_ms", "issue p99 ms"), ("issue_server_cpu_ms", "server CPU ms per issue"),
+    ("issue_pg_cpu_ms", "PostgreSQL backend CPU ms per issue"),
+    ("issue_per_s_per_worker", "issuance /s per worker"),
+    ("issue_per_s_vs_1w", "issuance ÷ 1 worker"),
     ("baseline_insert_per_s", "baseline insert+commit /s"),
     ("issue_vs_baseline_insert", "issuance ÷ baseline"),
     ("call_next_per_s", "call-next /s"), ("call_next_p50_ms", "call-next p50 ms"),
-    ("call_next_p99_ms", "call-next p99 ms"), ("subscribers", "display subscribers"),
+    ("call_next_p99_ms", "call-next p99 ms"),
+    ("call_cycle_server_cpu_ms", "server CPU ms per call cycle"),
+    ("call_cycle_pg_cpu_ms", "PostgreSQL backend CPU ms per call cycle"),
+    ("call_next_per_s_per_worker", "call-next /s per worker"),
+    ("call_next_per_s_vs_1w", "call-next ÷ 1 worker"),
+    ("rate_issue_per_s", "fixed rate: issues answered /s (100 offered)"),
+    ("rate_issue_p99_ms", "fixed rate: issue p99 ms"),
+    ("rate_call_next_per_s", "fixed rate: call cycles answered /s (100 offered)"),
+    ("rate_call_next_p99_ms", "fixed rate: call-next p99 ms"),
+    ("rate_target_met", "fixed rate: 100 + 100/s at p99 ≤ 100 ms"),
+    ("subscribers", "display subscribers"),
     ("call_to_display_p50_ms", "call→display p50 ms"),
     ("call_to_display_p99_ms", "call→display p99 ms"),
     ("baseline_broadcast_p99_ms", "baseline broadcast p99 ms"),
@@ -27,8 +40,21 @@ ROWS = [
 ]
 
 
+def expand(results: list[dict]) -> list[dict]:
+    """A worker sweep (province --workers-sweep) becomes one column per worker count."""
+    out = []
+    for r in results:
+        if not r.get("sweep"):
+            out.append(r)
+            continue
+        for step in r["sweep"]:
+            out.append({**{k: v for k, v in r.items() if k != "sweep"}, **step})
+    return out
+
+
 def table(results: list[dict]) -> str:
-    """One column per result file, one row per figure present in any of them."""
+    """One column per result file (per worker count of a sweep), one row per figure present."""
+    results = expand(results)
     heads = [f"{r['scenario']}{' quick' if r.get('quick') else ''} · {r['database']} · "
              f"{r['workers']}w" for r in results]
     out = ["| figure | " + " | ".join(heads) + " |", "|---" * (len(results) + 1) + "|"]

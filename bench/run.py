@@ -39,6 +39,8 @@ class Run:
     admin_url: str | None
     seed: int
     keep: bool = False
+    workers_sweep: list[int] | None = None  # province: one measurement per worker count
+    halls: int = 200  # province: halls seeded (request counts scale with them)
     run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tbbench-")))
     servers: list[ServerProcess] = field(default_factory=list)
     db: BenchDatabase | None = None

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import psycopg
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -29,6 +29,13 @@ KEPT_ROWS = "tongban_kept_rows"
 ANSWER_GRACE_SECONDS = 2.0
 # Unanswered TCP keepalive probes after which the kernel drops a PostgreSQL connection.
 KEEPALIVE_PROBES = 3
+# A pooled PostgreSQL connection back in the pool for less than this is handed out without
+# a ping: under load every checkout follows a checkin by milliseconds, and the ping was a
+# round trip per transaction; after a quiet spell (where links die: restarts, idle cut-offs
+# by firewalls) it is pinged as before.
+PING_IDLE_SECONDS = 1.0
+# Connection record info key: when the connection last went back to the pool (monotonic).
+CHECKED_IN_AT = "tongban_checked_in_at"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -80,7 +87,6 @@ class Database:
         else:
             kwargs["pool_size"] = 10
             kwargs["max_overflow"] = 30
-            kwargs["pool_pre_ping"] = True
             if timeouts is not None:
                 kwargs["connect_args"] = _pg_connect_args(timeouts)
         if timeouts is not None:
@@ -88,8 +94,10 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
-        elif timeouts is not None:
-            _bound_answers(self.engine, timeouts.statement + ANSWER_GRACE_SECONDS)
+        else:
+            _ping_idle_connections(self.engine)
+            if timeouts is not None:
+                _bound_answers(self.engine, timeouts.statement + ANSWER_GRACE_SECONDS)
         self.commit_listeners: list[Callable[[list[Any]], None]] = []
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         write_engine = self.engine.execution_options(tongban_write=True)
@@ -210,6 +218,33 @@ class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
             self.pgconn.finish()  # not close(): that waits for the lock this call holds
             raise psycopg.OperationalError(
                 f"no answer from the database within {limit:.1f} s") from None
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """pool_pre_ping, but only for connections idle in the pool `PING_IDLE_SECONDS` or more.
+
+    A connection that dies within that second (a database restart under load) fails the
+    one transaction that gets it; SQLAlchemy then treats it as a disconnect and renews every
+    pooled connection older than the failure, as it does without pre-ping.
+    """
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_conn: Any, record: Any) -> None:
+        record.info[CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info[CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle = time.monotonic() - record.info.get(CHECKED_IN_AT, float("-inf"))
+        if idle < PING_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the pool throws this one away and connects anew
+            raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
 
 
 def _bound_answers(engine: Engine, answer_timeout: float) -> None:
