@@ -111,4 +111,4 @@ def _run(server: LiveServer) -> None:
         scrape = http.get("/metrics", headers=login(http, "admin")).text
         commits = float(re.search(r"^tongban_db_group_commits_total (\S+)$", scrape, re.M)[1])
         grouped = float(re.search(r"^tongban_db_grouped_writes_total (\S+)$", scrape, re.M)[1])
-        assert 0 < commits and 2 * commits <= grouped, scrape
+        assert commits > 0 and 2 * commits <= grouped, scrape
