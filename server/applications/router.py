@@ -52,7 +52,7 @@ from server.materials.licences import (
     material_sources,
 )
 from server.materials.models import Licence
-from server.materials.service import current_materials
+from server.materials.service import audit, current_materials, file_headers, stored_file
 from server.tickets.service import get_ticket, issue_ticket
 from server.tickets.views import ticket_public
 from server.tracking.service import find_ticket
@@ -294,6 +294,28 @@ def get_one(app_id: int, db: DbDep, principal: PrincipalDep) -> dict:
         p = require(principal, staff=STAFF, hall_id=app.hall_id)
         apps.check_visible(s, app, p)
         return apps.staff_view(s, app)
+
+
+@router.get("/applications/{app_id}/materials/{material_code}/content", response_model=None,
+            **download("image/jpeg", "image/png", "application/pdf",
+                       description="the file the citizen uploaded online, as stored"))
+def get_material_content(app_id: int, material_code: str, db: DbDep, settings: SettingsDep,
+                         principal: PrincipalDep) -> Response:
+    """An online material of the application (reviewer of a department reviewing it, or a
+    manager of its hall); every read is written to the material's audit log first."""
+    p = require(principal, staff=BACK)
+
+    def work(s: Session) -> tuple[str, str, str]:
+        app = apps.get_application(s, app_id)
+        require(p, staff=BACK, hall_id=app.hall_id)
+        apps.check_visible(s, app, p)
+        m = apps.online_material(s, app, material_code)
+        audit(s, m=m, principal=p, ticket=None, action="read")
+        return m.sha256, m.content_type, m.filename
+
+    sha256, content_type, filename = db.write(work)
+    return Response(stored_file(settings, sha256), media_type=content_type,
+                    headers=file_headers(filename))
 
 
 def _act(db: DbDep, principal: PrincipalDep, app_id: int, roles: tuple[str, ...],

@@ -38,6 +38,8 @@ from server.materials.licences import (
     LicenceConnector,
     material_sources,
 )
+from server.materials.models import Material
+from server.materials.service import current_materials
 from server.tickets.models import Ticket
 from tongban_common.wire import ErrorCode, EventType, StaffRole, TicketStatus
 
@@ -169,6 +171,17 @@ def check_visible(s: Session, app: Application, principal: Principal) -> None:
     if principal.role == StaffRole.REVIEWER and principal.department not in {
             r.department for r in reviews_of(s, app)}:
         raise Forbidden("该办件不属于您所在部门", code=ErrorCode.FORBIDDEN_DEPARTMENT)
+
+
+def online_material(s: Session, app: Application, code: str) -> Material:
+    """The file the citizen uploaded online for one of the application's materials (the
+    current version on its booking), or 404 when that material did not come online."""
+    listed = any(m.get("code") == code and m.get("source") == "online" for m in app.materials)
+    m = (current_materials(s, app.appointment_id).get(code)
+         if listed and app.appointment_id is not None else None)
+    if m is None:
+        raise NotFound("该办件没有网上提交的此项材料", code=ErrorCode.MATERIAL_NOT_FOUND)
+    return m
 
 
 def _acting_review(s: Session, app: Application, principal: Principal,

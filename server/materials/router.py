@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
@@ -18,7 +17,7 @@ from server.auth.principal import require
 from server.catalog.models import ServiceItem
 from server.catalog.service import get_hall
 from server.core.deps import DbDep, SettingsDep
-from server.core.errors import STORAGE_FULL, NotFound
+from server.core.errors import STORAGE_FULL
 from server.core.schemas import download, out
 from server.materials.models import Material
 from server.materials.schemas import (
@@ -34,18 +33,20 @@ from server.materials.service import (
     check_material_access,
     check_ticket_access,
     counter_checklist,
+    file_headers,
     get_material,
     material_view,
     reusable,
     reuse,
     review,
     storage_for,
+    stored_file,
     ticket_materials,
     upload,
     verify,
 )
 from server.tickets.service import get_ticket
-from tongban_common.wire import MANAGERS, ErrorCode
+from tongban_common.wire import MANAGERS
 
 router = APIRouter(tags=["materials"])
 
@@ -142,16 +143,8 @@ def get_material_content(material_id: int, db: DbDep, settings: SettingsDep,
         return m.sha256, m.content_type, m.filename
 
     sha256, content_type, filename = db.write(work)
-    try:
-        data = storage_for(settings).open(sha256)
-    except FileNotFoundError:  # removed by the retention purge
-        raise NotFound("材料已超过保存期限并已删除", code=ErrorCode.MATERIAL_PURGED) from None
-    return Response(data, media_type=content_type, headers={
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
-        # Opened directly, an uploaded PDF must not run script in the server's origin.
-        "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:",
-        "Content-Disposition": f"inline; filename*=UTF-8''{quote(filename, safe='')}",
-    })
+    return Response(stored_file(settings, sha256), media_type=content_type,
+                    headers=file_headers(filename))
 
 
 @router.post("/materials/{material_id}/verify", **out(MaterialOut))

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,6 +49,24 @@ UPLOADABLE = ("booked", "checked_in")
 def storage_for(settings: Settings) -> LocalStorage:
     """The configured store: files under <data_dir>/materials."""
     return LocalStorage(settings.data_dir / "materials")
+
+
+def stored_file(settings: Settings, sha256: str) -> bytes:
+    """The bytes of a stored file; 404 MATERIAL_PURGED once the retention purge removed it."""
+    try:
+        return storage_for(settings).open(sha256)
+    except FileNotFoundError:
+        raise NotFound("材料已超过保存期限并已删除", code=ErrorCode.MATERIAL_PURGED) from None
+
+
+def file_headers(filename: str) -> dict[str, str]:
+    """Response headers of an uploaded file shown to staff or its owner (never cached)."""
+    return {
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        # Opened directly, an uploaded PDF must not run script in the server's origin.
+        "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:",
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(filename, safe='')}",
+    }
 
 
 def current_materials(s: Session, appointment_id: int) -> dict[str, Material]:

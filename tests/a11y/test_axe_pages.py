@@ -304,6 +304,21 @@ def test_backoffice_page(server: LiveServer, browser: Browser, world: dict) -> N
     page.click("#login-form button[type=submit]")
     expect(page.locator("tr[data-receipt]").first).to_be_visible()
     _scan(page, "backoffice queue", found)
+    # 公安局's reviewer opens the ID card a citizen uploaded online for an application.
+    api = httpx.Client(base_url=server.url, timeout=15)
+    booking = book_appointment(api, phone="13900000501", accept=["id_card"], materials={
+        "id_card": ("身份证.jpg", sample_jpeg(), "image/jpeg")})
+    r = api.post(f"/api/v1/appointments/{booking['booking_code']}/application",
+                 headers=login(api, "manager"), json={"materials": ["hukou_book", "move_proof"]})
+    assert r.status_code == 201, r.text
+    page = _page(browser, DESKTOP)
+    page.goto(f"{server.url}/backoffice/")
+    page.fill("#login-user", "reviewer3")
+    page.fill("#login-pass", "demo1234")
+    page.click("#login-form button[type=submit]")
+    page.locator("button[data-view]").first.click()
+    expect(page.locator("#preview-box img")).to_be_visible()
+    _scan(page, "backoffice material preview", found)
     _assert_clean(found)
 
 

@@ -488,6 +488,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         MANAGERS, _const("/api/v1/halls/demo/applications/stats/export.xlsx")),
     ("GET", "/api/v1/applications/{app_id}"): Row(
         DEMO_BACK_OFFICE, lambda w: Req(f"/api/v1/applications/{w.application()}"), reuse=True),
+    ("GET", "/api/v1/applications/{app_id}/materials/{material_code}/content"): Row(
+        REVIEWERS, lambda w: Req(f"/api/v1/applications/{w.online_application()}"
+                                 "/materials/id_card/content"), reuse=True),
     ("POST", "/api/v1/applications/{app_id}/review"): Row(
         REVIEWERS, _application("in_review", "review", {"decision": "approve"})),
     ("POST", "/api/v1/applications/{app_id}/correction"): Row(

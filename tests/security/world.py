@@ -314,6 +314,16 @@ class World:
                 return self.material_id(b), ticket["id"]
         raise AssertionError("the checked-in ticket was never called")
 
+    def online_application(self) -> int:
+        """A 户口迁移 application (公安局 reviews it) accepted from a booking of a new account
+        whose id_card came online, pre-reviewed and accepted."""
+        b = self.booking(f"136{self.n():08d}", service=HUKOU, accept=True)
+        app = self.ok(self.c.post(f"/api/v1/appointments/{b['booking_code']}/application",
+                                  json={"materials": ["hukou_book", "move_proof"]},
+                                  headers=self.headers["manager"]))
+        assert {m["code"]: m["source"] for m in app["materials"]}["id_card"] == "online"
+        return app["id"]
+
     def _hall_id(self, code: str) -> int:
         with self.db.read() as s:
             return s.scalar(select(Hall.id).where(Hall.code == code))

@@ -6,7 +6,7 @@ let lang = sessionStorage.getItem("bo.lang") || "zh";
 const t = k => (S[lang] && S[lang][k]) || S.zh[k] || k;
 const $ = sel => document.querySelector(sel);
 const esc = v => String(v ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-const state = { token: null, hall: null, role: null, dept: "", ws: null, retry: 0, reload: null, rows: [] };
+const state = { token: null, hall: null, role: null, dept: "", ws: null, retry: 0, reload: null, rows: [], viewSeq: 0 };
 
 function applyStrings() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -49,6 +49,7 @@ function logout() {
   const tok = state.token; state.token = null;
   if (tok) fetch("/api/v1/auth/logout", { method: "POST", headers: { Authorization: "Bearer " + tok } }).catch(() => {});
   sessionStorage.removeItem("bo.token");
+  closePreview();
   if (state.ws) { state.ws.onclose = null; state.ws.close(); }
   $("#main-view").hidden = true; $("#login-view").hidden = false;
 }
@@ -91,6 +92,14 @@ function actionsCell(a) {
     <button data-act="correction">${esc(t("correction"))}</button></div></div>`;
 }
 
+// A licence-fetched material is marked; one the citizen uploaded online can be opened.
+function materialTag(a, m) {
+  if (m.source === "licence") return ` <span class="licence">${esc(t("src_licence"))}</span>`;
+  if (m.source !== "online") return "";
+  return ` <button type="button" class="link view" data-view="${a.id}" data-code="${esc(m.code)}"
+    data-name="${esc(m.name)}" data-receipt="${esc(a.receipt_no)}" aria-label="${esc(t("view") + " " + m.name)}">${esc(t("view"))}</button>`;
+}
+
 function render() {
   const body = $("#queue tbody");
   body.innerHTML = state.rows.map(a => `<tr data-receipt="${esc(a.receipt_no)}">
@@ -98,7 +107,7 @@ function render() {
     <td>${esc(a.name_masked || "")}<br><span class="muted">${esc(a.id_masked || "")}</span></td>
     <td class="st">${esc(a.status_text)}</td>
     <td><ul>${a.reviews.map(r => `<li>${esc(r.department)}：${esc(t(r.status))}</li>`).join("")}</ul></td>
-    <td><ul>${a.materials.map(m => `<li>${esc(m.name)}${m.source === "licence" ? ` <span class="licence">${esc(t("src_licence"))}</span>` : ""}</li>`).join("")}</ul></td>
+    <td><ul>${a.materials.map(m => `<li>${esc(m.name)}${materialTag(a, m)}</li>`).join("")}</ul></td>
     <td>${esc(a.promised_due)}</td><td>${leftCell(a)}</td><td>${actionsCell(a)}</td></tr>`).join("");
   $("#empty").hidden = state.rows.length > 0;
 }
@@ -117,6 +126,38 @@ async function act(ev) {
   btn.disabled = true;
   try { await api(path, { method: "POST", json }); say(t("done_" + what), false); await load(); }
   catch (e) { say(e.message, true); btn.disabled = false; }
+}
+
+// The uploaded file, fetched with the staff token (every read is audited by the server) and
+// shown as a data: URL in the preview area: the page's CSP allows data: images and frames only.
+async function view(ev) {
+  const btn = ev.target.closest("button[data-view]");
+  if (!btn) return;
+  const seq = ++state.viewSeq, box = $("#preview-box"), title = $("#preview-title");
+  const alt = `${btn.dataset.name}（${btn.dataset.receipt}）`;
+  title.textContent = `${t("previewOf")}：${alt}`;
+  box.innerHTML = `<p class="muted">${esc(t("loadingFile"))}</p>`;
+  $("#preview").hidden = false;
+  title.focus();
+  title.scrollIntoView({ block: "start" });
+  try {
+    const path = `/api/v1/applications/${btn.dataset.view}/materials/${encodeURIComponent(btn.dataset.code)}/content`;
+    const r = await fetch(path, { headers: { Authorization: "Bearer " + state.token } });
+    if (r.status === 401) { logout(); throw new Error(t("loginFailed")); }
+    if (!r.ok) { const body = await r.json().catch(() => null); throw new Error(body && body.error ? body.error.message : r.statusText); }
+    const blob = await r.blob();
+    const url = await new Promise((ok, fail) => { const fr = new FileReader(); fr.onload = () => ok(fr.result); fr.onerror = fail; fr.readAsDataURL(blob); });
+    if (seq !== state.viewSeq) return;  // another material was opened meanwhile
+    if (blob.type.startsWith("image/")) box.innerHTML = `<img src="${esc(url)}" alt="${esc(alt)}">`;
+    else if (blob.type === "application/pdf") box.innerHTML = `<iframe src="${esc(url)}" title="${esc(alt)}"></iframe>`;
+    else box.innerHTML = `<p class="muted">${esc(t("noPreview"))}</p>`;
+  } catch (e) { if (seq === state.viewSeq) box.innerHTML = `<p class="error">${esc(e.message)}</p>`; }
+}
+
+function closePreview() {
+  state.viewSeq++;
+  $("#preview").hidden = true;
+  $("#preview-box").innerHTML = "";
 }
 
 // Live: any application event of the hall reloads the queue (once per burst).
@@ -142,6 +183,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#login-form").addEventListener("submit", login);
   $("#logout").addEventListener("click", logout);
   $("#queue").addEventListener("click", act);
+  $("#queue").addEventListener("click", view);
+  $("#preview-close").addEventListener("click", closePreview);
   document.querySelectorAll(".lang-toggle").forEach(b => b.addEventListener("click", () => {
     lang = lang === "zh" ? "en" : "zh"; sessionStorage.setItem("bo.lang", lang); applyStrings();
   }));

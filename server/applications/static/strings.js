@@ -11,6 +11,8 @@ window.STRINGS = {
     done_approve: "已批准", done_refuse: "已作出不予批准决定", done_correction: "已通知申请人补正",
     pending: "待审", approved: "通过", refused: "不通过", withdrawn: "撤回",
     src_licence: "已从电子证照库调取", src_window: "窗口收取", src_online: "网上预审",
+    view: "查看", previewOf: "材料预览", closePreview: "关闭预览", loadingFile: "正在加载文件…",
+    noPreview: "该文件类型无法在此预览",
   },
   en: {
     appTitle: "Back-office review", username: "Username", password: "Password", login: "Sign in", logout: "Sign out",
@@ -23,5 +25,7 @@ window.STRINGS = {
     done_approve: "Approved", done_refuse: "Refused", done_correction: "Applicant asked for materials",
     pending: "pending", approved: "approved", refused: "refused", withdrawn: "withdrawn",
     src_licence: "From the e-licence store", src_window: "At the window", src_online: "Pre-reviewed online",
+    view: "View", previewOf: "Material preview", closePreview: "Close preview", loadingFile: "Loading the file…",
+    noPreview: "This file type cannot be previewed here",
   },
 };
