@@ -168,3 +168,16 @@ def test_portal_shows_own_applications_with_a_correction_request(
     expect(_stage(page, "ready")).to_contain_text("取件时段：")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(shots / "case-portal-1280.png"), full_page=True)
+
+    # In English each step is named from its action; the server's Chinese text stays beside it.
+    page.evaluate("localStorage.setItem('tb.lang', 'en')")
+    page.reload()
+    card = page.locator("article.case")
+    card.locator("details.history summary").click()
+    steps = card.locator("ol.history li")
+    expect(steps.first).to_contain_text("Pickup time chosen")
+    expect(steps.filter(has_text="asks for materials")).to_contain_text(
+        "请补充迁入地村（居）委会证明原件")
+    expect(steps.last).to_contain_text("Accepted at the window")
+    expect(card.locator(".case-left")).not_to_contain_text("csDays")
+    page.screenshot(path=str(shots / "case-portal-history-en-1280.png"), full_page=True)

@@ -28,9 +28,9 @@ function caseDeadline(a) {
   } else if (a.paused) {
     left = t("csPaused"); cls = "warn";
   } else if (a.working_days_left < 0) {
-    left = t("csOverdue", { n: -a.working_days_left }); cls = "error";
+    left = t(a.working_days_left === -1 ? "csOverdue1" : "csOverdue", { n: -a.working_days_left }); cls = "error";
   } else {
-    left = a.working_days_left === 0 ? t("csDueToday") : t("csDaysLeft", { n: a.working_days_left });
+    left = a.working_days_left === 0 ? t("csDueToday") : t(a.working_days_left === 1 ? "csDaysLeft1" : "csDaysLeft", { n: a.working_days_left });
     cls = a.working_days_left <= 1 ? "warn" : "ok";
   }
   return `<dt>${t("csPromised")}</dt><dd><span class="case-due">${esc(caseDay(a.promised_due))}</span>
@@ -87,6 +87,15 @@ function caseStages(a) {
 const STAGE_MARK = { done: "✓", failed: "✕" };
 
 // One application as a card: heading, status, promised date, stages, history.
+// The server writes each step's text in Chinese. In English a step is named from its action
+// (and department); the Chinese original stays beside it for the details it carries (reasons,
+// numbers, dates).
+function caseStepText(r) {
+  const key = "csStep_" + r.action;
+  if (lang === "zh" || !(S[lang] && S[lang][key])) return esc(r.text);
+  return `${esc(t(key, { d: r.department || "" }))} <span class="muted small" lang="zh-CN">${esc(r.text)}</span>`;
+}
+
 function caseCard(a) {
   const id = "case-" + a.receipt_no;
   const stages = caseStages(a).map((s, i) => `<li class="${s.state}" data-stage="${s.key}"${s.state === "current" ? ' aria-current="step"' : ""}>
@@ -94,7 +103,7 @@ function caseCard(a) {
       <h4>${esc(s.title)} <span class="sr-only">(${t("csState_" + s.state)})</span></h4>
       <div class="stage-body">${s.body}</div></li>`).join("");
   const history = (a.timeline || []).slice().reverse().map(r =>
-    `<li><time datetime="${esc(r.at)}">${esc(caseTime(r.at, a.timezone))}</time>${esc(r.text)}</li>`).join("");
+    `<li><time datetime="${esc(r.at)}">${esc(caseTime(r.at, a.timezone))}</time>${caseStepText(r)}</li>`).join("");
   const tag = a.outcome === "refused" ? "red" : caseIsFinal(a) ? "grey" : a.status === "correction" ? "amber"
     : ["decided", "ready_for_pickup", "mailed"].includes(a.status) ? "green" : "";
   return `<article class="card case" id="${esc(id)}" aria-labelledby="${esc(id)}-h">
