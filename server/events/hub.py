@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,12 +36,78 @@ STOP_TIMEOUT_SECONDS = 5.0
 WATCHED_PREFIXES = ("ticket.", "window.")
 
 
+class SendQueue:
+    """A bounded FIFO of (seq, json) items with one consumer: the websocket's send loop.
+
+    Lighter than asyncio.Queue on the fan-out path (one `put_nowait` per subscriber per
+    event): a deque and at most one waiting future, no getter/putter bookkeeping. `idle()`
+    makes a waiting `get_or_idle()` return None, so the send loop's heartbeat needs one
+    timer per heartbeat period instead of a timeout armed and cancelled around every event.
+    """
+
+    __slots__ = ("_items", "_maxsize", "_waiter")
+
+    def __init__(self, maxsize: int) -> None:
+        self._items: deque[tuple[int, str]] = deque()
+        self._maxsize = maxsize
+        self._waiter: asyncio.Future[None] | None = None
+
+    def qsize(self) -> int:
+        """Items queued."""
+        return len(self._items)
+
+    def empty(self) -> bool:
+        """True when nothing is queued."""
+        return not self._items
+
+    def put_nowait(self, item: tuple[int, str]) -> None:
+        """Append an item; asyncio.QueueFull when the bound is reached."""
+        if len(self._items) >= self._maxsize > 0:
+            raise asyncio.QueueFull
+        self._items.append(item)
+        self._wake()
+
+    def get_nowait(self) -> tuple[int, str]:
+        """The oldest item; asyncio.QueueEmpty when there is none."""
+        if not self._items:
+            raise asyncio.QueueEmpty
+        return self._items.popleft()
+
+    async def get(self) -> tuple[int, str]:
+        """The oldest item, waiting for one."""
+        while True:
+            item = await self.get_or_idle()
+            if item is not None:
+                return item
+
+    async def get_or_idle(self) -> tuple[int, str] | None:
+        """The oldest item, or None once `idle()` is called while waiting for one."""
+        if self._items:
+            return self._items.popleft()
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiter = waiter
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+        return self._items.popleft() if self._items else None
+
+    def idle(self) -> None:
+        """Wake a waiting `get_or_idle()` with None (heartbeat due)."""
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+
 @dataclass(eq=False)
 class Subscriber:
     """One websocket's bounded outgoing queue of (seq, json) items."""
 
     private: bool
-    queue: asyncio.Queue[tuple[int, str]]
+    queue: SendQueue
     delivered: int = 0
     overflowed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -107,8 +174,9 @@ class HallChannel:
             )
             relevant = False
             touched: set[int] = set()
+            subscribers = list(self.subscribers)
             for seq, type_, ticket_id, public_json, staff_json in batch:
-                for sub in list(self.subscribers):
+                for sub in subscribers:
                     sub.offer(seq, public_json, staff_json)
                 self.last_sent = seq
                 if type_.startswith(WATCHED_PREFIXES):
@@ -220,7 +288,7 @@ class Hub:
     async def subscribe(self, hall: Hall, *, private: bool) -> Subscriber:
         """Register a subscriber; it receives every event pumped from now on."""
         ch = await self._channel(hall.id, hall.code)
-        sub = Subscriber(private=private, queue=asyncio.Queue(self.queue_size))
+        sub = Subscriber(private=private, queue=SendQueue(self.queue_size))
         ch.subscribers.add(sub)
         return sub
 

@@ -192,24 +192,45 @@ async def until_first_ends(*tasks: asyncio.Task[Any]) -> set[asyncio.Task[Any]]:
 async def _send_loop(websocket: WebSocket, app: Any, sub: Subscriber, heartbeat: float,
                      token: str) -> None:
     queue = sub.queue
-    while True:
-        if queue.empty():
-            # asyncio.timeout arms one timer; wait_for would start a task per event.
-            try:
-                async with asyncio.timeout(heartbeat):
-                    seq, text = await queue.get()
-            except TimeoutError:
+    loop = asyncio.get_running_loop()
+    # The heartbeat is one timer per period, re-armed from the last send when it fires,
+    # not a timeout armed and cancelled around every event (that was ~15 % of the fan-out's
+    # CPU with 1,000 displays).
+    last_sent = loop.time()
+    timer: asyncio.TimerHandle | None = None
+
+    def check_idle() -> None:
+        nonlocal timer
+        due = last_sent + heartbeat
+        if loop.time() >= due:
+            timer = None
+            queue.idle()
+        else:
+            timer = loop.call_at(due, check_idle)
+
+    try:
+        while True:
+            if timer is None:
+                timer = loop.call_at(last_sent + heartbeat, check_idle)
+            item = await queue.get_or_idle()
+            if item is None:
+                if loop.time() < last_sent + heartbeat:
+                    continue  # woken early (an event was sent meanwhile): not idle yet
                 # A revoked device or logged-out user loses its live feed by the next heartbeat.
                 if not await to_thread.run_sync(_token_still_valid, app, token):
                     await websocket.close(CLOSE_UNAUTHORIZED, "token revoked or expired")
                     return
                 await websocket.send_text(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
+                last_sent = loop.time()
                 continue
-        else:
-            seq, text = queue.get_nowait()
-        if seq > sub.delivered:
-            sub.delivered = seq
-            await websocket.send_text(text)
+            seq, text = item
+            if seq > sub.delivered:
+                sub.delivered = seq
+                await websocket.send_text(text)
+                last_sent = loop.time()
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 def _token_still_valid(app: Any, token: str) -> bool:
