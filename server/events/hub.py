@@ -14,7 +14,7 @@ import contextlib
 import json
 import logging
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,21 +104,90 @@ class SendQueue:
 
 @dataclass(eq=False)
 class Subscriber:
-    """One websocket's bounded outgoing queue of (seq, json) items."""
+    """One websocket's bounded outgoing queue of (seq, json) items, or its direct send.
+
+    Once the socket has caught up, `direct` is its send coroutine function and the pump
+    writes each event itself while nothing is queued or in flight: the frame goes out in the
+    pump's own step, with no task wake-up per subscriber. A send that has to wait (the
+    client's buffer is full) is parked in `stalled` for the socket's send loop to finish,
+    and later events queue behind it, so the order is kept.
+    """
 
     private: bool
     queue: SendQueue
     delivered: int = 0
     overflowed: asyncio.Event = field(default_factory=asyncio.Event)
+    direct: Callable[[str], Coroutine[Any, Any, None]] | None = None
+    # Set by the send loop while its own send may be in flight: the pump queues meanwhile.
+    busy: bool = False
+    stalled: tuple[Coroutine[Any, Any, None], Any] | None = None
+    error: Exception | None = None
+    # Event-loop time of the last frame written (the send loop's heartbeat counts from it).
+    last_sent: float = 0.0
 
-    def offer(self, seq: int, public_json: str, staff_json: str) -> None:
-        """Queue an event unless already delivered; flag overflow instead of blocking."""
+    def offer(self, seq: int, public_json: str, staff_json: str, now: float = 0.0) -> None:
+        """Send or queue an event unless already delivered; flag overflow, never block."""
         if seq <= self.delivered or self.overflowed.is_set():
             return
+        text = staff_json if self.private else public_json
+        direct = self.direct
+        if direct is not None and not self.busy and self.stalled is None and self.queue.empty():
+            self.delivered = seq
+            self.last_sent = now
+            self._send_now(direct(text))
+            return
         try:
-            self.queue.put_nowait((seq, staff_json if self.private else public_json))
+            self.queue.put_nowait((seq, text))
         except asyncio.QueueFull:
             self.overflowed.set()
+
+    def _send_now(self, coro: Coroutine[Any, Any, None]) -> None:
+        # Run the send coroutine by hand: an ASGI websocket send normally completes without
+        # suspending (the frame goes to the transport's buffer).
+        try:
+            waiting_on = coro.send(None)
+        except StopIteration:
+            return
+        except Exception as exc:  # the client went away: the send loop raises it
+            self.direct = None
+            self.error = exc
+            self.queue.idle()
+            return
+        self.stalled = (coro, waiting_on)
+        self.queue.idle()
+
+    async def finish_stalled(self) -> None:
+        """Drive a parked direct send to its end (called by the socket's send loop)."""
+        assert self.stalled is not None
+        coro, waiting_on = self.stalled
+        try:
+            await resume(coro, waiting_on)
+        finally:
+            self.stalled = None
+
+
+async def resume(coro: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+    """Continue a coroutine that was started by hand and suspended on `waiting_on`.
+
+    What a Task does for a coroutine: wait for the future it yielded, then send the outcome
+    back in (an exception, our own cancellation included, is thrown into it).
+    """
+    while True:
+        error: BaseException | None = None
+        try:
+            if waiting_on is None:  # a bare yield (asyncio.sleep(0))
+                await asyncio.sleep(0)
+            else:
+                # A Task clears this flag when it takes over a yielded future; awaiting the
+                # future again with it still set raises "await wasn't used with future".
+                waiting_on._asyncio_future_blocking = False
+                await waiting_on
+        except BaseException as exc:  # noqa: BLE001 - handed to the coroutine, as a Task does
+            error = exc
+        try:
+            waiting_on = coro.throw(error) if error is not None else coro.send(None)
+        except StopIteration:
+            return
 
 
 @dataclass(eq=False)
@@ -175,9 +244,10 @@ class HallChannel:
             relevant = False
             touched: set[int] = set()
             subscribers = list(self.subscribers)
+            now = asyncio.get_running_loop().time()
             for seq, type_, ticket_id, public_json, staff_json in batch:
                 for sub in subscribers:
-                    sub.offer(seq, public_json, staff_json)
+                    sub.offer(seq, public_json, staff_json, now)
                 self.last_sent = seq
                 if type_.startswith(WATCHED_PREFIXES):
                     relevant = True
@@ -307,6 +377,7 @@ class Hub:
 
     def unsubscribe(self, hall_id: int, sub: Subscriber) -> None:
         """Forget a subscriber (the channel and its pump stay for reuse)."""
+        sub.direct = None
         ch = self.channels.get(hall_id)
         if ch is not None:
             ch.subscribers.discard(sub)

@@ -196,39 +196,55 @@ async def _send_loop(websocket: WebSocket, app: Any, sub: Subscriber, heartbeat:
     # The heartbeat is one timer per period, re-armed from the last send when it fires,
     # not a timeout armed and cancelled around every event (that was ~15 % of the fan-out's
     # CPU with 1,000 displays).
-    last_sent = loop.time()
+    sub.last_sent = loop.time()
     timer: asyncio.TimerHandle | None = None
 
     def check_idle() -> None:
         nonlocal timer
-        due = last_sent + heartbeat
+        due = sub.last_sent + heartbeat
         if loop.time() >= due:
             timer = None
             queue.idle()
         else:
             timer = loop.call_at(due, check_idle)
 
+    async def send(text: str) -> None:
+        sub.busy = True  # the pump queues behind a send of ours that may be suspended
+        try:
+            await websocket.send_text(text)
+        finally:
+            sub.busy = False
+        sub.last_sent = loop.time()
+
+    # From here on the pump writes events itself while nothing is queued or in flight.
+    sub.direct = websocket.send_text
     try:
         while True:
             if timer is None:
-                timer = loop.call_at(last_sent + heartbeat, check_idle)
+                timer = loop.call_at(sub.last_sent + heartbeat, check_idle)
             item = await queue.get_or_idle()
+            if sub.stalled is not None:
+                # A direct send had to wait: it goes out before anything queued after it.
+                await sub.finish_stalled()
+                sub.last_sent = loop.time()
+            if sub.error is not None:
+                raise sub.error
             if item is None:
-                if loop.time() < last_sent + heartbeat:
-                    continue  # woken early (an event was sent meanwhile): not idle yet
+                if loop.time() < sub.last_sent + heartbeat:
+                    continue  # woken by the pump, or something was sent meanwhile
                 # A revoked device or logged-out user loses its live feed by the next heartbeat.
                 if not await to_thread.run_sync(_token_still_valid, app, token):
+                    sub.direct = None
                     await websocket.close(CLOSE_UNAUTHORIZED, "token revoked or expired")
                     return
-                await websocket.send_text(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
-                last_sent = loop.time()
+                await send(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
                 continue
             seq, text = item
             if seq > sub.delivered:
                 sub.delivered = seq
-                await websocket.send_text(text)
-                last_sent = loop.time()
+                await send(text)
     finally:
+        sub.direct = None
         if timer is not None:
             timer.cancel()
 
