@@ -70,9 +70,17 @@ def table(results: list[dict]) -> str:
                        f"{part['call_to_display_p99_ms']} ms (bare websockets p99 "
                        f"{part['baseline_broadcast_p99_ms']} ms), {part['rss_mb_per_1000_ws']} MB "
                        f"per 1,000 idle ws, server CPU {part.get('server_cpu_ms_per_call')} ms "
-                       f"per call, deliveries {part['display_deliveries']}/"
+                       f"per call, {_per_message(part)}deliveries {part['display_deliveries']}/"
                        f"{part['display_deliveries_expected']}")
     return "\n".join(out)
+
+
+def _per_message(part: dict) -> str:
+    """Server CPU per websocket message against the bare broadcast's (files that have it)."""
+    if part.get("server_cpu_us_per_message") is None:
+        return ""
+    return (f"{part['server_cpu_us_per_message']} µs per message (bare websockets "
+            f"{part.get('baseline_broadcast_cpu_us_per_message')} µs), ")
 
 
 def main() -> None:

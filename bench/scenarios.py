@@ -96,6 +96,7 @@ async def baseline_broadcast(run: Run, subscribers: int, trials: int) -> dict:
             tasks += [asyncio.create_task(reader(c)) for c in batch]
         control = await connect(url, ping_interval=None)
         lat: list[float] = []
+        cpu0 = thread_cpu_ns(helper.pid)
         for n in range(trials):
             done[n] = asyncio.Event()
             t0 = time.perf_counter()
@@ -107,6 +108,7 @@ async def baseline_broadcast(run: Run, subscribers: int, trials: int) -> dict:
                 log.warning("baseline broadcast %s incomplete", n)
             lat += [(t - t0) * 1000 for t in arrivals.get(n, [])]
             await asyncio.sleep(0.05)
+        cpu_ns = cpu_ns_between(cpu0, thread_cpu_ns(helper.pid))
         await control.close()
     finally:
         for t in tasks:
@@ -115,7 +117,10 @@ async def baseline_broadcast(run: Run, subscribers: int, trials: int) -> dict:
         helper.stop()
     return {"baseline_broadcast_p50_ms": rounded(percentile(lat, 50)),
             "baseline_broadcast_p99_ms": rounded(percentile(lat, 99)),
-            "baseline_broadcast_subscribers": subscribers}
+            "baseline_broadcast_subscribers": subscribers,
+            # Server CPU per message per connection (the fire message in, one broadcast out).
+            "baseline_broadcast_cpu_us_per_message": round(
+                cpu_ns / 1e3 / max(len(lat), 1), 2)}
 
 
 async def scenario_issue(run: Run) -> None:
@@ -266,6 +271,8 @@ async def _fanout_once(run: Run, subscribers: int, ncalls: int) -> dict:
         part["server_rss_mb_idle"] = round(rss1, 1)
         part["rss_mb_per_1000_ws"] = round((rss1 - rss0) / subscribers * 1000, 1)
         cpu0 = run.server_cpu()
+        cpu0_ns = [thread_cpu_ns(srv.pid) for srv in run.servers]
+        messages0 = displays.messages
         log.info("%d subscribers connected in %.1fs", subscribers, part["connect_s"])
         returned: dict[int, float] = {}
         rec = Recorder()
@@ -286,6 +293,13 @@ async def _fanout_once(run: Run, subscribers: int, ncalls: int) -> dict:
             await asyncio.sleep(0.1)
         rec.end()
         part["server_cpu_ms_per_call"] = round((run.server_cpu() - cpu0) * 1000 / ncalls, 1)
+        cpu_ns = sum(cpu_ns_between(before, thread_cpu_ns(srv.pid))
+                     for before, srv in zip(cpu0_ns, run.servers, strict=True))
+        # Every websocket message sent in the phase (call and no-show events); the HTTP
+        # requests' own CPU is included, as in the per-call figure.
+        part["ws_messages"] = displays.messages - messages0
+        part["server_cpu_us_per_message"] = round(
+            cpu_ns / 1e3 / max(part["ws_messages"], 1), 2)
         part.update({k: v for k, v in rec.figures("call_next").items()
                      if k in ("call_next_p50_ms", "call_next_p99_ms")})
         _display_figures(part, displays, returned, subscribers)
@@ -326,6 +340,9 @@ def _ratios(res: dict) -> None:
     if res.get("issue_per_s") and res.get("baseline_insert_per_s"):
         res["issue_vs_baseline_insert"] = round(
             res["issue_per_s"] / res["baseline_insert_per_s"], 3)
+    if res.get("server_cpu_us_per_message") and res.get("baseline_broadcast_cpu_us_per_message"):
+        res["cpu_per_message_vs_baseline"] = round(
+            res["server_cpu_us_per_message"] / res["baseline_broadcast_cpu_us_per_message"], 2)
     if res.get("call_to_display_p99_ms") is not None and res.get("baseline_broadcast_p99_ms"):
         res["call_to_display_p99_vs_baseline"] = round(
             res["call_to_display_p99_ms"] / res["baseline_broadcast_p99_ms"], 2)

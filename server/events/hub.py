@@ -13,7 +13,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,23 +36,158 @@ STOP_TIMEOUT_SECONDS = 5.0
 WATCHED_PREFIXES = ("ticket.", "window.")
 
 
+class SendQueue:
+    """A bounded FIFO of (seq, json) items with one consumer: the websocket's send loop.
+
+    Lighter than asyncio.Queue on the fan-out path (one `put_nowait` per subscriber per
+    event): a deque and at most one waiting future, no getter/putter bookkeeping. `idle()`
+    makes a waiting `get_or_idle()` return None, so the send loop's heartbeat needs one
+    timer per heartbeat period instead of a timeout armed and cancelled around every event.
+    """
+
+    __slots__ = ("_items", "_maxsize", "_waiter")
+
+    def __init__(self, maxsize: int) -> None:
+        self._items: deque[tuple[int, str]] = deque()
+        self._maxsize = maxsize
+        self._waiter: asyncio.Future[None] | None = None
+
+    def qsize(self) -> int:
+        """Items queued."""
+        return len(self._items)
+
+    def empty(self) -> bool:
+        """True when nothing is queued."""
+        return not self._items
+
+    def put_nowait(self, item: tuple[int, str]) -> None:
+        """Append an item; asyncio.QueueFull when the bound is reached."""
+        if len(self._items) >= self._maxsize > 0:
+            raise asyncio.QueueFull
+        self._items.append(item)
+        self._wake()
+
+    def get_nowait(self) -> tuple[int, str]:
+        """The oldest item; asyncio.QueueEmpty when there is none."""
+        if not self._items:
+            raise asyncio.QueueEmpty
+        return self._items.popleft()
+
+    async def get(self) -> tuple[int, str]:
+        """The oldest item, waiting for one."""
+        while True:
+            item = await self.get_or_idle()
+            if item is not None:
+                return item
+
+    async def get_or_idle(self) -> tuple[int, str] | None:
+        """The oldest item, or None once `idle()` is called while waiting for one."""
+        if self._items:
+            return self._items.popleft()
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiter = waiter
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+        return self._items.popleft() if self._items else None
+
+    def idle(self) -> None:
+        """Wake a waiting `get_or_idle()` with None (heartbeat due)."""
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+
 @dataclass(eq=False)
 class Subscriber:
-    """One websocket's bounded outgoing queue of (seq, json) items."""
+    """One websocket's bounded outgoing queue of (seq, json) items, or its direct send.
+
+    Once the socket has caught up, `direct` is its send coroutine function and the pump
+    writes each event itself while nothing is queued or in flight: the frame goes out in the
+    pump's own step, with no task wake-up per subscriber. A send that has to wait (the
+    client's buffer is full) is parked in `stalled` for the socket's send loop to finish,
+    and later events queue behind it, so the order is kept.
+    """
 
     private: bool
-    queue: asyncio.Queue[tuple[int, str]]
+    queue: SendQueue
     delivered: int = 0
     overflowed: asyncio.Event = field(default_factory=asyncio.Event)
+    direct: Callable[[str], Coroutine[Any, Any, None]] | None = None
+    # Set by the send loop while its own send may be in flight: the pump queues meanwhile.
+    busy: bool = False
+    stalled: tuple[Coroutine[Any, Any, None], Any] | None = None
+    error: Exception | None = None
+    # Event-loop time of the last frame written (the send loop's heartbeat counts from it).
+    last_sent: float = 0.0
 
-    def offer(self, seq: int, public_json: str, staff_json: str) -> None:
-        """Queue an event unless already delivered; flag overflow instead of blocking."""
+    def offer(self, seq: int, public_json: str, staff_json: str, now: float = 0.0) -> None:
+        """Send or queue an event unless already delivered; flag overflow, never block."""
         if seq <= self.delivered or self.overflowed.is_set():
             return
+        text = staff_json if self.private else public_json
+        direct = self.direct
+        if direct is not None and not self.busy and self.stalled is None and self.queue.empty():
+            self.delivered = seq
+            self.last_sent = now
+            self._send_now(direct(text))
+            return
         try:
-            self.queue.put_nowait((seq, staff_json if self.private else public_json))
+            self.queue.put_nowait((seq, text))
         except asyncio.QueueFull:
             self.overflowed.set()
+
+    def _send_now(self, coro: Coroutine[Any, Any, None]) -> None:
+        # Run the send coroutine by hand: an ASGI websocket send normally completes without
+        # suspending (the frame goes to the transport's buffer).
+        try:
+            waiting_on = coro.send(None)
+        except StopIteration:
+            return
+        except Exception as exc:  # the client went away: the send loop raises it
+            self.direct = None
+            self.error = exc
+            self.queue.idle()
+            return
+        self.stalled = (coro, waiting_on)
+        self.queue.idle()
+
+    async def finish_stalled(self) -> None:
+        """Drive a parked direct send to its end (called by the socket's send loop)."""
+        assert self.stalled is not None
+        coro, waiting_on = self.stalled
+        try:
+            await resume(coro, waiting_on)
+        finally:
+            self.stalled = None
+
+
+async def resume(coro: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+    """Continue a coroutine that was started by hand and suspended on `waiting_on`.
+
+    What a Task does for a coroutine: wait for the future it yielded, then send the outcome
+    back in (an exception, our own cancellation included, is thrown into it).
+    """
+    while True:
+        error: BaseException | None = None
+        try:
+            if waiting_on is None:  # a bare yield (asyncio.sleep(0))
+                await asyncio.sleep(0)
+            else:
+                # A Task clears this flag when it takes over a yielded future; awaiting the
+                # future again with it still set raises "await wasn't used with future".
+                waiting_on._asyncio_future_blocking = False
+                await waiting_on
+        except BaseException as exc:  # noqa: BLE001 - handed to the coroutine, as a Task does
+            error = exc
+        try:
+            waiting_on = coro.throw(error) if error is not None else coro.send(None)
+        except StopIteration:
+            return
 
 
 @dataclass(eq=False)
@@ -107,9 +243,11 @@ class HallChannel:
             )
             relevant = False
             touched: set[int] = set()
+            subscribers = list(self.subscribers)
+            now = asyncio.get_running_loop().time()
             for seq, type_, ticket_id, public_json, staff_json in batch:
-                for sub in list(self.subscribers):
-                    sub.offer(seq, public_json, staff_json)
+                for sub in subscribers:
+                    sub.offer(seq, public_json, staff_json, now)
                 self.last_sent = seq
                 if type_.startswith(WATCHED_PREFIXES):
                     relevant = True
@@ -220,7 +358,7 @@ class Hub:
     async def subscribe(self, hall: Hall, *, private: bool) -> Subscriber:
         """Register a subscriber; it receives every event pumped from now on."""
         ch = await self._channel(hall.id, hall.code)
-        sub = Subscriber(private=private, queue=asyncio.Queue(self.queue_size))
+        sub = Subscriber(private=private, queue=SendQueue(self.queue_size))
         ch.subscribers.add(sub)
         return sub
 
@@ -239,6 +377,7 @@ class Hub:
 
     def unsubscribe(self, hall_id: int, sub: Subscriber) -> None:
         """Forget a subscriber (the channel and its pump stay for reuse)."""
+        sub.direct = None
         ch = self.channels.get(hall_id)
         if ch is not None:
             ch.subscribers.discard(sub)

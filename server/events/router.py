@@ -192,24 +192,61 @@ async def until_first_ends(*tasks: asyncio.Task[Any]) -> set[asyncio.Task[Any]]:
 async def _send_loop(websocket: WebSocket, app: Any, sub: Subscriber, heartbeat: float,
                      token: str) -> None:
     queue = sub.queue
-    while True:
-        if queue.empty():
-            # asyncio.timeout arms one timer; wait_for would start a task per event.
-            try:
-                async with asyncio.timeout(heartbeat):
-                    seq, text = await queue.get()
-            except TimeoutError:
+    loop = asyncio.get_running_loop()
+    # The heartbeat is one timer per period, re-armed from the last send when it fires,
+    # not a timeout armed and cancelled around every event (that was ~15 % of the fan-out's
+    # CPU with 1,000 displays).
+    sub.last_sent = loop.time()
+    timer: asyncio.TimerHandle | None = None
+
+    def check_idle() -> None:
+        nonlocal timer
+        due = sub.last_sent + heartbeat
+        if loop.time() >= due:
+            timer = None
+            queue.idle()
+        else:
+            timer = loop.call_at(due, check_idle)
+
+    async def send(text: str) -> None:
+        sub.busy = True  # the pump queues behind a send of ours that may be suspended
+        try:
+            await websocket.send_text(text)
+        finally:
+            sub.busy = False
+        sub.last_sent = loop.time()
+
+    # From here on the pump writes events itself while nothing is queued or in flight.
+    sub.direct = websocket.send_text
+    try:
+        while True:
+            if timer is None:
+                timer = loop.call_at(sub.last_sent + heartbeat, check_idle)
+            item = await queue.get_or_idle()
+            if sub.stalled is not None:
+                # A direct send had to wait: it goes out before anything queued after it.
+                await sub.finish_stalled()
+                sub.last_sent = loop.time()
+            if sub.error is not None:
+                raise sub.error
+            if item is None:
+                if loop.time() < sub.last_sent + heartbeat:
+                    continue  # woken by the pump, or something was sent meanwhile
                 # A revoked device or logged-out user loses its live feed by the next heartbeat.
                 if not await to_thread.run_sync(_token_still_valid, app, token):
+                    sub.direct = None
                     await websocket.close(CLOSE_UNAUTHORIZED, "token revoked or expired")
                     return
-                await websocket.send_text(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
+                await send(dumps({"type": WsMessage.PING, "at": iso(utcnow())}))
                 continue
-        else:
-            seq, text = queue.get_nowait()
-        if seq > sub.delivered:
-            sub.delivered = seq
-            await websocket.send_text(text)
+            seq, text = item
+            if seq > sub.delivered:
+                sub.delivered = seq
+                await send(text)
+    finally:
+        sub.direct = None
+        if timer is not None:
+            timer.cancel()
 
 
 def _token_still_valid(app: Any, token: str) -> bool:

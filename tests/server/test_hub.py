@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from sqlalchemy import select
 
 from server.catalog.models import Hall
@@ -131,4 +132,73 @@ def test_stopping_while_a_wake_up_lands_stops_every_pump(sqlite_url: str) -> Non
 
     for spins in range(6):
         assert asyncio.run(scenario(spins)), f"pump still running after stop (spins={spins})"
+    db.dispose()
+
+
+class _Socket:
+    """Stands in for a websocket whose client can stop reading: while `gate` is closed a send
+    waits, as uvicorn's does while the transport's buffer is full."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.seqs: list[int] = []
+        self.gone = False
+
+    async def send_text(self, text: str) -> None:
+        await self.gate.wait()
+        if self.gone:
+            raise ConnectionError("client gone")
+        self.seqs.append(json.loads(text)["seq"])
+
+
+async def _until(check, what: str) -> None:  # noqa: ANN001
+    try:
+        async with asyncio.timeout(20):  # a bound against hanging, not a timing assertion
+            while not check():
+                await asyncio.sleep(0.01)
+    except TimeoutError:
+        raise AssertionError(f"never happened: {what}") from None
+
+
+def test_events_written_directly_keep_order_when_a_send_has_to_wait(sqlite_url: str) -> None:
+    """The pump writes events itself while a socket is idle; once a send has to wait (the
+    client stopped reading), later events queue behind it and arrive in order, none lost."""
+    from server.events.router import _send_loop
+
+    db = Database(sqlite_url)
+    with db.read() as s:
+        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+
+    async def scenario() -> None:
+        hub = Hub(db, queue_size=1000, poll_seconds=0.05)
+        db.commit_listeners.append(hub.notify)
+        hub.start()
+        sub = await hub.subscribe(hall, private=False)
+        sock = _Socket()
+        sender = asyncio.create_task(_send_loop(sock, None, sub, 3600, ""))
+        await asyncio.to_thread(_append, db, hall.id, 10)
+        await _until(lambda: len(sock.seqs) == 10, "first ten")
+        sock.gate.clear()  # the client stops reading
+        await asyncio.to_thread(_append, db, hall.id, 10)
+        await asyncio.to_thread(_append, db, hall.id, 10)
+        ch = hub.channels[hall.id]
+        await _until(lambda: ch.last_sent == 30, "the pump handled all thirty")
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert sock.seqs == list(range(1, 11))  # nothing overtook the waiting send
+        sock.gate.set()  # it reads again
+        await _until(lambda: len(sock.seqs) == 30, "all thirty")
+        await asyncio.to_thread(_append, db, hall.id, 5)
+        await _until(lambda: len(sock.seqs) == 35, "direct again")
+        assert sock.seqs == list(range(1, 36))
+        # A client gone during a direct write ends the socket's send loop with that error.
+        sock.gone = True
+        await asyncio.to_thread(_append, db, hall.id, 1)
+        with pytest.raises(ConnectionError):
+            await asyncio.wait_for(sender, 20)
+        hub.unsubscribe(hall.id, sub)
+        await hub.stop()
+
+    asyncio.run(scenario())
     db.dispose()
