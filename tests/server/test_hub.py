@@ -11,7 +11,23 @@ from sqlalchemy import select
 from server.catalog.models import Hall
 from server.core.db import Database
 from server.events.hub import Hub
+from server.events.router import _send_loop
 from server.events.service import append_event
+
+
+def _demo_hall(db: Database) -> Hall:
+    with db.read() as s:
+        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+    assert hall is not None
+    return hall
+
+
+def _started_hub(db: Database, queue_size: int) -> Hub:
+    """A running hub woken by the database's commits (call inside the event loop)."""
+    hub = Hub(db, queue_size=queue_size, poll_seconds=0.05)
+    db.commit_listeners.append(hub.notify)
+    hub.start()
+    return hub
 
 
 def _append(db: Database, hall_id: int, n: int) -> None:
@@ -25,13 +41,10 @@ def _append(db: Database, hall_id: int, n: int) -> None:
 
 def test_slow_subscriber_overflows_alone(sqlite_url: str) -> None:
     db = Database(sqlite_url)
-    with db.read() as s:
-        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+    hall = _demo_hall(db)
 
     async def scenario() -> None:
-        hub = Hub(db, queue_size=10, poll_seconds=0.05)
-        db.commit_listeners.append(hub.notify)
-        hub.start()
+        hub = _started_hub(db, 10)
         stuck = await hub.subscribe(hall, private=False)
         reader = await hub.subscribe(hall, private=True)
         received: list[dict] = []
@@ -60,8 +73,7 @@ def test_slow_subscriber_overflows_alone(sqlite_url: str) -> None:
 def test_watchers_wake_only_for_ticket_or_window_events(
         sqlite_url: str) -> None:
     db = Database(sqlite_url)
-    with db.read() as s:
-        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+    hall = _demo_hall(db)
 
     def append(types: list[str]) -> None:
         def work(s) -> None:  # noqa: ANN001
@@ -76,9 +88,7 @@ def test_watchers_wake_only_for_ticket_or_window_events(
         db.write(work)
 
     async def scenario() -> None:
-        hub = Hub(db, queue_size=10, poll_seconds=0.05)
-        db.commit_listeners.append(hub.notify)
-        hub.start()
+        hub = _started_hub(db, 10)
         watcher = await hub.watch(hall.id, hall.code)
         probe = await hub.subscribe(hall, private=False)  # tells us when a batch was pumped
 
@@ -114,8 +124,7 @@ def test_stopping_while_a_wake_up_lands_stops_every_pump(sqlite_url: str) -> Non
     """A server shutting down just as an event arrives must not hang: the pump's wait has to
     give way to the cancel whatever the order (3.11's wait_for could swallow it)."""
     db = Database(sqlite_url)
-    with db.read() as s:
-        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+    hall = _demo_hall(db)
 
     async def scenario(spins: int) -> bool:
         hub = Hub(db, queue_size=10, poll_seconds=30)  # no poll wake-ups of its own
@@ -164,16 +173,11 @@ async def _until(check, what: str) -> None:  # noqa: ANN001
 def test_events_written_directly_keep_order_when_a_send_has_to_wait(sqlite_url: str) -> None:
     """The pump writes events itself while a socket is idle; once a send has to wait (the
     client stopped reading), later events queue behind it and arrive in order, none lost."""
-    from server.events.router import _send_loop
-
     db = Database(sqlite_url)
-    with db.read() as s:
-        hall = s.scalar(select(Hall).where(Hall.code == "demo"))
+    hall = _demo_hall(db)
 
     async def scenario() -> None:
-        hub = Hub(db, queue_size=1000, poll_seconds=0.05)
-        db.commit_listeners.append(hub.notify)
-        hub.start()
+        hub = _started_hub(db, 1000)
         sub = await hub.subscribe(hall, private=False)
         sock = _Socket()
         sender = asyncio.create_task(_send_loop(sock, None, sub, 3600, ""))
