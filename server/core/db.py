@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -77,8 +76,6 @@ class Database:
         """`timeouts` None: no limits of our own (command-line tools, service-level tests)."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        # SQLite allows one writer: a process-wide lock avoids busy-wait sleeps inside SQLite.
-        self._write_lock = threading.Lock() if self.is_sqlite else None
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -102,8 +99,9 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         write_engine = self.engine.execution_options(tongban_write=True)
         self._write = sessionmaker(write_engine, expire_on_commit=False)
-        # SQLite: concurrent writes share commits (one fsync each); PostgreSQL commits in
-        # parallel already, and one transaction per request keeps its row locks short.
+        # SQLite: one writer at a time in this process (no busy-wait inside SQLite), and writes
+        # that queue meanwhile share a commit (one fsync); PostgreSQL commits in parallel
+        # already, and one transaction per request keeps its row locks short.
         self.group: GroupCommit | None = GroupCommit(
             write_engine, run_alone=self._write_retrying, notes_key=COMMIT_NOTES,
             announce=self._announce) if self.is_sqlite else None
@@ -124,9 +122,6 @@ class Database:
     def _write_retrying(self, fn: Callable[[Session], T], attempts: int) -> T:
         for attempt in range(1, attempts + 1):
             try:
-                if self._write_lock is not None:
-                    with self._write_lock:
-                        return self._write_once(fn)
                 return self._write_once(fn)
             except OperationalError as exc:
                 if attempt == attempts or not _is_transient(exc):

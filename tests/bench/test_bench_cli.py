@@ -63,11 +63,11 @@ def test_runs_write_to_a_scratch_folder_unless_asked() -> None:
 @pytest.mark.postgres
 def test_province_worker_sweep_writes_each_worker_count(tmp_path: Path,
                                                         pg_factory: PostgresFactory) -> None:
-    """`--workers-sweep 1,2` measures both counts in one run (20 halls keep it short)."""
+    """`--workers-sweep 1,2` measures both counts in one run (8 halls keep it short)."""
     require_postgres(pg_factory)
     out = tmp_path / "sweep.json"
     bench = subprocess.Popen(
-        [sys.executable, "-m", "bench", "province", "--quick", "--halls", "20",
+        [sys.executable, "-m", "bench", "province", "--quick", "--halls", "8",
          "--workers-sweep", "1,2", "--json", str(out),
          "--database-url", pg_factory.admin_url],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -79,7 +79,7 @@ def test_province_worker_sweep_writes_each_worker_count(tmp_path: Path,
     steps = result["sweep"]
     assert [s["workers"] for s in steps] == [1, 2]
     for step in steps:
-        assert step["halls"] == 20 and step["issue_count"] == 60
+        assert step["halls"] == 8 and step["issue_count"] == 24
         assert step["issue_errors"] == 0 and step["call_next_errors"] == 0
         assert step["display_deliveries"] == step["display_deliveries_expected"] > 0
         # Server CPU per request summed over the step's processes, PostgreSQL's backends too.
