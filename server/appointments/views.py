@@ -16,6 +16,7 @@ from server.appointments.service import STATUS_ZH
 from server.catalog.models import Hall, ServiceItem
 from server.citizens.service import mask_phone
 from server.core.clock import iso, utcnow
+from server.core.hooks import Hook
 from server.tickets.models import Ticket
 from server.tickets.views import install_appointment_view
 from tongban_common.wire import TicketStatus
@@ -32,19 +33,9 @@ class MaterialsSide:
     summary: Callable[[Items], dict[str, int]]
 
 
-_materials_side: list[MaterialsSide] = []
-
-
-def install_materials_side(side: MaterialsSide) -> None:
-    """Called once by server/materials/service.py when it is imported."""
-    _materials_side[:] = [side]
-
-
-def materials() -> MaterialsSide:
-    """The installed materials side; importing server.materials.service installs it."""
-    if not _materials_side:
-        raise RuntimeError("server.materials.service is not imported: no material checklists")
-    return _materials_side[0]
+materials_side: Hook[MaterialsSide] = Hook("server.materials.service", "no material checklists")
+install_materials_side = materials_side.install
+materials = materials_side.get
 
 
 def effective_status(s: Session, appt: Appointment) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from server.auth.models import Staff
 from server.auth.principal import Principal
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
+from server.core.hooks import Hook
 from server.devices.service import window_has_ratepad
 from server.evaluations.models import CHANNELS, DIMENSIONS, RATING_LABELS, Evaluation
 from server.events.service import append_event
@@ -20,19 +21,14 @@ from tongban_common.wire import ErrorCode, EventType, StaffRole, TicketStatus
 
 # Cases sit above evaluations: server/cases/service.py installs the function that opens the
 # follow-up case of a poor rating (in the rating's own transaction).
-_case_opener: list[Callable[[Session, Evaluation], object]] = []
-
-
-def install_case_opener(opener: Callable[[Session, Evaluation], object]) -> None:
-    """Called once by server/cases/service.py when it is imported."""
-    _case_opener[:] = [opener]
+case_opener: Hook[Callable[[Session, Evaluation], object]] = Hook(
+    "server.cases.service", "a poor rating needs its case")
+install_case_opener = case_opener.install
 
 
 def open_case(s: Session, ev: Evaluation) -> None:
     """Open the follow-up case of a poor rating (through the installed case opener)."""
-    if not _case_opener:
-        raise RuntimeError("server.cases.service is not imported: a poor rating needs its case")
-    _case_opener[0](s, ev)
+    case_opener.get()(s, ev)
 
 
 def evaluate(

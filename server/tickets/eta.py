@@ -34,6 +34,7 @@ import weakref
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
@@ -486,9 +487,7 @@ class HallLoads:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._hints: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._services: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._zones: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._facts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.generation = 0  # bumped on clear(): a load read before it is not stored
         self.hits = 0
         self.misses = 0
@@ -506,49 +505,20 @@ class HallLoads:
             return None
         return rem.load
 
-    def hint(self, bind: object, service_id: int) -> list[int] | None:
-        """Remembered serving window numbers of a service (at most MODEL_TTL_SECONDS old)."""
+    def recall(self, bind: object, key: tuple) -> Any:  # noqa: ANN401 - what was remembered
+        """A remembered fact (at most MODEL_TTL_SECONDS old), or None. Keys: ("hint",
+        service_id) serving window numbers, (Model, id) a detached row copy, ("tz", hall_id)."""
         with self._lock:
-            got = self._hints.get(bind, {}).get(service_id)
+            got = self._facts.get(bind, {}).get(key)
         if got is None or time.monotonic() - got[0] > MODEL_TTL_SECONDS:
             return None
         return got[1]
 
-    def put_hint(self, bind: object, service_id: int, numbers: list[int],
-                 generation: int) -> None:
-        """Remember serving window numbers read while the memory was at `generation`."""
+    def remember(self, bind: object, key: tuple, value: object, generation: int) -> None:
+        """Remember a fact read while the memory was at `generation` (else it may be stale)."""
         with self._lock:
             if generation == self.generation:
-                self._hints.setdefault(bind, {})[service_id] = (time.monotonic(), numbers)
-
-    def row(self, bind: object, model: type, row_id: int) -> object | None:
-        """A remembered detached copy of a hall or service row (MODEL_TTL_SECONDS at most)."""
-        with self._lock:
-            got = self._services.get(bind, {}).get((model, row_id))
-        if got is None or time.monotonic() - got[0] > MODEL_TTL_SECONDS:
-            return None
-        return got[1]
-
-    def put_row(self, bind: object, model: type, row: object, generation: int) -> None:
-        """Remember a row copy read while the memory was at `generation`."""
-        with self._lock:
-            if generation == self.generation:
-                self._services.setdefault(bind, {})[(model, row.id)] = (  # type: ignore[attr-defined]
-                    time.monotonic(), row)
-
-    def timezone(self, bind: object, hall_id: int) -> str | None:
-        """A hall's remembered time zone (at most MODEL_TTL_SECONDS old)."""
-        with self._lock:
-            got = self._zones.get(bind, {}).get(hall_id)
-        if got is None or time.monotonic() - got[0] > MODEL_TTL_SECONDS:
-            return None
-        return got[1]
-
-    def put_timezone(self, bind: object, hall_id: int, zone: str, generation: int) -> None:
-        """Remember a hall's time zone read while the memory was at `generation`."""
-        with self._lock:
-            if generation == self.generation:
-                self._zones.setdefault(bind, {})[hall_id] = (time.monotonic(), zone)
+                self._facts.setdefault(bind, {})[key] = (time.monotonic(), value)
 
     def put(self, bind: object, hall_id: int, rem: _Remembered, generation: int) -> None:
         """Remember a load unless the memory was emptied since it was read."""
@@ -562,9 +532,7 @@ class HallLoads:
         with self._lock:
             self.generation += 1
             self._entries = weakref.WeakKeyDictionary()
-            self._hints = weakref.WeakKeyDictionary()
-            self._services = weakref.WeakKeyDictionary()
-            self._zones = weakref.WeakKeyDictionary()
+            self._facts = weakref.WeakKeyDictionary()
 
 
 hall_loads = HallLoads()

@@ -75,13 +75,13 @@ def queue_day(s: Session, hall_id: int, now: datetime) -> date:
         return business_day(now, hall.timezone)
     # A hall's time zone is remembered like the estimator's loads (emptied by hall edits).
     bind = memory_key(s)
-    zone = hall_loads.timezone(bind, hall_id)
+    zone = hall_loads.recall(bind, ("tz", hall_id))
     if zone is None:
         generation = hall_loads.generation
         hall = s.get(Hall, hall_id)
         assert hall is not None
         zone = hall.timezone
-        hall_loads.put_timezone(bind, hall_id, zone, generation)
+        hall_loads.remember(bind, ("tz", hall_id), zone, generation)
     return business_day(now, zone)
 
 

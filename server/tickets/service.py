@@ -278,7 +278,7 @@ def shown_row(s: Session, model: type[R], row_id: int) -> R:
     if row is not None:
         return row
     bind = eta.memory_key(s)
-    known = eta.hall_loads.row(bind, model, row_id)
+    known = eta.hall_loads.recall(bind, (model, row_id))
     if known is not None:
         return known  # type: ignore[return-value]
     generation = eta.hall_loads.generation
@@ -289,7 +289,7 @@ def shown_row(s: Session, model: type[R], row_id: int) -> R:
         # A detached copy of the columns: shared read-only between sessions.
         snap = model(**{a.key: getattr(row, a.key) for a in sa_inspect(model).column_attrs})
         make_transient_to_detached(snap)
-        eta.hall_loads.put_row(bind, model, snap, generation)
+        eta.hall_loads.remember(bind, (model, row_id), snap, generation)
     return row
 
 

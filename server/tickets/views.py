@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from server.catalog.models import Hall, ServiceItem
 from server.core.clock import iso, utcnow
 from server.core.config import Settings
+from server.core.hooks import Hook
 from server.tickets import eta
 from server.tickets.models import Ticket
 from server.tickets.ordering import reason_text
@@ -26,18 +27,9 @@ from tongban_common.wire import TicketStatus
 
 # Appointments sit above tickets: server/appointments/views.py installs the function that adds
 # a ticket's appointment and materials summary to its staff view.
-_appointment_views: list[Callable[[Session, Ticket], dict[str, Any]]] = []
-
-
-def install_appointment_view(view: Callable[[Session, Ticket], dict[str, Any]]) -> None:
-    """Called once by server/appointments/views.py when it is imported."""
-    _appointment_views[:] = [view]
-
-
-def _appointment_view(s: Session, ticket: Ticket) -> dict[str, Any]:
-    if not _appointment_views:
-        raise RuntimeError("server.appointments.views is not imported: no appointment view")
-    return _appointment_views[0](s, ticket)
+appointment_view: Hook[Callable[[Session, Ticket], dict[str, Any]]] = Hook(
+    "server.appointments.views", "no appointment view")
+install_appointment_view = appointment_view.install
 
 
 def window_hint(s: Session, service_id: int) -> str:
@@ -46,12 +38,12 @@ def window_hint(s: Session, service_id: int) -> str:
     # Window states and services change with commits that empty this memory (eta.py); other
     # processes' changes show within eta.MODEL_TTL_SECONDS.
     bind = eta.memory_key(s)
-    numbers = eta.hall_loads.hint(bind, service_id)
+    numbers = eta.hall_loads.recall(bind, ("hint", service_id))
     if numbers is None:
         generation = eta.hall_loads.generation
         numbers = serving_window_numbers(s, service_id)
         if not s.info.get(eta.STALE):  # not a transaction that changed windows itself
-            eta.hall_loads.put_hint(bind, service_id, numbers, generation)
+            eta.hall_loads.remember(bind, ("hint", service_id), numbers, generation)
     return "、".join(str(n) for n in numbers) + "号窗口" if numbers else ""
 
 
@@ -168,7 +160,7 @@ def ticket_staff(
     # The counter client shows a serving timer against this and disables 重呼 at the limit.
     data["expected_minutes"] = service.expected_minutes
     data["recall_limit"] = int(hall.settings.get("recall_limit", settings.recall_limit))
-    data.update(_appointment_view(s, ticket))
+    data.update(appointment_view.get()(s, ticket))
     return data
 
 

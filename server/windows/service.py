@@ -16,6 +16,7 @@ from server.catalog.models import ServiceItem
 from server.core.clock import utcnow
 from server.core.db import keep_loaded
 from server.core.errors import Conflict, Forbidden, Invalid, NotFound
+from server.core.hooks import Hook
 from server.events.service import append_event
 from server.windows.models import Window, WindowService
 from tongban_common.wire import (
@@ -46,19 +47,9 @@ class TicketSide:
     close_past_days: Callable[..., int]
 
 
-_ticket_side: list[TicketSide] = []
-
-
-def install_ticket_side(side: TicketSide) -> None:
-    """Called once by server/tickets/service.py when it is imported."""
-    _ticket_side[:] = [side]
-
-
-def tickets() -> TicketSide:
-    """The installed ticket side; importing server.tickets.service installs it."""
-    if not _ticket_side:
-        raise RuntimeError("server.tickets.service is not imported: windows cannot see tickets")
-    return _ticket_side[0]
+ticket_side: Hook[TicketSide] = Hook("server.tickets.service", "windows cannot see tickets")
+install_ticket_side = ticket_side.install
+tickets = ticket_side.get
 
 
 def get_window(s: Session, window_id: int, *, for_update: bool = False) -> Window:
