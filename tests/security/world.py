@@ -200,7 +200,10 @@ class World:
         """A 户口迁移 application (公安局 reviews it) accepted at window 1, moved to `state`:
         in_review, correction, decided (approved) or ready_for_pickup."""
         t = self.ticket("serving")
-        body = {"id_number": id_number or self.id_number(), "delivery": delivery,
+        # The service named: the ticket window 1 called may be of another service when earlier
+        # rows left other numbers waiting (tests spread over processes run in another order).
+        body = {"service_code": HUKOU, "id_number": id_number or self.id_number(),
+                "delivery": delivery,
                 "mail_address": "示范市人民路2号" if delivery == "mail" else "",
                 "materials": ["id_card", "hukou_book", "move_proof"]}
         app = self.ok(self.c.post(f"/api/v1/tickets/{t['id']}/application", json=body,
